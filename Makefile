@@ -1,0 +1,143 @@
+# Proxima top-level Makefile. `make help` lists the targets.
+#
+# The kernel is freestanding C++20 for IA32, built with clang and ld.lld.
+# Missing tools are installed by scripts/setup.sh (Debian packages), which
+# every target that needs a tool runs first; it does nothing when all are there.
+
+BUILD    ?= build
+DEBUG    ?= $(if $(filter qemu-gdb gdb,$(MAKECMDGOALS)),1,0)
+VARIANT  := $(if $(filter 1,$(DEBUG)),debug,release)
+KBUILD   := $(BUILD)/$(VARIANT)
+KERNEL   := $(KBUILD)/kernel.elf
+
+TOPO     ?= 2x2
+MACHINE  ?=
+KARGS    ?=
+GDBPORT  ?= 1234
+TOPOLOGIES := config/topologies.conf
+
+CXX      := clang++
+HOSTCXX  ?= clang++
+LD       := ld.lld
+NM       := llvm-nm
+PYTHON   ?= python3
+QEMU     := qemu-system-i386
+
+SETUP    := scripts/setup.sh
+TOOLS_OK := $(BUILD)/.tools-ok
+
+CLANG_RT := $(shell $(CXX) --print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.builtins-i386.a
+
+KERNEL_CXXFLAGS := --target=i686-unknown-none-elf -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
+	-fno-threadsafe-statics -fno-stack-protector -fno-pic -fno-omit-frame-pointer -nostdlib \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -march=i686 -g \
+	-Wall -Wextra -Werror -Wthread-safety -Wno-unused-parameter -Ikernel \
+	$(if $(filter 1,$(DEBUG)),-Og,-O2)
+KERNEL_ASFLAGS := --target=i686-unknown-none-elf -Ikernel -g
+KERNEL_LDFLAGS := -m elf_i386 -nostdlib -T kernel/arch/ia32/kernel.ld --no-pie
+
+KERNEL_CC_SRCS := $(shell find kernel -name '*.cc' | sort)
+KERNEL_S_SRCS  := $(shell find kernel -name '*.S' | sort)
+KERNEL_OBJS    := $(KERNEL_CC_SRCS:%.cc=$(KBUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(KBUILD)/%.o)
+
+QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space:]]*//p' $(TOPOLOGIES)))
+QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
+QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
+
+.PHONY: all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+	tools docs clean help compile_commands.json
+
+all: kernel compile_commands.json
+
+kernel: $(KERNEL)
+
+help:
+	@echo "make qemu [TOPO=2x2|uma|4x1|asym|...] [MACHINE='qemu options'] [KARGS='kernel options']"
+	@echo "                      build and boot the kernel in QEMU (serial on this terminal; Ctrl-A X quits)"
+	@echo "make qemu-gdb         the same, stopped at the first instruction, waiting for GDB on 127.0.0.1:\$$GDBPORT"
+	@echo "make gdb              start GDB with the kernel's symbols, connected to make qemu-gdb"
+	@echo "make bochs            boot a GRUB ISO in Bochs (serial output in $(BUILD)/bochs/serial.log)"
+	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
+	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
+	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
+	@echo "presets: $$(sed -n 's/^\([A-Za-z0-9_-]*\)[[:space:]]*=.*/\1/p' $(TOPOLOGIES) | tr '\n' ' ')"
+
+$(TOOLS_OK): $(SETUP)
+	@bash $(SETUP)
+	@mkdir -p $(@D) && touch $@
+
+tools: $(TOOLS_OK)
+
+# ---- the kernel ----------------------------------------------------------
+
+$(KBUILD)/%.o: %.cc | $(TOOLS_OK)
+	@mkdir -p $(@D)
+	$(CXX) $(KERNEL_CXXFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+
+$(KBUILD)/%.o: %.S | $(TOOLS_OK)
+	@mkdir -p $(@D)
+	$(CXX) $(KERNEL_ASFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+
+# Two links: the first gives the symbol table that the second embeds in .ksyms
+# (last in the image, so no other address moves; the check below proves it).
+$(KBUILD)/ksyms-empty.S:
+	@mkdir -p $(@D)
+	@printf '\t.section .ksyms, "a"\n\t.global ksyms_table\n\t.balign 4\nksyms_table:\n\t.long 0\n' > $@
+
+$(KBUILD)/ksyms-empty.o: $(KBUILD)/ksyms-empty.S
+	$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(KBUILD)/kernel.pass1.elf: $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o kernel/arch/ia32/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o $(CLANG_RT)
+
+$(KBUILD)/ksyms.S: $(KBUILD)/kernel.pass1.elf scripts/gen_ksyms.py
+	$(NM) -n -C --defined-only $< | $(PYTHON) scripts/gen_ksyms.py > $@
+
+$(KBUILD)/ksyms.o: $(KBUILD)/ksyms.S
+	$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(KERNEL): $(KERNEL_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)
+	@$(NM) -n $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass1
+	@$(NM) -n $@.tmp | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass2
+	@cmp -s $(KBUILD)/syms.pass1 $(KBUILD)/syms.pass2 || { echo "error: embedding .ksyms moved symbols"; exit 1; }
+	@mv $@.tmp $@
+
+compile_commands.json: $(KERNEL_OBJS)
+	@{ echo '['; cat $(addsuffix .json,$(KERNEL_OBJS)) | sed '$$ s/,[[:space:]]*$$//'; echo ']'; } > $@
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# ---- running it -----------------------------------------------------------
+
+check-topo:
+	@if [ -z "$(QEMU_TOPO_ARGS)" ]; then echo "error: no preset '$(TOPO)' in $(TOPOLOGIES); try one of:"; \
+	  sed -n 's/^\([A-Za-z0-9_-]*\)[[:space:]]*=.*/  \1/p' $(TOPOLOGIES); exit 2; fi
+
+qemu: $(KERNEL) check-topo
+	@echo "+ $(QEMU_CMD) -serial mon:stdio"
+	@$(QEMU_CMD) -serial mon:stdio; status=$$?; \
+	 case $$status in 0|33) exit 0;; \
+	   35) echo "QEMU exited: a self-test failed"; exit 1;; \
+	   37) echo "QEMU exited: kernel panic"; exit 1;; \
+	   *) echo "QEMU exited with status $$status"; exit 1;; esac
+
+qemu-gdb: $(KERNEL) check-topo $(KBUILD)/gdbinit
+	@echo "QEMU waits for GDB on 127.0.0.1:$(GDBPORT): run 'make gdb' in another terminal"
+	$(QEMU_CMD) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
+
+$(KBUILD)/gdbinit: Makefile
+	@mkdir -p $(@D)
+	@printf 'set architecture i386\nfile %s\ntarget remote 127.0.0.1:%s\n' "$(abspath $(KERNEL))" "$(GDBPORT)" > $@
+
+gdb: $(KERNEL) $(KBUILD)/gdbinit
+	gdb -q -x $(KBUILD)/gdbinit
+
+# ---- tests ----------------------------------------------------------------
+
+-include tests/host/host.mk
+
+test: host-tests grader-tests boot-tests
+
+clean:
+	rm -rf $(BUILD) compile_commands.json

@@ -1,0 +1,65 @@
+// gdt.cc: building and loading a CPU's GDT (see gdt.h).
+#include "arch/ia32/gdt.h"
+
+namespace ia32 {
+namespace {
+
+// A segment descriptor (Intel SDM vol. 3, 3.4.5), 8 bytes:
+//   63..56 base 31..24 | 55 G | 54 D/B | 52 AVL | 51..48 limit 19..16
+//   47 P | 46..45 DPL | 44 S | 43..40 type | 39..16 base 23..0 | 15..0 limit 15..0
+constexpr uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags) {
+    return (uint64_t(limit & 0xFFFF)) | (uint64_t(base & 0xFFFFFF) << 16) | (uint64_t(access) << 40) |
+           (uint64_t((limit >> 16) & 0xF) << 48) | (uint64_t(flags & 0xF) << 52) |
+           (uint64_t(base >> 24) << 56);
+}
+
+// access bytes: P | DPL | S | type
+constexpr uint8_t kKernelCode = 0x9A;  // present, ring 0, code, readable
+constexpr uint8_t kKernelData = 0x92;  // present, ring 0, data, writable
+constexpr uint8_t kUserCode = 0xFA;    // present, ring 3, code, readable
+constexpr uint8_t kUserData = 0xF2;    // present, ring 3, data, writable
+constexpr uint8_t kTssAvailable = 0x89;
+constexpr uint8_t kFlat = 0xC;  // 4 KiB granularity, 32-bit
+
+struct [[gnu::packed]] DescriptorPointer {
+    uint16_t limit;
+    uint32_t base;
+};
+
+}  // namespace
+
+void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
+    m_local.index = cpu;
+    m_local.apic_id = apic_id;
+    m_tss = Tss{};
+    m_tss.ss0 = SEL_KERNEL_DATA;
+    m_tss.esp0 = kernel_stack_top;
+    m_tss.iomap_base = sizeof(Tss);  // no IO bitmap yet: every port access from ring 3 faults
+
+    m_entries[0] = 0;
+    m_entries[SEL_KERNEL_CODE >> 3] = descriptor(0, 0xFFFFF, kKernelCode, kFlat);
+    m_entries[SEL_KERNEL_DATA >> 3] = descriptor(0, 0xFFFFF, kKernelData, kFlat);
+    m_entries[SEL_USER_CODE >> 3] = descriptor(0, 0xFFFFF, kUserCode, kFlat);
+    m_entries[SEL_USER_DATA >> 3] = descriptor(0, 0xFFFFF, kUserData, kFlat);
+    m_entries[SEL_TSS >> 3] = descriptor(uint32_t(uintptr_t(&m_tss)), sizeof(Tss) - 1, kTssAvailable, 0);
+    m_entries[SEL_CPU_LOCAL >> 3] =
+        descriptor(uint32_t(uintptr_t(&m_local)), sizeof(CpuLocal) - 1, kKernelData, 0x4);
+    m_entries[7] = 0;
+
+    DescriptorPointer gdtr{sizeof(m_entries) - 1, uint32_t(uintptr_t(m_entries))};
+    asm volatile(
+        "lgdt %0\n\t"
+        "ljmp %1, $1f\n"
+        "1:\n\t"
+        "mov %2, %%ds\n\t"
+        "mov %2, %%es\n\t"
+        "mov %2, %%ss\n\t"
+        "mov %2, %%gs\n\t"
+        "mov %3, %%fs\n\t"
+        "ltr %w4"
+        :
+        : "m"(gdtr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_CPU_LOCAL), "r"(SEL_TSS)
+        : "memory");
+}
+
+}  // namespace ia32

@@ -1,0 +1,32 @@
+/* layout.h: the kernel's virtual address map on IA32 (usable from C++ and asm).
+ *
+ *   0xFFC00000 +-------------------------+
+ *              | device window           |  LAPIC, ACPI tables above the direct
+ *              |  (4 KiB pages, mapped   |  map: map_physical() in paging.cc
+ *              |   on demand)            |
+ *   0xF0000000 +-------------------------+
+ *              | (free for later labs:   |
+ *              |  node pools, TCB array) |
+ *   0xE0000000 +-------------------------+
+ *              | direct map of physical  |  4 MiB pages; the kernel image
+ *              | [0, 512 MiB)            |  sits at 0xC0100000 (1 MiB phys)
+ *   0xC0000000 +-------------------------+
+ *              | user space (3 GiB)      |
+ *   0x00000000 +-------------------------+
+ */
+#pragma once
+
+#define KERNEL_VIRT_OFFSET 0xC0000000
+#define DIRECT_MAP_SIZE 0x20000000
+#define DEVICE_WINDOW_BASE 0xF0000000
+#define DEVICE_WINDOW_END 0xFFC00000
+#define KERNEL_STACK_SIZE 16384
+#define AP_TRAMPOLINE_PHYS 0x8000
+
+/* GDT selectors, the same on every CPU (each CPU has its own GDT). */
+#define SEL_KERNEL_CODE 0x08
+#define SEL_KERNEL_DATA 0x10
+#define SEL_USER_CODE 0x1B
+#define SEL_USER_DATA 0x23
+#define SEL_TSS 0x28
+#define SEL_CPU_LOCAL 0x30

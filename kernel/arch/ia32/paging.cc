@@ -1,0 +1,129 @@
+// paging.cc: the kernel page directory and its device window.
+//
+// boot.S built boot_page_directory with 4 MiB pages for the direct map (and a
+// temporary identity map). This file adds the device window (layout.h), made
+// of 4 KiB pages, so that registers and firmware tables anywhere in the 4 GiB
+// physical space can be reached.
+//
+// Two-level IA32 paging: a virtual address splits into
+//   31..22 directory index | 21..12 table index | 11..0 offset
+// and a 4 KiB page-table entry is
+//   31..12 frame | 8 G | 7 PAT | 6 D | 5 A | 4 PCD | 3 PWT | 2 U/S | 1 R/W | 0 P
+//
+// Lock: g_window_lock guards the window's page tables and g_window_next.
+#include "arch/boot.h"
+#include "arch/ia32/cpu.h"
+#include "arch/ia32/layout.h"
+#include "arch/mmu.h"
+#include "lib/panic.h"
+#include "lib/spin_lock.h"
+#include "lib/string.h"
+#include "mm/frame_allocator.h"
+
+extern "C" uint32_t boot_page_directory[1024];
+
+namespace {
+
+constexpr uint32_t kPresent = 1u << 0;
+constexpr uint32_t kWritable = 1u << 1;
+constexpr uint32_t kWriteThrough = 1u << 3;
+constexpr uint32_t kCacheDisable = 1u << 4;
+constexpr uint32_t kFrameMask = 0xFFFFF000u;
+constexpr uintptr_t kPage = 4096;
+
+SpinLock g_window_lock;
+uintptr_t g_window_next GUARDED_BY(g_window_lock) = DEVICE_WINDOW_BASE;
+
+uint32_t* page_table_for(uintptr_t virt) {
+    uint32_t pde = boot_page_directory[virt >> 22];
+    if (!(pde & kPresent)) return nullptr;
+    return static_cast<uint32_t*>(mm::phys_to_virt(pde & kFrameMask));
+}
+
+uint32_t* pte_for(uintptr_t virt) {
+    uint32_t* table = page_table_for(virt);
+    return table == nullptr ? nullptr : &table[(virt >> 12) & 0x3FF];
+}
+
+// Looks for `pages` window pages already mapping consecutive frames from `frame`.
+uintptr_t find_existing_locked(uint64_t frame, uintptr_t pages) REQUIRES(g_window_lock) {
+    for (uintptr_t v = DEVICE_WINDOW_BASE; v + pages * kPage <= g_window_next; v += kPage) {
+        uintptr_t i = 0;
+        for (; i < pages; ++i) {
+            uint32_t* pte = pte_for(v + i * kPage);
+            if (pte == nullptr || (*pte & kFrameMask) != uint32_t(frame + i * kPage) || !(*pte & kPresent)) break;
+        }
+        if (i == pages) return v;
+    }
+    return 0;
+}
+
+bool ensure_page_table_locked(uintptr_t virt) REQUIRES(g_window_lock) {
+    if (page_table_for(virt) != nullptr) return true;
+    uint64_t phys = mm::frames().try_allocate(1);
+    if (phys == 0) return false;
+    memset(mm::phys_to_virt(phys), 0, kPage);
+    // The directory is shared by all CPUs, so a new table is visible everywhere at once.
+    boot_page_directory[virt >> 22] = uint32_t(phys) | kPresent | kWritable;
+    return true;
+}
+
+}  // namespace
+
+namespace arch {
+
+void init_memory() {
+    SpinLockGuard guard(g_window_lock);
+    g_window_next = DEVICE_WINDOW_BASE;
+}
+
+bool in_direct_map(uintptr_t virt) { return virt >= KERNEL_VIRT_OFFSET && virt < KERNEL_VIRT_OFFSET + DIRECT_MAP_SIZE; }
+
+void* map_physical(uint64_t phys, uint64_t size) {
+    if (size == 0) size = 1;
+    if (phys >= (uint64_t(1) << 32) || phys + size > (uint64_t(1) << 32)) return nullptr;
+    uint64_t frame = phys & ~uint64_t(kPage - 1);
+    uintptr_t pages = uintptr_t((phys + size - frame + kPage - 1) / kPage);
+    uintptr_t offset = uintptr_t(phys - frame);
+
+    SpinLockGuard guard(g_window_lock);
+    uintptr_t virt = find_existing_locked(frame, pages);
+    if (virt == 0) {
+        if (g_window_next + pages * kPage > DEVICE_WINDOW_END || g_window_next + pages * kPage < g_window_next)
+            return nullptr;
+        virt = g_window_next;
+        for (uintptr_t i = 0; i < pages; ++i) {
+            uintptr_t v = virt + i * kPage;
+            if (!ensure_page_table_locked(v)) return nullptr;
+            *pte_for(v) = uint32_t(frame + i * kPage) | kPresent | kWritable | kCacheDisable | kWriteThrough;
+            ia32::invlpg(v);
+        }
+        g_window_next += pages * kPage;
+    }
+    return reinterpret_cast<void*>(virt + offset);
+}
+
+bool remap_window_page(uintptr_t virt, uint64_t phys) {
+    SpinLockGuard guard(g_window_lock);
+    if (virt < DEVICE_WINDOW_BASE || virt >= g_window_next) return false;
+    uint32_t* pte = pte_for(virt);
+    if (pte == nullptr) return false;
+    *pte = uint32_t(phys & kFrameMask) | kPresent | kWritable | kCacheDisable | kWriteThrough;
+    ia32::invlpg(virt & ~(kPage - 1));
+    return true;
+}
+
+}  // namespace arch
+
+namespace ia32 {
+
+/// Removes the identity mapping of [0, 512 MiB) (boot.S) from the directory;
+/// the caller flushes every CPU's TLB.
+void drop_identity_map() {
+    for (unsigned i = 0; i < (DIRECT_MAP_SIZE >> 22); ++i) boot_page_directory[i] = 0;
+}
+
+/// Physical address of the kernel page directory, for the AP trampoline.
+uint32_t kernel_page_directory_phys() { return uint32_t(mm::virt_to_phys(boot_page_directory)); }
+
+}  // namespace ia32

@@ -1,0 +1,80 @@
+// trap.cc: where every interrupt and exception lands (from trap_entry.S).
+//
+// Exceptions in the kernel are kernel bugs: they print the frame, the control
+// registers and a backtrace, then stop the machine like panic() does. (Once
+// user threads exist, their exceptions become exception IPC instead.)
+// Device interrupts and IPIs go to the handler installed for their vector.
+#include "arch/ia32/trap.h"
+
+#include "arch/arch.h"
+#include "arch/ia32/cpu.h"
+#include "arch/ia32/lapic.h"
+#include "lib/console.h"
+#include "lib/ksyms.h"
+#include "lib/panic.h"
+
+namespace ia32 {
+namespace {
+
+InterruptHandler g_handlers[256];
+
+constexpr uint8_t kVectorNmi = 2;
+constexpr uint8_t kVectorPageFault = 14;
+
+const char* exception_name(uint32_t vector) {
+    static const char* const kNames[] = {
+        "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
+        "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
+        "#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
+        "#PF page fault", "reserved", "#MF x87 error", "#AC alignment check", "#MC machine check",
+        "#XM SIMD error", "#VE virtualization", "#CP control protection"};
+    return vector < sizeof(kNames) / sizeof(kNames[0]) ? kNames[vector] : "reserved exception";
+}
+
+void describe_page_fault(uint32_t error) {
+    // Page-fault error code: bit 0 present (protection violation), 1 write, 2 user mode, 4 instruction fetch.
+    kprintf("page fault: %s %s in %s mode%s\n", (error & 1) ? "protection violation on" : "no page for",
+            (error & 2) ? "write" : ((error & 16) ? "instruction fetch" : "read"), (error & 4) ? "user" : "kernel",
+            (error & 8) ? " (reserved bit set)" : "");
+}
+
+[[noreturn]] void fatal_exception(TrapFrame& frame) {
+    arch::disable_interrupts();
+    console::break_lock();
+    kprintf("PANIC cpu=%u: unhandled exception %s (vector %u) at eip=%08x\n", arch::cpu_index(),
+            exception_name(frame.vector), frame.vector, frame.eip);
+    if (frame.vector == kVectorPageFault) describe_page_fault(frame.error_code);
+    dump_trap_frame(frame);
+    panic_stop();
+}
+
+}  // namespace
+
+void set_interrupt_handler(uint8_t vector, InterruptHandler handler) { g_handlers[vector] = handler; }
+
+void dump_trap_frame(const TrapFrame& f) {
+    kprintf("eax=%08x ebx=%08x ecx=%08x edx=%08x\n", f.eax, f.ebx, f.ecx, f.edx);
+    kprintf("esi=%08x edi=%08x ebp=%08x esp=%08x\n", f.esi, f.edi, f.ebp,
+            f.from_user() ? f.user_esp : uint32_t(uintptr_t(&f.user_esp)));
+    kprintf("eip=%08x cs=%04x eflags=%08x error=%08x\n", f.eip, f.cs, f.eflags, f.error_code);
+    kprintf("ds=%04x es=%04x fs=%04x gs=%04x\n", f.ds, f.es, f.fs, f.gs);
+    kprintf("cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", read_cr0(), read_cr2(), read_cr3(), read_cr4());
+    kprintf("faulting instruction:\n");
+    ksyms::print_address(f.eip);
+    print_backtrace(f.ebp);
+}
+
+}  // namespace ia32
+
+extern "C" void handle_trap(ia32::TrapFrame* frame) {
+    using namespace ia32;
+    uint32_t vector = frame->vector;
+    if (vector == kVectorNmi && panic_in_progress()) arch::halt_forever();  // another CPU panicked
+    if (vector < 32) fatal_exception(*frame);
+    if (vector == kVectorSpurious) return;  // no EOI for the APIC's spurious vector
+    if (vector >= kVectorPicBase && vector < kVectorPicBase + 16) return;  // masked PIC's spurious IRQ
+    InterruptHandler handler = g_handlers[vector];
+    if (handler == nullptr) panic("interrupt on vector %u with no handler", vector);
+    handler(*frame);
+    lapic().eoi();
+}

@@ -1,0 +1,52 @@
+/* trap_entry.S: the 256 interrupt and exception entry stubs.
+ *
+ * The CPU pushes EFLAGS, CS, EIP (and SS, ESP when it came from ring 3) and, for
+ * some exceptions, an error code. Every stub makes the stack look the same: it
+ * pushes a dummy error code where the CPU pushed none, then its vector number,
+ * and jumps to trap_common, which saves the rest into a TrapFrame (trap.h) and
+ * calls handle_trap(TrapFrame*).
+ *
+ * Each stub is 16 bytes long, so the stub for vector v is trap_stubs + 16 * v.
+ */
+#include "arch/ia32/layout.h"
+
+    .text
+    .balign 16
+    .global trap_stubs
+trap_stubs:
+    .set vector, 0
+    .rept 256
+    .balign 16
+    /* Vectors with a CPU-pushed error code: #DF 8, #TS 10, #NP 11, #SS 12,
+       #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30. */
+    .if (vector == 8) || ((vector >= 10) && (vector <= 14)) || (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
+    .else
+    pushl $0
+    .endif
+    pushl $vector
+    jmp trap_common
+    .set vector, vector + 1
+    .endr
+
+trap_common:
+    pushal
+    pushl %ds
+    pushl %es
+    pushl %fs
+    pushl %gs
+    movl $SEL_KERNEL_DATA, %eax
+    movl %eax, %ds
+    movl %eax, %es
+    movl $SEL_CPU_LOCAL, %eax
+    movl %eax, %fs
+    cld
+    pushl %esp
+    call handle_trap
+    addl $4, %esp
+    popl %gs
+    popl %fs
+    popl %es
+    popl %ds
+    popal
+    addl $8, %esp           /* vector and error code */
+    iret

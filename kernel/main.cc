@@ -1,0 +1,138 @@
+// main.cc: the boot sequence, from boot.S to a running SMP kernel.
+//
+//  (1) console and C++ runtime        (5) topology from ACPI (or fake NUMA)
+//  (2) our own GDT/IDT on this CPU    (6) local APIC, clocks, timer
+//  (3) multiboot info, boot options   (7) the other CPUs (INIT-SIPI-SIPI)
+//  (4) physical memory                (8) self-tests, then idle (or exit QEMU)
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "arch/boot.h"
+#include "arch/mmu.h"
+#include "lib/console.h"
+#include "lib/cxx_runtime.h"
+#include "lib/panic.h"
+#include "mm/frame_allocator.h"
+#include "platform/acpi/phys_reader.h"
+#include "platform/acpi/table_dump.h"
+#include "platform/acpi/topology_builder.h"
+#include "platform/acpi/topology_report.h"
+#include "platform/boot_options.h"
+#include "platform/debug_exit.h"
+#include "platform/machine.h"
+#include "platform/multiboot.h"
+#include "smp/online.h"
+#include "test/ktest.h"
+
+extern "C" char _kernel_start[], _kernel_end[];
+
+namespace {
+
+platform::BootInfo g_boot_info;
+platform::MemRange g_ram[32];
+unsigned g_num_ram;
+
+constexpr uint64_t kKernelVirtOffset = 0xC0000000;
+
+// Boot-time physical reads: the loader's structures lie in low memory, which
+// boot.S mapped at 0xC0000000 (4 MiB pages up to 512 MiB).
+const void* boot_phys_to_virt(uint64_t phys, size_t len) {
+    if (phys + len > mm::FrameAllocator::kManagedLimit) return nullptr;
+    return mm::phys_to_virt(phys);
+}
+
+// ACPI tables may lie above the direct map (guests with more than 512 MiB).
+class KernelPhysReader final : public acpi::PhysReader {
+public:
+    const uint8_t* map(uint64_t phys, size_t len) override {
+        if (phys + len <= mm::FrameAllocator::kManagedLimit) return static_cast<const uint8_t*>(mm::phys_to_virt(phys));
+        return static_cast<const uint8_t*>(arch::map_physical(phys, len));
+    }
+};
+
+class ConsoleSink final : public kstd::CharSink {
+public:
+    void put(char c) override { kprintf("%c", c); }
+};
+
+void init_memory_map() {
+    // (4) Usable RAM, minus what is already in use: the first megabyte (BIOS
+    // data, the AP trampoline), the kernel image and the boot modules.
+    for (unsigned i = 0; i < g_boot_info.num_memory_entries; ++i) {
+        const platform::MemoryMapEntry& e = g_boot_info.memory[i];
+        kprintf("memory: [%llx, %llx) %s\n", (unsigned long long)e.base, (unsigned long long)(e.base + e.length),
+                e.type == 1 ? "usable" : (e.type == 3 ? "ACPI tables" : (e.type == 4 ? "ACPI NVS" : "reserved")));
+        if (e.type != 1 || e.length == 0) continue;
+        mm::frames().mark_free(e.base, e.base + e.length);
+        if (g_num_ram < 32) g_ram[g_num_ram++] = {e.base, e.base + e.length};
+    }
+    mm::frames().reserve(0, 0x100000);
+    mm::frames().reserve(uintptr_t(_kernel_start) - kKernelVirtOffset, uintptr_t(_kernel_end) - kKernelVirtOffset);
+    for (unsigned i = 0; i < g_boot_info.num_modules; ++i) {
+        const platform::BootModule& m = g_boot_info.modules[i];
+        kprintf("module: [%x, %x) %s\n", m.start, m.end, m.name);
+        mm::frames().reserve(m.start, m.end);
+    }
+    kprintf("memory: %u KiB free for the kernel\n", unsigned(mm::frames().free_pages() * 4));
+}
+
+void build_machine_topology() {
+    // (5)
+    const platform::BootOptions& options = platform::boot_options();
+    acpi::TopologyOptions topo_options;
+    topo_options.numa_mode = options.numa == platform::NumaMode::Off    ? acpi::NumaMode::Off
+                             : options.numa == platform::NumaMode::Fake ? acpi::NumaMode::Fake
+                                                                        : acpi::NumaMode::Auto;
+    topo_options.fake_nodes = options.fake_nodes;
+    topo_options.ram_ranges = g_ram;
+    topo_options.num_ram_ranges = g_num_ram;
+    KernelPhysReader reader;
+    ConsoleSink console_sink;
+    if (options.acpi_dump) acpi::dump_tables(reader, topo_options, console_sink);
+    platform::Topology& topology = platform::machine_topology_for_boot();
+    acpi::build_topology(reader, topo_options, console_sink, topology);
+    acpi::print_topology(topology, console_sink);
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
+    // (1)
+    console::init();
+    run_global_constructors();
+    kprintf("\nProxima: an L4 microkernel for NUMA machines (IA32)\n");
+    // (2)
+    arch::early_init();
+    // (3)
+    if (magic != platform::kMultibootBootloaderMagic) panic("not started by a multiboot loader (magic %x)", magic);
+    const char* error = nullptr;
+    if (!platform::parse_multiboot(info_phys, boot_phys_to_virt, g_boot_info, &error)) panic("multiboot: %s", error);
+    platform::init_boot_options(g_boot_info.cmdline);
+    const platform::BootOptions& options = platform::boot_options();
+    kprintf("command line: %s\n", g_boot_info.cmdline);
+    if (options.unknown[0] != '\0') kprintf("warning: unknown boot options ignored: %s\n", options.unknown);
+    // (4)
+    init_memory_map();
+    arch::init_memory();
+    // (5)
+    build_machine_topology();
+    const platform::Topology& topology = platform::machine_topology();
+    // (6)
+    arch::init_interrupts(topology);
+    // (7)
+    unsigned online = options.smp ? arch::start_secondary_cpus(topology) : smp::online_count();
+    arch::finish_boot();
+    kprintf("smp: %u of %u cpus online\n", online, topology.num_cpus);
+    // (8)
+    ktest::Summary summary = ktest::run_selected(options.tests, options.nonce);
+    kprintf("BOOT %s complete cpus=%u nodes=%u\n", options.nonce[0] != '\0' ? options.nonce : "-", online,
+            topology.num_nodes);
+    if (options.exit_when_done)
+        platform::debug_exit(summary.failed == 0 ? platform::ExitStatus::Success : platform::ExitStatus::TestFailed);
+    for (;;) arch::wait_for_interrupt();
+}
+
+[[noreturn]] void smp_secondary_main() {
+    arch::enable_interrupts();
+    for (;;) arch::wait_for_interrupt();
+}

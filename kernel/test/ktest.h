@@ -1,0 +1,56 @@
+// ktest.h: the in-kernel self-test registry.
+//
+// Tests that need the real machine (CPUs, interrupts, paging) run inside the
+// kernel at the end of boot. A test is a function registered with KTEST; the
+// linker collects the registrations in the .ktests section, so adding a test
+// is adding a file. The kernel command line picks which run (`test=a,b` or
+// `test=all`, `test=list` to print the names), and each prints structured
+// lines that the grader reads:
+//
+//   KTEST <nonce> <name> START
+//   KTEST <nonce> <name> PASS            or   KTEST <nonce> <name> FAIL <first failed check>
+//   KTEST <nonce> summary passed=<n> failed=<m>
+//
+// <nonce> is the `nonce=` boot option, fresh for every grader run, so output
+// copied from another run or printed by hand does not count.
+//
+//   KTEST(xcall_one, "xcall.one") {
+//       t.check(x == 1, "x is %d", x);   // records the failure and continues
+//   }
+#pragma once
+
+namespace ktest {
+
+class Context {
+public:
+    /// Records a failure (the first message is reported) unless `ok`; returns `ok`.
+    [[gnu::format(printf, 3, 4)]] bool check(bool ok, const char* fmt, ...);
+    bool failed() const { return m_failed; }
+    const char* message() const { return m_message; }
+
+private:
+    bool m_failed = false;
+    char m_message[160] = {};
+};
+
+struct Test {
+    const char* name;
+    void (*run)(Context&);
+};
+
+struct Summary {
+    unsigned passed = 0;
+    unsigned failed = 0;
+};
+
+/// Runs the tests named in `selection` ("all", "list", or comma-separated names;
+/// an unknown name counts as a failed test). Prints the lines above.
+Summary run_selected(const char* selection, const char* nonce);
+
+}  // namespace ktest
+
+#define KTEST(ident, name)                                                                  \
+    static void ktest_##ident(ktest::Context& t);                                          \
+    [[gnu::used, gnu::section(".ktests")]] static const ktest::Test ktest_entry_##ident = { \
+        name, ktest_##ident};                                                               \
+    static void ktest_##ident(ktest::Context& t)
