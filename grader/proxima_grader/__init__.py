@@ -1,0 +1,29 @@
+"""Proxima grader: boots the kernel under QEMU and judges what it reports.
+
+The modules, in the order a run flows through them:
+  presets   machine presets from config/topologies.conf
+  spec      RunSpec: one boot to make (preset, self-tests, kernel options, checks, limits)
+  qemu      the QEMU command line; start, watch, kill
+  serial    timestamped capture of the serial output, under a size cap
+  protocol  the KTEST / BOOT / PANIC lines
+  expect    expected blocks and regexes
+  judge     the verdict of a run
+  runner    run one spec or many in parallel -> RunResult
+  reproduce commands that rerun one run alone
+  report    text and JSON reports
+  cli       grade.py
+"""
+
+from .expect import ExpectBlock, ExpectRegex, load_block
+from .presets import Preset, PresetError, Presets, load_presets, parse_presets
+from .qemu import QemuSetup
+from .runner import RunResult, run_many, run_one
+from .spec import Limits, RunSpec, SpecError, machine_shape
+from .verdict import Outcome, Problem, TestResult, TestState, Verdict
+
+__all__ = [
+    "ExpectBlock", "ExpectRegex", "load_block", "Preset", "PresetError", "Presets",
+    "load_presets", "parse_presets", "QemuSetup", "RunResult", "run_many", "run_one",
+    "Limits", "RunSpec", "SpecError", "machine_shape", "Outcome", "Problem",
+    "TestResult", "TestState", "Verdict",
+]

@@ -1,0 +1,166 @@
+"""Command line: `grade.py run ...` boots and checks, `grade.py presets` lists machines.
+
+Exit status: 0 when every run passed, 1 when some run failed, 2 when the
+command itself is wrong (unknown preset, missing kernel, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import sys
+from pathlib import Path
+
+from . import report
+from .expect import ExpectRegex, load_block
+from .presets import PresetError, Presets, load_presets
+from .qemu import QemuSetup, default_kernel, default_qemu
+from .runner import run_many
+from .spec import ALL_TESTS, Limits, RunSpec, SpecError, machine_shape
+
+DEFAULT_PRESET = "2x2"
+CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grade.py", description="Boot the Proxima kernel under QEMU and check its output.")
+    parser.add_argument("--presets", metavar="FILE",
+                        help="machine presets file (default: $PROXIMA_TOPOLOGIES or "
+                             "config/topologies.conf)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="boot on one or more presets and check the output",
+                              description="Boot once per (preset, kernel options) pair, "
+                                          "in parallel, and check every run.")
+    machine = run.add_argument_group("what to run")
+    machine.add_argument("--kernel", default=None,
+                         help="kernel ELF (default: $PROXIMA_KERNEL, else build/kernel.elf "
+                              "or build/release/kernel.elf)")
+    machine.add_argument("--qemu", default=None,
+                         help="QEMU command, may include arguments "
+                              "(default: $PROXIMA_QEMU or qemu-system-i386)")
+    machine.add_argument("--topo", action="append", default=[], metavar="PRESET",
+                         help="preset to boot; repeat or comma-separate; 'all' for every "
+                              f"preset (default: {DEFAULT_PRESET})")
+    machine.add_argument("--kargs", action="append", default=[], metavar="OPTIONS",
+                         help="extra kernel options, e.g. 'numa=fake:2'; repeat to run "
+                              "each preset once per OPTIONS")
+    machine.add_argument("--tests", default="", metavar="a,b|all",
+                         help="in-kernel self-tests to run and require")
+    machine.add_argument("--repeat", type=int, default=1, metavar="N",
+                         help="boot every combination N times (catches races)")
+
+    checks = run.add_argument_group("what to check")
+    checks.add_argument("--expect-block", action="append", default=[], metavar="FILE",
+                        help="these lines must appear as one block; '{topo}' in FILE is "
+                             "replaced by the preset name")
+    checks.add_argument("--expect-regex", action="append", default=[], metavar="REGEX",
+                        help="some output line must match REGEX")
+    checks.add_argument("--no-shape-check", action="store_true",
+                        help="do not compare the BOOT line's cpus= and nodes= with the preset")
+
+    limits = run.add_argument_group("limits")
+    limits.add_argument("--hang-seconds", type=float, default=Limits.hang_seconds,
+                        help="kill QEMU after this long without serial output "
+                             "(default: %(default)g)")
+    limits.add_argument("--timeout", type=float, default=Limits.timeout_seconds,
+                        help="kill QEMU after this long in all (default: %(default)g)")
+    limits.add_argument("--output-cap", type=int, default=Limits.output_cap, metavar="BYTES",
+                        help="serial output kept per run (default: %(default)d)")
+
+    output = run.add_argument_group("output")
+    output.add_argument("-j", "--jobs", type=int, default=CPUS,
+                        help="QEMU instances at once (default: %(default)d, the CPU count)")
+    output.add_argument("--json", action="store_true", help="print a JSON report")
+    output.add_argument("--log-dir", metavar="DIR",
+                        help="write each run's serial output to DIR")
+
+    commands.add_parser("presets", help="list the machine presets")
+    return parser
+
+
+def build_specs(args, presets: Presets) -> list[RunSpec]:
+    names: list[str] = []
+    for item in args.topo or [DEFAULT_PRESET]:
+        for name in filter(None, item.split(",")):
+            names += presets.names() if name == ALL_TESTS else [name]
+    tests = tuple(filter(None, args.tests.split(",")))
+    limits = Limits(args.hang_seconds, args.timeout, args.output_cap)
+    if min(limits.hang_seconds, limits.timeout_seconds) <= 0 or limits.output_cap < 4096:
+        raise UsageError("limits must be positive, and the output cap at least 4096 bytes")
+    if args.repeat < 1 or args.jobs < 1:
+        raise UsageError("--repeat and --jobs must be at least 1")
+    regexes = tuple(ExpectRegex(r) for r in args.expect_regex)
+
+    specs = []
+    for name in dict.fromkeys(names):
+        preset = presets.get(name)
+        blocks = tuple(_load_block(pattern, name) for pattern in args.expect_block)
+        for kargs_text in args.kargs or [""]:
+            kargs = tuple(shlex.split(kargs_text))
+            cpus, nodes = (None, None) if args.no_shape_check else machine_shape(preset, kargs)
+            spec = RunSpec(preset, tests, kargs, blocks + regexes, cpus, nodes, limits)
+            specs += [spec] * args.repeat
+    return specs
+
+
+def _load_block(pattern: str, preset: str):
+    path = pattern.replace("{topo}", preset)
+    try:
+        return load_block(path)
+    except OSError as error:
+        raise UsageError(f"cannot read expected block {path}: {error.strerror}") from None
+
+
+def command_run(args, presets: Presets) -> int:
+    specs = build_specs(args, presets)
+    setup = QemuSetup(tuple(shlex.split(args.qemu)) if args.qemu else default_qemu(),
+                      args.kernel or default_kernel())
+    if not setup.qemu:
+        raise UsageError("empty QEMU command")
+    if not Path(setup.kernel).is_file():
+        raise UsageError(f"kernel not found: {setup.kernel} (build it with make, "
+                         "or name it with --kernel)")
+    done = 0
+
+    def progress(result):
+        nonlocal done
+        done += 1
+        if not args.json and sys.stderr.isatty():
+            print(f"[{done}/{len(specs)}] {report.verdict_line(result)}", file=sys.stderr)
+
+    results = run_many(specs, setup, args.jobs, progress)
+    print(report.to_json(results) if args.json else report.format_text(results))
+    if args.log_dir:
+        paths = report.write_logs(results, args.log_dir)
+        print(f"serial logs in {paths[0].parent}" if paths else "", file=sys.stderr)
+    return 0 if all(r.passed for r in results) else 1
+
+
+def command_presets(presets: Presets) -> int:
+    width = max((len(p.name) for p in presets), default=0)
+    print(f"# from {presets.path}")
+    for preset in presets:
+        print(f"{preset.name:<{width}}  cpus={preset.cpus or '?'} nodes={preset.nodes}  "
+              f"{' '.join(preset.options)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        presets = load_presets(args.presets)
+        if args.command == "presets":
+            return command_presets(presets)
+        return command_run(args, presets)
+    except (UsageError, PresetError, SpecError, ValueError, re.error) as error:
+        print(f"grade.py: error: {error}", file=sys.stderr)
+        return 2

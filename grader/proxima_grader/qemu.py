@@ -1,0 +1,167 @@
+"""Starting QEMU for one run, watching it, and stopping it.
+
+The command line is the one the Makefile's `make qemu` uses:
+
+    qemu-system-i386 -kernel build/kernel.elf -append "<kernel options>"
+        <preset options> -no-reboot -display none -monitor none
+        -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+When the kernel writes status v to port 0xf4, QEMU exits with (v << 1) | 1.
+Under -no-reboot a triple fault makes QEMU exit with 0 instead of resetting.
+
+QEMU runs in its own session (so in its own process group) and is killed as
+a group: nothing it started outlives the run. We notice that it exited with
+waitid(WNOWAIT), which leaves it a zombie, and only reap it after signalling
+the group; until then its process group id cannot be reused, so the kill can
+never reach an unrelated process (another run's QEMU, say).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .presets import REPO_ROOT
+from .serial import SerialCapture
+from .spec import Limits, RunSpec
+
+DEVICE_OPTIONS = ("-no-reboot", "-display", "none", "-monitor", "none",
+                  "-serial", "stdio",
+                  "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04")
+KERNEL_CANDIDATES = ("build/kernel.elf", "build/release/kernel.elf")
+STDERR_CAP = 64 * 1024
+POLL_SECONDS = 0.05
+
+
+def default_qemu() -> tuple[str, ...]:
+    return tuple(shlex.split(os.environ.get("PROXIMA_QEMU", "qemu-system-i386")))
+
+
+def default_kernel() -> str:
+    """$PROXIMA_KERNEL, else the first of KERNEL_CANDIDATES that exists (else the first).
+
+    The path is relative to the current directory when that is shorter, so
+    that the printed QEMU command reads like the Makefile's.
+    """
+    if os.environ.get("PROXIMA_KERNEL"):
+        return os.environ["PROXIMA_KERNEL"]
+    paths = [REPO_ROOT / candidate for candidate in KERNEL_CANDIDATES]
+    kernel = next((path for path in paths if path.is_file()), paths[0])
+    try:
+        return str(kernel.relative_to(Path.cwd()))
+    except ValueError:
+        return str(kernel)
+
+
+@dataclass(frozen=True)
+class QemuSetup:
+    """Which QEMU and which kernel: both overridable so tests can use a fake QEMU."""
+    qemu: tuple[str, ...] = field(default_factory=default_qemu)  # a command, may have arguments
+    kernel: str = field(default_factory=default_kernel)
+
+    def argv(self, spec: RunSpec, nonce: str) -> list[str]:
+        return [*self.qemu, "-kernel", self.kernel, "-append", spec.kernel_cmdline(nonce),
+                *spec.preset.options, *DEVICE_OPTIONS]
+
+
+class Ending(enum.Enum):
+    EXITED = "exited"
+    HANG = "killed: no output"
+    TIMEOUT = "killed: time limit"
+    NOT_STARTED = "could not start"
+    CANCELLED = "killed: grader interrupted"
+
+
+@dataclass
+class ProcessEnd:
+    ending: Ending
+    exit_code: int | None  # QEMU's exit status; negative: killed by that signal
+    stderr: str
+    duration: float        # seconds from start to exit or kill
+    error: str = ""        # why QEMU could not start
+
+
+def run_process(argv: list[str], limits: Limits,
+                cancel: threading.Event | None = None) -> tuple[ProcessEnd, SerialCapture]:
+    """Run QEMU until it exits, hangs or runs out of time; capture its serial output.
+
+    Setting `cancel` kills QEMU early (the grader is being interrupted).
+    """
+    capture = SerialCapture(limits.output_cap)
+    try:
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as error:
+        reason = f"cannot run {argv[0]}: {error.strerror or error}"
+        return ProcessEnd(Ending.NOT_STARTED, None, "", 0.0, reason), capture
+
+    stderr = bytearray()
+
+    def keep_stderr(chunk: bytes) -> None:
+        stderr.extend(chunk[:max(0, STDERR_CAP - len(stderr))])
+
+    readers = [threading.Thread(target=_pump, args=(process.stdout, capture.feed), daemon=True),
+               threading.Thread(target=_pump, args=(process.stderr, keep_stderr), daemon=True)]
+    for reader in readers:
+        reader.start()
+
+    ending = Ending.EXITED
+    try:
+        while not _has_exited(process.pid):
+            if capture.seconds_since_output() >= limits.hang_seconds:
+                ending = Ending.HANG
+                break
+            if time.monotonic() - capture.started >= limits.timeout_seconds:
+                ending = Ending.TIMEOUT
+                break
+            if cancel is not None and cancel.is_set():
+                ending = Ending.CANCELLED
+                break
+            time.sleep(POLL_SECONDS)
+    except BaseException:  # Ctrl-C in a single run: take QEMU down with us
+        _kill_group(process.pid)
+        process.wait()
+        raise
+    duration = time.monotonic() - capture.started
+
+    _kill_group(process.pid)  # QEMU on hang or timeout; stray children always
+    exit_code = process.wait()
+    for reader in readers:
+        reader.join(timeout=10)
+    capture.finish()
+    process.stdout.close()
+    process.stderr.close()
+    return ProcessEnd(ending, exit_code, stderr.decode("utf-8", "replace"), duration), capture
+
+
+def _pump(pipe, sink) -> None:
+    """Reader thread: copy raw chunks from a pipe until end of file."""
+    fd = pipe.fileno()
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        sink(chunk)
+
+
+def _has_exited(pid: int) -> bool:
+    """True once the child has exited; it stays a zombie until waited for."""
+    status = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    return status is not None
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
