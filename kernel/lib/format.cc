@@ -120,6 +120,11 @@ size_t vformat(CharSink& sink, const char* fmt, va_list args_in) {
         if (*p == '.') {
             ++p;
             spec.precision = 0;
+            if (*p == '*') {
+                spec.precision = va_arg(args, int);
+                if (spec.precision < 0) spec.precision = -1;  // as if no precision were given
+                ++p;
+            }
             while (*p >= '0' && *p <= '9') spec.precision = spec.precision * 10 + (*p++ - '0');
         }
         while (*p == 'l') {

@@ -5,7 +5,7 @@
 // code with no hardware access, so the Catch2 host tests compile it too.
 //
 // Supported conversions: %d %i %u %x %X %o %p %c %s %%, with the flags '-' and '0',
-// a field width (number or '*'), a precision for strings, and the length
+// a field width (number or '*'), a precision for strings (number or '*'), and the length
 // modifiers l and ll. %p prints 0x followed by eight hex digits.
 #pragma once
 

@@ -1,0 +1,70 @@
+"""Boot tests that judge how the real kernel fails, not only that it passes.
+
+The Makefile's boot-tests runs the passing configurations through grade.py;
+these check the other half of the grader's contract on the real kernel: a
+crash is reported as a kernel panic with a register dump and a symbolic
+backtrace, an unknown self-test name fails the run, and the line protocol
+carries the run's nonce. Needs PROXIMA_KERNEL (the Makefile sets it).
+"""
+
+import os
+import pathlib
+import sys
+import unittest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "grader"))
+
+from proxima_grader import QemuSetup, RunSpec, Verdict, load_presets, run_one  # noqa: E402
+
+KERNEL = os.environ.get("PROXIMA_KERNEL", str(ROOT / "build" / "release" / "kernel.elf"))
+
+
+class RealKernelFailures(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not pathlib.Path(KERNEL).is_file():
+            raise FileNotFoundError(f"no kernel at {KERNEL}: run make kernel")
+        cls.presets = load_presets()
+        cls.setup = QemuSetup(kernel=KERNEL)
+
+    def boot(self, preset, tests):
+        return run_one(RunSpec(self.presets.get(preset), tests=tests), self.setup)
+
+    def text(self, result):
+        return "\n".join(line.text for line in result.lines)
+
+    def test_page_fault_is_a_panic_with_symbolic_backtrace(self):
+        result = self.boot("2x2", ("crash.page_fault",))
+        self.assertIs(result.outcome.verdict, Verdict.PANIC, result.outcome.reason)
+        self.assertEqual(result.end.exit_code, 37)
+        out = self.text(result)
+        self.assertIn("PANIC cpu=0: unhandled exception #PF page fault", out)
+        self.assertIn("cr2=00000ff0", out)
+        self.assertIn("crash_by_page_fault", out)   # the faulting function, by name
+        self.assertIn("kernel_main", out)           # and its callers
+        self.assertIn("crash.page_fault", result.outcome.reason)
+
+    def test_panic_call_is_a_panic(self):
+        result = self.boot("uma", ("crash.panic",))
+        self.assertIs(result.outcome.verdict, Verdict.PANIC, result.outcome.reason)
+        self.assertIn("deliberate panic from the crash.panic self-test", self.text(result))
+        self.assertIn("crash_by_panic", self.text(result))
+
+    def test_unknown_test_name_fails_the_run(self):
+        result = self.boot("uma", ("no.such.test",))
+        self.assertIs(result.outcome.verdict, Verdict.FAILED_CHECK)
+        self.assertEqual(result.end.exit_code, 35)
+        self.assertIn(f"KTEST {result.nonce} no.such.test FAIL no such test", self.text(result))
+
+    def test_result_lines_carry_the_nonce(self):
+        result = self.boot("2x2", ("smp.all_cpus_online",))
+        self.assertTrue(result.passed, result.outcome.reason)
+        out = self.text(result)
+        self.assertIn(f"KTEST {result.nonce} smp.all_cpus_online PASS", out)
+        self.assertIn(f"BOOT {result.nonce} complete cpus=4 nodes=2", out)
+        self.assertIn(f"nonce={result.nonce}", result.cmdline)
+
+
+if __name__ == "__main__":
+    unittest.main()
