@@ -135,7 +135,9 @@ gdb: $(KERNEL) $(KBUILD)/gdbinit
 
 # ---- tests ----------------------------------------------------------------
 
--include tests/host/host.mk
+include tests/host/host.mk
+include mk/bochs.mk
+include mk/gdb.mk
 
 GRADE := $(PYTHON) grader/grade.py
 SELFTESTS := $(shell paste -sd, tests/boot/selftests.list)

@@ -80,9 +80,7 @@ void build_machine_topology() {
     // (5)
     const platform::BootOptions& options = platform::boot_options();
     acpi::TopologyOptions topo_options;
-    topo_options.numa_mode = options.numa == platform::NumaMode::Off    ? acpi::NumaMode::Off
-                             : options.numa == platform::NumaMode::Fake ? acpi::NumaMode::Fake
-                                                                        : acpi::NumaMode::Auto;
+    topo_options.numa_mode = options.numa;
     topo_options.fake_nodes = options.fake_nodes;
     topo_options.ram_ranges = g_ram;
     topo_options.num_ram_ranges = g_num_ram;

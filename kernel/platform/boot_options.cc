@@ -47,7 +47,7 @@ void parse_word(const char* word, size_t len, BootOptions& out) {
     if (word_equals(word, len, "exit")) out.exit_when_done = true;
     else if (word_equals(word, len, "acpidump")) out.acpi_dump = true;
     else if (word_equals(word, len, "smp=off")) out.smp = false;
-    else if (word_equals(word, len, "numa=off")) out.numa = NumaMode::Off;
+    else if (word_equals(word, len, "numa=off")) out.numa = acpi::NumaMode::Off;
     else if (word_starts_with(word, len, "numa=fake:", &prefix)) {
         unsigned n = 0;
         bool digits = prefix < len;
@@ -56,7 +56,7 @@ void parse_word(const char* word, size_t len, BootOptions& out) {
             else n = n * 10 + unsigned(word[i] - '0');
         }
         if (digits && n >= 1) {
-            out.numa = NumaMode::Fake;
+            out.numa = acpi::NumaMode::Fake;
             out.fake_nodes = n;
         } else {
             append_unknown(out, word, len);

@@ -16,15 +16,15 @@
 
 #include <stddef.h>
 
-namespace platform {
+#include "platform/acpi/topology_options.h"
 
-enum class NumaMode { Auto, Off, Fake };
+namespace platform {
 
 struct BootOptions {
     bool exit_when_done = false;
     bool acpi_dump = false;
     bool smp = true;
-    NumaMode numa = NumaMode::Auto;
+    acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     char tests[256] = {};  ///< comma-separated names, "all", or empty
     char nonce[64] = {};

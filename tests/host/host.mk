@@ -1,0 +1,36 @@
+# tests/host/host.mk: the Catch2 host tests, built natively and run under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+#
+# Included by the top Makefile, which defines BUILD and HOSTCXX. Everything
+# here is prefixed HOST_ so it cannot clash with the kernel build.
+#
+#   make host-tests                         build and run all host tests
+#   make host-tests HOST_TEST_ARGS='[slit]' run only the tests tagged [slit]
+#   make host-tests HOST_ACPI_DATA=dir      replay the *.acpidump files in dir
+
+HOST_CXX ?= $(if $(HOSTCXX),$(HOSTCXX),clang++)
+HOST_DIR := $(BUILD)/host
+HOST_BIN := $(HOST_DIR)/proxima-host-tests
+HOST_ACPI_DATA ?= $(abspath tests/host/acpi)
+HOST_TEST_ARGS ?=
+HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CXXFLAGS := -std=c++20 -Ikernel -Itests/host -g -O1 -Wall -Wextra $(HOST_SANITIZE) \
+                 -DPROXIMA_ACPI_DATA_DEFAULT='"$(abspath tests/host/acpi)"' -MMD -MP
+HOST_LDFLAGS := $(HOST_SANITIZE)
+HOST_LDLIBS := -lCatch2WithMain
+HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/boot_options.cc \
+             $(wildcard kernel/platform/acpi/*.cc)
+HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
+
+.PHONY: host-tests
+host-tests: $(HOST_BIN)
+	PROXIMA_ACPI_DATA=$(HOST_ACPI_DATA) $(HOST_BIN) $(HOST_TEST_ARGS)
+
+$(HOST_BIN): $(HOST_OBJS)
+	$(HOST_CXX) $(HOST_LDFLAGS) -o $@ $(HOST_OBJS) $(HOST_LDLIBS)
+
+$(HOST_DIR)/%.o: %.cc | $(TOOLS_OK)
+	@mkdir -p $(dir $@)
+	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
+
+-include $(HOST_OBJS:.o=.d)
