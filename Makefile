@@ -44,7 +44,7 @@ QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
 
-.PHONY: all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -126,9 +126,13 @@ qemu-gdb: $(KERNEL) check-topo $(KBUILD)/gdbinit
 	@echo "QEMU waits for GDB on 127.0.0.1:$(GDBPORT): run 'make gdb' in another terminal"
 	$(QEMU_CMD) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
-$(KBUILD)/gdbinit: Makefile
+# Rewritten whenever its contents change (another GDBPORT or build), never stale.
+$(KBUILD)/gdbinit: FORCE
 	@mkdir -p $(@D)
-	@printf 'set architecture i386\nfile %s\ntarget remote 127.0.0.1:%s\n' "$(abspath $(KERNEL))" "$(GDBPORT)" > $@
+	@printf 'set architecture i386\nfile %s\ntarget remote 127.0.0.1:%s\n' "$(abspath $(KERNEL))" "$(GDBPORT)" > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+FORCE:
 
 gdb: $(KERNEL) $(KBUILD)/gdbinit
 	gdb -q -x $(KBUILD)/gdbinit
@@ -160,6 +164,10 @@ boot-tests: $(KERNEL)
 	PROXIMA_KERNEL=$(KERNEL) $(PYTHON) -m unittest discover -s tests/boot
 
 test: host-tests grader-tests boot-tests gdb-test bochs-test
+
+docs: $(TOOLS_OK)
+	PROXIMA_DOCS_OUT=$(BUILD)/docs doxygen docs/Doxyfile
+	@echo "documentation: $(BUILD)/docs/html/index.html"
 
 clean:
 	rm -rf $(BUILD) compile_commands.json

@@ -13,6 +13,7 @@ needs=(
   "llvm-nm llvm"
   "qemu-system-i386 qemu-system-x86"
   "bochs bochs"
+  "/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so bochs-term"
   "/usr/share/bochs/BIOS-bochs-latest bochsbios"
   "/usr/share/vgabios/vgabios.bin vgabios"
   "/usr/include/catch2/catch.hpp catch2"
@@ -24,6 +25,7 @@ needs=(
   "gdb gdb"
   "python3 python3"
   "script bsdutils"
+  "ss iproute2"
 )
 rt_lib="$(clang++ --print-resource-dir 2>/dev/null || echo /nonexistent)/lib/linux/libclang_rt.builtins-i386.a"
 
