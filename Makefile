@@ -26,7 +26,7 @@ QEMU     := qemu-system-i386
 SETUP    := scripts/setup.sh
 TOOLS_OK := $(BUILD)/.tools-ok
 
-CLANG_RT := $(shell $(CXX) --print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.builtins-i386.a
+CLANG_RT  = $(shell $(CXX) --print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.builtins-i386.a
 
 KERNEL_CXXFLAGS := --target=i686-unknown-none-elf -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -fno-stack-protector -fno-pic -fno-omit-frame-pointer -nostdlib \
@@ -155,10 +155,10 @@ grader-tests: $(TOOLS_OK)
 # Then the crash and protocol checks of tests/boot/test_boot.py.
 boot-tests: $(KERNEL)
 	$(GRADE) run --kernel $(KERNEL) --topo all --tests $(SELFTESTS) --expect-block tests/host/acpi/{topo}.expected
-	$(GRADE) run --kernel $(KERNEL) --presets tests/boot/smp.conf --topo all --tests $(SELFTESTS)
-	$(GRADE) run --kernel $(KERNEL) --presets tests/boot/smp.conf --topo smp8 --kargs numa=fake:2 --tests $(SELFTESTS) \
+	$(GRADE) --presets tests/boot/smp.conf run --kernel $(KERNEL) --topo all --tests $(SELFTESTS)
+	$(GRADE) run --kernel $(KERNEL) --topo smp8 --kargs numa=fake:2 --tests $(SELFTESTS) \
 	  --expect-block tests/boot/smp8-fake2.expected
-	$(GRADE) run --kernel $(KERNEL) --presets tests/boot/smp.conf --topo smp8 --kargs numa=fake:3 --tests $(SELFTESTS) \
+	$(GRADE) run --kernel $(KERNEL) --topo smp8 --kargs numa=fake:3 --tests $(SELFTESTS) \
 	  --expect-block tests/boot/smp8-fake3.expected
 	$(GRADE) run --kernel $(KERNEL) --topo 2x2 --kargs numa=off --tests $(SELFTESTS) --expect-block tests/boot/2x2-numa-off.expected
 	PROXIMA_KERNEL=$(KERNEL) $(PYTHON) -m unittest discover -s tests/boot

@@ -39,7 +39,7 @@ class RunResult:
 
     def commands(self) -> dict[str, str]:
         """Shell commands to rerun this run alone: make, qemu, debug."""
-        return reproduce.commands(self.spec.preset.name, self.cmdline, self.argv)
+        return reproduce.commands(self.spec.preset, self.cmdline, self.argv)
 
 
 def new_nonce() -> str:

@@ -5,7 +5,7 @@ import tempfile
 import unittest
 
 import support
-from proxima_grader import run_one
+from proxima_grader import parse_presets, run_one
 from proxima_grader.reproduce import commands
 
 NONCE = "0011223344556677"
@@ -30,8 +30,16 @@ class Reproduce(unittest.TestCase):
     def test_make_commands_elsewhere_name_the_repository(self):
         with tempfile.TemporaryDirectory() as directory:
             os.chdir(directory)
-            make = commands("uma", "exit nonce=1", ["qemu"])["make"]
+            make = commands(support.PRESETS.get("uma"), "exit nonce=1", ["qemu"])["make"]
         self.assertEqual(make, f"make -C {support.REPO} qemu TOPO=uma KARGS='exit nonce=1'")
+
+    def test_a_preset_make_does_not_know_is_passed_as_machine_options(self):
+        os.chdir(support.REPO)
+        foreign = parse_presets("uma = -smp 2 -m 64M\nodd = -smp 3 -m 96M\n", "other.conf")
+        make = commands(foreign.get("uma"), "exit", ["qemu"])["make"]
+        self.assertEqual(make, "make qemu MACHINE='-smp 2 -m 64M' KARGS=exit")
+        make = commands(foreign.get("odd"), "exit", ["qemu"])["make"]
+        self.assertEqual(make, "make qemu MACHINE='-smp 3 -m 96M' KARGS=exit")
 
     def test_qemu_command_is_the_exact_argv_and_reruns_the_same_boot(self):
         result = run_one(support.fake_spec("pass"), support.fake_setup(), NONCE)
