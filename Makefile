@@ -163,7 +163,10 @@ boot-tests: $(KERNEL)
 	$(GRADE) run --kernel $(KERNEL) --topo 2x2 --kargs numa=off --tests $(SELFTESTS) --expect-block tests/boot/2x2-numa-off.expected
 	PROXIMA_KERNEL=$(KERNEL) $(PYTHON) -m unittest discover -s tests/boot
 
-test: host-tests grader-tests boot-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests gdb-test bochs-test
+
+test: | $(TOOLS_OK)
+	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)
 
 docs: $(TOOLS_OK)
 	PROXIMA_DOCS_OUT=$(BUILD)/docs doxygen docs/Doxyfile

@@ -9,13 +9,15 @@ carries the run's nonce. Needs PROXIMA_KERNEL (the Makefile sets it).
 
 import os
 import pathlib
+import re
 import sys
+import tempfile
 import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "grader"))
 
-from proxima_grader import QemuSetup, RunSpec, Verdict, load_presets, run_one  # noqa: E402
+from proxima_grader import Preset, QemuSetup, RunSpec, Verdict, load_presets, run_one  # noqa: E402
 
 KERNEL = os.environ.get("PROXIMA_KERNEL", str(ROOT / "build" / "release" / "kernel.elf"))
 
@@ -64,6 +66,19 @@ class RealKernelFailures(unittest.TestCase):
         self.assertIn(f"KTEST {result.nonce} smp.all_cpus_online PASS", out)
         self.assertIn(f"BOOT {result.nonce} complete cpus=4 nodes=2", out)
         self.assertIn(f"nonce={result.nonce}", result.cmdline)
+
+    def test_multiboot_modules_and_their_command_lines_are_found(self):
+        with tempfile.TemporaryDirectory() as directory:
+            first = pathlib.Path(directory, "first.txt")
+            second = pathlib.Path(directory, "second.bin")
+            first.write_text("hello\n")
+            second.write_bytes(os.urandom(10000))
+            machine = Preset("modules", ("-smp", "1", "-m", "64M", "-initrd", f"{first} arg1 arg2,{second}"))
+            result = run_one(RunSpec(machine, expect_cpus=1, expect_nodes=1), self.setup)
+        self.assertTrue(result.passed, result.outcome.reason)
+        modules = re.findall(r"^module: \[([0-9a-f]+), ([0-9a-f]+)\) (.*)$", self.text(result), re.M)
+        self.assertEqual([(int(end, 16) - int(start, 16), name) for start, end, name in modules],
+                         [(6, f"{first} arg1 arg2"), (10000, str(second))])
 
 
 if __name__ == "__main__":

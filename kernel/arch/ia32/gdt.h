@@ -28,9 +28,10 @@ static_assert(sizeof(Tss) == 104);
 
 /// What FS points at in the kernel: the first word is the CPU's logical number.
 struct CpuLocal {
-    unsigned index;
+    unsigned index;  // must stay first: arch::cpu_index() reads %fs:0
     uint32_t apic_id;
 };
+static_assert(__builtin_offsetof(CpuLocal, index) == 0);
 
 class Gdt {
 public:
@@ -41,7 +42,7 @@ public:
     void set_kernel_stack(uintptr_t top) { m_tss.esp0 = top; }
 
 private:
-    static constexpr unsigned kEntries = 8;
+    static constexpr unsigned kEntries = 8;  // selectors up to 0x38 (layout.h)
     uint64_t m_entries[kEntries];
     Tss m_tss;
     CpuLocal m_local;

@@ -15,6 +15,7 @@ struct TrapFrame {
 
     bool from_user() const { return (cs & 3) == 3; }
 };
+static_assert(sizeof(TrapFrame) == 19 * 4, "trap_entry.S pushes 4 segments, 8 registers, 2 words; the CPU 3 or 5");
 
 /// Interrupt vectors the kernel uses. 0..31 are CPU exceptions; the legacy
 /// 8259 PICs are moved to 0x20..0x2F and masked (only their spurious
