@@ -25,15 +25,17 @@ KTEST(timer_ticks, "timer.ticks_on_every_cpu") {
 }
 
 KTEST(timer_rate, "timer.rate_matches_tsc") {
-    // Over about half a second of TSC time, the boot CPU's tick count should
-    // advance at kTimerHz. Both clocks were calibrated against the PIT; allow
-    // a wide margin because an emulator's guest time can stall.
+    // Over one second of TSC time the boot CPU's tick count should advance by
+    // about kTimerHz. Both clocks were calibrated against the PIT, so a gross
+    // mismatch means a calibration bug. The bounds are wide on purpose: an
+    // emulator that is scheduled away merges missed timer periods into one
+    // interrupt (fewer ticks), but can never deliver more than the timer fired.
     uint64_t hz = arch::cycles_per_second();
     uint64_t t0 = arch::timer_ticks(arch::cpu_index());
     uint64_t c0 = arch::cycles();
-    while (arch::cycles() - c0 < hz / 2) arch::cpu_relax();
+    while (arch::cycles() - c0 < hz) arch::cpu_relax();
     uint64_t ticks = arch::timer_ticks(arch::cpu_index()) - t0;
-    uint64_t expected = arch::kTimerHz / 2;
-    t.check(ticks >= expected / 4 && ticks <= expected * 4, "%llu ticks in 0.5 s of TSC time, expected about %llu",
+    uint64_t expected = arch::kTimerHz;
+    t.check(ticks >= expected / 10 && ticks <= expected * 2, "%llu ticks in 1 s of TSC time, expected about %llu",
             (unsigned long long)ticks, (unsigned long long)expected);
 }
