@@ -50,9 +50,24 @@ public:
     }
 };
 
+// Collects whole lines and prints each with one kprintf, so a line is never
+// split by another CPU's output.
 class ConsoleSink final : public kstd::CharSink {
 public:
-    void put(char c) override { kprintf("%c", c); }
+    ~ConsoleSink() { flush(); }
+    void put(char c) override {
+        m_line[m_len++] = c;
+        if (c == '\n' || m_len == sizeof(m_line) - 1) flush();
+    }
+
+private:
+    void flush() {
+        m_line[m_len] = '\0';
+        if (m_len != 0) kprintf("%s", m_line);
+        m_len = 0;
+    }
+    char m_line[160];
+    size_t m_len = 0;
 };
 
 void init_memory_map() {

@@ -10,8 +10,8 @@
 
 namespace arch {
 
-/// The logical number of the CPU executing this code (0 = boot CPU; MADT
-/// order). Valid from arch::init_cpu() on; the kernel does not migrate a
+/// The logical number of the CPU executing this code (its position in the
+/// MADT; the boot CPU is normally 0). Valid from arch::init_cpu() on; the kernel does not migrate a
 /// running kernel path between CPUs, so the value stays true until return.
 unsigned cpu_index();
 

@@ -28,8 +28,8 @@ KTEST(tlb_shootdown, "tlb.shootdown") {
     if (!t.check(a != 0 && b != 0, "out of memory")) return;
     *static_cast<volatile uint32_t*>(mm::phys_to_virt(a)) = 0xAAAA0001;
     *static_cast<volatile uint32_t*>(mm::phys_to_virt(b)) = 0xBBBB0002;
-    // A page of our own in the window (a + 1 byte: map_physical reuses pages it
-    // already mapped, and this frame is fresh).
+    // A window page of our own: the frame is fresh, so map_physical cannot
+    // hand back a page that someone else mapped before.
     g_window = static_cast<volatile uint32_t*>(arch::map_physical(a, 4));
     if (!t.check(g_window != nullptr, "map_physical failed")) return;
 

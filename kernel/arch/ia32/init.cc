@@ -1,7 +1,7 @@
 // init.cc: the IA32 boot steps of arch/boot.h, and the per-CPU timer.
 #include "arch/arch.h"
 #include "arch/boot.h"
-#include "arch/ia32/gdt.h"
+#include "arch/ia32/cpu_setup.h"
 #include "arch/ia32/idt.h"
 #include "arch/ia32/layout.h"
 #include "arch/ia32/lapic.h"

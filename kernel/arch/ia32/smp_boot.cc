@@ -12,7 +12,7 @@
 // Delays come from the calibrated TSC (arch::delay_us).
 #include "arch/arch.h"
 #include "arch/boot.h"
-#include "arch/ia32/gdt.h"
+#include "arch/ia32/cpu_setup.h"
 #include "arch/ia32/idt.h"
 #include "arch/ia32/layout.h"
 #include "arch/ia32/lapic.h"
@@ -28,10 +28,6 @@ extern "C" char ap_trampoline[], ap_trampoline_end[];
 extern "C" uint32_t ap_trampoline_cr3, ap_trampoline_stack, ap_trampoline_entry;
 
 namespace ia32 {
-
-PerCpu<Gdt>& gdts();
-void start_cpu_timer();
-
 namespace {
 
 constexpr uint64_t kStartTimeoutUs = 5'000'000;  // generous: the host may be busy
