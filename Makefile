@@ -36,7 +36,21 @@ KERNEL_CXXFLAGS := --target=i686-unknown-none-elf -std=c++20 -ffreestanding -fno
 KERNEL_ASFLAGS := --target=i686-unknown-none-elf -Ikernel -g
 KERNEL_LDFLAGS := -m elf_i386 -nostdlib -T kernel/arch/ia32/kernel.ld --no-pie
 
-KERNEL_CC_SRCS := $(shell find kernel -name '*.cc' | sort)
+# Labs: SOL picks which labs' files (their manifests) come from solutions/labN/
+# instead of the student's copies in kernel/ and userland/: all, none, N, N-M,
+# or a comma list (1,3-4). The full kit defaults to all; a handout, which has
+# no solutions/, to none.
+SOLUTION_LABS := $(sort $(patsubst solutions/lab%,%,$(wildcard solutions/lab[0-9]*)))
+SOL ?= $(if $(SOLUTION_LABS),all,none)
+SOL_LABS := $(shell sh scripts/sol-labs.sh '$(SOL)' $(SOLUTION_LABS) || echo SOL-ERROR)
+$(if $(filter SOL-ERROR,$(SOL_LABS)),$(error bad SOL= selection (see the message above)))
+lab_manifest = $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' $(wildcard labs/lab$(1)-*/manifest))
+# "file=solutions/labN/file" for every file the selected solutions replace
+SOL_MAP := $(foreach lab,$(SOL_LABS),$(foreach f,$(call lab_manifest,$(lab)),$(f)=solutions/lab$(lab)/$(f)))
+sol_source = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(SOL_MAP))),$(1))
+HIDDEN_SRCS := $(sort $(wildcard grader/hidden/kernel/*.cc))
+
+KERNEL_CC_SRCS := $(foreach f,$(shell find kernel -name '*.cc' | sort),$(call sol_source,$(f))) $(HIDDEN_SRCS)
 KERNEL_S_SRCS  := $(shell find kernel -name '*.S' | sort)
 KERNEL_OBJS    := $(KERNEL_CC_SRCS:%.cc=$(KBUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(KBUILD)/%.o)
 
@@ -44,7 +58,7 @@ QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
 
-.PHONY: FORCE check-topo all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo print-kernel grade grade-one handout all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -96,12 +110,23 @@ $(KBUILD)/ksyms.S: $(KBUILD)/kernel.pass1.elf scripts/gen_ksyms.py
 $(KBUILD)/ksyms.o: $(KBUILD)/ksyms.S
 	$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
 
-$(KERNEL): $(KERNEL_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld
+# Records which solutions the objects were linked from: a change of SOL relinks.
+$(KBUILD)/sol.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo 'SOL_LABS=$(SOL_LABS) HIDDEN=$(HIDDEN_SRCS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(KBUILD)/kernel.pass1.elf: $(KBUILD)/sol.stamp
+
+$(KERNEL): $(KERNEL_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld $(KBUILD)/sol.stamp
 	$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)
 	@$(NM) -n $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass1
 	@$(NM) -n $@.tmp | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass2
 	@cmp -s $(KBUILD)/syms.pass1 $(KBUILD)/syms.pass2 || { echo "error: embedding .ksyms moved symbols"; exit 1; }
 	@mv $@.tmp $@
+
+print-kernel:
+	@echo $(KERNEL)
 
 compile_commands.json: $(KERNEL_OBJS)
 	@{ echo '['; cat $(addsuffix .json,$(KERNEL_OBJS)) | sed '$$ s/,[[:space:]]*$$//'; echo ']'; } > $@
@@ -167,6 +192,25 @@ TEST_SUITES := host-tests grader-tests boot-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)
+
+# ---- labs -------------------------------------------------------------------
+
+# make grade [LAB=n] [SOL=...]: grade this tree's labs (every lab with a stage
+# when LAB is not given); exit status 0 only if every graded test passed.
+GRADE_SOL = $(if $(filter command line environment,$(origin SOL)),--sol '$(SOL)')
+grade: | $(TOOLS_OK)
+	$(GRADE) lab --tree . $(if $(LAB),--lab $(LAB)) $(GRADE_SOL) $(GRADE_FLAGS)
+
+# One test of one lab (GitHub Classroom runs one of these per test).
+grade-one: | $(TOOLS_OK)
+	@test -n "$(LAB)" -a -n "$(TEST)" || { echo "usage: make grade-one LAB=n TEST=name"; exit 2; }
+	$(GRADE) lab --tree . --lab $(LAB) --only $(TEST) $(GRADE_SOL) $(GRADE_FLAGS)
+
+# make handout OUT=dir: the student tree (no solutions, hidden tests or
+# instructor files); see scripts/make-handout.sh.
+handout:
+	@test -n "$(OUT)" || { echo "usage: make handout OUT=dir"; exit 2; }
+	bash scripts/make-handout.sh "$(OUT)"
 
 docs: $(TOOLS_OK)
 	PROXIMA_DOCS_OUT=$(BUILD)/docs doxygen docs/Doxyfile

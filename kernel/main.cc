@@ -1,9 +1,10 @@
 // main.cc: the boot sequence, from boot.S to a running SMP kernel.
 //
-//  (1) console and C++ runtime        (5) topology from ACPI (or fake NUMA)
-//  (2) our own GDT/IDT on this CPU    (6) local APIC, clocks, timer
-//  (3) multiboot info, boot options   (7) the other CPUs (INIT-SIPI-SIPI)
-//  (4) physical memory                (8) self-tests, then idle (or exit QEMU)
+//  (1) console and C++ runtime        (5) topology from ACPI (or fake NUMA),
+//  (2) our own GDT/IDT on this CPU        then one kernel memory pool per node
+//  (3) multiboot info, boot options   (6) local APIC, clocks, timer
+//  (4) physical memory                (7) the other CPUs (INIT-SIPI-SIPI)
+//                                     (8) self-tests, then idle (or exit QEMU)
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -13,6 +14,7 @@
 #include "lib/cxx_runtime.h"
 #include "lib/panic.h"
 #include "mm/frame_allocator.h"
+#include "mm/kmem.h"
 #include "platform/acpi/phys_reader.h"
 #include "platform/acpi/table_dump.h"
 #include "platform/acpi/topology_builder.h"
@@ -130,6 +132,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     // (5)
     build_machine_topology();
     const platform::Topology& topology = platform::machine_topology();
+    kmem::boot_init(topology, options.kmem_pool_bytes, g_ram, g_num_ram);
     // (6)
     arch::init_interrupts(topology);
     // (7)

@@ -64,6 +64,23 @@ uint64_t FrameAllocator::try_allocate(size_t count) {
     return 0;
 }
 
+uint64_t FrameAllocator::try_allocate_in(uint64_t lo, uint64_t hi, size_t count) {
+    if (count == 0) return 0;
+    if (hi > kManagedLimit) hi = kManagedLimit;
+    size_t first = page_ceil(lo) == 0 ? 1 : page_ceil(lo);
+    size_t last = page_floor(hi);  // exclusive
+    SpinLockGuard guard(m_lock);
+    size_t run = 0;
+    for (size_t p = last; p > first; --p) {  // from the top down: low memory stays for the boot
+        run = used_locked(p - 1) ? 0 : run + 1;
+        if (run == count) {
+            for (size_t q = p - 1; q < p - 1 + count; ++q) set_locked(q, true);
+            return uint64_t(p - 1) * kPageSize;
+        }
+    }
+    return 0;
+}
+
 void FrameAllocator::free(uint64_t phys, size_t count) {
     SpinLockGuard guard(m_lock);
     for (size_t p = page_floor(phys); p < page_floor(phys) + count && p < kPages; ++p) set_locked(p, false);

@@ -32,6 +32,8 @@ public:
     /// `count` physically contiguous pages, or 0 (no physical page 0 is ever
     /// handed out, so 0 means failure).
     [[nodiscard]] uint64_t try_allocate(size_t count) EXCLUDES(m_lock);
+    /// The highest run of `count` free pages inside [lo, hi), or 0.
+    [[nodiscard]] uint64_t try_allocate_in(uint64_t lo, uint64_t hi, size_t count) EXCLUDES(m_lock);
     void free(uint64_t phys, size_t count) EXCLUDES(m_lock);
 
     size_t free_pages() const { return __atomic_load_n(&m_free, __ATOMIC_RELAXED); }

@@ -61,6 +61,16 @@ void parse_word(const char* word, size_t len, BootOptions& out) {
         } else {
             append_unknown(out, word, len);
         }
+    } else if (word_starts_with(word, len, "kmem=", &prefix)) {
+        // A number with an optional K or M suffix; at most 1 GiB.
+        uint64_t n = 0;
+        size_t i = prefix;
+        for (; i < len && word[i] >= '0' && word[i] <= '9' && n <= (1u << 30); ++i) n = n * 10 + uint64_t(word[i] - '0');
+        uint64_t unit = 1;
+        if (i < len && (word[i] == 'K' || word[i] == 'k')) unit = 1024, ++i;
+        else if (i < len && (word[i] == 'M' || word[i] == 'm')) unit = 1024 * 1024, ++i;
+        if (i == len && i > prefix && n != 0 && n * unit <= (uint64_t(1) << 30)) out.kmem_pool_bytes = n * unit;
+        else append_unknown(out, word, len);
     } else if (word_starts_with(word, len, "test=", &prefix)) {
         copy_value(out.tests, sizeof(out.tests), word + prefix, len - prefix);
     } else if (word_starts_with(word, len, "nonce=", &prefix)) {

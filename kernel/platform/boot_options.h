@@ -10,11 +10,13 @@
 //   nonce=TOKEN     echo TOKEN in every result line (the grader's anti-forgery)
 //   numa=off        treat the machine as one node even if it has an SRAT
 //   numa=fake:N     split memory and CPUs into N nodes (no SRAT needed)
+//   kmem=SIZE       kernel memory pool per node, e.g. kmem=8M or kmem=512K (Lab 1)
 //   acpidump        print every ACPI table in hex (to capture test fixtures)
 //   smp=off         start only the boot CPU
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "platform/acpi/topology_options.h"
 
@@ -26,6 +28,7 @@ struct BootOptions {
     bool smp = true;
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
+    uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default
     char tests[256] = {};  ///< comma-separated names, "all", or empty
     char nonce[64] = {};
     char unknown[128] = {};  ///< words the kernel did not understand, for a warning

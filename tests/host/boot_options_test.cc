@@ -57,3 +57,19 @@ TEST_CASE("boot options: overlong values are cut, never overflow", "[boot_option
     CHECK(std::string(o.nonce) == std::string(sizeof(o.nonce) - 1, 'n'));
     CHECK(std::string(o.tests) == std::string(sizeof(o.tests) - 1, 't'));
 }
+
+TEST_CASE("boot options: kmem pool size", "[boot_options]") {
+    BootOptions o;
+    parse_boot_options("kmem=8M", o);
+    CHECK(o.kmem_pool_bytes == 8u * 1024 * 1024);
+    parse_boot_options("kmem=512K", o);
+    CHECK(o.kmem_pool_bytes == 512u * 1024);
+    parse_boot_options("kmem=65536", o);
+    CHECK(o.kmem_pool_bytes == 65536);
+    for (const char* bad : {"kmem=", "kmem=0", "kmem=8G", "kmem=2048M", "kmem=12X", "kmem=M"}) {
+        parse_boot_options(bad, o);
+        INFO(bad);
+        CHECK(o.kmem_pool_bytes == 0);
+        CHECK(std::string(o.unknown) == bad);
+    }
+}

@@ -19,14 +19,14 @@ HOST_CXXFLAGS := -std=c++20 -Ikernel -Itests/host -g -O1 -Wall -Wextra $(HOST_SA
 HOST_LDFLAGS := $(HOST_SANITIZE)
 HOST_LDLIBS := -lCatch2WithMain
 HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/boot_options.cc \
-             $(wildcard kernel/platform/acpi/*.cc)
+             $(wildcard kernel/platform/acpi/*.cc) $(call sol_source,kernel/mm/node_pool.cc)
 HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
 
 .PHONY: host-tests
 host-tests: $(HOST_BIN)
 	PROXIMA_ACPI_DATA=$(HOST_ACPI_DATA) $(HOST_BIN) $(HOST_TEST_ARGS)
 
-$(HOST_BIN): $(HOST_OBJS)
+$(HOST_BIN): $(HOST_OBJS) $(KBUILD)/sol.stamp
 	$(HOST_CXX) $(HOST_LDFLAGS) -o $@ $(HOST_OBJS) $(HOST_LDLIBS)
 
 $(HOST_DIR)/%.o: %.cc | $(TOOLS_OK)

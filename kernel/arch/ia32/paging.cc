@@ -10,7 +10,7 @@
 // and a 4 KiB page-table entry is
 //   31..12 frame | 8 G | 7 PAT | 6 D | 5 A | 4 PCD | 3 PWT | 2 U/S | 1 R/W | 0 P
 //
-// Lock: g_window_lock guards the window's page tables and g_window_next.
+// Lock: g_window_lock guards every page-table change made here and g_window_next.
 #include "arch/boot.h"
 #include "arch/ia32/cpu.h"
 #include "arch/ia32/layout.h"
@@ -101,6 +101,16 @@ void* map_physical(uint64_t phys, uint64_t size) {
         g_window_next += pages * kPage;
     }
     return reinterpret_cast<void*>(virt + offset);
+}
+
+bool map_kernel_range(uintptr_t virt, uint64_t phys, uint64_t size) {
+    SpinLockGuard guard(g_window_lock);  // the same lock guards every page-table change here
+    for (uint64_t off = 0; off < size; off += kPage) {
+        if (!ensure_page_table_locked(virt + uintptr_t(off))) return false;
+        *pte_for(virt + uintptr_t(off)) = uint32_t(phys + off) | kPresent | kWritable;
+        ia32::invlpg(virt + uintptr_t(off));
+    }
+    return true;
 }
 
 bool remap_window_page(uintptr_t virt, uint64_t phys) {
