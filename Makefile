@@ -58,7 +58,7 @@ QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
 
-.PHONY: FORCE check-topo print-kernel grade grade-one handout all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo print-kernel grade grade-one handout lab-tests all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -188,7 +188,14 @@ boot-tests: $(KERNEL)
 	$(GRADE) run --kernel $(KERNEL) --topo 2x2 --kargs numa=off --tests $(SELFTESTS) --expect-block tests/boot/2x2-numa-off.expected
 	PROXIMA_KERNEL=$(KERNEL) $(PYTHON) -m unittest discover -s tests/boot
 
-TEST_SUITES := host-tests grader-tests boot-tests gdb-test bochs-test
+# Every lab's stage must score full marks with the reference solutions (in a
+# handout: with the student's code); the kit's own lab checks (the handout
+# fails each lab, mutants of the solutions lose points) run where they exist.
+lab-tests: | $(TOOLS_OK)
+	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
+	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
+
+TEST_SUITES := host-tests grader-tests boot-tests lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

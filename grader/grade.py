@@ -3,8 +3,11 @@
 
     python3 grader/grade.py run --topo 2x2,uma --tests all
     python3 grader/grade.py presets
+    python3 grader/grade.py lab --lab 1 [--sol SEL] [--submission DIR]
+    python3 grader/grade.py batch --lab 1 --submissions DIR --out OUTDIR
+    python3 grader/grade.py classroom
 
-See grader/README.md, or `grade.py run --help`.
+See grader/README.md, or `grade.py <command> --help`.
 """
 
 import sys

@@ -12,6 +12,17 @@ The modules, in the order a run flows through them:
   reproduce commands that rerun one run alone
   report    text and JSON reports
   cli       grade.py
+
+Lab grading builds on them:
+  labs       labs/lab<N>-*/: manifests, stage.toml, hidden tests -> Stage
+  build      make kernel / print-kernel, with SOL
+  workspace  a submission's lab files in a fresh copy of the trusted kit
+  scoring    one boot per preset, points per (test, preset) -> StageGrade
+  grading    plan and grade a tree or a submission -> Grade
+  batch      many submissions in parallel
+  lab_report text and JSON reports of a Grade
+  exports    Gradescope results.json, JUnit XML, GitHub Classroom autograding.json
+  lab_cli    grade.py lab, batch, classroom
 """
 
 from .expect import ExpectBlock, ExpectRegex, load_block

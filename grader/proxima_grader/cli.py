@@ -1,4 +1,5 @@
-"""Command line: `grade.py run ...` boots and checks, `grade.py presets` lists machines.
+"""Command line: `grade.py run ...` boots and checks, `grade.py presets` lists machines;
+`grade.py lab`, `batch` and `classroom` grade labs (see lab_cli.py).
 
 Exit status: 0 when every run passed, 1 when some run failed, 2 when the
 command itself is wrong (unknown preset, missing kernel, bad option).
@@ -13,8 +14,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import report
+from . import lab_cli, report
 from .expect import ExpectRegex, load_block
+from .labs import LabError
 from .presets import PresetError, Presets, load_presets
 from .qemu import QemuSetup, default_kernel, default_qemu
 from .runner import run_many
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write each run's serial output to DIR")
 
     commands.add_parser("presets", help="list the machine presets")
+    lab_cli.add_commands(commands, CPUS)
     return parser
 
 
@@ -157,10 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command in lab_cli.COMMANDS:
+            return lab_cli.COMMANDS[args.command](args)
         presets = load_presets(args.presets)
         if args.command == "presets":
             return command_presets(presets)
         return command_run(args, presets)
-    except (UsageError, PresetError, SpecError, ValueError, re.error) as error:
+    except (UsageError, LabError, PresetError, SpecError, ValueError, re.error) as error:
         print(f"grade.py: error: {error}", file=sys.stderr)
         return 2

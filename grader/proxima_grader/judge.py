@@ -12,6 +12,10 @@ A run passes only when all of these hold:
   5. no structured line carries another nonce (that is copied or forged
      output), the output stayed under its cap, and the spec's expected
      blocks and regexes are found.
+
+Problems that make the output untrustworthy (another nonce, a PASS without
+START, anything reported twice, output past the cap) are marked voids_run:
+lab grading gives such a run no credit at all, even for tests it shows passing.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ def judge(spec: RunSpec, nonce: str, end: ProcessEnd, capture: SerialCapture) ->
     if capture.truncated:
         problems.append(Problem(
             f"serial output passed the {capture.cap_bytes}-byte cap: "
-            f"{capture.line_count - len(lines)} lines dropped"))
+            f"{capture.line_count - len(lines)} lines dropped", voids_run=True))
     problems += _exit_problems(end)
 
     panic = next((e for e in events if e.kind == "panic"), None)
@@ -71,7 +75,7 @@ def check_protocol(spec: RunSpec, nonce: str,
             continue
         if event.nonce != nonce:
             problems.append(Problem(f"forged or replayed output: nonce '{event.nonce}' "
-                                    f"is not this run's ({nonce})", at))
+                                    f"is not this run's ({nonce})", at, voids_run=True))
             continue
         if event.kind == "malformed":
             problems.append(Problem(f"malformed line: {event.message}", at))
@@ -84,13 +88,14 @@ def check_protocol(spec: RunSpec, nonce: str,
                                     f"reported {event.kind.upper()}", at))
         elif event.kind == "start":
             if event.name in starts:
-                problems.append(Problem(f"test '{event.name}' started twice", at))
+                problems.append(Problem(f"test '{event.name}' started twice", at, voids_run=True))
             starts.setdefault(event.name, event)
         elif event.name in results:
-            problems.append(Problem(f"test '{event.name}' reported a result twice", at))
+            problems.append(Problem(f"test '{event.name}' reported a result twice", at,
+                                    voids_run=True))
         elif event.kind == "pass" and event.name not in starts:
             problems.append(Problem(f"test '{event.name}' reported PASS without a START "
-                                    "(replayed output?)", at))
+                                    "(replayed output?)", at, voids_run=True))
             flagged.add(event.name)
         else:  # a FAIL needs no START: the kernel fails unknown names that way
             results[event.name] = event
@@ -134,7 +139,7 @@ def _summary_problems(spec, summaries, tests) -> list[Problem]:
     problems = []
     if len(summaries) > 1:
         problems.append(Problem(f"{len(summaries)} summary lines, expected one",
-                                summaries[1].line.number))
+                                summaries[1].line.number, voids_run=True))
     passed = sum(t.state is TestState.PASS for t in tests.values())
     failed = sum(t.state is TestState.FAIL for t in tests.values())
     if summaries[0].counts != (passed, failed):
@@ -151,7 +156,7 @@ def _boot_problems(spec, boots) -> list[Problem]:
     problems = []
     if len(boots) > 1:
         problems.append(Problem(f"{len(boots)} BOOT complete lines, expected one",
-                                boots[1].line.number))
+                                boots[1].line.number, voids_run=True))
     cpus, nodes = boots[0].counts
     at = boots[0].line.number
     if spec.expect_cpus is not None and cpus != spec.expect_cpus:

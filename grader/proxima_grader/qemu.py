@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .presets import REPO_ROOT
+from .reproduce import MakeTree
 from .serial import SerialCapture
 from .spec import Limits, RunSpec
 
@@ -62,9 +63,14 @@ def default_kernel() -> str:
 
 @dataclass(frozen=True)
 class QemuSetup:
-    """Which QEMU and which kernel: both overridable so tests can use a fake QEMU."""
+    """Which QEMU and which kernel: both overridable so tests can use a fake QEMU.
+
+    `tree` is where that kernel was built, and how: the rerun commands in
+    reports call make there (with SOL=... when a lab was graded with one).
+    """
     qemu: tuple[str, ...] = field(default_factory=default_qemu)  # a command, may have arguments
     kernel: str = field(default_factory=default_kernel)
+    tree: MakeTree = field(default_factory=MakeTree)
 
     def argv(self, spec: RunSpec, nonce: str) -> list[str]:
         return [*self.qemu, "-kernel", self.kernel, "-append", spec.kernel_cmdline(nonce),

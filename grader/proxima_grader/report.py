@@ -4,8 +4,7 @@ Every run gets one verdict line. A failed run also gets: why, what a passing
 run would have shown, the problems found, the serial lines that matter (the
 PANIC block, the lines around the first failed check, or the last lines
 before a hang), and the commands that rerun and debug it alone.
-Later report formats (Gradescope results.json, JUnit XML) read the same
-RunResult fields that to_json() reads.
+Lab grades (lab_report.py, exports.py) reuse format_details and run_to_dict.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import concurrent.futures
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import reproduce
@@ -32,6 +32,7 @@ class RunResult:
     line_count: int       # lines printed in all, kept or not
     truncated: bool
     outcome: Outcome
+    tree: reproduce.MakeTree = field(default_factory=reproduce.MakeTree)  # for rerun commands
 
     @property
     def passed(self) -> bool:
@@ -39,7 +40,7 @@ class RunResult:
 
     def commands(self) -> dict[str, str]:
         """Shell commands to rerun this run alone: make, qemu, debug."""
-        return reproduce.commands(self.spec.preset, self.cmdline, self.argv)
+        return reproduce.commands(self.spec.preset, self.cmdline, self.argv, self.tree)
 
 
 def new_nonce() -> str:
@@ -53,20 +54,22 @@ def run_one(spec: RunSpec, setup: QemuSetup, nonce: str | None = None,
     end, capture = run_process(argv, spec.limits, cancel)
     outcome = judge(spec, nonce, end, capture)
     return RunResult(spec, nonce, spec.kernel_cmdline(nonce), argv, end, capture.lines(),
-                     capture.line_count, capture.truncated, outcome)
+                     capture.line_count, capture.truncated, outcome, setup.tree)
 
 
 def run_many(specs: Iterable[RunSpec], setup: QemuSetup, jobs: int | None = None,
-             on_done: Callable[[RunResult], None] | None = None) -> list[RunResult]:
+             on_done: Callable[[RunResult], None] | None = None,
+             cancel: threading.Event | None = None) -> list[RunResult]:
     """Run every spec, `jobs` at a time; results come back in the order of `specs`.
 
     `on_done` is called (from the calling thread) as each run finishes, for
-    progress output.
+    progress output. Setting `cancel` (e.g. from another thread, when a batch
+    is interrupted) kills the QEMUs still running.
     """
     specs = list(specs)
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[RunResult | None] = [None] * len(specs)
-    cancel = threading.Event()
+    cancel = cancel or threading.Event()
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(run_one, spec, setup, None, cancel): i
                    for i, spec in enumerate(specs)}

@@ -49,6 +49,8 @@ class Problem:
     line: int | None = None
     detail: tuple[str, ...] = ()  # extra lines for the report, e.g. expected vs actual
     missing: bool = False         # an expected line never came (expected after a crash)
+    voids_run: bool = False       # the output cannot be trusted (forged, replayed,
+                                  # duplicated or cut): no test of the run earns credit
 
 
 @dataclass
@@ -63,3 +65,8 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return self.verdict is Verdict.PASS
+
+    @property
+    def trusted(self) -> bool:
+        """False when some test result of this run may not be the kernel's own."""
+        return not any(p.voids_run for p in self.problems)

@@ -1,0 +1,169 @@
+"""Grading labs: of a tree in place, or of a student's submission in a workspace.
+
+    plan()   which stages to grade (stage.toml + hidden tests), checked up front
+    grade()  build the kernel once, boot every stage's presets, score -> Grade
+
+A tree (`--tree`, the kit or a student's own checkout) is built in place
+under build/grade. A submission is graded in a fresh copy of the tree with
+only its lab files copied in (see workspace.py), built with SOL=none unless
+a SOL is given: the kit has solutions/, and the Makefile would otherwise
+take them all.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable
+
+from .build import Build, SolError, build_kernel, sol_labs
+from .labs import LabError, Stage, find_labs, graded_labs, load_stage
+from .presets import load_presets
+from .qemu import QemuSetup, default_qemu
+from .reproduce import PRESETS_IN_TREE, MakeTree
+from .runner import RunResult
+from .scoring import StageGrade, grade_stages, not_run
+from .workspace import SubmissionError, Workspace, assemble
+
+BUILD_DIR = "build/grade"   # relative to the tree or workspace that is built
+
+
+@dataclass
+class Options:
+    tree: Path                        # the lab tree; for a submission, the trusted kit
+    labs: list[int] = field(default_factory=list)   # empty: every lab with a stage.toml
+    sol: str | None = None
+    submission: Path | None = None
+    only: str | None = None           # grade just this test
+    jobs: int = 1
+    qemu: tuple[str, ...] = field(default_factory=default_qemu)
+    presets_file: Path | None = None  # default: the tree's config/topologies.conf
+    hang_seconds: float | None = None
+    timeout_seconds: float | None = None
+    keep: bool = False                # keep a submission's workspace
+    exclude: tuple[Path, ...] = ()    # never copied from the kit into a workspace
+
+
+@dataclass
+class Grade:
+    options: Options
+    stages: list[StageGrade]
+    sol: str | None                   # the SOL given to make (None: the Makefile's default)
+    build: Build | None = None
+    workspace: Workspace | None = None
+    kept: Path | None = None          # the workspace, when kept
+    refused: str = ""                 # why a submission was not graded
+    duration: float = 0.0
+
+    @property
+    def score(self) -> Fraction:
+        return sum((s.score for s in self.stages), Fraction(0))
+
+    @property
+    def max_score(self) -> Fraction:
+        return sum((s.max_score for s in self.stages), Fraction(0))
+
+    @property
+    def passed(self) -> bool:
+        return all(s.passed for s in self.stages)
+
+    @property
+    def status(self) -> str:
+        if self.refused:
+            return "refused"
+        if self.build is not None and not self.build.ok:
+            return "build failed"
+        return "ok" if self.passed else "failed"
+
+
+def plan(options: Options) -> list[Stage]:
+    """The stages to grade; LabError or SolError when the request cannot be met."""
+    tree = options.tree
+    presets = load_presets(options.presets_file or tree / PRESETS_IN_TREE)
+    numbers = options.labs or [lab.number for lab in graded_labs(tree)]
+    if not numbers:
+        raise LabError(f"no lab in {tree / 'labs'} has a stage.toml: nothing to grade")
+    stages = [load_stage(tree, n, presets).with_limits(options.hang_seconds,
+                                                       options.timeout_seconds)
+              for n in dict.fromkeys(numbers)]
+    if options.sol is not None:
+        available = solution_labs(tree)
+        for lab in sol_labs(options.sol, available):
+            if lab not in available:
+                raise SolError(f"SOL={options.sol}: there is no {tree / 'solutions'}/lab{lab}")
+    if options.only:
+        stages = [s.only(options.only) for s in stages if s.only(options.only).tests]
+        if not stages:
+            raise LabError(f"no test named '{options.only}' in the stages of lab(s) "
+                           f"{', '.join(map(str, numbers))}")
+    return stages
+
+
+def solution_labs(tree: Path) -> list[int]:
+    directory = tree / "solutions"
+    names = [p.name[3:] for p in directory.glob("lab*") if p.is_dir()] if directory.is_dir() else []
+    return sorted(int(n) for n in names if n.isdigit())
+
+
+def grade(options: Options, stages: list[Stage],
+          log: Callable[[str], None] = lambda text: None,
+          on_done: Callable[[RunResult], None] | None = None,
+          cancel: threading.Event | None = None) -> Grade:
+    started = time.monotonic()
+    if options.submission is None:
+        result = _grade_tree(options, stages, log, on_done, cancel)
+    else:
+        result = _grade_submission(options, stages, log, on_done, cancel)
+    result.duration = time.monotonic() - started
+    return result
+
+
+def _grade_tree(options, stages, log, on_done, cancel) -> Grade:
+    tree = options.tree
+    variables = (f"SOL={options.sol}",) if options.sol is not None else ()
+    return _build_and_run(options, stages, tree, options.sol, MakeTree(tree, variables),
+                          Grade(options, [], options.sol), log, on_done, cancel)
+
+
+def _grade_submission(options, stages, log, on_done, cancel) -> Grade:
+    kit, submission = options.tree.resolve(), options.submission.resolve()
+    sol = options.sol if options.sol is not None else "none"
+    result = Grade(options, [], sol)
+    last_lab = max(stage.lab for stage in stages)
+    manifest = list(dict.fromkeys(path for lab in find_labs(kit) if lab.number <= last_lab
+                                  for path in lab.manifest()))
+    root = Path(tempfile.mkdtemp(prefix="proxima-grade-"))
+    try:
+        log(f"assembling the workspace {root} from {kit} and {submission}")
+        try:
+            result.workspace = assemble(kit, submission, manifest, root,
+                                        sol_labs(sol, solution_labs(kit)), options.exclude)
+        except SubmissionError as error:
+            result.refused = f"submission refused: {error}"
+            result.stages = [not_run(stage, result.refused) for stage in stages]
+            return result
+        rerun = root if options.keep else submission
+        return _build_and_run(options, stages, root, sol, MakeTree(rerun, (f"SOL={sol}",)),
+                              result, log, on_done, cancel)
+    finally:
+        if options.keep:
+            result.kept = root
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, cancel) -> Grade:
+    log(f"building the kernel: make -C {tree} kernel"
+        + (f" SOL={sol}" if sol is not None else "") + f" BUILD={BUILD_DIR}")
+    result.build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel)
+    if not result.build.ok:
+        result.stages = [not_run(stage, "the kernel did not build") for stage in stages]
+        return result
+    setup = QemuSetup(options.qemu, str(result.build.kernel), make_tree)
+    result.stages = grade_stages(stages, setup, options.jobs, on_done, cancel)
+    return result
