@@ -10,7 +10,10 @@ manifests name are copied from the submission:
       - solutions/ of labs the SOL selection does not take
       + <manifest files of the graded labs and every earlier lab> from the submission
 
-A manifest file missing in the submission keeps the kit's version (noted in
+The kit's own build directory (build/grade, objects compiled from the kit's
+trusted sources) is copied too, times kept, so that make recompiles only what
+the submission changed: the student's files are written last, and so are
+newer than every object. A manifest file missing in the submission keeps the kit's version (noted in
 the report). A manifest file that is, or lies under, a symbolic link leading
 out of the submission, or that is not a regular file, refuses the whole
 submission. The submission directory is only ever read.
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 SKIPPED_DIRS = {".git", "__pycache__"}   # and the top-level build/
+SEED_BUILD = Path("build") / "grade"     # the BUILD the grader uses, in kit and workspace
 
 
 class SubmissionError(Exception):
@@ -101,6 +105,9 @@ def assemble(kit: Path, submission: Path, manifest: list[str], destination: Path
         if any(source == s or s in source.parents for s in skip):
             continue
         _copy_kit_file(source, workspace.root / relative)
+    if (kit / SEED_BUILD).is_dir():
+        shutil.copytree(kit / SEED_BUILD, workspace.root / SEED_BUILD, symlinks=True,
+                        copy_function=shutil.copy2)
     for relative, source in sources.items():
         target = workspace.root / relative
         if source is None:
