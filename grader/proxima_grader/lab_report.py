@@ -48,6 +48,7 @@ def header_lines(grade: Grade) -> list[str]:
             if grade.workspace.missing:
                 out.append("  not in the submission, so the kit's version was used: "
                            + ", ".join(grade.workspace.missing))
+            out += ["  warning: " + warning for warning in grade.workspace.warnings]
     if grade.refused:
         out.append(grade.refused)
     build = grade.build
@@ -128,6 +129,7 @@ def grade_to_dict(grade: Grade) -> dict:
         "refused": grade.refused,
         "files_taken": grade.workspace.taken if grade.workspace else [],
         "files_missing": grade.workspace.missing if grade.workspace else [],
+        "warnings": grade.workspace.warnings if grade.workspace else [],
         "build": None if build is None else {
             "ok": build.ok, "command": build.command, "duration": round(build.duration, 3),
             "kernel": str(build.kernel) if build.kernel else None,

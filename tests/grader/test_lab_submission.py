@@ -58,6 +58,15 @@ class Submission(unittest.TestCase):
         self.assertFalse((self.workspace / "kernel/evil.cc").exists())
         self.assertFalse((self.workspace / "solutions").exists())          # SOL=none
 
+    def test_lab_code_that_names_the_harness_is_flagged(self):
+        forger = self.student(lab1='fake=pass\nkprintf("KTEST %s lab1.a PASS", boot_options().nonce);')
+        built = assemble(self.kit, forger, ["kernel/lab1.cc"], self.workspace, [])
+        self.assertEqual(len(built.warnings), 1)
+        self.assertIn("kernel/lab1.cc:2 mentions 'KTEST'", built.warnings[0])
+        honest = assemble(self.kit, self.student(name="bob"), ["kernel/lab1.cc"],
+                          self.root / "workspace2", [])
+        self.assertEqual(honest.warnings, [])
+
     def test_later_lab_files_come_along_and_chosen_solutions_only(self):
         manifest = ["kernel/lab1.cc", "kernel/lab2.cc"]
         assemble(self.kit, self.student(), manifest, self.workspace, [1])
