@@ -19,7 +19,8 @@ HOST_CXXFLAGS := -std=c++20 -Ikernel -Itests/host -g -O1 -Wall -Wextra $(HOST_SA
 HOST_LDFLAGS := $(HOST_SANITIZE)
 HOST_LDLIBS := -lCatch2WithMain
 HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/boot_options.cc \
-             $(wildcard kernel/platform/acpi/*.cc) $(call sol_source,kernel/mm/node_pool.cc)
+             $(wildcard kernel/platform/acpi/*.cc) $(call sol_source,kernel/mm/node_pool.cc) \
+             kernel/mm/mapping_db.cc kernel/mm/mapping_tree.cc
 HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
 
 .PHONY: host-tests
