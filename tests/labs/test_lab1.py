@@ -117,7 +117,7 @@ class Handout(unittest.TestCase):
             handout = pathlib.Path(parent, "handout")
             subprocess.run(["make", "-s", "handout", f"OUT={handout}"], cwd=ROOT, check=True,
                            capture_output=True, timeout=300)
-            for secret in ("solutions", "grader/hidden", "tests/labs"):
+            for secret in ("solutions", "grader/hidden", "tests/labs", "labs/lab1-node-allocator/INSTRUCTOR.md"):
                 self.assertFalse((handout / secret).exists(), f"the handout contains {secret}")
             for file in MANIFEST:
                 self.assertIn("LAB 1: your code here", (handout / file).read_text())
