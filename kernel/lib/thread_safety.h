@@ -14,4 +14,5 @@
 #define RELEASE(...) __attribute__((release_capability(__VA_ARGS__)))
 #define TRY_ACQUIRE(...) __attribute__((try_acquire_capability(__VA_ARGS__)))
 #define EXCLUDES(...) __attribute__((locks_excluded(__VA_ARGS__)))
+#define RETURN_CAPABILITY(x) __attribute__((lock_returned(x)))
 #define NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))

@@ -20,7 +20,7 @@ HOST_LDFLAGS := $(HOST_SANITIZE)
 HOST_LDLIBS := -lCatch2WithMain
 HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/boot_options.cc \
              $(wildcard kernel/platform/acpi/*.cc) $(call sol_source,kernel/mm/node_pool.cc) \
-             kernel/mm/mapping_db.cc kernel/mm/mapping_tree.cc
+             kernel/mm/mapping_db.cc kernel/mm/mapping_tree.cc kernel/lib/elf.cc kernel/thread/run_queue.cc
 HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
 
 .PHONY: host-tests
@@ -33,5 +33,15 @@ $(HOST_BIN): $(HOST_OBJS) $(KBUILD)/sol.stamp
 $(HOST_DIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(dir $@)
 	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
+
+# The ELF loader tests read a real i386 executable, linked here from a C fixture; the test
+# object is told its path.
+HOST_ELF_FIXTURE := $(HOST_DIR)/fixtures/elf_tiny.elf
+$(HOST_DIR)/tests/host/elf_test.o: HOST_CXXFLAGS += -DPROXIMA_ELF_FIXTURE='"$(abspath $(HOST_ELF_FIXTURE))"'
+$(HOST_DIR)/tests/host/elf_test.o: $(HOST_ELF_FIXTURE)
+$(HOST_ELF_FIXTURE): tests/host/fixtures/elf_tiny.c | $(TOOLS_OK)
+	@mkdir -p $(dir $@)
+	clang --target=i686-unknown-none-elf -ffreestanding -nostdlib -static -fuse-ld=lld -O1 \
+	      -Wl,-Ttext=0x100000 -o $@ $<
 
 -include $(HOST_OBJS:.o=.d)
