@@ -42,10 +42,15 @@ enum class Rights : uint8_t {
     return rights_from_bits(rights_bits(a) & rights_bits(b));
 }
 
+constexpr Rights& operator|=(Rights& a, Rights b) { return a = a | b; }
+
 /// `a` with the rights in `b` taken away.
 [[nodiscard]] constexpr Rights without(Rights a, Rights b) {
     return rights_from_bits(rights_bits(a) & ~rights_bits(b));
 }
+
+/// True if any right is set.
+[[nodiscard]] constexpr bool any(Rights r) { return r != Rights::None; }
 
 /// True if `have` includes every right in `want`.
 [[nodiscard]] constexpr bool has_all(Rights have, Rights want) { return (have & want) == want; }

@@ -27,34 +27,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/rights.h"
+
 namespace mm {
 
-/// L4 X.2 access rights of an fpage, three bits:
-///
-///    2   1   0
-///  +---+---+---+
-///  | r | w | x |     r = 4 (read), w = 2 (write), x = 1 (execute)
-///  +---+---+---+
-///
-/// The same bits report access status: referenced (r), written or dirty
-/// (w), executed (x). Names and values as api::Rights (kernel/api/rights.h),
-/// so the two can become one.
-enum class Rights : uint8_t {
-    None = 0,
-    Execute = 1,
-    Write = 2,
-    Read = 4,
-    ReadExecute = 5,
-    ReadWrite = 6,
-    Full = 7,
-};
-
-constexpr Rights operator|(Rights a, Rights b) { return Rights(uint8_t(a) | uint8_t(b)); }
-constexpr Rights operator&(Rights a, Rights b) { return Rights(uint8_t(a) & uint8_t(b)); }
-constexpr Rights& operator|=(Rights& a, Rights b) { return a = a | b; }
-/// `a` with the rights in `b` taken away.
-constexpr Rights without(Rights a, Rights b) { return Rights(uint8_t(a) & ~uint8_t(b)); }
-constexpr bool any(Rights a) { return a != Rights::None; }
+/// L4 X.2 access rights (kernel/api/rights.h). The same three bits report
+/// access status: referenced (r), written or dirty (w), executed (x).
+using Rights = api::Rights;
+using api::any;
+using api::without;
 
 /// The smallest mapping: one 4 KiB page. Every mapping is a naturally
 /// aligned power of two of at least this size (an L4 fpage).
