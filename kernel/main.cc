@@ -34,8 +34,6 @@ platform::BootInfo g_boot_info;
 platform::MemRange g_ram[32];
 unsigned g_num_ram;
 
-constexpr uint64_t kKernelVirtOffset = 0xC0000000;
-
 // Boot-time physical reads: the loader's structures lie in low memory, which
 // boot.S mapped at 0xC0000000 (4 MiB pages up to 512 MiB).
 const void* boot_phys_to_virt(uint64_t phys, size_t len) {
@@ -84,7 +82,7 @@ void init_memory_map() {
         if (g_num_ram < 32) g_ram[g_num_ram++] = {e.base, e.base + e.length};
     }
     mm::frames().reserve(0, 0x100000);
-    mm::frames().reserve(uintptr_t(_kernel_start) - kKernelVirtOffset, uintptr_t(_kernel_end) - kKernelVirtOffset);
+    mm::frames().reserve(mm::virt_to_phys(_kernel_start), mm::virt_to_phys(_kernel_end));
     for (unsigned i = 0; i < g_boot_info.num_modules; ++i) {
         const platform::BootModule& m = g_boot_info.modules[i];
         kprintf("module: [%x, %x) %s\n", m.start, m.end, m.name);

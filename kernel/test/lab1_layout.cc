@@ -26,7 +26,7 @@ KTEST(lab1_pools_in_srat, "lab1.pools_in_srat_ranges") {
                 "node %u's pool at virt 0x%x is outside [kPoolFloor, kPoolTop)", n, unsigned(pool.virt_base()));
         t.check(pool.free_bytes() <= pool.size(), "node %u: %u bytes free in a pool of %u", n,
                 unsigned(pool.free_bytes()), unsigned(pool.size()));
-        uint64_t kernel_lo = uintptr_t(_kernel_start) - 0xC0000000u, kernel_hi = uintptr_t(_kernel_end) - 0xC0000000u;
+        uint64_t kernel_lo = mm::virt_to_phys(_kernel_start), kernel_hi = mm::virt_to_phys(_kernel_end);
         t.check(pool.phys_base() >= kernel_hi || pool.phys_base() + pool.size() <= kernel_lo,
                 "node %u's pool overlaps the kernel image", n);
         for (unsigned m = 0; m < n; ++m) {
