@@ -7,6 +7,7 @@
 //                                     (8) self-tests, then idle (or exit QEMU)
 #include <stdint.h>
 
+#include "api/initial_servers.h"
 #include "arch/arch.h"
 #include "arch/boot.h"
 #include "arch/mmu.h"
@@ -25,12 +26,15 @@
 #include "platform/multiboot.h"
 #include "smp/online.h"
 #include "test/ktest.h"
+#include "thread/scheduler.h"
 
 extern "C" char _kernel_start[], _kernel_end[];
 
 namespace {
 
 platform::BootInfo g_boot_info;
+uint32_t g_info_phys = 0;
+bool g_scheduling_started = false;  // the secondary CPUs wait for it
 platform::MemRange g_ram[32];
 unsigned g_num_ram;
 
@@ -88,6 +92,9 @@ void init_memory_map() {
         kprintf("module: [%x, %x) %s\n", m.start, m.end, m.name);
         mm::frames().reserve(m.start, m.end);
     }
+    // The loader's structures stay: the root task reads them (docs/user-boot.md).
+    for (unsigned i = 0; i < g_boot_info.num_loader_ranges; ++i)
+        mm::frames().reserve(g_boot_info.loader_ranges[i].start, g_boot_info.loader_ranges[i].end);
     kprintf("memory: %u KiB free for the kernel\n", unsigned(mm::frames().free_pages() * 4));
 }
 
@@ -110,6 +117,7 @@ void build_machine_topology() {
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
+    g_info_phys = info_phys;
     // (1)
     console::init();
     run_global_constructors();
@@ -141,12 +149,16 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     ktest::Summary summary = ktest::run_selected(options.tests, options.nonce);
     kprintf("BOOT %s complete cpus=%u nodes=%u\n", options.nonce[0] != '\0' ? options.nonce : "-", online,
             topology.num_nodes);
-    if (options.exit_when_done)
+    // (9) The user level: sigma0 and the root task, when the loader gave us them.
+    bool user_level = api::start_initial_servers(g_boot_info, g_info_phys);
+    if (options.exit_when_done && !user_level)
         platform::debug_exit(summary.failed == 0 ? platform::ExitStatus::Success : platform::ExitStatus::TestFailed);
-    for (;;) arch::wait_for_interrupt();
+    __atomic_store_n(&g_scheduling_started, true, __ATOMIC_RELEASE);
+    thread::start_scheduling();
 }
 
 [[noreturn]] void smp_secondary_main() {
     arch::enable_interrupts();
-    for (;;) arch::wait_for_interrupt();
+    while (!__atomic_load_n(&g_scheduling_started, __ATOMIC_ACQUIRE)) arch::wait_for_interrupt();
+    thread::start_scheduling();
 }

@@ -22,6 +22,28 @@ bool remap_window_page(uintptr_t virt, uint64_t phys);
 /// false when no memory is left for page tables.
 [[nodiscard]] bool map_kernel_range(uintptr_t virt, uint64_t phys, uint64_t size);
 
+/// Allocates every page table the kernel area [0xC0000000, 4 GiB) can ever
+/// need, so that the kernel's directory entries never change afterwards and
+/// a copy of them (copy_kernel_mappings) stays valid forever. Called once,
+/// before the first address space is made; later kernel mappings only fill
+/// entries of these tables. False when no memory is left for them.
+[[nodiscard]] bool freeze_kernel_directory();
+
+/// Copies the kernel's directory entries into a new user page directory
+/// (1024 words); its user entries are left alone.
+void copy_kernel_mappings(uint32_t* directory);
+
+/// Makes `directory_phys` this CPU's page directory (no-op if it already is).
+void load_directory(uint32_t directory_phys);
+
+/// The page directory of the kernel alone, for CPUs that run no user thread.
+uint32_t kernel_directory();
+
+/// Points the kernel page at `virt` (in a frozen kernel page table) at
+/// `phys`, writable or read-only, and flushes this CPU's TLB entry. Other
+/// CPUs keep the old translation until they flush it.
+void set_kernel_page(uintptr_t virt, uint64_t phys, bool writable);
+
 /// Whether `virt` lies in the kernel's direct map of low physical memory.
 bool in_direct_map(uintptr_t virt);
 

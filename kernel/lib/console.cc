@@ -24,6 +24,8 @@ namespace console {
 
 void init() { g_uart.init(); }
 
+int try_read_char() { return g_uart.try_read(); }
+
 void break_lock() { g_console_lock.force_unlock(); }
 
 }  // namespace console

@@ -11,6 +11,9 @@ namespace console {
 /// Programs the UART; call once on the boot CPU before the first kprintf.
 void init();
 
+/// A character typed on the serial console, or -1 when none is waiting.
+int try_read_char();
+
 /// For panic only: take the console even if a stopped CPU held its lock.
 void break_lock();
 

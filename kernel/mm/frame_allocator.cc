@@ -86,4 +86,18 @@ void FrameAllocator::free(uint64_t phys, size_t count) {
     for (size_t p = page_floor(phys); p < page_floor(phys) + count && p < kPages; ++p) set_locked(p, false);
 }
 
+void FrameAllocator::take_all_free(void (*visit)(uint64_t base, uint64_t end, void* context), void* context) {
+    SpinLockGuard guard(m_lock);
+    size_t page = 0;
+    while (page < kPages) {
+        if (used_locked(page)) {
+            ++page;
+            continue;
+        }
+        size_t first = page;
+        while (page < kPages && !used_locked(page)) set_locked(page++, true);
+        visit(uint64_t(first) * kPageSize, uint64_t(page) * kPageSize, context);
+    }
+}
+
 }  // namespace mm

@@ -35,6 +35,9 @@ public:
     /// The highest run of `count` free pages inside [lo, hi), or 0.
     [[nodiscard]] uint64_t try_allocate_in(uint64_t lo, uint64_t hi, size_t count) EXCLUDES(m_lock);
     void free(uint64_t phys, size_t count) EXCLUDES(m_lock);
+    /// Takes every free page (marks it used) and reports each run of them as
+    /// visit(base, end, context): at the end of boot, sigma0 gets them all.
+    void take_all_free(void (*visit)(uint64_t base, uint64_t end, void* context), void* context) EXCLUDES(m_lock);
 
     size_t free_pages() const { return __atomic_load_n(&m_free, __ATOMIC_RELAXED); }
 

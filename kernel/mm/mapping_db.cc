@@ -63,6 +63,8 @@ MdbError MappingDb::try_grant(MappingSpace* from_space, uintptr_t from_addr, Map
 /// page directories; not needed yet).
 MappingNode* MappingDb::next_in_window_locked(MappingSpace* space, uint64_t& cursor, uint64_t end) {
     for (; cursor < end; cursor += kMinMappingSize) {
+        cursor = m_target.skip_unmapped(space, cursor, end);
+        if (cursor >= end) break;
         MappingNode* node = m_target.lookup(space, uintptr_t(cursor));
         if (node != nullptr) {
             cursor = node->end();

@@ -117,6 +117,11 @@ public:
     /// status it had, which would otherwise be lost.
     [[nodiscard]] virtual Rights remove(MappingNode* node) = 0;
 
+    /// The lowest address >= `cursor` that may hold a mapping, or any value
+    /// >= `end` if none below `end` can (a target skips regions that have
+    /// no page table). The default skips nothing.
+    virtual uint64_t skip_unmapped(MappingSpace* space, uint64_t cursor, uint64_t end) { return cursor; }
+
 protected:
     ~MappingTarget() = default;
 };

@@ -33,6 +33,21 @@ void copy_string(char* dst, size_t size, uint32_t phys, const void* (*phys_to_vi
     dst[i] = '\0';
 }
 
+void note_range(BootInfo& out, uint32_t start, uint32_t length) {
+    if (start == 0 || length == 0 || out.num_loader_ranges == sizeof out.loader_ranges / sizeof out.loader_ranges[0])
+        return;
+    out.loader_ranges[out.num_loader_ranges++] = {start, start + length};
+}
+
+// The string at `phys` with its terminating NUL (at most `limit` bytes looked at).
+uint32_t string_length(uint32_t phys, const void* (*phys_to_virt)(uint64_t, size_t), uint32_t limit) {
+    const char* s = phys == 0 ? nullptr : static_cast<const char*>(phys_to_virt(phys, 1));
+    if (s == nullptr) return 0;
+    uint32_t n = 0;
+    while (n < limit && s[n] != '\0') ++n;
+    return n + 1;
+}
+
 }  // namespace
 
 bool parse_multiboot(uint32_t info_phys, const void* (*phys_to_virt)(uint64_t, size_t), BootInfo& out,
@@ -44,22 +59,29 @@ bool parse_multiboot(uint32_t info_phys, const void* (*phys_to_virt)(uint64_t, s
         return false;
     }
     uint32_t flags = read32(info);
-    if (flags & kFlagCmdline) copy_string(out.cmdline, sizeof out.cmdline, read32(info + 16), phys_to_virt);
+    note_range(out, info_phys, 52);
+    if (flags & kFlagCmdline) {
+        copy_string(out.cmdline, sizeof out.cmdline, read32(info + 16), phys_to_virt);
+        note_range(out, read32(info + 16), string_length(read32(info + 16), phys_to_virt, 4096));
+    }
 
     if (flags & kFlagModules) {
         uint32_t count = read32(info + 20);
         const auto* mods = static_cast<const uint8_t*>(phys_to_virt(read32(info + 24), count * 16));
+        note_range(out, read32(info + 24), count * 16);
         for (uint32_t i = 0; mods != nullptr && i < count && out.num_modules < 16; ++i) {
             BootModule& m = out.modules[out.num_modules++];
             m.start = read32(mods + 16 * i);
             m.end = read32(mods + 16 * i + 4);
             copy_string(m.name, sizeof m.name, read32(mods + 16 * i + 8), phys_to_virt);
+            note_range(out, read32(mods + 16 * i + 8), string_length(read32(mods + 16 * i + 8), phys_to_virt, 4096));
         }
     }
 
     if (flags & kFlagMemoryMap) {
         uint32_t length = read32(info + 44);
         const auto* map = static_cast<const uint8_t*>(phys_to_virt(read32(info + 48), length));
+        note_range(out, read32(info + 48), length);
         for (uint32_t off = 0; map != nullptr && off + 24 <= length && out.num_memory_entries < 32;) {
             uint32_t size = read32(map + off);
             MemoryMapEntry& e = out.memory[out.num_memory_entries++];

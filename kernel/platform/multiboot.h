@@ -37,8 +37,17 @@ struct BootModule {
     char name[64];
 };
 
+/// Memory the loader's own structures occupy (physical [start, end)): the
+/// information structure, the command lines, the module list, the memory map.
+struct LoaderRange {
+    uint32_t start;
+    uint32_t end;
+};
+
 struct BootInfo {
     char cmdline[512];
+    unsigned num_loader_ranges;
+    LoaderRange loader_ranges[24];
     unsigned num_memory_entries;
     MemoryMapEntry memory[32];
     unsigned num_modules;

@@ -22,4 +22,9 @@ void Uart16550::write(char c) {
     arch::port_out8(m_base, uint8_t(c));
 }
 
+int Uart16550::try_read() {
+    if (!(arch::port_in8(uint16_t(m_base + 5)) & 0x01)) return -1;
+    return arch::port_in8(m_base);
+}
+
 }  // namespace platform

@@ -1,4 +1,4 @@
-// uart16550.h: the PC serial port (a 16550 UART), polled, transmit only.
+// uart16550.h: the PC serial port (a 16550 UART), polled.
 //
 // Registers, at offsets from the port base (COM1 = 0x3F8):
 //   +0 THR (write) / divisor low when LCR.DLAB=1   +1 IER / divisor high
@@ -18,6 +18,8 @@ public:
     void init();
     /// Waits until the transmitter has room, then sends one byte.
     void write(char c);
+    /// A received byte, or -1 when none is waiting (LSR bit 0: data ready).
+    int try_read();
 
 private:
     uint16_t m_base;

@@ -70,6 +70,13 @@ void handle_cross_calls() {
     }
 }
 
+void lock_serving_calls(SpinLock& lock) NO_THREAD_SAFETY_ANALYSIS {
+    while (!lock.try_lock()) {
+        handle_cross_calls();
+        arch::cpu_relax();
+    }
+}
+
 bool call_on(unsigned cpu, CallFunction fn, void* arg, Wait wait) {
     if (!cpu_online(cpu)) return false;
     unsigned pending = 1;

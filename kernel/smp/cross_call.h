@@ -16,6 +16,8 @@
 // lock that the target may hold with interrupts enabled.
 #pragma once
 
+#include "lib/spin_lock.h"
+
 namespace smp {
 
 using CallFunction = void (*)(void* arg);
@@ -31,6 +33,24 @@ void call_on_all(CallFunction fn, void* arg, Wait wait);
 
 /// Runs the requests queued for this CPU (the IPI handler; also polled by waiters).
 void handle_cross_calls();
+
+/// Takes `lock` while running this CPU's cross calls, for a lock that a CPU
+/// may hold while it waits for a cross call to finish (the mapping database
+/// holds its lock across TLB shootdowns): a plain spin with interrupts off
+/// would never answer that CPU, and both would wait forever.
+void lock_serving_calls(SpinLock& lock) ACQUIRE(lock);
+
+/// lock_serving_calls() as a scope guard.
+class SCOPED_CAPABILITY ServingCallsGuard {
+public:
+    explicit ServingCallsGuard(SpinLock& lock) ACQUIRE(lock) : m_lock(lock) { lock_serving_calls(lock); }
+    ~ServingCallsGuard() RELEASE() { m_lock.unlock(); }
+    ServingCallsGuard(const ServingCallsGuard&) = delete;
+    ServingCallsGuard& operator=(const ServingCallsGuard&) = delete;
+
+private:
+    SpinLock& m_lock;
+};
 
 /// Requests run on `cpu` so far (for tests and statistics).
 unsigned long calls_handled(unsigned cpu);

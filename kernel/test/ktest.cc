@@ -44,12 +44,34 @@ bool Context::check(bool ok, const char* fmt, ...) {
     return false;
 }
 
+namespace {
+
+bool is_user_test(const char* name, size_t length) { return length >= 3 && strncmp(name, "l4.", 3) == 0; }
+
+}  // namespace
+
 Summary run_selected(const char* selection, const char* nonce) {
     Summary summary;
     if (selection[0] == '\0') return summary;
     if (nonce[0] == '\0') nonce = "-";
     if (strcmp(selection, "list") == 0) {
         for (const Test* t = _ktests_start; t != _ktests_end; ++t) kprintf("KTEST %s available %s\n", nonce, t->name);
+        return summary;
+    }
+    // Names starting with "l4." are user-level tests, run by the test root
+    // task (docs/user-boot.md). A selection of only those is theirs alone;
+    // mixed with kernel tests, they fail here.
+    bool any_kernel_test = false;
+    bool any_user_test = false;
+    for (const char* p = selection; *p != '\0';) {
+        const char* end = p;
+        while (*end != '\0' && *end != ',') ++end;
+        if (is_user_test(p, size_t(end - p))) any_user_test = true;
+        else if (end != p) any_kernel_test = true;
+        p = *end == ',' ? end + 1 : end;
+    }
+    if (any_user_test && !any_kernel_test) {
+        summary.user_tests = true;
         return summary;
     }
     if (strcmp(selection, "all") == 0) {
@@ -63,6 +85,10 @@ Summary run_selected(const char* selection, const char* nonce) {
             const Test* t = find(p, size_t(end - p));
             if (t != nullptr) {
                 run_one(*t, nonce, summary);
+            } else if (is_user_test(p, size_t(end - p))) {
+                kprintf("KTEST %s %.*s FAIL user-level tests (l4.*) cannot be mixed with kernel tests\n", nonce,
+                        int(end - p), p);
+                ++summary.failed;
             } else if (end != p) {
                 kprintf("KTEST %s %.*s FAIL no such test (test=list prints them)\n", nonce, int(end - p), p);
                 ++summary.failed;

@@ -42,6 +42,7 @@ struct Test {
 struct Summary {
     unsigned passed = 0;
     unsigned failed = 0;
+    bool user_tests = false;  ///< the selection named only user-level (l4.*) tests: none ran here
 };
 
 /// Runs the tests named in `selection` ("all" = every test not marked

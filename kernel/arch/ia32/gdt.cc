@@ -1,6 +1,8 @@
 // gdt.cc: building and loading a CPU's GDT (see gdt.h).
 #include "arch/ia32/gdt.h"
 
+#include <stddef.h>
+
 namespace ia32 {
 namespace {
 
@@ -34,17 +36,19 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
     m_tss = Tss{};
     m_tss.ss0 = SEL_KERNEL_DATA;
     m_tss.esp0 = kernel_stack_top;
-    m_tss.iomap_base = sizeof(Tss);  // no IO bitmap yet: every port access from ring 3 faults
+    load_io_bitmap(nullptr);
 
     m_entries[0] = 0;
     m_entries[SEL_KERNEL_CODE >> 3] = descriptor(0, 0xFFFFF, kKernelCode, kFlat);
     m_entries[SEL_KERNEL_DATA >> 3] = descriptor(0, 0xFFFFF, kKernelData, kFlat);
     m_entries[SEL_USER_CODE >> 3] = descriptor(0, 0xFFFFF, kUserCode, kFlat);
     m_entries[SEL_USER_DATA >> 3] = descriptor(0, 0xFFFFF, kUserData, kFlat);
-    m_entries[SEL_TSS >> 3] = descriptor(uint32_t(uintptr_t(&m_tss)), sizeof(Tss) - 1, kTssAvailable, 0);
+    static_assert(offsetof(Gdt, m_io_bitmap) == offsetof(Gdt, m_tss) + sizeof(Tss));
+    m_entries[SEL_TSS >> 3] =
+        descriptor(uint32_t(uintptr_t(&m_tss)), sizeof(Tss) + kIoBitmapBytes, kTssAvailable, 0);
     m_entries[SEL_CPU_LOCAL >> 3] =
         descriptor(uint32_t(uintptr_t(&m_local)), sizeof(CpuLocal) - 1, kKernelData, 0x4);
-    m_entries[7] = 0;
+    set_utcb_segment(0);
 
     DescriptorPointer gdtr{sizeof(m_entries) - 1, uint32_t(uintptr_t(m_entries))};
     asm volatile(
@@ -60,6 +64,21 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
         :
         : "m"(gdtr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_CPU_LOCAL), "r"(SEL_TSS)
         : "memory");
+}
+
+void Gdt::set_utcb_segment(uintptr_t base) {
+    // Four bytes are enough for `mov %gs:0`; a user data segment, byte granular.
+    m_entries[SEL_UTCB >> 3] = descriptor(uint32_t(base), 3, kUserData, 0x4);
+}
+
+void Gdt::load_io_bitmap(const uint8_t* bitmap) {
+    if (bitmap == nullptr) {
+        // An offset past the TSS limit: the CPU finds no bitmap and refuses every port.
+        m_tss.iomap_base = uint16_t(sizeof(Tss) + kIoBitmapBytes + 1);
+        return;
+    }
+    for (unsigned i = 0; i < kIoBitmapBytes; ++i) m_io_bitmap[i] = bitmap[i];
+    m_tss.iomap_base = uint16_t(sizeof(Tss));
 }
 
 }  // namespace ia32

@@ -2,7 +2,11 @@
 //
 // Every CPU has its own GDT so that two entries can differ per CPU:
 //  - the TSS, which holds the kernel stack the CPU switches to when an
-//    interrupt arrives in user mode (ESP0) and, later, the IO permission bitmap;
+//    interrupt arrives in user mode (ESP0) and the IO permission bitmap of the
+//    address space running there (X.2 IO fpages, see mm/io_space.h);
+//  - the UTCB segment loaded into GS in user mode: its base is the running
+//    thread's UTCB location, whose first word holds the UTCB pointer, so user
+//    code finds its UTCB with `mov %gs:0` (X.2 IA32);
 //  - the CPU-local data segment loaded into FS in the kernel, whose base is
 //    this CPU's CpuLocal block: arch::cpu_index() is a single `mov %fs:0`.
 // The selectors (layout.h) are the same on every CPU.
@@ -33,6 +37,10 @@ struct CpuLocal {
 };
 static_assert(__builtin_offsetof(CpuLocal, index) == 0);
 
+/// The IO permission bitmap behind the TSS (Intel SDM vol. 3, 19.5.2): bit p
+/// clear = ring 3 may use port p. The byte after the map must be all ones.
+inline constexpr unsigned kIoBitmapBytes = 65536 / 8;
+
 class Gdt {
 public:
     /// Fills the table for CPU `cpu` and loads GDTR, TR and all segment
@@ -41,11 +49,23 @@ public:
 
     void set_kernel_stack(uintptr_t top) { m_tss.esp0 = top; }
 
+    /// Points the UTCB segment (SEL_UTCB) at `base`; takes effect when GS is
+    /// next loaded, which the return to user mode does.
+    void set_utcb_segment(uintptr_t base);
+
+    /// Lets ring 3 use exactly the ports whose bits are clear in `bitmap`
+    /// (kIoBitmapBytes long), or no port at all when `bitmap` is null.
+    void load_io_bitmap(const uint8_t* bitmap);
+
 private:
     static constexpr unsigned kEntries = 8;  // selectors up to 0x38 (layout.h)
     uint64_t m_entries[kEntries];
-    Tss m_tss;
     CpuLocal m_local;
+    // The TSS and its IO bitmap must stay together and in this order: the
+    // bitmap is found at TSS base + iomap_base, and the TSS limit covers it.
+    Tss m_tss;
+    uint8_t m_io_bitmap[kIoBitmapBytes];
+    [[maybe_unused]] uint8_t m_io_bitmap_end = 0xFF;  // read by the CPU, never by us
 };
 
 }  // namespace ia32

@@ -34,7 +34,10 @@ struct [[gnu::packed]] DescriptorPointer {
 void build_idt() {
     for (unsigned v = 0; v < 256; ++v) {
         uint32_t stub = uint32_t(uintptr_t(trap_stubs)) + v * kStubSize;
-        g_idt[v] = interrupt_gate(stub, v == kVectorBreakpoint ? 3 : 0);
+        // User code may raise int3 (the kdebug interface) and the system-call vectors.
+        bool user_gate = v == kVectorBreakpoint ||
+                         (v >= VECTOR_SYSCALL_FIRST && v < VECTOR_SYSCALL_FIRST + VECTOR_SYSCALL_COUNT);
+        g_idt[v] = interrupt_gate(stub, user_gate ? 3 : 0);
     }
 }
 

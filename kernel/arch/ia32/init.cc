@@ -13,6 +13,7 @@
 #include "lib/panic.h"
 #include "smp/cross_call.h"
 #include "smp/online.h"
+#include "thread/scheduler.h"
 
 extern "C" char boot_stack_top[];
 
@@ -22,7 +23,10 @@ namespace {
 PerCpu<Gdt> g_gdts;
 PerCpu<uint32_t> g_ticks;  // 32 bits: atomic on IA32 without cmpxchg8b; wraps after 497 days at 100 Hz
 
-void on_timer(TrapFrame&) { __atomic_fetch_add(&g_ticks.current(), 1, __ATOMIC_RELAXED); }
+void on_timer(TrapFrame&) {
+    __atomic_fetch_add(&g_ticks.current(), 1, __ATOMIC_RELAXED);
+    thread::on_timer_tick();
+}
 void on_cross_call(TrapFrame&) { smp::handle_cross_calls(); }
 
 }  // namespace

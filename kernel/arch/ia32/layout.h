@@ -1,6 +1,9 @@
 /* layout.h: the kernel's virtual address map on IA32 (usable from C++ and asm).
  *
- *   0xFFC00000 +-------------------------+
+ *   0xFF000000 +-------------------------+
+ *              | TCB array (16 MiB):     |  thread number n at TCB_ARRAY_BASE
+ *              |  4 KiB TCB per thread   |  + n * 4 KiB (thread/tcb_array.h)
+ *   0xFE000000 +-------------------------+
  *              | device window           |  LAPIC, ACPI tables above the direct
  *              |  (4 KiB pages, mapped   |  map: map_physical() in paging.cc
  *              |   on demand)            |
@@ -19,7 +22,10 @@
 #define KERNEL_VIRT_OFFSET 0xC0000000
 #define DIRECT_MAP_SIZE 0x20000000
 #define DEVICE_WINDOW_BASE 0xF0000000
-#define DEVICE_WINDOW_END 0xFFC00000
+#define DEVICE_WINDOW_END 0xFE000000
+#define TCB_ARRAY_BASE 0xFE000000
+#define TCB_ARRAY_SIZE 0x01000000
+#define USER_SPACE_END 0xC0000000
 #define KERNEL_STACK_SIZE 16384
 #define AP_TRAMPOLINE_PHYS 0x8000
 
@@ -30,3 +36,8 @@
 #define SEL_USER_DATA 0x23
 #define SEL_TSS 0x28
 #define SEL_CPU_LOCAL 0x30
+#define SEL_UTCB 0x3B /* user GS: base = the running thread's UTCB location (gdt.h) */
+
+/* System-call vectors: the KIP stubs enter the kernel with int $vector. */
+#define VECTOR_SYSCALL_FIRST 0x30
+#define VECTOR_SYSCALL_COUNT 11

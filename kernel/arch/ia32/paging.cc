@@ -113,6 +113,31 @@ bool map_kernel_range(uintptr_t virt, uint64_t phys, uint64_t size) {
     return true;
 }
 
+bool freeze_kernel_directory() {
+    SpinLockGuard guard(g_window_lock);
+    for (uintptr_t v = KERNEL_VIRT_OFFSET + DIRECT_MAP_SIZE; v != 0; v += 0x400000)
+        if (!ensure_page_table_locked(v)) return false;
+    return true;
+}
+
+void copy_kernel_mappings(uint32_t* directory) {
+    for (unsigned i = KERNEL_VIRT_OFFSET >> 22; i < 1024; ++i) directory[i] = boot_page_directory[i];
+}
+
+void load_directory(uint32_t directory_phys) {
+    if (ia32::read_cr3() != directory_phys) ia32::write_cr3(directory_phys);
+}
+
+void set_kernel_page(uintptr_t virt, uint64_t phys, bool writable) {
+    SpinLockGuard guard(g_window_lock);
+    uint32_t* pte = pte_for(virt);
+    if (pte == nullptr) panic("set_kernel_page: no page table for %x (kernel directory not frozen?)", unsigned(virt));
+    *pte = uint32_t(phys & kFrameMask) | kPresent | (writable ? kWritable : 0);
+    ia32::invlpg(virt);
+}
+
+uint32_t kernel_directory() { return uint32_t(mm::virt_to_phys(boot_page_directory)); }
+
 bool remap_window_page(uintptr_t virt, uint64_t phys) {
     SpinLockGuard guard(g_window_lock);
     if (virt < DEVICE_WINDOW_BASE || virt >= g_window_next) return false;

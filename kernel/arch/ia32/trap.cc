@@ -1,17 +1,22 @@
 // trap.cc: where every interrupt and exception lands (from trap_entry.S).
 //
 // Exceptions in the kernel are kernel bugs: they print the frame, the control
-// registers and a backtrace, then stop the machine like panic() does. (Once
-// user threads exist, their exceptions become exception IPC instead.)
+// registers and a backtrace, then stop the machine like panic() does (except a
+// fault while reading user memory for the kernel, user_access.S). Exceptions
+// in user mode go to user_faults.cc, system-call vectors to syscall_abi.cc.
 // Device interrupts and IPIs go to the handler installed for their vector.
+// Every trap from user mode leaves through the scheduler's safe point
+// (thread::kernel_exit), which may switch to another thread.
 #include "arch/ia32/trap.h"
 
 #include "arch/arch.h"
 #include "arch/ia32/cpu.h"
 #include "arch/ia32/lapic.h"
+#include "arch/ia32/layout.h"
 #include "lib/console.h"
 #include "lib/ksyms.h"
 #include "lib/panic.h"
+#include "thread/scheduler.h"
 
 namespace ia32 {
 namespace {
@@ -66,15 +71,37 @@ void dump_trap_frame(const TrapFrame& f) {
 
 }  // namespace ia32
 
+extern "C" char user_read_fault_ip[];
+extern "C" char user_read_fixup[];
+
 extern "C" void handle_trap(ia32::TrapFrame* frame) {
     using namespace ia32;
     uint32_t vector = frame->vector;
     if (vector == kVectorNmi && panic_in_progress()) arch::halt_forever();  // another CPU panicked
-    if (vector < 32) fatal_exception(*frame);
+    bool from_user = frame->from_user() && thread::scheduling();
+    if (vector < 32) {
+        if (from_user) {
+            handle_user_exception(*frame);
+            thread::kernel_exit();
+            return;
+        }
+        // The kernel reading user memory that is not there (user_access.S).
+        if (vector == kVectorPageFault && frame->eip == uint32_t(uintptr_t(user_read_fault_ip))) {
+            frame->eip = uint32_t(uintptr_t(user_read_fixup));
+            return;
+        }
+        fatal_exception(*frame);
+    }
+    if (vector >= VECTOR_SYSCALL_FIRST && vector < VECTOR_SYSCALL_FIRST + VECTOR_SYSCALL_COUNT && from_user) {
+        handle_syscall(*frame);
+        thread::kernel_exit();
+        return;
+    }
     if (vector == kVectorSpurious) return;  // no EOI for the APIC's spurious vector
     if (vector >= kVectorPicBase && vector < kVectorPicBase + 16) return;  // masked PIC's spurious IRQ
     InterruptHandler handler = g_handlers[vector];
     if (handler == nullptr) panic("interrupt on vector %u with no handler", vector);
     handler(*frame);
     lapic().eoi();
+    if (from_user) thread::kernel_exit();
 }

@@ -31,6 +31,12 @@ using InterruptHandler = void (*)(TrapFrame&);
 /// acknowledges the local APIC after the handler returns.
 void set_interrupt_handler(uint8_t vector, InterruptHandler handler);
 
+/// A CPU exception raised in user mode (user_faults.cc).
+void handle_user_exception(TrapFrame& frame);
+
+/// A system call (vectors VECTOR_SYSCALL_FIRST...; syscall_abi.cc).
+void handle_syscall(TrapFrame& frame);
+
 /// Prints the frame, control registers and a symbolic backtrace to the console.
 void dump_trap_frame(const TrapFrame& frame);
 

@@ -42,6 +42,10 @@ trap_common:
     cld
     pushl %esp
     call handle_trap
+    /* A new thread's first switch "returns" here too (switch.S), onto a
+       TrapFrame its creator filled, below the same one-word argument slot. */
+    .global trap_return
+trap_return:
     addl $4, %esp
     popl %gs
     popl %fs

@@ -1,0 +1,115 @@
+// kdebug.cc: the kernel debugger interface (see kdebug.h).
+#include "api/kdebug.h"
+
+#include "ipc/faults.h"
+#include "lib/console.h"
+#include "mm/kmem.h"
+#include "mm/mappings.h"
+#include "mm/space.h"
+#include "platform/machine.h"
+#include "thread/tcb_array.h"
+#include "thread/scheduler.h"
+#include "thread/tcb.h"
+
+extern "C" int arch_user_read_word(uint32_t address, uint32_t* out);
+
+namespace kdebug {
+
+namespace {
+
+constexpr uint8_t kCmpAlImm8 = 0x3C;
+constexpr uint8_t kJmpRel8 = 0xEB;
+constexpr uint8_t kMovEaxImm32 = 0xB8;
+constexpr unsigned kMaxString = 1024;
+
+void flush_line(thread::Tcb* self) {
+    self->m_kdb_line[self->m_kdb_length] = '\0';
+    kprintf("%s\n", self->m_kdb_line);
+    self->m_kdb_length = 0;
+}
+
+void put_char(thread::Tcb* self, char c) {
+    if (c == '\n') {
+        flush_line(self);
+        return;
+    }
+    if (c == '\r') return;
+    self->m_kdb_line[self->m_kdb_length++] = c;
+    if (self->m_kdb_length == sizeof(self->m_kdb_line) - 1) flush_line(self);
+}
+
+void put_string(thread::Tcb* self, uintptr_t address) {
+    for (unsigned i = 0; i < kMaxString; ++i) {
+        char c;
+        if (!read_user(address + i, &c, 1) || c == '\0') return;
+        put_char(self, c);
+    }
+}
+
+uint32_t statistic(uint32_t selector) {
+    switch (selector) {
+    case 0: {
+        uint64_t free = 0;
+        for (unsigned node = 0; node < platform::machine_topology().num_nodes; ++node)
+            free += kmem::pools().on(node).free_bytes();
+        return free > 0xFFFFFFFFu ? 0xFFFFFFFFu : uint32_t(free);
+    }
+    case 1: return uint32_t(mm::mapping_node_count());
+    case 2: return thread::threads_in_use();
+    default: return ~0u;
+    }
+}
+
+}  // namespace
+
+bool read_user(uintptr_t address, void* out, uint32_t count) {
+    uint8_t* bytes = static_cast<uint8_t*>(out);
+    for (uint32_t i = 0; i < count; ++i) {
+        uintptr_t a = address + i;
+        if (a < address || a >= mm::kUserSpaceEnd - 4) return false;
+        uint32_t word;
+        if (!arch_user_read_word(uint32_t(a & ~uintptr_t(3)), &word)) return false;
+        bytes[i] = uint8_t(word >> (8 * (a & 3)));
+    }
+    return true;
+}
+
+uint32_t handle_breakpoint(uintptr_t ip, uint32_t eax, bool* stop) {
+    thread::Tcb* self = thread::current();
+    *stop = false;
+    uint8_t marker[7];
+    if (!read_user(ip, marker, 2)) {
+        ipc::halt_current("int3 without a readable kdebug marker", ip);
+        *stop = true;
+        return eax;
+    }
+    if (marker[0] == kCmpAlImm8) {
+        switch (marker[1]) {
+        case 0x00: put_char(self, char(eax & 0xFF)); break;
+        case 0x01: put_string(self, eax); break;
+        case 0x02: break;
+        case 0x50: return statistic(eax);
+        case 0x08:
+        case 0x0D: {
+            int c = console::try_read_char();
+            return (eax & ~0xFFu) | (c < 0 ? 0xFFu : uint32_t(c & 0xFF));
+        }
+        default: break;
+        }
+        return eax;
+    }
+    if (marker[0] == kJmpRel8 && read_user(ip + 2, marker + 2, 5) && marker[2] == kMovEaxImm32) {
+        uint32_t text = uint32_t(marker[3]) | uint32_t(marker[4]) << 8 | uint32_t(marker[5]) << 16 |
+                        uint32_t(marker[6]) << 24;
+        if (self->m_kdb_length != 0) flush_line(self);
+        const char prefix[] = "KDB: ";
+        for (const char* p = prefix; *p != '\0'; ++p) put_char(self, *p);
+        put_string(self, text);
+        flush_line(self);
+    }
+    ipc::halt_current("entered the kernel debugger", ip);
+    *stop = true;
+    return eax;
+}
+
+}  // namespace kdebug

@@ -1,0 +1,52 @@
+// user.h: what generic kernel code may ask of the architecture about user
+// mode: saved user registers, kernel stacks of threads, switching.
+//
+// The IA32 implementation is arch/ia32/user_context.cc; the system-call
+// register convention is decoded in arch/ia32/syscall_abi.cc, so generic
+// code never sees a register by name.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace arch {
+
+/// The user registers a thread left user mode with (IA32: the TrapFrame at
+/// the top of its kernel stack). Opaque to generic code.
+struct UserFrame;
+
+/// Bytes the UserFrame takes at the top of a kernel stack.
+size_t user_frame_size();
+
+/// The UserFrame of a thread whose kernel stack ends at `stack_top`.
+UserFrame* user_frame_at(uintptr_t stack_top);
+
+uintptr_t user_ip(const UserFrame* frame);
+uintptr_t user_sp(const UserFrame* frame);
+uint32_t user_flags(const UserFrame* frame);
+void set_user_ip(UserFrame* frame, uintptr_t ip);
+void set_user_sp(UserFrame* frame, uintptr_t sp);
+/// Sets the flags a user thread may change (arithmetic flags, direction);
+/// interrupts stay enabled and IOPL 0, whatever `flags` says.
+void set_user_flags(UserFrame* frame, uint32_t flags);
+
+/// Builds the kernel stack of a new user thread, ending at `stack_top`: a
+/// UserFrame that enters user mode at (ip, sp) with zeroed registers, below
+/// it a switch frame that starts in thread_started() the first time the
+/// thread is switched to. Returns the stack pointer to switch to.
+uint32_t prepare_user_thread_stack(uintptr_t stack_top, uintptr_t ip, uintptr_t sp);
+
+/// The same for a kernel thread (the idle threads) that starts in `entry`.
+uint32_t prepare_kernel_thread_stack(uintptr_t stack_top, void (*entry)());
+
+/// Saves the current kernel context into *save_esp and resumes the one
+/// saved at next_esp (both from prepare_* or an earlier switch).
+void switch_stacks(uint32_t* save_esp, uint32_t next_esp);
+
+/// Sets up this CPU for running a user thread: the kernel stack the next
+/// trap uses, the UTCB segment (%gs) and the IO permission bitmap (null: no
+/// ports; `io_key` changes whenever the bitmap's contents do).
+void set_user_context(uintptr_t kernel_stack_top, uintptr_t utcb_location, const uint8_t* io_bitmap,
+                      uintptr_t io_key);
+
+}  // namespace arch

@@ -1,0 +1,193 @@
+// remote.cc: each CPU's inbox of requests from other CPUs, and what it does
+// with each kind (see remote.h).
+#include "ipc/remote.h"
+
+#include "arch/arch.h"
+#include "ipc/ipc.h"
+#include "lib/per_cpu.h"
+#include "lib/spin_lock.h"
+#include "smp/cross_call.h"
+#include "thread/scheduler.h"
+#include "thread/thread_ops.h"
+#include "thread/tcb.h"
+
+namespace ipc {
+
+using thread::State;
+using thread::Tcb;
+using thread::WakeReason;
+
+namespace {
+
+struct Inbox {
+    SpinLock lock;
+    RemoteRequest* head GUARDED_BY(lock) = nullptr;
+    RemoteRequest* tail GUARDED_BY(lock) = nullptr;
+    bool pending = false;  // written under lock, read without (a hint)
+};
+
+PerCpu<Inbox> g_inboxes;
+
+void nothing(void*) {}
+
+/// The subject still is the thread the request was about.
+bool subject_alive(const RemoteRequest& request) {
+    return request.subject->m_global_id == request.subject_id && request.subject->exists();
+}
+
+/// Re-posts a request whose subject moved to another CPU. True if it did.
+bool forwarded(RemoteRequest& request) {
+    unsigned cpu = request.subject->cpu();
+    if (cpu == arch::cpu_index()) return false;
+    post(cpu, request);
+    return true;
+}
+
+void answer_send(Tcb* sender, WakeReason why) {
+    sender->m_reply.kind = RequestKind::SendDone;
+    sender->m_reply.subject = sender;
+    sender->m_reply.subject_id = sender->m_global_id;
+    sender->m_reply.status = uint8_t(why);
+    sender->m_reply.args[0] = sender->m_ipc_seq;
+    post(sender->cpu(), sender->m_reply);
+}
+
+void on_deliver(RemoteRequest& request) {
+    Tcb* sender = request.origin;
+    if (!subject_alive(request) || request.subject->m_zombie) {
+        answer_send(sender, WakeReason::NoPartner);
+        return;
+    }
+    if (forwarded(request)) return;
+    Tcb* receiver = request.subject;
+    if (receiver->m_state == State::Receiving && accepts(receiver, sender)) {
+        transfer(sender, receiver);
+        receive_completed(receiver);
+        answer_send(sender, WakeReason::Done);
+    } else if (sender->m_send_timeout.is_zero()) {
+        answer_send(sender, WakeReason::Timeout);
+    } else {
+        queue_sender(receiver, sender);
+        sender->m_ack.kind = RequestKind::Queued;
+        sender->m_ack.subject = sender;
+        sender->m_ack.subject_id = sender->m_global_id;
+        post(sender->cpu(), sender->m_ack);
+    }
+}
+
+void on_queued(RemoteRequest& request) {
+    if (forwarded(request)) return;
+    Tcb* sender = request.subject;
+    sender->m_ack_received = true;
+    if (sender->m_cancel_wanted && (sender->m_state == State::Sending || sender->m_zombie)) post_cancel(sender);
+}
+
+void on_cancel(RemoteRequest& request) {
+    if (forwarded(request)) return;
+    Tcb* receiver = request.subject;
+    Tcb* sender = request.origin;
+    if (sender->m_queued_at != receiver || sender->m_ipc_seq != request.args[0]) return;  // already taken
+    unqueue_sender(receiver, sender);
+    answer_send(sender, sender->m_cancel_reason);
+}
+
+void on_send_done(RemoteRequest& request) {
+    if (forwarded(request)) return;
+    Tcb* sender = request.subject;
+    if (sender->m_zombie) {
+        thread::finish_delete(sender);
+        return;
+    }
+    if (sender->m_state != State::Sending || sender->m_ipc_seq != request.args[0]) return;
+    WakeReason why = WakeReason(request.status);
+    if (why == WakeReason::Done) send_completed(sender);
+    else send_failed(sender, why);
+}
+
+void on_run_op(RemoteRequest& request) {
+    if (!subject_alive(request)) {
+        request.status = uint8_t(WakeReason::NoPartner);
+    } else {
+        if (forwarded(request)) return;
+        request.status = uint8_t(WakeReason::Done);
+        request.op(request);
+    }
+    Tcb* origin = request.origin;
+    origin->m_reply.kind = RequestKind::OpDone;
+    origin->m_reply.subject = origin;
+    origin->m_reply.subject_id = origin->m_global_id;
+    origin->m_reply.status = request.status;
+    post(origin->cpu(), origin->m_reply);
+}
+
+void on_op_done(RemoteRequest& request) {
+    if (forwarded(request)) return;
+    Tcb* origin = request.subject;
+    if (origin->m_zombie) {
+        thread::finish_delete(origin);
+        return;
+    }
+    if (origin->m_state == State::WaitingRemote) thread::wake(origin, WakeReason(request.status));
+}
+
+void handle(RemoteRequest& request) {
+    switch (request.kind) {
+    case RequestKind::Deliver: on_deliver(request); break;
+    case RequestKind::Queued: on_queued(request); break;
+    case RequestKind::SendDone: on_send_done(request); break;
+    case RequestKind::CancelSend: on_cancel(request); break;
+    case RequestKind::Adopt: thread::adopt(request.subject); break;
+    case RequestKind::RunOp: on_run_op(request); break;
+    case RequestKind::OpDone: on_op_done(request); break;
+    }
+}
+
+}  // namespace
+
+void post(unsigned cpu, RemoteRequest& request) {
+    Inbox& inbox = g_inboxes.on(cpu);
+    {
+        IrqSpinLockGuard guard(inbox.lock);
+        request.next = nullptr;
+        if (inbox.tail != nullptr) inbox.tail->next = &request;
+        else inbox.head = &request;
+        inbox.tail = &request;
+        inbox.pending = true;
+    }
+    if (cpu == arch::cpu_index()) thread::request_reschedule();
+    else smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // the IPI brings it to a safe point
+}
+
+bool inbox_pending() { return __atomic_load_n(&g_inboxes.current().pending, __ATOMIC_ACQUIRE); }
+
+void handle_inbox() {
+    Inbox& inbox = g_inboxes.current();
+    while (inbox_pending()) {
+        RemoteRequest* request;
+        {
+            IrqSpinLockGuard guard(inbox.lock);
+            request = inbox.head;
+            if (request == nullptr) {
+                inbox.pending = false;
+                return;
+            }
+            inbox.head = request->next;
+            if (inbox.head == nullptr) {
+                inbox.tail = nullptr;
+                inbox.pending = false;
+            }
+        }
+        handle(*request);
+    }
+}
+
+void post_cancel(Tcb* sender) {
+    sender->m_request.kind = RequestKind::CancelSend;
+    sender->m_request.subject = sender->m_send_partner;
+    sender->m_request.subject_id = sender->m_send_partner->m_global_id;
+    sender->m_request.origin = sender;
+    sender->m_request.args[0] = sender->m_ipc_seq;
+    post(sender->m_send_partner->cpu(), sender->m_request);
+}
+
+}  // namespace ipc

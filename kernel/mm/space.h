@@ -1,0 +1,152 @@
+// space.h: an L4 address space (space_t in the thesis, 3.3.1 and 4.1.2).
+//
+// A Space is the page tables of one address space, what the mapping database
+// needs to know of it, and the two kernel-managed areas X.2 puts into it
+// (SpaceControl): the KIP area, where the kernel interface page appears, and
+// the UTCB area, where the kernel places its threads' UTCBs.
+//
+//   Space (on its home node: the node of the CPU that created it)
+//   +----------------------------+
+//   | home node                  |        master page directory (home node)
+//   | master directory ----------+------> [ user PDEs | kernel PDEs (shared) ]
+//   | per-CPU directories[cpu] --+--+          |
+//   | UTCB pages, KIP/UTCB areas |  |          v
+//   | threads, privileged, IO map|  |     page table + shadow (home node)
+//   +----------------------------+  |     [ 1024 PTEs ][ 1024 MappingNode* ]
+//                                   +--> a copy of the master's PDEs per CPU
+//                                        the space ran on, on that CPU's node
+//
+// Page tables: one 8 KiB block per 4 MiB of user space that holds mappings:
+// the hardware table and, beside it, the pointer to the MappingNode of each
+// entry (the mapping database finds a mapping through it, mapping_db.h).
+// Tables are only added while the space lives, never removed, so a directory
+// entry, once set, stays valid. Kernel PDEs are copied from the kernel's
+// directory when a directory is made; kernel page tables are all allocated at
+// boot (arch::freeze_kernel_directory), so they never change afterwards.
+//
+// Per-CPU page directories (space_cpu_dirs.cc, Lab 2): each CPU that runs a
+// thread of the space gets its own copy of the directory on its own node, so
+// a TLB miss on that CPU reads local memory. The copies share the page tables.
+//
+// Locks: m_lock guards the tables, the shadow, the directories and the UTCB
+// pages. The mapping database calls in with its own lock held (it comes
+// first). Thread count and areas are changed by system calls under the
+// thread lock of the caller's CPU (thread/scheduler.h).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/fpage.h"
+#include "api/utcb.h"
+#include "lib/spin_lock.h"
+#include "mm/mapping_node.h"
+#include "platform/topology.h"
+
+namespace mm {
+
+/// User addresses are [0, kUserSpaceEnd); the kernel owns the top GiB.
+inline constexpr uintptr_t kUserSpaceEnd = 0xC0000000;
+
+class Space final : public MappingSpace {
+public:
+    static constexpr unsigned kMaxUtcbPages = 64;  ///< 512 UTCBs per space
+    static constexpr size_t kIoBitmapSize = 65536 / 8;
+
+    /// A new, empty space whose home node is `home_node`, or nullptr when
+    /// kernel memory is short.
+    [[nodiscard]] static Space* try_create(unsigned home_node);
+
+    /// Removes every mapping (through the mapping database) and frees the
+    /// page tables, directories, UTCB pages and the Space itself.
+    void destroy();
+
+    // ---- X.2 areas (SpaceControl) ------------------------------------------
+    [[nodiscard]] bool is_configured() const { return !m_kip_area.is_nil() && !m_utcb_area.is_nil(); }
+    api::Fpage kip_area() const { return m_kip_area; }
+    api::Fpage utcb_area() const { return m_utcb_area; }
+    /// Sets both areas and maps the KIP page; false when out of memory.
+    [[nodiscard]] bool try_configure(api::Fpage kip_area, api::Fpage utcb_area);
+
+    /// The UTCB at user address `location` (inside the UTCB area, aligned):
+    /// its page is allocated on the home node and mapped on first use.
+    [[nodiscard]] api::Utcb* try_utcb(uintptr_t location);
+
+    /// The thread whose UTCB is at `location` (for local thread ids), or
+    /// nullptr; set by ThreadControl. Opaque to mm/: a thread::Tcb*.
+    void* utcb_owner(uintptr_t location) EXCLUDES(m_lock);
+    void set_utcb_owner(uintptr_t location, void* owner) EXCLUDES(m_lock);
+
+    bool is_privileged() const { return m_privileged; }
+    void set_privileged() { m_privileged = true; }
+
+    /// Threads in the space; the last one to leave destroys it.
+    unsigned thread_count() const { return __atomic_load_n(&m_threads, __ATOMIC_RELAXED); }
+    void add_thread() { __atomic_fetch_add(&m_threads, 1, __ATOMIC_RELAXED); }
+    /// True when that was the last thread.
+    [[nodiscard]] bool remove_thread() { return __atomic_sub_fetch(&m_threads, 1, __ATOMIC_ACQ_REL) == 0; }
+
+    // ---- IO ports (X.2 IA32 IO fpages) -------------------------------------
+    /// The IO permission bitmap (bit clear = port allowed), or nullptr: none.
+    const uint8_t* io_bitmap() const { return m_io_bitmap; }
+    unsigned io_generation() const { return __atomic_load_n(&m_io_generation, __ATOMIC_ACQUIRE); }
+    bool has_io_ports(uint32_t first, uint32_t count);
+    [[nodiscard]] bool try_grant_io_ports(uint32_t first, uint32_t count);
+    void revoke_io_ports(uint32_t first, uint32_t count);
+
+    // ---- page tables, for the mapping database (space_tables.cc) -------------
+    MappingNode* lookup(uintptr_t vaddr) EXCLUDES(m_lock);
+    [[nodiscard]] bool try_prepare(uintptr_t vaddr, size_t size) EXCLUDES(m_lock);
+    void install(MappingNode* node) EXCLUDES(m_lock);
+    void update_rights(MappingNode* node) EXCLUDES(m_lock);
+    Rights read_and_clear_status(MappingNode* node) EXCLUDES(m_lock);
+    Rights remove(MappingNode* node) EXCLUDES(m_lock);
+    /// The physical address `vaddr` is mapped to with at least `needed`
+    /// rights, or ~0 (for the kernel's own reads of user memory).
+    uint64_t translate(uintptr_t vaddr, Rights needed) EXCLUDES(m_lock);
+    /// Whether the 4 MiB region of `vaddr` has no page table (so no mapping).
+    bool lookup_table_free(uintptr_t vaddr) EXCLUDES(m_lock);
+
+    // ---- directories per CPU (space_cpu_dirs.cc, Lab 2) ---------------------
+    /// The physical address of the directory CPU `cpu` loads for this space.
+    [[nodiscard]] uint32_t directory_for(unsigned cpu) EXCLUDES(m_lock);
+    /// Removes stale translations of [vaddr, vaddr + size) from every CPU
+    /// that may hold them, and waits until they are gone.
+    void shootdown(uintptr_t vaddr, size_t size);
+
+private:
+    explicit Space(unsigned home_node) : MappingSpace(home_node) {}
+    ~Space() = default;
+
+    struct UtcbPage {
+        uintptr_t user_address;
+        void* kernel_page;
+    };
+
+    // space_tables.cc
+    uint32_t* table_locked(uintptr_t vaddr) REQUIRES(m_lock);
+    MappingNode** shadow_locked(uintptr_t vaddr) REQUIRES(m_lock);
+    [[nodiscard]] bool try_ensure_table_locked(uintptr_t vaddr) REQUIRES(m_lock);
+    [[nodiscard]] bool try_map_kernel_page_locked(uintptr_t vaddr, uint64_t phys, bool writable) REQUIRES(m_lock);
+    void free_tables_locked() REQUIRES(m_lock);
+    // space_cpu_dirs.cc
+    void set_pde_everywhere_locked(unsigned index, uint32_t pde) REQUIRES(m_lock);
+    void free_cpu_directories_locked() REQUIRES(m_lock);
+
+    SpinLock m_lock;
+    uint32_t* m_directory GUARDED_BY(m_lock) = nullptr;  // master, on the home node
+    uint32_t* m_cpu_directories[platform::kMaxCpus] GUARDED_BY(m_lock) = {};
+    uint32_t m_cpus_used[platform::kMaxCpus / 32] = {};  // bit c: CPU c may hold translations (atomic words)
+    UtcbPage m_utcb_pages[kMaxUtcbPages] GUARDED_BY(m_lock) = {};
+    unsigned m_num_utcb_pages GUARDED_BY(m_lock) = 0;
+    void* m_utcb_owners[kMaxUtcbPages * 8] GUARDED_BY(m_lock) = {};  // 8 UTCBs per page
+    int utcb_slot_locked(uintptr_t location) REQUIRES(m_lock);
+    uint8_t* m_io_bitmap = nullptr;  // set once, under m_lock; bits change under m_lock
+    unsigned m_io_generation = 0;
+    api::Fpage m_kip_area = api::Fpage::nil();
+    api::Fpage m_utcb_area = api::Fpage::nil();
+    unsigned m_threads = 0;
+    bool m_privileged = false;
+};
+
+}  // namespace mm

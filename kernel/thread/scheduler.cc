@@ -1,0 +1,339 @@
+// scheduler.cc: per-CPU scheduling (see scheduler.h).
+#include "lib/cxx_runtime.h"
+#include "thread/scheduler.h"
+#include "thread/thread_ops.h"
+
+#include "arch/arch.h"
+#include "arch/mmu.h"
+#include "arch/user.h"
+#include "ipc/ipc.h"
+#include "ipc/remote.h"
+#include "lib/panic.h"
+#include "lib/per_cpu.h"
+#include "lib/string.h"
+#include "mm/kmem.h"
+#include "mm/space.h"
+#include "platform/machine.h"
+
+namespace thread {
+
+namespace {
+
+constexpr uint32_t kTickUs = 10'000;
+
+struct CpuScheduler {
+    Tcb* current = nullptr;
+    Tcb* idle = nullptr;
+    RunQueue queue;
+    bool running = false;
+    bool need_resched = false;
+    bool slice_expired = false;
+    bool tick_pending = false;
+    Tcb* timeouts = nullptr;       // threads with a deadline, unordered
+    Tcb* switched_from = nullptr;  // set across a switch, for finish_switch()
+    Tcb* to_free = nullptr;        // a deleted thread to free once switched away from
+};
+
+PerCpu<CpuScheduler> g_cpus;
+
+Tcb* tcb_of(Schedulable* entry) {
+    // The Schedulable is inside a TCB page, and TCB pages are 4 KiB aligned.
+    return reinterpret_cast<Tcb*>(uintptr_t(entry) & ~uintptr_t(kTcbSize - 1));
+}
+
+uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }
+
+void add_timeout(CpuScheduler& c, Tcb* tcb, uint64_t deadline) {
+    tcb->m_deadline = deadline;
+    if (tcb->m_in_timeouts) return;
+    tcb->m_in_timeouts = true;
+    tcb->m_timeout_prev = nullptr;
+    tcb->m_timeout_next = c.timeouts;
+    if (c.timeouts != nullptr) c.timeouts->m_timeout_prev = tcb;
+    c.timeouts = tcb;
+}
+
+void remove_timeout(CpuScheduler& c, Tcb* tcb) {
+    tcb->m_deadline = 0;
+    if (!tcb->m_in_timeouts) return;
+    if (tcb->m_timeout_prev != nullptr) tcb->m_timeout_prev->m_timeout_next = tcb->m_timeout_next;
+    else c.timeouts = tcb->m_timeout_next;
+    if (tcb->m_timeout_next != nullptr) tcb->m_timeout_next->m_timeout_prev = tcb->m_timeout_prev;
+    tcb->m_timeout_next = tcb->m_timeout_prev = nullptr;
+    tcb->m_in_timeouts = false;
+}
+
+void expire_timeouts(CpuScheduler& c) {
+    uint64_t now = clock_us();
+    bool again = true;
+    while (again) {
+        again = false;
+        for (Tcb* t = c.timeouts; t != nullptr; t = t->m_timeout_next) {
+            if (t->m_deadline > now) continue;
+            remove_timeout(c, t);
+            ipc::timeout_expired(t);
+            again = true;  // the list may have changed under us
+            break;
+        }
+    }
+}
+
+void load_thread_context(Tcb* next) {
+    if (next->m_is_idle) {
+        arch::load_directory(arch::kernel_directory());
+        return;
+    }
+    mm::Space* space = next->m_space;
+    arch::load_directory(space->directory_for(arch::cpu_index()));
+    arch::set_user_context(stack_top(next), next->m_utcb_location, space->io_bitmap(), space->io_generation());
+}
+
+void finish_switch() {
+    CpuScheduler& c = g_cpus.current();
+    Tcb* prev = c.switched_from;
+    c.switched_from = nullptr;
+    if (prev == nullptr) return;
+    if (prev->m_stack_canary != kStackCanary) panic("kernel stack overflow in thread %x", prev->global_id().raw());
+    if (c.to_free == prev) {
+        c.to_free = nullptr;
+        thread::finish_delete(prev);
+        return;
+    }
+    if (prev->m_migrate_to >= 0) {
+        // Off prev's stack now: hand it to its new CPU (Adopt, ipc/remote.h).
+        unsigned to = unsigned(prev->m_migrate_to);
+        prev->m_migrate_to = -1;
+        __atomic_store_n(&prev->m_cpu, to, __ATOMIC_RELEASE);
+        prev->m_adopt.kind = ipc::RequestKind::Adopt;
+        prev->m_adopt.subject = prev;
+        prev->m_adopt.subject_id = prev->m_global_id;
+        ipc::post(to, prev->m_adopt);
+    }
+}
+
+void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
+    c.current = next;
+    c.switched_from = prev;
+    load_thread_context(next);
+    arch::switch_stacks(&prev->m_kernel_esp, next->m_kernel_esp);
+    finish_switch();
+}
+
+void schedule() {
+    CpuScheduler& c = g_cpus.current();
+    Tcb* prev = c.current;
+    Tcb* next;
+    {
+        IrqSpinLockGuard guard(c.queue.lock());
+        bool prev_stays = prev->m_state == State::Ready && !prev->m_is_idle && prev->m_migrate_to < 0 &&
+                          c.to_free != prev;
+        if (prev_stays)
+            (void)c.queue.enqueue_locked(prev->m_sched, c.slice_expired ? RunQueue::Where::Tail : RunQueue::Where::Head);
+        c.slice_expired = false;
+        Schedulable* entry = c.queue.pick_highest_locked();
+        next = entry != nullptr ? tcb_of(entry) : c.idle;
+    }
+    c.need_resched = false;
+    if (next != prev) switch_to(c, prev, next);
+}
+
+[[noreturn]] void idle_main() {
+    finish_switch();
+    for (;;) {
+        arch::disable_interrupts();
+        kernel_exit();
+        arch::wait_for_interrupt();
+    }
+}
+
+}  // namespace
+
+}  // namespace thread
+
+// A new user thread's first switch lands here (switch.S), then returns to user mode.
+extern "C" void thread_started() {
+    thread::finish_switch();
+    thread::kernel_exit();
+}
+
+namespace thread {
+
+bool scheduling() { return g_cpus.current().running; }
+Tcb* current() { return g_cpus.current().current; }
+Tcb* idle_thread() { return g_cpus.current().idle; }
+Tcb* Tcb::current() { return thread::current(); }
+arch::UserFrame* Tcb::user_frame() { return arch::user_frame_at(uintptr_t(this) + kTcbSize); }
+
+void start_scheduling() {
+    unsigned cpu = arch::cpu_index();
+    CpuScheduler& c = g_cpus.current();
+    void* page = kmem::alloc(kTcbSize, platform::machine_topology().cpus[cpu].node);
+    if (page == nullptr) panic("no memory for cpu %u's idle thread", cpu);
+    memset(page, 0, kTcbSize);
+    Tcb* idle = new (page) Tcb();
+    idle->m_page = page;
+    idle->m_is_idle = true;
+    idle->m_state = State::Ready;
+    idle->m_cpu = cpu;
+    idle->m_stack_canary = kStackCanary;
+    idle->m_kernel_esp = arch::prepare_kernel_thread_stack(stack_top(idle), idle_main);
+    c.idle = idle;
+    c.current = idle;
+    c.running = true;
+    c.need_resched = true;  // threads queued before scheduling started (the initial servers)
+    uint32_t boot_esp;
+    arch::disable_interrupts();
+    arch::switch_stacks(&boot_esp, idle->m_kernel_esp);
+    panic("the boot stack was resumed");
+}
+
+void request_reschedule() { g_cpus.current().need_resched = true; }
+
+void make_ready(Tcb* tcb) {
+    CpuScheduler& c = g_cpus.current();
+    tcb->m_state = State::Ready;
+    if (tcb == c.current) return;
+    IrqSpinLockGuard guard(c.queue.lock());
+    (void)c.queue.enqueue_locked(tcb->m_sched, RunQueue::Where::Tail);
+    if (c.current == nullptr) return;  // before start_scheduling(): boot puts the first threads here
+    if (c.current->m_is_idle || tcb->m_sched.priority() > c.current->m_sched.priority()) c.need_resched = true;
+}
+
+void wake(Tcb* tcb, WakeReason why) {
+    remove_timeout(g_cpus.current(), tcb);
+    tcb->m_wake = why;
+    make_ready(tcb);
+}
+
+void set_timeout(Tcb* tcb, uint64_t deadline) {
+    CpuScheduler& c = g_cpus.current();
+    if (deadline == 0) remove_timeout(c, tcb);
+    else add_timeout(c, tcb, deadline);
+}
+
+WakeReason block(State state, uint64_t deadline) {
+    CpuScheduler& c = g_cpus.current();
+    Tcb* self = c.current;
+    self->m_state = state;
+    self->m_wake = WakeReason::None;
+    if (deadline != 0) add_timeout(c, self, deadline);
+    schedule();
+    return self->m_wake;
+}
+
+void yield() {
+    CpuScheduler& c = g_cpus.current();
+    c.slice_expired = true;
+    schedule();
+}
+
+void donate(Tcb* tcb) {
+    CpuScheduler& c = g_cpus.current();
+    if (tcb == c.current || tcb->m_state != State::Ready) return;
+    Tcb* prev = c.current;
+    {
+        IrqSpinLockGuard guard(c.queue.lock());
+        if (!c.queue.dequeue_locked(tcb->m_sched)) return;
+        if (prev->m_state == State::Ready && !prev->m_is_idle)
+            (void)c.queue.enqueue_locked(prev->m_sched, RunQueue::Where::Tail);
+    }
+    switch_to(c, prev, tcb);
+}
+
+void detach(Tcb* tcb) {
+    CpuScheduler& c = g_cpus.current();
+    remove_timeout(c, tcb);
+    {
+        IrqSpinLockGuard guard(c.queue.lock());
+        c.queue.dequeue_locked(tcb->m_sched);
+    }
+    if (tcb == c.current) c.need_resched = true;
+}
+
+void free_after_switch(Tcb* tcb) {
+    CpuScheduler& c = g_cpus.current();
+    detach(tcb);
+    if (tcb == c.current) {
+        c.to_free = tcb;
+        c.need_resched = true;
+    } else {
+        thread::finish_delete(tcb);
+    }
+}
+
+void migrate(Tcb* tcb, unsigned cpu) {
+    CpuScheduler& c = g_cpus.current();
+    if (cpu == tcb->m_cpu) return;
+    ipc::before_migrate(tcb);
+    uint64_t deadline = tcb->m_in_timeouts ? tcb->m_deadline : 0;
+    remove_timeout(c, tcb);
+    tcb->m_deadline = deadline;  // the new CPU re-arms it (adopt)
+    {
+        IrqSpinLockGuard guard(c.queue.lock());
+        c.queue.dequeue_locked(tcb->m_sched);
+    }
+    tcb->m_migrate_to = int(cpu);
+    if (tcb == c.current) {
+        c.need_resched = true;  // finish_switch() hands it over once we are off its stack
+        return;
+    }
+    c.switched_from = tcb;  // not running: hand over now, the same way
+    finish_switch();
+}
+
+void adopt(Tcb* tcb) {
+    CpuScheduler& c = g_cpus.current();
+    if (tcb->m_utcb != nullptr) tcb->m_utcb->processor_no = arch::cpu_index();  // the ProcessorNo TCR
+    bool blocked = tcb->m_state == State::Sending || tcb->m_state == State::Receiving;
+    if (blocked && tcb->m_deadline != 0) add_timeout(c, tcb, tcb->m_deadline);
+    if (tcb->m_state == State::Ready) make_ready(tcb);
+}
+
+void set_priority(Tcb* tcb, uint8_t priority) {
+    CpuScheduler& c = g_cpus.current();
+    IrqSpinLockGuard guard(c.queue.lock());
+    c.queue.set_priority_locked(tcb->m_sched, priority);
+    if (tcb != c.current && tcb->m_state == State::Ready && priority > c.current->m_sched.priority())
+        c.need_resched = true;
+    if (tcb == c.current) c.need_resched = true;
+}
+
+void kernel_exit() {
+    if (!g_cpus.current().running) return;
+    for (;;) {
+        // Fetched anew each time: after schedule() this thread may be on another CPU.
+        CpuScheduler& c = g_cpus.current();
+        ipc::handle_inbox();
+        if (c.tick_pending) {
+            c.tick_pending = false;
+            expire_timeouts(c);
+        }
+        if (!c.need_resched) break;
+        schedule();
+    }
+    // The IO bitmap of the space may have changed while the thread ran.
+    Tcb* running = g_cpus.current().current;
+    if (!running->m_is_idle) load_thread_context(running);
+}
+
+void on_timer_tick() {
+    CpuScheduler& c = g_cpus.current();
+    if (!c.running) return;
+    if (c.timeouts != nullptr) c.tick_pending = true;
+    Tcb* cur = c.current;
+    if (cur->m_is_idle) return;
+    IrqSpinLockGuard guard(c.queue.lock());
+    if (c.queue.tick_locked(cur->m_sched, kTickUs)) {
+        c.slice_expired = true;
+        c.need_resched = true;
+    }
+}
+
+uint64_t clock_us() {
+    uint64_t hz = arch::cycles_per_second();
+    if (hz == 0) return 0;
+    uint64_t cycles = arch::cycles();
+    return (cycles / hz) * 1'000'000 + (cycles % hz) * 1'000'000 / hz;
+}
+
+}  // namespace thread

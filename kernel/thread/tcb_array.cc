@@ -1,0 +1,77 @@
+// tcb_array.cc: the virtual linear TCB array (see tcb_array.h).
+#include "lib/cxx_runtime.h"
+#include "thread/tcb_array.h"
+
+#include "arch/ia32/layout.h"
+#include "arch/arch.h"
+#include "arch/mmu.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+#include "mm/frame_allocator.h"
+#include "mm/kmem.h"
+#include "smp/cross_call.h"
+
+namespace thread {
+
+namespace {
+
+uint64_t g_zero_page_phys = 0;
+unsigned g_in_use = 0;  // atomic
+SpinLock g_slot_lock;  // serialises creating and deleting, not lookups
+
+uintptr_t slot_address(api::Word number) { return TCB_ARRAY_BASE + uintptr_t(number) * kTcbSize; }
+
+void flush_slot(void* arg) { arch::flush_tlb_page(uintptr_t(arg)); }
+
+}  // namespace
+
+static_assert(uint64_t(kMaxThreads) * kTcbSize == TCB_ARRAY_SIZE);
+
+void init_tcb_array() {
+    g_zero_page_phys = mm::frames().try_allocate(1);
+    if (g_zero_page_phys == 0) panic("no memory for the TCB array's zero page");
+    memset(mm::phys_to_virt(g_zero_page_phys), 0, kTcbSize);
+    for (api::Word n = 0; n < kMaxThreads; ++n) arch::set_kernel_page(slot_address(n), g_zero_page_phys, false);
+    arch::flush_tlb_all();
+}
+
+Tcb* tcb_slot(api::Word number) { return reinterpret_cast<Tcb*>(slot_address(number)); }
+
+Tcb* lookup_thread(api::ThreadId id) {
+    if (!id.is_global() || id.is_any() || id.number() >= kMaxThreads) return nullptr;
+    Tcb* tcb = tcb_slot(id.number());
+    return tcb->global_id() == id && tcb->exists() && !tcb->m_zombie ? tcb : nullptr;
+}
+
+Tcb* try_allocate_tcb(api::Word number, unsigned node) {
+    if (number >= kMaxThreads) return nullptr;
+    smp::ServingCallsGuard guard(g_slot_lock);
+    Tcb* tcb = tcb_slot(number);
+    if (tcb->exists() || tcb->global_id().raw() != 0) return nullptr;
+    void* page = kmem::alloc(kTcbSize, node);
+    if (page == nullptr) return nullptr;
+    memset(page, 0, kTcbSize);
+    arch::set_kernel_page(slot_address(number), kmem::virt_to_phys(page), true);
+    // Other CPUs may still hold the zero page for this slot: harmless, they
+    // read "no thread" until they flush, and they flush before using the new
+    // thread because its id reaches them through memory written after this.
+    smp::call_on_all(flush_slot, reinterpret_cast<void*>(slot_address(number)), smp::Wait::Yes);
+    __atomic_fetch_add(&g_in_use, 1, __ATOMIC_RELAXED);
+    Tcb* fresh = new (tcb) Tcb();
+    fresh->m_page = page;
+    return fresh;
+}
+
+void free_tcb(Tcb* tcb) {
+    uintptr_t address = uintptr_t(tcb);
+    smp::ServingCallsGuard guard(g_slot_lock);
+    void* page = tcb->m_page;  // the page's address in its kmem pool
+    arch::set_kernel_page(address, g_zero_page_phys, false);
+    smp::call_on_all(flush_slot, reinterpret_cast<void*>(address), smp::Wait::Yes);
+    kmem::free(page, kTcbSize);
+    __atomic_fetch_sub(&g_in_use, 1, __ATOMIC_RELAXED);
+}
+
+unsigned threads_in_use() { return __atomic_load_n(&g_in_use, __ATOMIC_RELAXED); }
+
+}  // namespace thread

@@ -1,0 +1,93 @@
+// thread_ops.cc: creating, starting and deleting threads (see thread_ops.h).
+#include "thread/thread_ops.h"
+
+#include "arch/arch.h"
+#include "arch/user.h"
+#include "ipc/ipc.h"
+#include "ipc/remote.h"
+#include "lib/string.h"
+#include "mm/space.h"
+#include "platform/machine.h"
+#include "thread/scheduler.h"
+#include "thread/tcb_array.h"
+
+namespace thread {
+
+api::Result<Tcb*> try_create(api::ThreadId id, mm::Space* space, api::ThreadId scheduler) {
+    if (!id.is_global() || id.is_any() || id.number() >= kMaxThreads) return api::Error::InvalidThread;
+    unsigned cpu = arch::cpu_index();
+    Tcb* tcb = try_allocate_tcb(id.number(), platform::machine_topology().cpus[cpu].node);
+    if (tcb == nullptr) return tcb_slot(id.number())->exists() ? api::Error::InvalidThread : api::Error::OutOfMemory;
+    tcb->m_cpu = cpu;
+    tcb->m_space = space;
+    tcb->m_scheduler = scheduler;
+    tcb->m_stack_canary = kStackCanary;
+    tcb->m_state = State::Inactive;
+    space->add_thread();
+    // The id last: from here on lookups find the thread.
+    __atomic_store_n(reinterpret_cast<api::Word*>(&tcb->m_global_id), id.raw(), __ATOMIC_RELEASE);
+    return tcb;
+}
+
+api::Result<void> try_activate(Tcb* tcb, api::Word utcb_location, api::ThreadId pager) {
+    mm::Space* space = tcb->m_space;
+    api::Fpage area = space->utcb_area();
+    if (!space->is_configured() || !api::is_valid_utcb_location(utcb_location) || !area.contains(utcb_location) ||
+        uint64_t(utcb_location) + api::kUtcbSize > area.end())
+        return api::Error::UtcbArea;
+    if (space->utcb_owner(utcb_location) != nullptr) return api::Error::UtcbArea;
+    api::Utcb* utcb = space->try_utcb(utcb_location);
+    if (utcb == nullptr) return api::Error::OutOfMemory;
+    memset(utcb, 0, sizeof(api::Utcb));
+    utcb->unused_low[0] = api::utcb_pointer(utcb_location);  // what %gs:0 reads (gdt.h)
+    utcb->my_global_id = tcb->m_global_id;
+    utcb->pager = pager;
+    utcb->processor_no = tcb->m_cpu;
+    tcb->m_utcb = utcb;
+    tcb->m_utcb_location = utcb_location;
+    space->set_utcb_owner(utcb_location, tcb);
+    tcb->m_kernel_esp = arch::prepare_user_thread_stack(uintptr_t(tcb) + kTcbSize, 0, 0);
+    ipc::wait_for_start(tcb, pager);
+    return {};
+}
+
+void delete_thread(Tcb* tcb) {
+    // (1) Senders waiting for this thread learn it is gone.
+    while (Tcb* sender = tcb->m_senders_head) {
+        ipc::unqueue_sender(tcb, sender);
+        if (sender->cpu() == arch::cpu_index() && !sender->m_remote_send) {
+            ipc::send_failed(sender, WakeReason::NoPartner);
+        } else {
+            sender->m_reply.kind = ipc::RequestKind::SendDone;
+            sender->m_reply.subject = sender;
+            sender->m_reply.subject_id = sender->m_global_id;
+            sender->m_reply.status = uint8_t(WakeReason::NoPartner);
+            sender->m_reply.args[0] = sender->m_ipc_seq;
+            ipc::post(sender->cpu(), sender->m_reply);
+        }
+    }
+    // (2) Its own IPC ends. A request of its own that is still out on another
+    // CPU will come back to it: it stays a zombie until then.
+    bool request_out = (tcb->m_state == State::Sending && tcb->m_remote_send) || tcb->m_state == State::WaitingRemote;
+    if (tcb->m_state == State::Sending && tcb->m_remote_send) ipc::abort_ipc(tcb, WakeReason::Aborted);
+    else if (tcb->m_state == State::Sending || tcb->m_state == State::Receiving) ipc::abort_ipc(tcb, WakeReason::Aborted);
+    tcb->m_zombie = true;
+    detach(tcb);
+    if (request_out) {
+        tcb->m_state = State::WaitingRemote;
+        return;
+    }
+    tcb->m_state = State::Halted;
+    free_after_switch(tcb);
+}
+
+void finish_delete(Tcb* tcb) {
+    mm::Space* space = tcb->m_space;
+    if (tcb->m_utcb != nullptr) space->set_utcb_owner(tcb->m_utcb_location, nullptr);
+    tcb->m_state = State::Free;
+    tcb->m_global_id = api::ThreadId::nil();
+    free_tcb(tcb);
+    if (space->remove_thread()) space->destroy();
+}
+
+}  // namespace thread
