@@ -56,7 +56,7 @@ KERNEL_OBJS    := $(KERNEL_CC_SRCS:%.cc=$(KBUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(KBU
 
 QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space:]]*//p' $(TOPOLOGIES)))
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
-QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
+QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_MODULE_ARGS) $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
 
 .PHONY: FORCE check-topo print-kernel grade grade-one handout lab-tests all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
@@ -71,6 +71,8 @@ help:
 	@echo "make qemu-gdb         the same, stopped at the first instruction, waiting for GDB on 127.0.0.1:\$$GDBPORT"
 	@echo "make gdb              start GDB with the kernel's symbols, connected to make qemu-gdb"
 	@echo "make bochs            boot a GRUB ISO in Bochs (serial output in $(BUILD)/bochs/serial.log)"
+	@echo "make userland         build sigma0 and the test root task (make qemu boots them; MODULES= boots none)"
+	@echo "make core-tests       the kernel core's user-level tests (userland/l4test) on uma, 2x2 and 4x1"
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
@@ -151,11 +153,6 @@ qemu-gdb: $(KERNEL) check-topo $(KBUILD)/gdbinit
 	@echo "QEMU waits for GDB on 127.0.0.1:$(GDBPORT): run 'make gdb' in another terminal"
 	$(QEMU_CMD) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
-# Rewritten whenever its contents change (another GDBPORT or build), never stale.
-$(KBUILD)/gdbinit: FORCE
-	@mkdir -p $(@D)
-	@printf 'set architecture i386\nfile %s\ntarget remote 127.0.0.1:%s\n' "$(abspath $(KERNEL))" "$(GDBPORT)" > $@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
 FORCE:
 
@@ -167,6 +164,7 @@ gdb: $(KERNEL) $(KBUILD)/gdbinit
 include tests/host/host.mk
 include mk/bochs.mk
 include mk/gdb.mk
+include mk/userland.mk
 
 GRADE := $(PYTHON) grader/grade.py
 SELFTESTS := $(shell paste -sd, tests/boot/selftests.list)
@@ -195,7 +193,7 @@ lab-tests: | $(TOOLS_OK)
 	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests core-tests lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

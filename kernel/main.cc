@@ -4,7 +4,8 @@
 //  (2) our own GDT/IDT on this CPU        then one kernel memory pool per node
 //  (3) multiboot info, boot options   (6) local APIC, clocks, timer
 //  (4) physical memory                (7) the other CPUs (INIT-SIPI-SIPI)
-//                                     (8) self-tests, then idle (or exit QEMU)
+//                                     (8) self-tests (or exit QEMU)
+//                                     (9) sigma0 and the root task, scheduling
 #include <stdint.h>
 
 #include "api/initial_servers.h"
@@ -145,14 +146,22 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     unsigned online = options.smp ? arch::start_secondary_cpus(topology) : smp::online_count();
     arch::finish_boot();
     kprintf("smp: %u of %u cpus online\n", online, topology.num_cpus);
+    api::prepare_user_level(g_info_phys);
     // (8)
     ktest::Summary summary = ktest::run_selected(options.tests, options.nonce);
     kprintf("BOOT %s complete cpus=%u nodes=%u\n", options.nonce[0] != '\0' ? options.nonce : "-", online,
             topology.num_nodes);
     // (9) The user level: sigma0 and the root task, when the loader gave us them.
-    bool user_level = api::start_initial_servers(g_boot_info, g_info_phys);
-    if (options.exit_when_done && !user_level)
+    // With `exit`, the run ends here unless user-level tests were asked for:
+    // then the test root task ends it (docs/user-boot.md).
+    if (options.exit_when_done && !summary.user_tests)
         platform::debug_exit(summary.failed == 0 ? platform::ExitStatus::Success : platform::ExitStatus::TestFailed);
+    bool user_level = api::start_initial_servers(g_boot_info);
+    if (!user_level && summary.user_tests) {
+        kprintf("KTEST %s summary passed=0 failed=1\n", options.nonce[0] != '\0' ? options.nonce : "-");
+        kprintf("user-level tests were asked for, but there is no root task to run them\n");
+        platform::debug_exit(platform::ExitStatus::TestFailed);
+    }
     __atomic_store_n(&g_scheduling_started, true, __ATOMIC_RELEASE);
     thread::start_scheduling();
 }

@@ -18,7 +18,7 @@ from . import lab_cli, report
 from .expect import ExpectRegex, load_block
 from .labs import LabError
 from .presets import PresetError, Presets, load_presets
-from .qemu import QemuSetup, default_kernel, default_qemu
+from .qemu import ModuleError, QemuSetup, default_kernel, default_qemu
 from .runner import run_many
 from .spec import ALL_TESTS, Limits, RunSpec, SpecError, machine_shape
 
@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     machine.add_argument("--kargs", action="append", default=[], metavar="OPTIONS",
                          help="extra kernel options, e.g. 'numa=fake:2'; repeat to run "
                               "each preset once per OPTIONS")
+    machine.add_argument("--module", action="append", default=[], metavar="'FILE[ ARGS]'",
+                         help="a multiboot module (QEMU -initrd); repeat for more, in boot "
+                              "order: sigma0 first, then the root task")
     machine.add_argument("--tests", default="", metavar="a,b|all",
                          help="in-kernel self-tests to run and require")
     machine.add_argument("--repeat", type=int, default=1, metavar="N",
@@ -124,13 +127,20 @@ def _load_block(pattern: str, preset: str):
 
 def command_run(args, presets: Presets) -> int:
     specs = build_specs(args, presets)
-    setup = QemuSetup(tuple(shlex.split(args.qemu)) if args.qemu else default_qemu(),
-                      args.kernel or default_kernel())
+    try:
+        setup = QemuSetup(tuple(shlex.split(args.qemu)) if args.qemu else default_qemu(),
+                          args.kernel or default_kernel(), modules=tuple(args.module))
+    except ModuleError as error:
+        raise UsageError(str(error)) from None
     if not setup.qemu:
         raise UsageError("empty QEMU command")
     if not Path(setup.kernel).is_file():
         raise UsageError(f"kernel not found: {setup.kernel} (build it with make, "
                          "or name it with --kernel)")
+    for module in setup.modules:
+        if not Path(module.split()[0]).is_file():
+            raise UsageError(f"boot module not found: {module.split()[0]} (build it with "
+                             "make userland)")
     done = 0
 
     def progress(result):

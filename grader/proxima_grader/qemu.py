@@ -3,8 +3,12 @@
 The command line is the one the Makefile's `make qemu` uses:
 
     qemu-system-i386 -kernel build/kernel.elf -append "<kernel options>"
+        [-initrd "sigma0.elf,roottask.elf args,..."]
         <preset options> -no-reboot -display none -monitor none
         -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+-initrd carries the multiboot modules (docs/user-boot.md), in order, each a
+file optionally followed by its arguments; QEMU separates them with commas.
 
 When the kernel writes status v to port 0xf4, QEMU exits with (v << 1) | 1.
 Under -no-reboot a triple fault makes QEMU exit with 0 instead of resetting.
@@ -61,20 +65,42 @@ def default_kernel() -> str:
         return str(kernel)
 
 
+class ModuleError(ValueError):
+    """A boot module QEMU could not be given."""
+
+
+def check_module(module: str) -> str:
+    """`module` ("FILE" or "FILE ARGS") if QEMU's -initrd list can carry it."""
+    if not module.strip():
+        raise ModuleError("empty boot module")
+    if "," in module:
+        raise ModuleError(f"boot module {module!r}: QEMU's -initrd list cannot carry a comma")
+    return module
+
+
 @dataclass(frozen=True)
 class QemuSetup:
-    """Which QEMU and which kernel: both overridable so tests can use a fake QEMU.
+    """Which QEMU, which kernel and which boot modules: overridable so tests can use a
+    fake QEMU.
 
+    `modules` are the multiboot modules in order (module 0 sigma0, module 1 the
+    root task), each "FILE" or "FILE ARGS"; none boots the kernel alone.
     `tree` is where that kernel was built, and how: the rerun commands in
     reports call make there (with SOL=... when a lab was graded with one).
     """
     qemu: tuple[str, ...] = field(default_factory=default_qemu)  # a command, may have arguments
     kernel: str = field(default_factory=default_kernel)
     tree: MakeTree = field(default_factory=MakeTree)
+    modules: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for module in self.modules:
+            check_module(module)
 
     def argv(self, spec: RunSpec, nonce: str) -> list[str]:
+        initrd = ["-initrd", ",".join(self.modules)] if self.modules else []
         return [*self.qemu, "-kernel", self.kernel, "-append", spec.kernel_cmdline(nonce),
-                *spec.preset.options, *DEVICE_OPTIONS]
+                *initrd, *spec.preset.options, *DEVICE_OPTIONS]
 
 
 class Ending(enum.Enum):

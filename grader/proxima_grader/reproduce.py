@@ -37,10 +37,21 @@ def _make(tree: MakeTree) -> str:
     return "make" if Path.cwd().resolve() == root else f"make -C {shlex.quote(str(root))}"
 
 
-def make_command(target: str, preset: Preset, cmdline: str, tree: MakeTree = MakeTree()) -> str:
-    """`make qemu TOPO=2x2 KARGS='...'`, plus the tree's variables."""
+def modules_argument(modules: tuple[str, ...]) -> str:
+    """MODULES='sigma0.elf,roottask.elf args' for make qemu (comma-separated, as
+    QEMU's -initrd); MODULES= for a run without modules (make qemu boots the user
+    programs unless told otherwise)."""
+    return f"MODULES={shlex.quote(','.join(modules))}" if modules else "MODULES="
+
+
+def make_command(target: str, preset: Preset, cmdline: str, tree: MakeTree = MakeTree(),
+                 modules: tuple[str, ...] | None = None) -> str:
+    """`make qemu TOPO=2x2 KARGS='...'`, plus the tree's variables, plus MODULES=...
+    when the run's boot modules are known (None: not said)."""
     words = [_make(tree), target, machine_argument(preset, tree.root),
              *map(shlex.quote, tree.variables), f"KARGS={shlex.quote(cmdline)}"]
+    if modules is not None:
+        words.append(modules_argument(modules))
     return " ".join(words)
 
 
@@ -49,14 +60,15 @@ def qemu_command(argv: list[str]) -> str:
 
 
 def commands(preset: Preset, cmdline: str, argv: list[str],
-             tree: MakeTree | None = None) -> dict[str, str]:
+             tree: MakeTree | None = None,
+             modules: tuple[str, ...] | None = None) -> dict[str, str]:
     """make: the same run through the Makefile; qemu: the exact command line;
     debug: QEMU waiting for gdb, then gdb in a second terminal."""
     tree = tree or MakeTree()
     gdb = " ".join([_make(tree), "gdb", *map(shlex.quote, tree.variables)])
     return {
-        "make": make_command("qemu", preset, cmdline, tree),
+        "make": make_command("qemu", preset, cmdline, tree, modules),
         "qemu": qemu_command(argv),
-        "debug": make_command("qemu-gdb", preset, cmdline, tree)
+        "debug": make_command("qemu-gdb", preset, cmdline, tree, modules)
                  + "   # then, in another terminal: " + gdb,
     }

@@ -33,6 +33,7 @@ class RunResult:
     truncated: bool
     outcome: Outcome
     tree: reproduce.MakeTree = field(default_factory=reproduce.MakeTree)  # for rerun commands
+    modules: tuple[str, ...] = ()  # the boot modules QEMU was given
 
     @property
     def passed(self) -> bool:
@@ -40,7 +41,7 @@ class RunResult:
 
     def commands(self) -> dict[str, str]:
         """Shell commands to rerun this run alone: make, qemu, debug."""
-        return reproduce.commands(self.spec.preset, self.cmdline, self.argv, self.tree)
+        return reproduce.commands(self.spec.preset, self.cmdline, self.argv, self.tree, self.modules)
 
 
 def new_nonce() -> str:
@@ -54,7 +55,7 @@ def run_one(spec: RunSpec, setup: QemuSetup, nonce: str | None = None,
     end, capture = run_process(argv, spec.limits, cancel)
     outcome = judge(spec, nonce, end, capture)
     return RunResult(spec, nonce, spec.kernel_cmdline(nonce), argv, end, capture.lines(),
-                     capture.line_count, capture.truncated, outcome, setup.tree)
+                     capture.line_count, capture.truncated, outcome, setup.tree, setup.modules)
 
 
 def run_many(specs: Iterable[RunSpec], setup: QemuSetup, jobs: int | None = None,

@@ -17,6 +17,7 @@
 #include "arch/user.h"
 #include "lib/console.h"
 #include "lib/elf.h"
+#include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/frame_allocator.h"
 #include "mm/mappings.h"
@@ -147,14 +148,14 @@ bool start_thread(Word number, const LoadedImage& image, ThreadId pager) {
 
 }  // namespace
 
-bool start_initial_servers(const platform::BootInfo& boot, uint32_t boot_info_phys) {
+void prepare_user_level(uint32_t boot_info_phys) {
     // (1)
-    if (!arch::freeze_kernel_directory()) {
-        kprintf("boot: no memory for the kernel page tables\n");
-        return false;
-    }
+    if (!arch::freeze_kernel_directory()) panic("no memory for the kernel's page tables");
     thread::init_tcb_array();
     build_kip(boot_info_phys);
+}
+
+bool start_initial_servers(const platform::BootInfo& boot) {
     if (boot.num_modules < 2) {
         kprintf("boot: no sigma0 and root task modules: no user level\n");
         return false;

@@ -82,8 +82,11 @@ void transfer_item(Tcb* sender, Tcb* receiver, const api::MapItem& item) {
         size = window.size;
         to = window.address;
     }
-    // The top GiB is the kernel's; nothing of a space's own may be mapped there.
+    // The top GiB is the kernel's; nothing of a space's own may be mapped there,
+    // nor over the KIP and UTCB pages the kernel placed in the receiver's space.
     if (from + size > mm::kUserSpaceEnd || to + size > mm::kUserSpaceEnd) return;
+    api::Fpage landing = api::Fpage::memory(api::Word(to), unsigned(__builtin_ctzll(size)), api::Rights::None);
+    if (landing.overlaps(receiver->m_space->kip_area()) || landing.overlaps(receiver->m_space->utcb_area())) return;
     (void)mm::map(sender->m_space, uintptr_t(from), receiver->m_space, uintptr_t(to), size_t(size), fpage.rights(),
                   item.is_grant());
 }

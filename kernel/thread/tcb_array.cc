@@ -15,9 +15,12 @@ namespace thread {
 
 namespace {
 
+SpinLock g_slot_lock;  // serialises creating and deleting, not lookups
 uint64_t g_zero_page_phys = 0;
 unsigned g_in_use = 0;  // atomic
-SpinLock g_slot_lock;  // serialises creating and deleting, not lookups
+// Which slots have a page. A TCB that was just allocated still reads as "no
+// thread" (its creator fills it in after), so the slot's content cannot say it.
+uint32_t g_allocated[kMaxThreads / 32] GUARDED_BY(g_slot_lock) = {};
 
 uintptr_t slot_address(api::Word number) { return TCB_ARRAY_BASE + uintptr_t(number) * kTcbSize; }
 
@@ -47,10 +50,12 @@ Tcb* try_allocate_tcb(api::Word number, unsigned node) {
     if (number >= kMaxThreads) return nullptr;
     smp::ServingCallsGuard guard(g_slot_lock);
     Tcb* tcb = tcb_slot(number);
-    if (tcb->exists() || tcb->global_id().raw() != 0) return nullptr;
+    uint32_t bit = uint32_t(1) << (number % 32);
+    if (g_allocated[number / 32] & bit) return nullptr;
     void* page = kmem::alloc(kTcbSize, node);
     if (page == nullptr) return nullptr;
     memset(page, 0, kTcbSize);
+    g_allocated[number / 32] |= bit;
     arch::set_kernel_page(slot_address(number), kmem::virt_to_phys(page), true);
     // Other CPUs may still hold the zero page for this slot: harmless, they
     // read "no thread" until they flush, and they flush before using the new
@@ -66,6 +71,8 @@ void free_tcb(Tcb* tcb) {
     uintptr_t address = uintptr_t(tcb);
     smp::ServingCallsGuard guard(g_slot_lock);
     void* page = tcb->m_page;  // the page's address in its kmem pool
+    api::Word number = api::Word((address - TCB_ARRAY_BASE) / kTcbSize);
+    g_allocated[number / 32] &= ~(uint32_t(1) << (number % 32));
     arch::set_kernel_page(address, g_zero_page_phys, false);
     smp::call_on_all(flush_slot, reinterpret_cast<void*>(address), smp::Wait::Yes);
     kmem::free(page, kTcbSize);

@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# break_test.sh: can GDB stop the kernel at kernel_main? (make gdb-test)
+# break_test.sh: can GDB stop the kernel, and do the Proxima GDB commands show
+# its threads, spaces and run queues? (make gdb-test)
 #
 #   tests/gdb/break_test.sh BUILD WORKDIR
 #
 # What a student does by hand in two terminals, in one script:
-#   (1) build the debug kernel (-Og, the build `make gdb` uses);
+#   (1) build the debug kernel (-Og, the build `make gdb` uses) and the user
+#       programs (sigma0 and the l4test root task);
 #   (2) `make qemu-gdb GDBPORT=<random free port>` in the background: QEMU
-#       stopped at its first instruction, its GDB stub on 127.0.0.1 only;
-#   (3) GDB in batch mode with the Makefile's gdbinit, plus
-#       break kernel_main / continue / bt / info registers eip;
+#       stopped at its first instruction, its GDB stub on 127.0.0.1 only, the
+#       root task told to run one IPC test (l4.ipc.call_reply);
+#   (3) GDB in batch mode with the Makefile's gdbinit only, so the commands
+#       of scripts/gdb/proxima.py must come from its `source` line:
+#       break kernel_main / continue / bt / info registers eip, then
+#       proxima-threads (too early: it must say so, not throw a traceback),
+#       then break api::sys::ipc / continue (the first system call of the user
+#       level) and every proxima-* command;
 #   (4) check that GDB reports the breakpoint hit in kernel_main and that eip
-#       is inside it; then stop QEMU.
-# GDB_TEST_TIMEOUT (default 120) bounds each wait. The Makefile writes the port
-# into BUILD/debug/gdbinit on every make qemu-gdb / make gdb. QEMU's and GDB's
-# output stay in WORKDIR.
+#       is inside it; that the commands show sigma0 (thread 0x20.1) and the
+#       root task (0x22.1), the caller's user registers, both spaces'
+#       mappings (each program's image at its link address, the KIP page);
+#       and that no command failed in Python; then stop QEMU.
+# GDB_TEST_TIMEOUT (default 300; QEMU emulates, and CI machines are slow)
+# bounds each wait. The Makefile writes the port into BUILD/debug/gdbinit on
+# every make qemu-gdb / make gdb. QEMU's and GDB's output stay in WORKDIR.
 set -euo pipefail
 
 build=$1 work=$2
 make=${MAKE:-make}
-limit=${GDB_TEST_TIMEOUT:-120}
+limit=${GDB_TEST_TIMEOUT:-300}
+kargs="test=l4.ipc.call_reply nonce=gdb-test exit"
 gdbinit=$build/debug/gdbinit
 mkdir -p "$work"
 
@@ -42,7 +53,7 @@ fail() {
   tail -n 20 "$work/qemu.log" 2>/dev/null || true
   echo "----"
   echo "reproduce: make gdb-test"
-  echo "  or by hand: make qemu-gdb GDBPORT=$port   and in another terminal:   make gdb GDBPORT=$port"
+  echo "  or by hand: make qemu-gdb GDBPORT=$port KARGS='$kargs'   and in another terminal:   make gdb GDBPORT=$port"
   exit 1
 }
 
@@ -50,7 +61,7 @@ port_is_listening() { [[ -n $(ss -H -l -t -n "sport = :$1" 2>/dev/null) ]]; }
 
 # (1)
 command -v ss >/dev/null || { echo "gdb-test: needs ss (Debian package iproute2)" >&2; exit 1; }
-"$make" --no-print-directory DEBUG=1 kernel >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+"$make" --no-print-directory DEBUG=1 kernel userland >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 
 # (2) A random port in 20000-40000 that nobody listens on. Another program may
 # still take it first, so QEMU gets three tries.
@@ -58,7 +69,7 @@ port=""
 for _ in 1 2 3; do
   port=$((20000 + RANDOM % 20001))
   port_is_listening "$port" && continue
-  setsid "$make" --no-print-directory DEBUG=1 GDBPORT="$port" KARGS=exit qemu-gdb \
+  setsid "$make" --no-print-directory DEBUG=1 GDBPORT="$port" KARGS="$kargs" qemu-gdb \
     </dev/null >"$work/qemu.log" 2>&1 &
   qemu_group=$!
   start=$SECONDS
@@ -74,12 +85,27 @@ done
 listen=$(ss -H -l -t -n "sport = :$port" | awk '{ print $4 }')
 [[ $listen == 127.0.0.1:$port ]] || fail "the GDB stub listens on $listen, not on 127.0.0.1:$port"
 
-# (3)
+# (3) Each command is a separate -ex, so one that fails does not stop the
+# rest; `echo ==== NAME` lines split the log for the checks.
 status=0
 timeout "$limit" gdb -q -nx -batch -x "$gdbinit" \
   -ex 'break kernel_main' -ex continue -ex bt -ex 'info registers eip' \
+  -ex 'echo ==== early threads\n' -ex proxima-threads \
+  -ex 'break api::sys::ipc' -ex continue \
+  -ex 'echo ==== threads\n' -ex proxima-threads \
+  -ex 'echo ==== runqueues\n' -ex proxima-runqueues \
+  -ex 'echo ==== tcb\n' -ex proxima-tcb \
+  -ex 'echo ==== tcb sigma0\n' -ex 'proxima-tcb 0x20' \
+  -ex 'echo ==== space sigma0\n' -ex 'proxima-space 0x20' \
+  -ex 'echo ==== space root\n' -ex 'proxima-space 0x22' \
+  -ex 'echo ==== end\n' \
   >"$work/gdb.log" 2>&1 || status=$?
 ((status != 124)) || fail "GDB did not finish within $limit s"
+
+# The output of the command(s) after `==== $1` and before the next `====`.
+section() { awk -v name="==== $1" '$0 == name { on = 1; next } /^====/ { on = 0 } on' "$work/gdb.log"; }
+# expect SECTION REGEX WHAT: fail with WHAT unless a line of SECTION matches.
+expect() { grep -qE -- "$2" <<<"$(section "$1")" || fail "$3"; }
 
 # (4) Expected, e.g.:
 #   Thread 1 hit Breakpoint 1, kernel_main (magic=..., info_phys=...) at kernel/main.cc:101
@@ -88,4 +114,35 @@ timeout "$limit" gdb -q -nx -batch -x "$gdbinit" \
 grep -qE 'Breakpoint 1, kernel_main \(' "$work/gdb.log" || fail "GDB did not stop at the breakpoint in kernel_main"
 grep -qE '^#0 +kernel_main \(' "$work/gdb.log" || fail "the backtrace does not start in kernel_main"
 grep -qE '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <kernel_main' "$work/gdb.log" || fail "eip is not in kernel_main"
-echo "gdb-test: PASS (GDB stopped at kernel_main; port $port; logs in $work)"
+! grep -qE 'Python Exception|Error occurred in Python|Traceback' "$work/gdb.log" ||
+  fail "a proxima command failed in Python (scripts/gdb/proxima.py)"
+expect 'early threads' 'not set up yet' "proxima-threads at kernel_main does not say that the TCB array is not set up"
+grep -qE 'Breakpoint 2, api::sys::ipc \(' "$work/gdb.log" || fail "GDB did not stop in api::sys::ipc: the user level did not start (see QEMU's output below)"
+
+# proxima-threads, e.g. "     0x20 0x20.1     Ready           0  100  0xef800000 (0x20.1)"
+expect threads '^\*? +0x20 +0x20\.1 +[A-Za-z]+ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ \(0x20\.1\)' \
+  "proxima-threads does not list sigma0 (0x20.1) in its own space"
+expect threads '^\*? +0x22 +0x22\.1 +[A-Za-z]+ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ \(0x22\.1\)' \
+  "proxima-threads does not list the root task (0x22.1) in its own space"
+expect threads '^\*? +cpu 0 idle thread: TCB 0x[0-9a-f]+' "proxima-threads does not list cpu 0's idle thread"
+
+# proxima-runqueues: the caller of the system call is the current thread of its CPU.
+expect runqueues '^cpu 0: current ' "proxima-runqueues does not show cpu 0"
+expect runqueues '^cpu [0-9]+: current 0x2[02]\.1 Ready' "proxima-runqueues does not show sigma0 or the root task running"
+
+# proxima-tcb without argument: the thread in the system call, with its user registers.
+expect tcb '^TCB 0xfe02[02]000 \(slot 0x2[02]\): thread 0x2[02]\.1 ' "proxima-tcb does not show the calling thread"
+expect tcb 'user registers \(TrapFrame at 0xfe02[02]fb4, user mode\)' "proxima-tcb does not find the user TrapFrame"
+expect tcb '^    eip [0-9a-f]{8}  esp [0-9a-f]{8}' "proxima-tcb does not print the user registers"
+expect 'tcb sigma0' '^TCB 0xfe020000 \(slot 0x20\): thread 0x20\.1 \(raw 0x00080001\)' "proxima-tcb 0x20 is not sigma0"
+expect 'tcb sigma0' '^  send queue: ' "proxima-tcb 0x20 does not print the send queue"
+
+# proxima-space, e.g. "  b0000000-b0087fff -> 002e7000  rw     544 KiB  root": each
+# program's image at its link address (mk/userland.mk), the KIP page read-only.
+expect 'space sigma0' '^space 0x[0-9a-f]+ \(0x20\.1\): home node [0-9]+, 1 thread, privileged' \
+  "proxima-space 0x20 does not describe sigma0's space"
+expect 'space sigma0' '^  b0000000-[0-9a-f]{8} -> [0-9a-f]{8}  rw .* root$' "proxima-space 0x20 does not show sigma0's image"
+expect 'space sigma0' '^  bffff000-bfffffff -> [0-9a-f]{8}  r .* kernel$' "proxima-space 0x20 does not show the KIP page"
+expect 'space root' '^space 0x[0-9a-f]+ \(0x22\.1\): home node ' "proxima-space 0x22 does not describe the root task's space"
+expect 'space root' '^  00400000-[0-9a-f]{8} -> [0-9a-f]{8}  rw ' "proxima-space 0x22 does not show the root task's image"
+echo "gdb-test: PASS (GDB stopped at kernel_main and in api::sys::ipc; proxima commands checked; port $port; logs in $work)"

@@ -30,6 +30,9 @@ chosen by the kernel option `fake=<scenario>` (or $PROXIMA_FAKE_SCENARIO):
   crlf          pass, with \\r\\n line ends and lines split across writes
   barrier       wait until `fakebarrier=DIR:N` holds N files, then pass
   exit          pass, but exit with `fakeexit=` instead of 33
+With -initrd "file args,file,...", every module file must exist (as QEMU
+demands), and the fake prints one `module <n>: <file> <args>` line each, as a
+kernel that lists its boot modules would.
 `fakecpus=N` makes the BOOT line report N CPUs. `fakeonnodes=N` plays the
 scenario only on machines with N NUMA nodes, and `pass` on the others. Like
 the kernel, it honours smp=off, numa=off and numa=fake:N in the machine it
@@ -85,6 +88,10 @@ def main(argv):
         die("fake: missing isa-debug-exit device")
     if not os.path.isfile(option(argv, "-kernel")):
         die(f"could not load kernel '{option(argv, '-kernel')}'")
+    modules = [m for m in (option(argv, "-initrd") or "").split(",") if m]
+    for module in modules:
+        if not os.path.isfile(module.split()[0]):
+            die(f"could not load initrd '{module.split()[0]}'")
     words = option(argv, "-append").split()
     with open(option(argv, "-kernel"), "rb") as kernel:
         built_in = [w for w in kernel.read().decode("utf-8", "replace").split()
@@ -122,6 +129,8 @@ def main(argv):
     line("Proxima kernel (fake) booting")
     line(f"cmdline: {' '.join(words)}")
     line(f"topology: nodes={len(nodes)} cpus={cpus}")
+    for number, module in enumerate(modules):
+        line(f"module {number}: {module}")
     for number, count in enumerate(nodes):
         line(f"node {number}: cpus={count}")
     if scenario == "big":

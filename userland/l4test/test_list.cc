@@ -1,0 +1,50 @@
+// test_list.cc: the table of user-level tests, by topic. Names are what test= takes;
+// tests/core/l4tests.list repeats them for the grader, which must know what to expect.
+#include "test_case.h"
+
+namespace l4test {
+
+void test_ipc_send_receive(TestContext&);
+void test_ipc_call_reply(TestContext&);
+void test_ipc_open_wait(TestContext&);
+void test_ipc_timeouts(TestContext&);
+void test_ipc_all_mrs(TestContext&);
+void test_ipc_bad_partner(TestContext&);
+void test_ipc_cross_cpu(TestContext&);
+void test_map_chain_unmap(TestContext&);
+void test_map_grant(TestContext&);
+void test_map_rights(TestContext&);
+void test_map_status_bits(TestContext&);
+void test_fault_page_fault_ipc(TestContext&);
+void test_fault_exception_ipc(TestContext&);
+void test_sched_migrate(TestContext&);
+void test_sched_priority(TestContext&);
+void test_sched_clock(TestContext&);
+void test_priv_refused(TestContext&);
+void test_exreg_basic(TestContext&);
+void test_fuzz_syscalls(TestContext&);
+
+const TestCase kAllTests[] = {
+    {"l4.ipc.send_receive", test_ipc_send_receive},
+    {"l4.ipc.call_reply", test_ipc_call_reply},
+    {"l4.ipc.open_wait", test_ipc_open_wait},
+    {"l4.ipc.timeouts", test_ipc_timeouts},
+    {"l4.ipc.all_mrs", test_ipc_all_mrs},
+    {"l4.ipc.bad_partner", test_ipc_bad_partner},
+    {"l4.ipc.cross_cpu", test_ipc_cross_cpu},
+    {"l4.map.chain_unmap", test_map_chain_unmap},
+    {"l4.map.grant", test_map_grant},
+    {"l4.map.rights", test_map_rights},
+    {"l4.map.status_bits", test_map_status_bits},
+    {"l4.fault.page_fault_ipc", test_fault_page_fault_ipc},
+    {"l4.fault.exception_ipc", test_fault_exception_ipc},
+    {"l4.sched.migrate", test_sched_migrate},
+    {"l4.sched.priority", test_sched_priority},
+    {"l4.sched.clock", test_sched_clock},
+    {"l4.priv.refused", test_priv_refused},
+    {"l4.exreg.basic", test_exreg_basic},
+    {"l4.fuzz.syscalls", test_fuzz_syscalls},
+};
+const unsigned kTestCount = sizeof kAllTests / sizeof kAllTests[0];
+
+}  // namespace l4test

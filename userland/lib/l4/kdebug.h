@@ -1,0 +1,28 @@
+// kdebug.h: the kernel debugger interface: console output and input through `int3`.
+//
+// `int3` followed by `cmpb $op, %al` asks the kernel for service `op` (the cmpb is
+// never executed as such: the kernel reads its immediate and skips it):
+//   op 0   print the character in AL
+//   op 1   print the NUL-terminated string at EAX
+//   op 0xD read a character from the serial port, 0xFF when none is waiting
+//   op 0x50 Proxima's kernel statistics (EAX selects; see Statistic)
+// `int3; jmp; mov $string, %eax` (enter()) prints the string and stops the thread.
+// docs/user-boot.md states this convention; Pistachio's l4/ia32/kdebug.h uses the same.
+#pragma once
+
+namespace l4::kdebug {
+
+void putchar(char c);
+/// One kernel call for the whole string, so lines from several threads do not mix.
+void puts(const char* s);
+/// A character from the serial port, or -1 when none is waiting.
+int try_getchar();
+/// What kernel_statistic() reads: counts that must come back to where they were
+/// once everything a test made is gone (leak checks).
+enum class Statistic : unsigned { FreeKernelBytes = 0, MappingNodes = 1, Threads = 2 };
+unsigned kernel_statistic(Statistic which);
+
+/// Print `message` and where we are, and stop this thread in the kernel debugger.
+[[noreturn]] void enter(const char* message);
+
+}  // namespace l4::kdebug

@@ -1,0 +1,27 @@
+// kip.cc: `lock; nop` and the cached KIP pointer (see kip.h).
+#include "l4/kip.h"
+
+namespace l4 {
+
+namespace {
+const api::KernelInterfacePage* g_kip;
+}
+
+KernelInterface kernel_interface() {
+    Word base, version, flags, id;
+    asm volatile("lock; nop" : "=a"(base), "=c"(version), "=d"(flags), "=S"(id) : : "memory");
+    return {reinterpret_cast<const api::KernelInterfacePage*>(base), version, flags, id};
+}
+
+const api::KernelInterfacePage& kip() {
+    // Every thread that races here stores the same value.
+    if (g_kip == nullptr) g_kip = kernel_interface().kip;
+    return *g_kip;
+}
+
+api::MemoryDescriptor memory_descriptor(Word i) {
+    const Word* words = reinterpret_cast<const Word*>(kip_base() + kip().memory_info.descriptors_offset());
+    return api::MemoryDescriptor::from_words(words[2 * i], words[2 * i + 1]);
+}
+
+}  // namespace l4

@@ -1,0 +1,85 @@
+// server.cc: sigma0's request loop (protocol in server.h).
+#include "server.h"
+
+#include "api/fpage.h"
+#include "api/map_item.h"
+#include "l4/ipc.h"
+#include "l4/message.h"
+#include "l4/print.h"
+
+namespace sigma0 {
+
+namespace {
+
+using api::Fpage;
+using api::IoFpage;
+using api::MapItem;
+using l4::mr;
+
+/// Loads the one-item answer; a nil fpage says "refused".
+void load_answer(Fpage fpage, Word send_base) {
+    l4::set_mr(1, MapItem::map(fpage, send_base).word0());
+    l4::set_mr(2, fpage.raw());
+    l4::set_mr(0, l4::MsgTag::make(0, 0, api::kMapItemWords).raw());
+}
+
+bool page_fault(PhysicalMemory& memory, ThreadId from, Word address, Word ip) {
+    Word page = address & ~(PhysicalMemory::kPageSize - 1);
+    if (!memory.try_give(page, 12, from)) {
+        l4::printf("sigma0: no page for the fault of %x at %x (ip %x): not free memory\n", from.raw(), address, ip);
+        return false;
+    }
+    load_answer(Fpage::memory(page, 12, api::Rights::Full), page);
+    return true;
+}
+
+bool request(PhysicalMemory& memory, ThreadId from, Fpage wanted) {
+    if (wanted.is_io()) {
+        api::Result<IoFpage> ports = IoFpage::try_from(wanted);
+        load_answer(ports.ok() ? ports.value().fpage() : Fpage::nil(), 0);
+        return true;
+    }
+    api::Rights rights = wanted.rights() == api::Rights::None ? api::Rights::Full : wanted.rights();
+    unsigned log2 = wanted.log2_size();
+    Word address = 0;
+    bool any = wanted.base() == (~Word{0} & ~api::low_mask(10));
+    bool given = any ? memory.try_give_any(log2, from, &address)
+                     : (address = wanted.address(), memory.try_give(address, log2, from));
+    load_answer(given ? Fpage::memory(address, log2, rights) : Fpage::nil(), address);
+    return true;
+}
+
+/// Handles one message; true if an answer is loaded for `from`.
+bool handle(PhysicalMemory& memory, ThreadId from, l4::MsgTag tag) {
+    uint16_t label = tag.label();
+    if (api::is_fault_label(label, api::kLabelPageFault) && tag.untyped() >= 2)
+        return page_fault(memory, from, mr(1), mr(2));
+    if (label == api::kLabelSigma0 && tag.untyped() >= 1) return request(memory, from, Fpage::from_raw(mr(1)));
+    if (api::is_fault_label(label, api::kLabelIoFault) && tag.untyped() >= 1) {
+        api::Result<IoFpage> ports = IoFpage::try_from(Fpage::from_raw(mr(1)));
+        if (!ports.ok()) return false;
+        load_answer(ports.value().fpage(), 0);
+        return true;
+    }
+    l4::printf("sigma0: ignored a message with label %x from %x\n", label, from.raw());
+    return false;
+}
+
+}  // namespace
+
+void serve(PhysicalMemory& memory) {
+    ThreadId from = ThreadId::nil();
+    l4::MsgTag tag = l4::receive(ThreadId::any(), &from);
+    for (;;) {
+        if (l4::ipc_failed(tag)) {
+            tag = l4::receive(ThreadId::any(), &from);
+            continue;
+        }
+        if (handle(memory, from, tag))
+            tag = l4::reply_wait(from, &from);
+        else
+            tag = l4::receive(ThreadId::any(), &from);
+    }
+}
+
+}  // namespace sigma0
