@@ -35,15 +35,6 @@ Tcb* resolve(Tcb* self, api::ThreadId id) {
 
 bool is_specific(api::ThreadId from) { return !from.is_nil() && !from.is_any() && !from.is_any_local(); }
 
-void post_send_done(Tcb* sender, WakeReason why) {
-    sender->m_reply.kind = RequestKind::SendDone;
-    sender->m_reply.subject = sender;
-    sender->m_reply.subject_id = sender->m_global_id;
-    sender->m_reply.status = uint8_t(why);
-    sender->m_reply.args[0] = sender->m_ipc_seq;
-    post(sender->cpu(), sender->m_reply);
-}
-
 /// The receiver `receiver` (this CPU) takes queued `sender`'s message.
 void take_from_queue(Tcb* receiver, Tcb* sender) {
     unqueue_sender(receiver, sender);

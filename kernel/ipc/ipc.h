@@ -76,6 +76,9 @@ void send_failed(thread::Tcb* sender, thread::WakeReason why);
 void unqueue_sender(thread::Tcb* receiver, thread::Tcb* sender);
 void queue_sender(thread::Tcb* receiver, thread::Tcb* sender);
 
+/// Tells a sender's CPU that its send phase ended with `why` (SendDone, remote.h).
+void post_send_done(thread::Tcb* sender, thread::WakeReason why);
+
 /// Asks the receiver's CPU to take a remote-queued sender off its list.
 void post_cancel(thread::Tcb* sender);
 

@@ -43,19 +43,10 @@ bool forwarded(RemoteRequest& request) {
     return true;
 }
 
-void answer_send(Tcb* sender, WakeReason why) {
-    sender->m_reply.kind = RequestKind::SendDone;
-    sender->m_reply.subject = sender;
-    sender->m_reply.subject_id = sender->m_global_id;
-    sender->m_reply.status = uint8_t(why);
-    sender->m_reply.args[0] = sender->m_ipc_seq;
-    post(sender->cpu(), sender->m_reply);
-}
-
 void on_deliver(RemoteRequest& request) {
     Tcb* sender = request.origin;
     if (!subject_alive(request) || request.subject->m_zombie) {
-        answer_send(sender, WakeReason::NoPartner);
+        post_send_done(sender, WakeReason::NoPartner);
         return;
     }
     if (forwarded(request)) return;
@@ -63,9 +54,9 @@ void on_deliver(RemoteRequest& request) {
     if (receiver->m_state == State::Receiving && accepts(receiver, sender)) {
         transfer(sender, receiver);
         receive_completed(receiver);
-        answer_send(sender, WakeReason::Done);
+        post_send_done(sender, WakeReason::Done);
     } else if (sender->m_send_timeout.is_zero()) {
-        answer_send(sender, WakeReason::Timeout);
+        post_send_done(sender, WakeReason::Timeout);
     } else {
         queue_sender(receiver, sender);
         sender->m_ack.kind = RequestKind::Queued;
@@ -88,7 +79,7 @@ void on_cancel(RemoteRequest& request) {
     Tcb* sender = request.origin;
     if (sender->m_queued_at != receiver || sender->m_ipc_seq != request.args[0]) return;  // already taken
     unqueue_sender(receiver, sender);
-    answer_send(sender, sender->m_cancel_reason);
+    post_send_done(sender, sender->m_cancel_reason);
 }
 
 void on_send_done(RemoteRequest& request) {
@@ -179,6 +170,15 @@ void handle_inbox() {
         }
         handle(*request);
     }
+}
+
+void post_send_done(Tcb* sender, WakeReason why) {
+    sender->m_reply.kind = RequestKind::SendDone;
+    sender->m_reply.subject = sender;
+    sender->m_reply.subject_id = sender->m_global_id;
+    sender->m_reply.status = uint8_t(why);
+    sender->m_reply.args[0] = sender->m_ipc_seq;
+    post(sender->cpu(), sender->m_reply);
 }
 
 void post_cancel(Tcb* sender) {

@@ -58,12 +58,7 @@ void delete_thread(Tcb* tcb) {
         if (sender->cpu() == arch::cpu_index() && !sender->m_remote_send) {
             ipc::send_failed(sender, WakeReason::NoPartner);
         } else {
-            sender->m_reply.kind = ipc::RequestKind::SendDone;
-            sender->m_reply.subject = sender;
-            sender->m_reply.subject_id = sender->m_global_id;
-            sender->m_reply.status = uint8_t(WakeReason::NoPartner);
-            sender->m_reply.args[0] = sender->m_ipc_seq;
-            ipc::post(sender->cpu(), sender->m_reply);
+            ipc::post_send_done(sender, WakeReason::NoPartner);
         }
     }
     // (2) Its own IPC ends. A request of its own that is still out on another
