@@ -73,6 +73,8 @@ help:
 	@echo "make bochs            boot a GRUB ISO in Bochs (serial output in $(BUILD)/bochs/serial.log)"
 	@echo "make userland         build sigma0 and the test root task (make qemu boots them; MODULES= boots none)"
 	@echo "make core-tests       the kernel core's user-level tests (userland/l4test) on uma, 2x2 and 4x1"
+	@echo "make bench [TOPO=..]  IPC round-trip cycles (userland/ipcbench) in QEMU: $(BUILD)/bench/ipc.csv, ipc.png;"
+	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
@@ -165,6 +167,7 @@ include tests/host/host.mk
 include mk/bochs.mk
 include mk/gdb.mk
 include mk/userland.mk
+include mk/bench.mk
 
 GRADE := $(PYTHON) grader/grade.py
 SELFTESTS := $(shell paste -sd, tests/boot/selftests.list)

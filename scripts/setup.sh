@@ -18,6 +18,7 @@ needs=(
   "/usr/share/vgabios/vgabios.bin vgabios"
   "/usr/include/catch2/catch.hpp catch2"
   "doxygen doxygen"
+  "gnuplot gnuplot-nox"
   "/usr/lib/grub/i386-pc/multiboot.mod grub-pc-bin"
   "grub-mkrescue grub-common"
   "xorriso xorriso"

@@ -32,7 +32,7 @@ struct CpuScheduler {
     Tcb* timeouts = nullptr;       // threads with a deadline, unordered
     Tcb* switched_from = nullptr;  // set across a switch, for finish_switch()
     Tcb* to_free = nullptr;        // a deleted thread to free once switched away from
-    uint64_t charged_until = 0;    // clock_us up to which the running thread paid for its time
+    uint64_t charged_until = 0;    // cycle count up to which the running thread paid for its time
 };
 
 PerCpu<CpuScheduler> g_cpus;
@@ -114,7 +114,7 @@ void finish_switch() {
 
 void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
     c.current = next;
-    c.charged_until = clock_us();  // next pays from now on, not for prev's part of the tick
+    c.charged_until = arch::cycles();  // next pays from now on, not for prev's part of the tick
     c.switched_from = prev;
     load_thread_context(next);
     arch::switch_stacks(&prev->m_kernel_esp, next->m_kernel_esp);
@@ -326,8 +326,9 @@ void on_timer_tick() {
     if (cur->m_is_idle) return;
     // Charge the time the thread really ran since it was switched in or last
     // charged: a thread switched in just before a tick pays for that bit only.
-    uint64_t now = clock_us();
-    uint64_t ran = now > c.charged_until ? now - c.charged_until : 0;
+    uint64_t now = arch::cycles();
+    uint64_t hz = arch::cycles_per_second();
+    uint64_t ran = now > c.charged_until && hz != 0 ? (now - c.charged_until) * 1'000'000 / hz : 0;
     c.charged_until = now;
     IrqSpinLockGuard guard(c.queue.lock());
     if (c.queue.tick_locked(cur->m_sched, ran > kTickUs ? kTickUs : uint32_t(ran))) {

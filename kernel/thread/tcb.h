@@ -151,8 +151,8 @@ public:
 
     // kernel debugger output (api/kdebug.cc): one line at a time, so lines of
     // threads on different CPUs never mix on the console
-    char m_kdb_line[120] = {};
-    uint8_t m_kdb_length = 0;
+    char m_kdb_line[256] = {};
+    uint16_t m_kdb_length = 0;
 
     // context switch
     void* m_page = nullptr;               // this TCB's page in its kmem pool

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""run.py: boots the IPC benchmark in QEMU and turns its BENCH lines into a table.
+
+`make bench` (mk/bench.mk) calls it with the QEMU command after `--`: the kernel with
+sigma0 and userland/ipcbench as modules, on one machine preset. This script adds the
+serial port, runs QEMU until ipcbench ends the run through isa-debug-exit (or the
+timeout passes), keeps the whole serial output in OUT/ipc-TOPO-CLOCK.log, and writes
+
+    OUT/ipc.csv   topo, clock, case, words, rounds, batches, cycles_per_rtt (median),
+                  min, mean, client_cpu, server_cpu: one row per measurement
+    OUT/ipc.png   a bar chart of the medians (only when gnuplot is installed; its data
+                  table is OUT/ipc.dat)
+
+and prints a table. The line protocol is in userland/ipcbench/main.cc.
+
+The cycles are read with rdtsc inside QEMU. Under TCG (no KVM) the emulated
+time-stamp counter follows the host's clock (clock "tsc"): compare kernels and cases
+with it on one quiet host, not with real hardware. With --icount (QEMU -icount
+shift=0) it advances one per instruction the guest executes (clock "icount").
+"""
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+EXIT_OK = 33  # isa-debug-exit: (0x10 << 1) | 1, ipcbench measured every case
+EXIT_FAILED = 35  # 0x11: a case failed (the BENCH fail line says why)
+EXIT_PANIC = 37  # the kernel panicked
+
+CSV_FIELDS = ["topo", "clock", "case", "words", "rounds", "batches", "cycles_per_rtt", "min", "mean",
+              "client_cpu", "server_cpu"]
+CLOCK_NOTES = {
+    "tsc": "cycles: QEMU's emulated time-stamp counter (TCG, no KVM), host time, not a real CPU's",
+    "icount": "cycles: guest instructions (QEMU -icount shift=0), on all CPUs together",
+}
+
+
+def parse_fields(words):
+    """key=value words into a dict."""
+    fields = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        if sep:
+            fields[key] = value
+    return fields
+
+
+def parse_bench_lines(lines):
+    """The measurements (with the run's settings and both CPUs in each), skipped cases,
+    failures and the done line of a run."""
+    config, results, skipped, failures, done = {}, [], [], [], None
+    for line in lines:
+        words = line.split()
+        if len(words) < 2 or words[0] != "BENCH":
+            continue
+        fields = parse_fields(words[2:])
+        if words[1] == "config":
+            config = fields
+        elif words[1] == "ipc":
+            client, _, server = fields.get("cpus", "?,?").partition(",")
+            results.append(dict(fields, batches=config.get("batches", "?"), client_cpu=client, server_cpu=server))
+        elif words[1] == "skip":
+            skipped.append(fields)
+        elif words[1] == "fail":
+            fields["reason"] = line.partition("reason=")[2]
+            failures.append(fields)
+        elif words[1] == "done":
+            done = fields
+    return results, skipped, failures, done
+
+
+def run_qemu(command, log_path, timeout):
+    """Runs QEMU; echoes ipcbench's lines and kernel trouble as they come. Returns
+    (exit status or None on timeout, every serial line)."""
+    lines = []
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, errors="replace")
+
+        def reader():
+            for line in proc.stdout:
+                log.write(line)
+                line = line.rstrip("\r\n")
+                lines.append(line)
+                if line.startswith(("BENCH", "ipcbench", "PANIC", "panic", "sigma0:")) or "panic" in line:
+                    print("  " + line, flush=True)
+
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        try:
+            status = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            status = None
+        thread.join(timeout=5)
+    return status, lines
+
+
+def write_csv(path, topo, clock, results):
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for fields in results:
+            writer.writerow(dict(fields, topo=topo, clock=clock))
+
+
+def plot(out_dir, topo, clock, results):
+    """A bar chart of the medians by case, one bar per message size; the PNG's path, or
+    None when gnuplot is not installed or failed."""
+    gnuplot = shutil.which("gnuplot")
+    if gnuplot is None or not results:
+        return None
+    cases = list(dict.fromkeys(r["case"] for r in results))
+    sizes = sorted({r["words"] for r in results}, key=int)
+    median = {(r["case"], r["words"]): r["cycles_per_rtt"] for r in results}
+    data_path = os.path.join(out_dir, "ipc.dat")
+    with open(data_path, "w", encoding="utf-8") as data:
+        data.write("case " + " ".join(f"words={s}" for s in sizes) + "\n")
+        for case in cases:
+            data.write(case + " " + " ".join(median.get((case, s), "-") for s in sizes) + "\n")
+    png_path = os.path.join(out_dir, "ipc.png")
+    columns = ", ".join(f"'{data_path}' using {i + 2}:xtic(1) title columnheader" for i in range(len(sizes)))
+    script = f"""
+set terminal png size 900,560
+set output '{png_path}'
+set title "Proxima IPC round trip, {topo}: median of batches"
+set ylabel "{'guest instructions' if clock == 'icount' else 'emulated TSC cycles (QEMU TCG)'} per round trip"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set datafile missing '-'
+set key top left
+set yrange [0:*]
+set xtics noenhanced rotate by 20 right
+plot {columns}
+"""
+    done = subprocess.run([gnuplot], input=script, text=True, capture_output=True)
+    if done.returncode != 0:
+        print(f"gnuplot failed: {done.stderr.strip()}", file=sys.stderr)
+        return None
+    return png_path
+
+
+def print_table(topo, clock, results, skipped, failures):
+    print(f"\nIPC round trip (Call + ReplyWait) on {topo}; {CLOCK_NOTES[clock]}")
+    print(f"{'case':<24}{'words':>6}{'rounds':>8}{'median':>9}{'min':>9}{'mean':>9}  cpus")
+    for r in results:
+        print(f"{r['case']:<24}{r['words']:>6}{r['rounds']:>8}{r['cycles_per_rtt']:>9}{r['min']:>9}"
+              f"{r['mean']:>9}  {r['client_cpu']}->{r['server_cpu']}")
+    for s in skipped:
+        print(f"{s.get('case', '?'):<24}  skipped: {s.get('reason', '')}")
+    for f in failures:
+        print(f"{f.get('case', '?'):<24}  FAILED (words={f.get('words', '-')}): {f.get('reason', '')}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topo", required=True, help="machine preset name (for the output)")
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before QEMU is stopped")
+    parser.add_argument("--icount", action="store_true", help="QEMU runs with -icount shift=0")
+    parser.add_argument("qemu", nargs=argparse.REMAINDER, help="-- then the QEMU command")
+    args = parser.parse_args()
+    command = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
+    if not command:
+        parser.error("no QEMU command after --")
+
+    clock = "icount" if args.icount else "tsc"
+    os.makedirs(args.out, exist_ok=True)
+    log_path = os.path.join(args.out, f"ipc-{args.topo}-{clock}.log")
+    print(f"bench: booting ipcbench on {args.topo} (serial log {log_path}; up to {args.timeout:.0f} s)",
+          flush=True)
+    status, lines = run_qemu(command + ["-serial", "stdio"], log_path, args.timeout)
+    results, skipped, failures, done = parse_bench_lines(lines)
+
+    csv_path = os.path.join(args.out, "ipc.csv")
+    write_csv(csv_path, args.topo, clock, results)
+    print_table(args.topo, clock, results, skipped, failures)
+    png_path = plot(args.out, args.topo, clock, results)
+    print(f"\nwrote {csv_path}" + (f" and {png_path}" if png_path else " (no plot: gnuplot is not installed)"))
+
+    if status is None:
+        print(f"bench: QEMU did not finish within {args.timeout:.0f} s; see {log_path}", file=sys.stderr)
+        return 1
+    if status == EXIT_PANIC:
+        print(f"bench: the kernel panicked; see {log_path}", file=sys.stderr)
+        return 1
+    if done is None or status not in (EXIT_OK, EXIT_FAILED):
+        print(f"bench: the run ended without ipcbench's last line (QEMU status {status}); see {log_path}",
+              file=sys.stderr)
+        return 1
+    if failures or status == EXIT_FAILED:
+        print(f"bench: {len(failures)} case(s) failed; see {log_path}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+// ping_pong.h: the measured exchange: an echo server and a client that times batches
+// of IPC round trips with the processor's time-stamp counter (rdtsc).
+//
+// One round trip is one Call from the client (send, then receive from the server only)
+// answered by one ReplyWait of the server (send the answer with a zero send timeout,
+// then receive from anybody). Both messages are untyped words only: MR0 the tag and
+// `words` untyped words (0 or 2); the server sends the same words back. Nothing else
+// is done per round, so a batch's cycles over its rounds are the cost of two IPCs: two
+// system calls through the KIP stubs and, between spaces, two address-space switches.
+//
+// The server also answers server_cpu()'s question with the CPU it runs on, so the
+// client can check that Schedule put the server where the case wants it.
+#pragma once
+
+#include <stdint.h>
+
+#include "api/thread_id.h"
+#include "api/word.h"
+
+namespace ipcbench {
+
+using api::ThreadId;
+using api::Word;
+
+/// The server's thread function (the argument is unused): answers every request with
+/// as many untyped words as it had, for ever.
+void echo_server(Word);
+
+/// Asks `server` which CPU it runs on; ~0 if the call failed.
+[[nodiscard]] Word server_cpu(ThreadId server);
+
+/// What one measurement found: cycles per round trip over the batches.
+struct RoundTripCycles {
+    bool ok;          ///< false: a Call failed (error_code says why)
+    Word error_code;  ///< ErrorCode of the failed Call
+    uint64_t median;  ///< median over the batches of each batch's cycles per round trip
+    uint64_t min;
+    uint64_t mean;    ///< all measured cycles over all measured round trips
+};
+
+inline constexpr unsigned kMaxBatches = 64;
+
+/// One warm-up batch (pages in the server's code and stack, fills caches and TLBs),
+/// then `batches` batches of `rounds` round trips with `words` untyped words each.
+[[nodiscard]] RoundTripCycles measure_round_trips(ThreadId server, Word words, Word batches, Word rounds);
+
+}  // namespace ipcbench
