@@ -19,7 +19,7 @@
 //        BENCH skip case=C reason=one_cpu
 //        BENCH fail case=C words=W reason=...
 //        BENCH done measured=N failed=F
-//      The kernel breaks kdebug lines after 119 characters, so each stays shorter;
+//      (the kernel prints kdebug output a line at a time, up to 255 characters);
 //   4. ends the run: 0x10 (nothing failed) or 0x11 to the isa-debug-exit port 0xF4,
 //      whose IO fpage it asks sigma0 for.
 // The threads and spaces come from the test root task's machinery (userland/l4test:
