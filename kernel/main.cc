@@ -133,6 +133,9 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     const platform::BootOptions& options = platform::boot_options();
     kprintf("command line: %s\n", g_boot_info.cmdline);
     if (options.unknown[0] != '\0') kprintf("warning: unknown boot options ignored: %s\n", options.unknown);
+    if (options.tests_cut)
+        kprintf("warning: the test= list is longer than %u characters; the rest is ignored\n",
+                unsigned(sizeof(options.tests) - 1));
     // (4)
     init_memory_map();
     arch::init_memory();

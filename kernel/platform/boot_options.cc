@@ -73,6 +73,7 @@ void parse_word(const char* word, size_t len, BootOptions& out) {
         else append_unknown(out, word, len);
     } else if (word_starts_with(word, len, "test=", &prefix)) {
         copy_value(out.tests, sizeof(out.tests), word + prefix, len - prefix);
+        out.tests_cut = len - prefix >= sizeof(out.tests);
     } else if (word_starts_with(word, len, "nonce=", &prefix)) {
         copy_value(out.nonce, sizeof(out.nonce), word + prefix, len - prefix);
     } else {

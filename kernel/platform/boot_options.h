@@ -29,7 +29,8 @@ struct BootOptions {
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default
-    char tests[256] = {};  ///< comma-separated names, "all", or empty
+    char tests[1024] = {};  ///< comma-separated names, "all", or empty
+    bool tests_cut = false;  ///< the test= value was longer than `tests` holds
     char nonce[64] = {};
     char unknown[128] = {};  ///< words the kernel did not understand, for a warning
 };

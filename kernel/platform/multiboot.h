@@ -45,7 +45,7 @@ struct LoaderRange {
 };
 
 struct BootInfo {
-    char cmdline[512];
+    char cmdline[2048];
     unsigned num_loader_ranges;
     LoaderRange loader_ranges[24];
     unsigned num_memory_entries;

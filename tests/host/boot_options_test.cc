@@ -52,10 +52,13 @@ TEST_CASE("boot options: flags, unknown words, empty and odd spacing", "[boot_op
 
 TEST_CASE("boot options: overlong values are cut, never overflow", "[boot_options]") {
     BootOptions o;
-    std::string line = "nonce=" + std::string(500, 'n') + " test=" + std::string(1000, 't');
+    std::string line = "nonce=" + std::string(500, 'n') + " test=" + std::string(3000, 't');
     parse_boot_options(line.c_str(), o);
     CHECK(std::string(o.nonce) == std::string(sizeof(o.nonce) - 1, 'n'));
     CHECK(std::string(o.tests) == std::string(sizeof(o.tests) - 1, 't'));
+    CHECK(o.tests_cut);
+    parse_boot_options("test=a,b", o);
+    CHECK_FALSE(o.tests_cut);
 }
 
 TEST_CASE("boot options: kmem pool size", "[boot_options]") {
