@@ -76,6 +76,12 @@ void send_failed(thread::Tcb* sender, thread::WakeReason why);
 void unqueue_sender(thread::Tcb* receiver, thread::Tcb* sender);
 void queue_sender(thread::Tcb* receiver, thread::Tcb* sender);
 
+/// A thread was deleted: every CPU ends, at its next safe point, the receive
+/// phases of its threads that wait for a partner that no longer exists
+/// (partner_gone.cc).
+void announce_partner_gone();
+void handle_partner_gone();
+
 /// Tells a sender's CPU that its send phase ended with `why` (SendDone, remote.h).
 void post_send_done(thread::Tcb* sender, thread::WakeReason why);
 

@@ -152,6 +152,7 @@ void post(unsigned cpu, RemoteRequest& request) {
 bool inbox_pending() { return __atomic_load_n(&g_inboxes.current().pending, __ATOMIC_ACQUIRE); }
 
 void handle_inbox() {
+    handle_partner_gone();
     Inbox& inbox = g_inboxes.current();
     while (inbox_pending()) {
         RemoteRequest* request;

@@ -68,6 +68,7 @@ void delete_thread(Tcb* tcb) {
     else if (tcb->m_state == State::Sending || tcb->m_state == State::Receiving) ipc::abort_ipc(tcb, WakeReason::Aborted);
     tcb->m_zombie = true;
     detach(tcb);
+    ipc::announce_partner_gone();  // (3) threads waiting for a reply from it learn it is gone
     if (request_out) {
         tcb->m_state = State::WaitingRemote;
         return;

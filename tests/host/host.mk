@@ -14,7 +14,7 @@ HOST_BIN := $(HOST_DIR)/proxima-host-tests
 HOST_ACPI_DATA ?= $(abspath tests/host/acpi)
 HOST_TEST_ARGS ?=
 HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
-HOST_CXXFLAGS := -std=c++20 -Ikernel -Itests/host -g -O1 -Wall -Wextra $(HOST_SANITIZE) \
+HOST_CXXFLAGS := -std=c++20 -Ikernel -Iuserland/lib -Itests/host -g -O1 -Wall -Wextra $(HOST_SANITIZE) \
                  -DPROXIMA_ACPI_DATA_DEFAULT='"$(abspath tests/host/acpi)"' -MMD -MP
 HOST_LDFLAGS := $(HOST_SANITIZE)
 HOST_LDLIBS := -lCatch2WithMain
@@ -23,8 +23,11 @@ HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/bo
              kernel/mm/mapping_db.cc kernel/mm/mapping_tree.cc kernel/lib/elf.cc kernel/thread/run_queue.cc
 HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
 
+# The ELF tests also read the user programs the build makes (mk/userland.mk has their rules).
+HOST_USER_ELFS := $(KBUILD)/userland/sigma0.elf $(KBUILD)/userland/l4test.elf
+
 .PHONY: host-tests
-host-tests: $(HOST_BIN)
+host-tests: $(HOST_BIN) $(HOST_USER_ELFS)
 	PROXIMA_ACPI_DATA=$(HOST_ACPI_DATA) $(HOST_BIN) $(HOST_TEST_ARGS)
 
 $(HOST_BIN): $(HOST_OBJS) $(KBUILD)/sol.stamp
@@ -34,10 +37,12 @@ $(HOST_DIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(dir $@)
 	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
 
-# The ELF loader tests read a real i386 executable, linked here from a C fixture; the test
-# object is told its path.
+# The ELF loader tests read a real i386 executable, linked here from a C fixture, and the
+# user programs; the test object is told their paths.
 HOST_ELF_FIXTURE := $(HOST_DIR)/fixtures/elf_tiny.elf
-$(HOST_DIR)/tests/host/elf_test.o: HOST_CXXFLAGS += -DPROXIMA_ELF_FIXTURE='"$(abspath $(HOST_ELF_FIXTURE))"'
+$(HOST_DIR)/tests/host/elf_test.o: HOST_CXXFLAGS += -DPROXIMA_ELF_FIXTURE='"$(abspath $(HOST_ELF_FIXTURE))"' \
+	-DPROXIMA_SIGMA0_ELF='"$(abspath $(KBUILD)/userland/sigma0.elf)"' \
+	-DPROXIMA_L4TEST_ELF='"$(abspath $(KBUILD)/userland/l4test.elf)"'
 $(HOST_DIR)/tests/host/elf_test.o: $(HOST_ELF_FIXTURE)
 $(HOST_ELF_FIXTURE): tests/host/fixtures/elf_tiny.c | $(TOOLS_OK)
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@ void test_ipc_timeouts(TestContext&);
 void test_ipc_all_mrs(TestContext&);
 void test_ipc_bad_partner(TestContext&);
 void test_ipc_cross_cpu(TestContext&);
+void test_ipc_partner_deleted(TestContext&);
 void test_map_chain_unmap(TestContext&);
 void test_map_grant(TestContext&);
 void test_map_rights(TestContext&);
@@ -23,6 +24,9 @@ void test_sched_clock(TestContext&);
 void test_priv_refused(TestContext&);
 void test_exreg_basic(TestContext&);
 void test_fuzz_syscalls(TestContext&);
+void test_sigma0_once(TestContext&);
+void test_sigma0_node(TestContext&);
+void test_sigma0_not_owned(TestContext&);
 
 const TestCase kAllTests[] = {
     {"l4.ipc.send_receive", test_ipc_send_receive},
@@ -32,6 +36,7 @@ const TestCase kAllTests[] = {
     {"l4.ipc.all_mrs", test_ipc_all_mrs},
     {"l4.ipc.bad_partner", test_ipc_bad_partner},
     {"l4.ipc.cross_cpu", test_ipc_cross_cpu},
+    {"l4.ipc.partner_deleted", test_ipc_partner_deleted},
     {"l4.map.chain_unmap", test_map_chain_unmap},
     {"l4.map.grant", test_map_grant},
     {"l4.map.rights", test_map_rights},
@@ -44,6 +49,9 @@ const TestCase kAllTests[] = {
     {"l4.priv.refused", test_priv_refused},
     {"l4.exreg.basic", test_exreg_basic},
     {"l4.fuzz.syscalls", test_fuzz_syscalls},
+    {"l4.sigma0.once", test_sigma0_once},
+    {"l4.sigma0.node", test_sigma0_node},
+    {"l4.sigma0.not_owned", test_sigma0_not_owned},
 };
 const unsigned kTestCount = sizeof kAllTests / sizeof kAllTests[0];
 

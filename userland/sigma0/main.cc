@@ -18,6 +18,7 @@ int main() {
     l4::printf("sigma0: %u KiB conventional memory, %u KiB boot-loader memory, %u CPUs\n",
                static_cast<unsigned>(g_memory.conventional_bytes() >> 10),
                static_cast<unsigned>(g_memory.boot_loader_bytes() >> 10), l4::processor_count());
+    l4::printf("sigma0: NUMA nodes with memory (bit n: node n): %x\n", g_memory.nodes_with_memory());
     if (g_memory.ignored_bytes() != 0)
         l4::printf("sigma0: %u KiB of memory above 2 GiB left unused\n",
                    static_cast<unsigned>(g_memory.ignored_bytes() >> 10));

@@ -33,7 +33,12 @@ bool page_fault(PhysicalMemory& memory, ThreadId from, Word address, Word ip) {
     return true;
 }
 
-bool request(PhysicalMemory& memory, ThreadId from, Fpage wanted) {
+/// The node a request's attributes (MR2) name, or PhysicalMemory::kAnyNode.
+unsigned requested_node(Word attributes) {
+    return (attributes & kNodeAttribute) != 0 ? attributes & kNodeMask : PhysicalMemory::kAnyNode;
+}
+
+bool request(PhysicalMemory& memory, ThreadId from, Fpage wanted, Word attributes) {
     if (wanted.is_io()) {
         api::Result<IoFpage> ports = IoFpage::try_from(wanted);
         load_answer(ports.ok() ? ports.value().fpage() : Fpage::nil(), 0);
@@ -42,9 +47,10 @@ bool request(PhysicalMemory& memory, ThreadId from, Fpage wanted) {
     api::Rights rights = wanted.rights() == api::Rights::None ? api::Rights::Full : wanted.rights();
     unsigned log2 = wanted.log2_size();
     Word address = 0;
+    unsigned node = requested_node(attributes);
     bool any = wanted.base() == (~Word{0} & ~api::low_mask(10));
-    bool given = any ? memory.try_give_any(log2, from, &address)
-                     : (address = wanted.address(), memory.try_give(address, log2, from));
+    bool given = any ? memory.try_give_any(log2, from, node, &address)
+                     : (address = wanted.address(), memory.try_give(address, log2, from, node));
     load_answer(given ? Fpage::memory(address, log2, rights) : Fpage::nil(), address);
     return true;
 }
@@ -54,7 +60,8 @@ bool handle(PhysicalMemory& memory, ThreadId from, l4::MsgTag tag) {
     uint16_t label = tag.label();
     if (api::is_fault_label(label, api::kLabelPageFault) && tag.untyped() >= 2)
         return page_fault(memory, from, mr(1), mr(2));
-    if (label == api::kLabelSigma0 && tag.untyped() >= 1) return request(memory, from, Fpage::from_raw(mr(1)));
+    if (label == api::kLabelSigma0 && tag.untyped() >= 1)
+        return request(memory, from, Fpage::from_raw(mr(1)), tag.untyped() >= 2 ? mr(2) : 0);
     if (api::is_fault_label(label, api::kLabelIoFault) && tag.untyped() >= 1) {
         api::Result<IoFpage> ports = IoFpage::try_from(Fpage::from_raw(mr(1)));
         if (!ports.ok()) return false;

@@ -6,7 +6,10 @@
 //                  faulter stays blocked, and sigma0 prints why).
 //   -6 << 4        request: MR1 fpage (base ~0: any page of that size; an IO fpage:
 //                  ports), MR2 attributes. Answer: a map item; its fpage is nil when the
-//                  request is refused.
+//                  request is refused. Proxima: if MR2 has kNodeAttribute set, the
+//                  memory must lie on NUMA node MR2 & kNodeMask (docs/kip-numa.md):
+//                  "any" picks a free page of that node, an address not on it is
+//                  refused, and so is a node without (free) memory.
 //   -8 << 4 | rwx  IO fault: MR1 IO fpage, MR2 IP. Answer: those ports.
 // Sigma0 owns the whole IO space and hands ports to anyone who asks.
 // Every answer is a map item whose send base is the physical address, so a receiver
@@ -16,6 +19,10 @@
 #include "physical_memory.h"
 
 namespace sigma0 {
+
+/// Proxima's sigma0 request attributes (MR2): bit 31 says "on the node in bits 7..0".
+inline constexpr Word kNodeAttribute = Word{1} << 31;
+inline constexpr Word kNodeMask = 0xFF;
 
 [[noreturn]] void serve(PhysicalMemory& memory);
 

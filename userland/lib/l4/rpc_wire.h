@@ -76,11 +76,16 @@ void put(Word* words, unsigned& at, const T& value) {
     at += kWordsOf<T>;
 }
 
-/// Copies words[at..] into `value` and advances `at`.
+/// Copies words[at..] into `value` and advances `at`. A bool argument is not copied as
+/// bytes: a peer may send any word, and a bool byte other than 0 or 1 is undefined
+/// behaviour, so any non-zero word reads as true. (A struct with bool members, or an
+/// enum without a fixed underlying type, has the same trap: keep them off the wire.)
 template <typename T>
 void get(const Word* words, unsigned& at, T& value) {
     check_wire_type<T>();
-    if constexpr (kWordsOf<T> != 0) {
+    if constexpr (__is_same(T, bool)) {
+        value = words[at] != 0;
+    } else if constexpr (kWordsOf<T> != 0) {
         Word buffer[kWordsOf<T>];
         for (unsigned i = 0; i < kWordsOf<T>; ++i) buffer[i] = words[at + i];
         __builtin_memcpy(&value, buffer, sizeof(T));

@@ -1,0 +1,66 @@
+// partner_gone.cc: when a thread is deleted, the threads that wait to receive
+// from it exactly (a Call waiting for its reply, a pager's client) end their
+// wait with "non-existing partner", as X.2 says, on whatever CPU they are.
+//
+// Senders queued at the deleted thread are told by its own CPU
+// (thread::delete_thread). Receivers are not queued anywhere that names them,
+// so every CPU is asked to look: announce_partner_gone() raises a flag on each
+// CPU, and each, at its next safe point, scans the TCB array for its own
+// threads waiting for a specific partner that no longer exists. Deletions are
+// rare and the scan reads one word per empty slot (they all share the zero
+// page), so this costs little.
+#include "arch/arch.h"
+#include "ipc/ipc.h"
+#include "lib/per_cpu.h"
+#include "mm/space.h"
+#include "smp/cross_call.h"
+#include "smp/online.h"
+#include "thread/scheduler.h"
+#include "thread/tcb_array.h"
+
+namespace ipc {
+
+namespace {
+
+struct GoneFlag {
+    bool raised = false;  // atomic
+};
+
+PerCpu<GoneFlag> g_flags;
+
+void nothing(void*) {}
+
+bool partner_exists(thread::Tcb* receiver) {
+    api::ThreadId from = receiver->m_receive_from;
+    if (from.is_global()) return thread::lookup_thread(from) != nullptr;
+    thread::Tcb* owner = static_cast<thread::Tcb*>(receiver->m_space->utcb_owner(api::utcb_location(from.raw())));
+    return owner != nullptr && owner->exists() && !owner->m_zombie;
+}
+
+}  // namespace
+
+void announce_partner_gone() {
+    unsigned me = arch::cpu_index();
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu) {
+        if (!smp::cpu_online(cpu)) continue;
+        __atomic_store_n(&g_flags.on(cpu).raised, true, __ATOMIC_RELEASE);
+        if (cpu != me) smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // to a safe point
+    }
+    thread::request_reschedule();  // this CPU's own safe point comes at its kernel exit
+}
+
+void handle_partner_gone() {
+    if (!__atomic_exchange_n(&g_flags.current().raised, false, __ATOMIC_ACQ_REL)) return;
+    unsigned me = arch::cpu_index();
+    for (api::Word number = 0; number < thread::kMaxThreads; ++number) {
+        thread::Tcb* tcb = thread::tcb_slot(number);
+        if (tcb->m_state != thread::State::Receiving || tcb->cpu() != me) continue;
+        api::ThreadId from = tcb->m_receive_from;
+        if (from.is_nil() || from.is_any() || from.is_any_local() || partner_exists(tcb)) continue;
+        tcb->m_start_pending = false;
+        tcb->m_error_in_receive = true;
+        thread::wake(tcb, thread::WakeReason::NoPartner);
+    }
+}
+
+}  // namespace ipc

@@ -1,0 +1,87 @@
+// spin_lock.h: a ticket spin lock for threads of one address space, and its guard.
+//
+// A ticket lock serves waiters in arrival order: lock() draws a ticket (m_next++) and
+// waits until m_serving shows it; unlock() serves the next ticket. No waiter starves,
+// unlike a test-and-set lock, where the CPU nearest the cache line wins again and again
+// (on a NUMA machine: the local one). Every waiter still spins on the same word, so each
+// unlock invalidates that cache line on every waiting CPU; mcs_lock.h removes that.
+//
+// At user level a lock holder can be preempted, or wait behind a waiter on its own CPU.
+// So a waiter spins with `pause` for a while (kSpinsBeforeYield) and then gives its time
+// slice away (ThreadSwitch to nil) on every further round, instead of burning a slice.
+//
+// The lock is the kernel's (kernel/lib/spin_lock.h) minus interrupts, with the same
+// -Wthread-safety annotations (GUARDED_BY a SpinLock works in user code too).
+#pragma once
+
+#include <stdint.h>
+
+#include "api/thread_id.h"
+#include "l4/thread.h"
+#include "lib/thread_safety.h"
+
+namespace l4 {
+
+/// One round of waiting in a spin loop: `pause`, and after kSpinsBeforeYield rounds a
+/// ThreadSwitch, so that a preempted holder on this CPU can run.
+class SpinWait {
+public:
+    static constexpr unsigned kSpinsBeforeYield = 1000;
+
+    void relax() {
+        if (m_spins < kSpinsBeforeYield) {
+            ++m_spins;
+            asm volatile("pause");
+        } else {
+            thread_switch(api::ThreadId::nil());
+        }
+    }
+
+private:
+    unsigned m_spins = 0;
+};
+
+class CAPABILITY("spin lock") SpinLock {
+public:
+    constexpr SpinLock() = default;
+    SpinLock(const SpinLock&) = delete;
+    SpinLock& operator=(const SpinLock&) = delete;
+
+    void lock() ACQUIRE() {
+        uint32_t ticket = __atomic_fetch_add(&m_next, 1, __ATOMIC_RELAXED);
+        SpinWait wait;
+        while (__atomic_load_n(&m_serving, __ATOMIC_ACQUIRE) != ticket) wait.relax();
+    }
+
+    /// Takes the lock only if nobody holds it or waits for it.
+    bool try_lock() TRY_ACQUIRE(true) {
+        uint32_t serving = __atomic_load_n(&m_serving, __ATOMIC_RELAXED);
+        uint32_t expected = serving;
+        return __atomic_compare_exchange_n(&m_next, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
+                                           __ATOMIC_RELAXED);
+    }
+
+    /// Only the holder writes m_serving, so reading it plainly here is safe.
+    void unlock() RELEASE() { __atomic_store_n(&m_serving, m_serving + 1, __ATOMIC_RELEASE); }
+
+    [[nodiscard]] bool is_locked() const {
+        return __atomic_load_n(&m_next, __ATOMIC_RELAXED) != __atomic_load_n(&m_serving, __ATOMIC_RELAXED);
+    }
+
+private:
+    uint32_t m_next = 0;     // the next ticket to draw
+    uint32_t m_serving = 0;  // the ticket that holds the lock
+};
+
+class SCOPED_CAPABILITY SpinLockGuard {
+public:
+    explicit SpinLockGuard(SpinLock& lock) ACQUIRE(lock) : m_lock(lock) { m_lock.lock(); }
+    ~SpinLockGuard() RELEASE() { m_lock.unlock(); }
+    SpinLockGuard(const SpinLockGuard&) = delete;
+    SpinLockGuard& operator=(const SpinLockGuard&) = delete;
+
+private:
+    SpinLock& m_lock;
+};
+
+}  // namespace l4
