@@ -71,8 +71,14 @@ help:
 	@echo "make qemu-gdb         the same, stopped at the first instruction, waiting for GDB on 127.0.0.1:\$$GDBPORT"
 	@echo "make gdb              start GDB with the kernel's symbols, connected to make qemu-gdb"
 	@echo "make bochs            boot a GRUB ISO in Bochs (serial output in $(BUILD)/bochs/serial.log)"
-	@echo "make userland         build sigma0 and the test root task (make qemu boots them; MODULES= boots none)"
+	@echo "make qemu [APPS='demo']  boots sigma0, the base OS (userland/baseos) and programs of userland/apps:"
+	@echo "                      APPS='arraywalk overlap=0.5 iter=4; pingpong' (';' between programs; docs/baseos.md)"
+	@echo "make qemu MODULES=... other multiboot modules: MODULES=build/release/userland/sigma0.elf,build/release/userland/l4test.elf"
+	@echo "                      boots the test root task; MODULES= boots the kernel alone"
+	@echo "make userland         build sigma0 and the test root task"
+	@echo "make os               build the base OS, its library and every program in userland/apps"
 	@echo "make core-tests       the kernel core's user-level tests (userland/l4test) on uma, 2x2 and 4x1"
+	@echo "make os-tests         the base OS's tests (baseos runs userland/apps/ostest) on uma, 2x2 and 4x1"
 	@echo "make bench [TOPO=..]  IPC round-trip cycles (userland/ipcbench) in QEMU: $(BUILD)/bench/ipc.csv, ipc.png;"
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
@@ -166,7 +172,12 @@ gdb: $(KERNEL) $(KBUILD)/gdbinit
 include tests/host/host.mk
 include mk/bochs.mk
 include mk/gdb.mk
+# make qemu boots sigma0, the base OS and the programs in APPS (mk/os.mk, docs/baseos.md);
+# MODULES=... boots other modules instead (the test root task: sigma0.elf,l4test.elf).
+MODULES ?= $(SIGMA0_ELF),$(BASEOS_ELF),$(APP_MODULES)
+
 include mk/userland.mk
+include mk/os.mk
 include mk/bench.mk
 
 GRADE := $(PYTHON) grader/grade.py
@@ -196,7 +207,7 @@ lab-tests: | $(TOOLS_OK)
 	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests core-tests lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

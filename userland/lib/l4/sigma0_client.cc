@@ -7,8 +7,13 @@
 
 namespace l4::sigma0 {
 
-Fpage request(Fpage fpage, Fpage window) {
-    load_words(api::kLabelSigma0, {fpage.raw(), 0});
+namespace {
+
+/// MR2 of a Proxima request for memory on a node.
+constexpr api::Word kNodeAttribute = api::Word{1} << 31;
+
+Fpage request_with(Fpage fpage, api::Word attributes, Fpage window) {
+    load_words(api::kLabelSigma0, {fpage.raw(), attributes});
     accept(window);
     MsgTag tag = call(sigma0_id());
     accept(Fpage::nil());
@@ -16,8 +21,16 @@ Fpage request(Fpage fpage, Fpage window) {
     return Fpage::from_raw(mr(tag.untyped() + 2));
 }
 
+}  // namespace
+
+Fpage request(Fpage fpage, Fpage window) { return request_with(fpage, 0, window); }
+
 Fpage request_any(unsigned log2_size, Fpage window) {
     return request(Fpage::memory(~api::Word{0}, log2_size, Rights::Full), window);
+}
+
+Fpage request_on_node(unsigned node, unsigned log2_size, Fpage window) {
+    return request_with(Fpage::memory(~api::Word{0}, log2_size, Rights::Full), kNodeAttribute | node, window);
 }
 
 Fpage request_io(IoFpage ports) { return request(ports.fpage(), IoFpage::complete().fpage()); }

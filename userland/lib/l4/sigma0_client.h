@@ -3,7 +3,8 @@
 // A request is a call to sigma0 with label -6 << 4 and two untyped words:
 //   MR1  the fpage wanted: a memory fpage at the wanted address, or with base ~0 for
 //        "any page of this size", or an IO fpage (ports)
-//   MR2  attributes (0: ordinary memory)
+//   MR2  attributes (0: ordinary memory). Proxima: (1 << 31) | node asks for memory on
+//        that NUMA node (docs/kip-numa.md); a sigma0 without the extension ignores it
 // The answer carries one map item. Its fpage is nil when sigma0 refuses (the memory is
 // reserved, or already another thread's). Where the page lands in the caller's space
 // is the map rule's business: send base modulo the receive window (`window`), so with
@@ -22,6 +23,9 @@ using api::IoFpage;
 Fpage request(Fpage fpage, Fpage window);
 /// Any free page of 2^log2_size bytes, received into `window`.
 Fpage request_any(unsigned log2_size, Fpage window);
+/// Proxima: any free page of 2^log2_size bytes on NUMA node `node`, received into
+/// `window`; nil fpage if that node has none.
+Fpage request_on_node(unsigned node, unsigned log2_size, Fpage window);
 /// The IO ports `ports`; nil fpage if refused.
 Fpage request_io(IoFpage ports);
 

@@ -1,0 +1,207 @@
+// tests.cc: the l4.os.* tests (tests.h). Each one runs ostest in some mode and checks
+// what the OS saw; ostest's modes are described in userland/apps/ostest/main.cc.
+#include "tests.h"
+
+#include <stdarg.h>
+
+#include "boot_info.h"
+#include "frames.h"
+#include "l4/ipc.h"
+#include "l4/kdebug.h"
+#include "l4/message.h"
+#include "l4/print.h"
+#include "l4/sigma0_client.h"
+#include "l4/string.h"
+#include "pager.h"
+#include "task.h"
+
+namespace baseos {
+
+namespace {
+
+constexpr uint16_t kDebugExitPort = 0xF4;
+constexpr unsigned kWaitLimitMs = 30000;
+
+char g_message[160];
+char g_tests[1024];
+
+bool fail(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    l4::vsnprintf(g_message, sizeof g_message, format, args);
+    va_end(args);
+    return false;
+}
+
+/// Waits until every task has ended; false after kWaitLimitMs.
+bool wait_idle() {
+    for (unsigned ms = 0; live_tasks() != 0; ms += 5) {
+        if (ms >= kWaitLimitMs) return false;
+        l4::sleep(l4::milliseconds(5));
+    }
+    return true;
+}
+
+/// Runs `ostest args` to its end and every task it started; its exit record in *record.
+bool run_ostest(const char* args, ExitRecord* record) {
+    unsigned first = exit_count();
+    ThreadId main = spawn_program("ostest", args);
+    if (main.is_nil()) return fail("spawn of 'ostest %s' refused (is ostest.elf a module?)", args);
+    if (!wait_idle()) return fail("'ostest %s' still runs after %u ms", args, kWaitLimitMs);
+    for (unsigned i = first; i < exit_count(); ++i)
+        if (exit_record(i, record) && record->main == main) return true;
+    return fail("no exit record of 'ostest %s'", args);
+}
+
+bool expect_code(const char* args, int code, ExitRecord* record) {
+    if (!run_ostest(args, record)) return false;
+    if (record->code != code) return fail("'ostest %s' exited with %d, expected %d", args, record->code, code);
+    return true;
+}
+
+bool load_and_exit() {
+    ExitRecord record;
+    if (!expect_code("mode=exit code=42", 42, &record)) return false;
+    if (record.page_faults < 3 || record.pages < 3)
+        return fail("only %u page faults and %u pages for a program that touches code, data and stack",
+                    record.page_faults, record.pages);
+    if (!expect_code("mode=crash", kKilled, &record)) return false;
+    if (frames_held_by_tasks() != 0) return fail("%u frames still held after the tasks ended", frames_held_by_tasks());
+    return true;
+}
+
+bool threads() { ExitRecord record; return expect_code("mode=threads", 0, &record); }
+
+struct Counts {
+    Word free_frames, total_frames, kernel_bytes, mapping_nodes, threads;
+};
+
+Counts counts() {
+    using l4::kdebug::Statistic;
+    return {free_frames(), total_frames(), l4::kdebug::kernel_statistic(Statistic::FreeKernelBytes),
+            l4::kdebug::kernel_statistic(Statistic::MappingNodes), l4::kdebug::kernel_statistic(Statistic::Threads)};
+}
+
+bool reclaim() {
+    // The first run grows the frame pool and the OS's own page tables to what the
+    // program needs; the second must leave everything as it found it.
+    const char* args = "mode=memory pages=96";
+    ExitRecord record;
+    if (!expect_code(args, 0, &record)) return false;
+    Counts before = counts();
+    if (!expect_code(args, 0, &record)) return false;
+    Counts after = counts();
+    if (record.pages < 96) return fail("the task held %u pages, expected at least 96", record.pages);
+    if (frames_held_by_tasks() != 0 || after.free_frames != after.total_frames)
+        return fail("%u of %u frames free after the task ended", after.free_frames, after.total_frames);
+    if (after.free_frames != before.free_frames || after.total_frames != before.total_frames)
+        return fail("frames free/total %u/%u before, %u/%u after", before.free_frames, before.total_frames,
+                    after.free_frames, after.total_frames);
+    if (after.kernel_bytes != before.kernel_bytes || after.mapping_nodes != before.mapping_nodes ||
+        after.threads != before.threads)
+        return fail("kernel: free bytes %u -> %u, mapping nodes %u -> %u, threads %u -> %u", before.kernel_bytes,
+                    after.kernel_bytes, before.mapping_nodes, after.mapping_nodes, before.threads, after.threads);
+    return true;
+}
+
+bool rpc_malformed() {
+    ExitRecord record;
+    if (!expect_code("mode=malformed", 0, &record)) return false;
+    return expect_code("mode=exit code=7", 7, &record);  // and the OS still serves
+}
+
+bool spawn() {
+    unsigned first = exit_count();
+    ExitRecord record;
+    if (!expect_code("mode=parent", 0, &record)) return false;
+    unsigned ended = 0;
+    for (unsigned i = first; i < exit_count(); ++i) {
+        if (!exit_record(i, &record)) continue;
+        ++ended;
+        if (record.code != 0) return fail("a task of the spawn test exited with %d", record.code);
+    }
+    return ended == 2 ? true : fail("%u tasks ended, expected parent and child", ended);
+}
+
+struct OsTest {
+    const char* name;
+    bool (*run)();
+};
+
+constexpr OsTest kTests[] = {
+    {"l4.os.load_and_exit", load_and_exit}, {"l4.os.threads", threads},   {"l4.os.reclaim", reclaim},
+    {"l4.os.rpc_malformed", rpc_malformed}, {"l4.os.spawn", spawn},
+};
+
+/// Calls visit(name, length) for each comma-separated word of test=.
+template <typename Visit>
+void for_each_name(Visit visit) {
+    for (const char* p = g_tests; *p != '\0';) {
+        const char* end = p;
+        while (*end != '\0' && *end != ',') ++end;
+        if (end != p) visit(p, static_cast<size_t>(end - p));
+        p = *end == ',' ? end + 1 : end;
+    }
+}
+
+bool selected(const char* name) {
+    bool found = false;
+    for_each_name([&](const char* word, size_t length) {
+        if ((length == strlen(name) && strncmp(word, name, length) == 0) ||
+            (length == 9 && strncmp(word, "l4.os.all", 9) == 0))
+            found = true;
+    });
+    return found;
+}
+
+[[noreturn]] void end_run(bool passed) {
+    (void)l4::sigma0::request_io(api::IoFpage::make(kDebugExitPort, 2));
+    uint8_t status = passed ? 0x10 : 0x11;
+    asm volatile("outb %0, %1" : : "a"(status), "Nd"(kDebugExitPort));
+    l4::printf("baseos: the write to port 0x%x did not end the run\n", kDebugExitPort);
+    l4::sleep_forever();
+}
+
+}  // namespace
+
+bool tests_requested() {
+    if (!find_option("test", g_tests, sizeof g_tests)) return false;
+    bool any = false;
+    for_each_name([&](const char* word, size_t length) { any |= length > 6 && strncmp(word, "l4.os.", 6) == 0; });
+    return any;
+}
+
+void run_tests() {
+    char nonce[64] = "-";
+    (void)find_option("nonce", nonce, sizeof nonce);
+    unsigned passed = 0, failed = 0;
+    for_each_name([&](const char* word, size_t length) {
+        for (const OsTest& test : kTests)
+            if (length == strlen(test.name) && strncmp(word, test.name, length) == 0) return;
+        if (length == 9 && strncmp(word, "l4.os.all", 9) == 0) return;
+        char name[64];
+        size_t n = length < sizeof name ? length : sizeof name - 1;
+        memcpy(name, word, n);
+        name[n] = '\0';
+        l4::printf("KTEST %s %s FAIL no such test in baseos\n", nonce, name);
+        ++failed;
+    });
+    for (const OsTest& test : kTests) {
+        if (!selected(test.name)) continue;
+        l4::printf("KTEST %s %s START\n", nonce, test.name);
+        g_message[0] = '\0';
+        bool ok = test.run();
+        if (ok && !wait_idle()) ok = fail("tasks still running after the test");
+        if (ok) {
+            l4::printf("KTEST %s %s PASS\n", nonce, test.name);
+            ++passed;
+        } else {
+            l4::printf("KTEST %s %s FAIL %s\n", nonce, test.name, g_message);
+            ++failed;
+        }
+    }
+    l4::printf("KTEST %s summary passed=%u failed=%u\n", nonce, passed, failed);
+    end_run(failed == 0);
+}
+
+}  // namespace baseos

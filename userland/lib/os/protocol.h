@@ -1,0 +1,56 @@
+// protocol.h: the base OS protocol between programs (userland/lib/os/os.cc) and the OS's
+// pager threads (userland/baseos/pager.cc), as typed RPCs (l4/rpc.h).
+//
+// A program calls its own pager, the OS pager thread of the CPU it runs on; every
+// pager thread serves every procedure for every task. The OS finds the calling task
+// from the sender's thread id, so no procedure names its task. Errors: a malformed
+// request gets the RPC layer's Malformed or UnknownProc reply; a request the OS cannot
+// or will not do (no such module, CPU or thread, out of memory) gets Refused.
+//
+//   label   procedure                               result
+//   0x0B01  exit(code)                              none: the task is gone
+//   0x0B02  create_thread(cpu, ip, sp)              the new thread's global id
+//   0x0B03  migrate_thread(thread, cpu)             1
+//   0x0B04  spawn(SpawnRequest)                     the new task's main thread (global id)
+//   0x0B05  task_info()                             TaskInfo
+//   0x0B06  args()                                  ArgsText: the task's argument string
+#pragma once
+
+#include "api/thread_id.h"
+#include "api/word.h"
+#include "l4/rpc.h"
+
+namespace os {
+
+using api::ThreadId;
+using api::Word;
+
+/// The longest module name and argument string the protocol carries (without NUL).
+inline constexpr unsigned kMaxModuleName = 31;
+inline constexpr unsigned kMaxArgs = 200;
+
+struct SpawnRequest {
+    char module[kMaxModuleName + 1];
+    char args[kMaxArgs + 1];
+};
+
+struct ArgsText {
+    char text[kMaxArgs + 1];
+};
+
+struct TaskInfo {
+    Word page_faults;  ///< page faults the OS served for this task so far
+    Word pages;        ///< pages of memory the task holds now
+};
+
+namespace proto {
+using l4::rpc::Void;
+using Exit = l4::rpc::Proc<0x0B01, Void(Word code)>;
+using CreateThread = l4::rpc::Proc<0x0B02, ThreadId(Word cpu, Word ip, Word sp)>;
+using MigrateThread = l4::rpc::Proc<0x0B03, Word(ThreadId thread, Word cpu)>;
+using Spawn = l4::rpc::Proc<0x0B04, ThreadId(SpawnRequest request)>;
+using GetTaskInfo = l4::rpc::Proc<0x0B05, TaskInfo()>;
+using GetArgs = l4::rpc::Proc<0x0B06, ArgsText()>;
+}  // namespace proto
+
+}  // namespace os
