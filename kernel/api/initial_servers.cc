@@ -6,8 +6,9 @@
 //     for it, with the image mapped at its link addresses (roots of the
 //     mapping database: nobody derived them, nobody can take them back).
 // (3) Give sigma0 everything the kernel does not use, one-to-one: every free
-//     frame (Conventional), low memory and the modules (BootLoader), and all
-//     IO ports; describe it all in the KIP's memory descriptors.
+//     frame (Conventional), low memory and the modules (BootLoader), the VGA
+//     window (Dedicated device memory) and all IO ports; describe it all in
+//     the KIP's memory descriptors.
 // (4) Create the two threads, ready to run at their entry points.
 #include "api/initial_servers.h"
 
@@ -38,6 +39,8 @@ constexpr uint64_t kPage = 4096;
 constexpr Word kKipAddress = 0xBFFFF000;
 constexpr Word kUtcbAreaAddress = 0xBFE00000;
 constexpr unsigned kUtcbAreaLog2 = 20;
+constexpr uint64_t kVgaWindow = 0xA0000;
+constexpr uint64_t kVgaWindowSize = 0x20000;
 
 uint64_t page_down(uint64_t a) { return a & ~(kPage - 1); }
 uint64_t page_up(uint64_t a) { return (a + kPage - 1) & ~(kPage - 1); }
@@ -181,6 +184,10 @@ bool start_initial_servers(const platform::BootInfo& boot) {
     // the modules: sigma0's, handed out only by address.
     add_roots(sigma0.space, kPage, kPage, 0xA0000 - kPage, Rights::Full);
     describe(MemoryType::BootLoader, kPage, 0xA0000);
+    // Device memory: the legacy VGA window (text mode at 0xB8000), for drivers.
+    // (The local APIC and the firmware's tables stay the kernel's.)
+    add_roots(sigma0.space, kVgaWindow, kVgaWindow, kVgaWindowSize, Rights::ReadWrite);
+    describe(MemoryType::Dedicated, kVgaWindow, kVgaWindow + kVgaWindowSize);
     for (unsigned i = 0; i < boot.num_modules; ++i) {
         uint64_t base = page_down(boot.modules[i].start);
         uint64_t end = page_up(boot.modules[i].end);

@@ -218,3 +218,22 @@ void test_sigma0_not_owned(TestContext& t) {
 }
 
 }  // namespace l4test
+
+namespace l4test {
+
+// Device memory (Dedicated): the VGA window is sigma0's, given by address; the
+// local APIC's page stays the kernel's.
+void test_sigma0_device(TestContext& t) {
+    constexpr Word kVgaText = 0xB8000;
+    constexpr Word kLocalApic = 0xFEE00000;
+    Word address = get_physical_page(kVgaText);
+    CHECK(t, address != 0, "sigma0 refused the VGA text page %x (Dedicated device memory)", kVgaText);
+    volatile Word* cell = reinterpret_cast<volatile Word*>(address);
+    Word old = *cell;
+    *cell = 0x1F501F50;  // "PP", white on blue
+    CHECK(t, *cell == 0x1F501F50, "the VGA text page did not keep what was written");
+    *cell = old;
+    CHECK(t, get_physical_page(kLocalApic) == 0, "sigma0 gave out the local APIC page %x", kLocalApic);
+}
+
+}  // namespace l4test

@@ -27,6 +27,7 @@ void test_fuzz_syscalls(TestContext&);
 void test_sigma0_once(TestContext&);
 void test_sigma0_node(TestContext&);
 void test_sigma0_not_owned(TestContext&);
+void test_sigma0_device(TestContext&);
 
 const TestCase kAllTests[] = {
     {"l4.ipc.send_receive", test_ipc_send_receive},
@@ -52,6 +53,7 @@ const TestCase kAllTests[] = {
     {"l4.sigma0.once", test_sigma0_once},
     {"l4.sigma0.node", test_sigma0_node},
     {"l4.sigma0.not_owned", test_sigma0_not_owned},
+    {"l4.sigma0.device", test_sigma0_device},
 };
 const unsigned kTestCount = sizeof kAllTests / sizeof kAllTests[0];
 

@@ -19,7 +19,10 @@ void PhysicalMemory::build_from_kip() {
         uint64_t end = uint64_t{d.high()} + 1;
         if (d.is_node_memory()) {
             add_node_range(low, end, d.node());
-        } else if (d.type() == MemoryType::Conventional || d.type() == MemoryType::BootLoader) {
+        } else if (d.type() == MemoryType::Conventional || d.type() == MemoryType::BootLoader ||
+                   d.type() == MemoryType::Dedicated) {
+            // Conventional RAM goes to any request; boot-loader memory and device
+            // memory (Dedicated) only to a request for that address.
             // Only whole pages are usable.
             uint64_t first = (low + kPageSize - 1) & ~uint64_t{kPageSize - 1};
             uint64_t last = end & ~uint64_t{kPageSize - 1};
