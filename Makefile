@@ -79,8 +79,9 @@ help:
 	@echo "make os               build the base OS, its library and every program in userland/apps"
 	@echo "make core-tests       the kernel core's user-level tests (userland/l4test) on uma, 2x2 and 4x1"
 	@echo "make os-tests         the base OS's tests (baseos runs userland/apps/ostest) on uma, 2x2 and 4x1"
-	@echo "make bench [TOPO=..]  IPC round-trip cycles (userland/ipcbench) in QEMU: $(BUILD)/bench/ipc.csv, ipc.png;"
+	@echo "make bench [TOPO=..]  IPC round trips (ipcbench, pingpong) and the array walk: CSVs and plots in $(BUILD)/bench;"
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
+	@echo "make check-apps       boot pingpong and arraywalk briefly under uma and 2x2: they must finish with checked results"
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
@@ -207,7 +208,7 @@ lab-tests: | $(TOOLS_OK)
 	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests check-apps lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

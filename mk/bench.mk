@@ -1,11 +1,23 @@
-# mk/bench.mk: benchmarks of the kernel core. Included by the top Makefile, after
-# mk/userland.mk (it uses that file's compiler flags, library and sigma0).
+# mk/bench.mk: benchmarks of the kernel core and of the base OS. Included by the top
+# Makefile, after mk/userland.mk and mk/os.mk (it uses their compiler flags, library,
+# sigma0, base OS and programs).
 #
-#   make bench [TOPO=2x2|uma|...] [KARGS='rounds=N batches=N remote_cpu=N'] [ICOUNT=1]
+#   make bench [TOPO=2x2|uma|...] [ICOUNT=1]     both parts below, one after the other
+#   make bench-ipc [KARGS='rounds=N batches=N remote_cpu=N']
 #       builds the kernel, sigma0 and userland/ipcbench, boots them in QEMU (sigma0 as
 #       module 0, ipcbench as module 1, the root task), and lets scripts/bench/run.py
 #       collect ipcbench's BENCH lines into $(BUILD)/bench/ipc.csv, a plot
 #       $(BUILD)/bench/ipc.png (when gnuplot is installed) and a table on the terminal.
+#   make bench-apps [PINGPONG_ARGS='rounds=N batches=N'] [ARRAYWALK_OVERLAPS='0 0.5 1']
+#                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8]
+#       boots the base OS with userland/apps/pingpong once and userland/apps/arraywalk
+#       once per overlap and iteration count (the thesis's 5.3 and 5.4.1), and lets
+#       scripts/bench/apps.py write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png}, the
+#       serial logs in $(BUILD)/bench/logs/ and tables on the terminal.
+#   make check-apps
+#       a test, not a benchmark: boots pingpong and arraywalk with short parameters
+#       under uma and 2x2 (scripts/bench/check_apps.py); fails unless each printed its
+#       result lines and exited with 0.
 #
 # Benchmarks are not tests: `make test` does not run them, and a slow kernel does not
 # fail them. The cycles are the time-stamp counter of QEMU's emulated CPUs (TCG), which
@@ -27,8 +39,23 @@ BENCH_OUT     := $(BUILD)/bench
 BENCH_TIMEOUT ?= 900
 ICOUNT        ?= 0
 BENCH_ICOUNT  := $(if $(filter 1,$(ICOUNT)),-icount shift=0)
+BENCH_TOPO     = $(or $(if $(MACHINE),custom),$(TOPO))
 
-.PHONY: bench
+# The thesis's array-walk grid (Figures 5.14, 5.15): overlaps 0 to 1 in steps of 0.1,
+# 1 and 4 iterations; one boot each, a few seconds with 8 MiB arrays.
+PINGPONG_ARGS      ?=
+ARRAYWALK_OVERLAPS ?= 0 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1
+ARRAYWALK_ITERS    ?= 1 4
+ARRAYWALK_MB       ?= 8
+BENCH_APP_DIR       = $(KBUILD)/userland
+BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.elf
+
+.PHONY: bench bench-ipc bench-apps check-apps
+
+# One part after the other (never in parallel: they measure time); both always run.
+bench:
+	@status=0; $(MAKE) --no-print-directory bench-ipc || status=1; \
+	 $(MAKE) --no-print-directory bench-apps || status=1; exit $$status
 
 $(IPCBENCH_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
@@ -40,8 +67,23 @@ $(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $
 
 -include $(IPCBENCH_OBJS:.o=.d)
 
-# QEMU_CMD (top Makefile) boots MODULES; for the benchmark they are sigma0 and ipcbench.
-bench: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
-bench: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
-	$(PYTHON) scripts/bench/run.py --topo '$(or $(if $(MACHINE),custom),$(TOPO))' --out $(BENCH_OUT) \
+# QEMU_CMD (top Makefile) boots MODULES; for ipcbench they are sigma0 and ipcbench.
+bench-ipc: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
+bench-ipc: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
+	$(PYTHON) scripts/bench/run.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) \
 	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) -- $(QEMU_CMD) $(BENCH_ICOUNT)
+
+# apps.py adds the modules for each run (sigma0, the base OS, the program and its
+# arguments), so QEMU_CMD gets none.
+bench-apps: MODULES =
+bench-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) check-topo
+	$(PYTHON) scripts/bench/apps.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) --timeout $(BENCH_TIMEOUT) \
+	  $(if $(BENCH_ICOUNT),--icount) --modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --app-dir $(BENCH_APP_DIR) \
+	  --pingpong-args '$(PINGPONG_ARGS)' --overlaps '$(ARRAYWALK_OVERLAPS)' --iters '$(ARRAYWALK_ITERS)' \
+	  --mb '$(ARRAYWALK_MB)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
+
+# check_apps.py adds each preset's machine shape and the modules.
+check-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS)
+	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets uma,2x2 \
+	  --modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --app-dir $(BENCH_APP_DIR) --log-dir $(BUILD)/check-apps \
+	  -- $(QEMU) -kernel $(KERNEL) -append '' $(QEMU_DEVICES)

@@ -19,33 +19,14 @@ with it on one quiet host, not with real hardware. With --icount (QEMU -icount
 shift=0) it advances one per instruction the guest executes (clock "icount").
 """
 import argparse
-import csv
 import os
-import shutil
-import subprocess
 import sys
-import threading
 
-EXIT_OK = 33  # isa-debug-exit: (0x10 << 1) | 1, ipcbench measured every case
-EXIT_FAILED = 35  # 0x11: a case failed (the BENCH fail line says why)
-EXIT_PANIC = 37  # the kernel panicked
+from qemu_run import CLOCK_NOTES, EXIT_FAILED, EXIT_OK, EXIT_PANIC, cycles_label, gnuplot, parse_fields, run_qemu, \
+    write_csv
 
 CSV_FIELDS = ["topo", "clock", "case", "words", "rounds", "batches", "cycles_per_rtt", "min", "mean",
               "client_cpu", "server_cpu"]
-CLOCK_NOTES = {
-    "tsc": "cycles: QEMU's emulated time-stamp counter (TCG, no KVM), host time, not a real CPU's",
-    "icount": "cycles: guest instructions (QEMU -icount shift=0), on all CPUs together",
-}
-
-
-def parse_fields(words):
-    """key=value words into a dict."""
-    fields = {}
-    for word in words:
-        key, sep, value = word.partition("=")
-        if sep:
-            fields[key] = value
-    return fields
 
 
 def parse_bench_lines(lines):
@@ -72,47 +53,10 @@ def parse_bench_lines(lines):
     return results, skipped, failures, done
 
 
-def run_qemu(command, log_path, timeout):
-    """Runs QEMU; echoes ipcbench's lines and kernel trouble as they come. Returns
-    (exit status or None on timeout, every serial line)."""
-    lines = []
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, errors="replace")
-
-        def reader():
-            for line in proc.stdout:
-                log.write(line)
-                line = line.rstrip("\r\n")
-                lines.append(line)
-                if line.startswith(("BENCH", "ipcbench", "PANIC", "panic", "sigma0:")) or "panic" in line:
-                    print("  " + line, flush=True)
-
-        thread = threading.Thread(target=reader, daemon=True)
-        thread.start()
-        try:
-            status = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            status = None
-        thread.join(timeout=5)
-    return status, lines
-
-
-def write_csv(path, topo, clock, results):
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
-        writer.writeheader()
-        for fields in results:
-            writer.writerow(dict(fields, topo=topo, clock=clock))
-
-
 def plot(out_dir, topo, clock, results):
     """A bar chart of the medians by case, one bar per message size; the PNG's path, or
     None when gnuplot is not installed or failed."""
-    gnuplot = shutil.which("gnuplot")
-    if gnuplot is None or not results:
+    if not results:
         return None
     cases = list(dict.fromkeys(r["case"] for r in results))
     sizes = sorted({r["words"] for r in results}, key=int)
@@ -128,7 +72,7 @@ def plot(out_dir, topo, clock, results):
 set terminal png size 900,560
 set output '{png_path}'
 set title "Proxima IPC round trip, {topo}: median of batches"
-set ylabel "{'guest instructions' if clock == 'icount' else 'emulated TSC cycles (QEMU TCG)'} per round trip"
+set ylabel "{cycles_label(clock)} per round trip"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
@@ -138,11 +82,7 @@ set yrange [0:*]
 set xtics noenhanced rotate by 20 right
 plot {columns}
 """
-    done = subprocess.run([gnuplot], input=script, text=True, capture_output=True)
-    if done.returncode != 0:
-        print(f"gnuplot failed: {done.stderr.strip()}", file=sys.stderr)
-        return None
-    return png_path
+    return png_path if gnuplot(script) else None
 
 
 def print_table(topo, clock, results, skipped, failures):
@@ -174,11 +114,11 @@ def main():
     log_path = os.path.join(args.out, f"ipc-{args.topo}-{clock}.log")
     print(f"bench: booting ipcbench on {args.topo} (serial log {log_path}; up to {args.timeout:.0f} s)",
           flush=True)
-    status, lines = run_qemu(command + ["-serial", "stdio"], log_path, args.timeout)
+    status, lines = run_qemu(command, log_path, args.timeout, ("BENCH", "ipcbench", "PANIC", "sigma0:"))
     results, skipped, failures, done = parse_bench_lines(lines)
 
     csv_path = os.path.join(args.out, "ipc.csv")
-    write_csv(csv_path, args.topo, clock, results)
+    write_csv(csv_path, CSV_FIELDS, [dict(r, topo=args.topo, clock=clock) for r in results])
     print_table(args.topo, clock, results, skipped, failures)
     png_path = plot(args.out, args.topo, clock, results)
     print(f"\nwrote {csv_path}" + (f" and {png_path}" if png_path else " (no plot: gnuplot is not installed)"))
