@@ -57,8 +57,8 @@ private:
     const unsigned m_home_node;
 };
 
-/// 40 bytes on IA32. kmem (Lab 1) hands out at least 1 KiB per block, so
-/// the kernel wants a per-node cache of mapping nodes on top of it.
+/// 40 bytes on IA32. kmem (Lab 1) hands out at least 1 KiB per block, so the
+/// kernel packs them into pages per node (mapping_node_cache.h).
 class MappingNode {
 public:
     MappingSpace* space() const { return m_space; }

@@ -1,7 +1,7 @@
 // mappings.cc: the kernel's mapping database and its outer lock (mappings.h).
 #include "mm/mappings.h"
 
-#include "mm/kmem.h"
+#include "mm/mapping_node_cache.h"
 #include "smp/cross_call.h"
 
 namespace mm {
@@ -32,14 +32,8 @@ private:
     static Space* as_space(MappingSpace* space) { return static_cast<Space*>(space); }
 };
 
-class KmemNodeAllocator final : public MappingNodeAllocator {
-public:
-    void* node_alloc(size_t size, unsigned node) override { return kmem::alloc(size, node); }
-    void node_free(void* block, size_t size) override { kmem::free(block, size); }
-};
-
 SpaceTarget g_target;
-KmemNodeAllocator g_node_allocator;
+MappingNodeCache g_node_allocator;
 MappingDb g_mapping_db(g_target, g_node_allocator);
 SpinLock g_outer_lock;
 

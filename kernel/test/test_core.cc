@@ -7,6 +7,8 @@
 // task, userland/l4test (make core-tests).
 #include "arch/arch.h"
 #include "mm/kmem.h"
+#include "lib/string.h"
+#include "mm/mapping_node_cache.h"
 #include "mm/mappings.h"
 #include "mm/space.h"
 #include "platform/machine.h"
@@ -115,5 +117,31 @@ KTEST(core_cpu_directories, "core.cpu_directories") {
     space->destroy();
     kmem::free(frame, kPage);
     t.check(free_kernel_bytes() == free_before, "free kernel memory %llu after destroy, expected %llu",
+            (unsigned long long)free_kernel_bytes(), (unsigned long long)free_before);
+}
+
+KTEST(core_mapping_node_cache, "core.mapping_node_cache") {
+    mm::MappingNodeCache cache;
+    uint64_t free_before = free_kernel_bytes();
+    constexpr unsigned kNodes = 300;  // a few pages of slots
+    void* nodes[kNodes];
+    for (unsigned i = 0; i < kNodes; ++i) {
+        nodes[i] = cache.node_alloc(sizeof(mm::MappingNode), 0);
+        if (!t.check(nodes[i] != nullptr, "allocation %u failed", i)) return;
+        memset(nodes[i], int(i), sizeof(mm::MappingNode));
+        for (unsigned j = 0; j < i; j += 37)
+            t.check(nodes[j] != nodes[i], "slot %p handed out twice", nodes[i]);
+    }
+    t.check(free_before - free_kernel_bytes() < kNodes * 1024 / 10,
+            "300 nodes took %llu bytes of kernel memory: not packed", (unsigned long long)(free_before - free_kernel_bytes()));
+    for (unsigned i = 0; i < kNodes; i += 2) cache.node_free(nodes[i], sizeof(mm::MappingNode));
+    for (unsigned i = 1; i < kNodes; i += 2) {
+        const unsigned char* bytes = static_cast<const unsigned char*>(nodes[i]);
+        t.check(bytes[0] == uint8_t(i) && bytes[sizeof(mm::MappingNode) - 1] == uint8_t(i),
+                "node %u was overwritten by frees of its neighbours", i);
+    }
+    for (unsigned i = 0; i < kNodes; i += 2) nodes[i] = cache.node_alloc(sizeof(mm::MappingNode), 0);
+    for (void* node : nodes) cache.node_free(node, sizeof(mm::MappingNode));
+    t.check(free_kernel_bytes() == free_before, "free kernel memory %llu after freeing every node, expected %llu",
             (unsigned long long)free_kernel_bytes(), (unsigned long long)free_before);
 }
