@@ -24,6 +24,7 @@
 #include "arch/user.h"
 #include "ipc/ipc.h"
 #include "mm/mappings.h"
+#include "lib/console.h"
 #include "mm/space.h"
 
 namespace ipc {
@@ -87,8 +88,13 @@ void transfer_item(Tcb* sender, Tcb* receiver, const api::MapItem& item) {
     if (from + size > mm::kUserSpaceEnd || to + size > mm::kUserSpaceEnd) return;
     api::Fpage landing = api::Fpage::memory(api::Word(to), unsigned(__builtin_ctzll(size)), api::Rights::None);
     if (landing.overlaps(receiver->m_space->kip_area()) || landing.overlaps(receiver->m_space->utcb_area())) return;
-    (void)mm::map(sender->m_space, uintptr_t(from), receiver->m_space, uintptr_t(to), size_t(size), fpage.rights(),
-                  item.is_grant());
+    mm::MdbError result = mm::map(sender->m_space, uintptr_t(from), receiver->m_space, uintptr_t(to), size_t(size),
+                                  fpage.rights(), item.is_grant());
+    // X.2 has no error for this; say it on the console so it can be found.
+    if (result == mm::MdbError::OutOfMemory)
+        kprintf("ipc: out of kernel memory: a %s of %llx from %x to %x at %llx did not happen\n",
+                item.is_grant() ? "grant" : "map", (unsigned long long)from, sender->m_global_id.raw(),
+                receiver->m_global_id.raw(), (unsigned long long)to);
 }
 
 }  // namespace
