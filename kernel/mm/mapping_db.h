@@ -120,7 +120,7 @@ public:
     /// The lowest address >= `cursor` that may hold a mapping, or any value
     /// >= `end` if none below `end` can (a target skips regions that have
     /// no page table). The default skips nothing.
-    virtual uint64_t skip_unmapped(MappingSpace* space, uint64_t cursor, uint64_t end) { return cursor; }
+    virtual uint64_t skip_unmapped(MappingSpace* /*space*/, uint64_t cursor, uint64_t /*end*/) { return cursor; }
 
 protected:
     ~MappingTarget() = default;

@@ -2,10 +2,9 @@
 // corrupted copies of them.
 //
 // tests/host/host.mk links tests/host/fixtures/elf_tiny.c with clang and ld.lld and passes
-// its path as PROXIMA_ELF_FIXTURE; it also passes the paths of the user programs the build
-// makes (sigma0 and l4test, PROXIMA_SIGMA0_ELF and PROXIMA_L4TEST_ELF), which the kernel
-// and user-level loaders load for real. Every image handed to the loader is a std::vector
-// of exactly the image's size, so AddressSanitizer reports any read past its end.
+// its path as PROXIMA_ELF_FIXTURE (the programs the build makes are tested in
+// elf_programs_test.cc). Every image handed to the loader is a std::vector of exactly the
+// image's size, so AddressSanitizer reports any read past its end.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,42 +15,18 @@
 #include <random>
 #include <vector>
 
+#include "elf_bytes.h"
 #include "lib/elf.h"
 
-#if !defined(PROXIMA_ELF_FIXTURE) || !defined(PROXIMA_SIGMA0_ELF) || !defined(PROXIMA_L4TEST_ELF)
-#error "PROXIMA_ELF_FIXTURE, PROXIMA_SIGMA0_ELF and PROXIMA_L4TEST_ELF come from tests/host/host.mk"
+#if !defined(PROXIMA_ELF_FIXTURE)
+#error "PROXIMA_ELF_FIXTURE comes from tests/host/host.mk"
 #endif
 
 namespace {
 
-using elf::ElfError;
-using Bytes = std::vector<uint8_t>;
+using namespace elf_test;
 
-constexpr uint32_t kUserLimit = 0xC0000000;
 constexpr uint32_t kTextBase = 0x100000;  // -Ttext in host.mk, where _start lands
-
-// Program header field offsets (the layout is drawn in elf.cc).
-constexpr size_t kPhType = 0, kPhOffset = 4, kPhVaddr = 8, kPhFilesz = 16, kPhMemsz = 20, kPhFlags = 24,
-                 kPhAlign = 28;
-
-uint32_t get32(const Bytes& b, size_t at) {
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; i++) v |= uint32_t{b.at(at + i)} << (8 * i);
-    return v;
-}
-uint16_t get16(const Bytes& b, size_t at) { return static_cast<uint16_t>(b.at(at) | b.at(at + 1) << 8); }
-void put32(Bytes& b, size_t at, uint32_t v) {
-    for (size_t i = 0; i < 4; i++) b.at(at + i) = static_cast<uint8_t>(v >> (8 * i));
-}
-void put16(Bytes& b, size_t at, uint16_t v) {
-    b.at(at) = static_cast<uint8_t>(v);
-    b.at(at + 1) = static_cast<uint8_t>(v >> 8);
-}
-
-Bytes read_file(const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 const Bytes& fixture() {
     static const Bytes bytes = read_file(PROXIMA_ELF_FIXTURE);
@@ -59,25 +34,6 @@ const Bytes& fixture() {
     return bytes;
 }
 
-size_t phoff(const Bytes& b) { return get32(b, 28); }
-size_t phnum(const Bytes& b) { return get16(b, 44); }
-size_t ph(const Bytes& b, size_t i) { return phoff(b) + 32 * i; }
-
-/// The file offset of the program header of the first PT_LOAD whose p_flags are `flags`.
-size_t load_header_with_flags(const Bytes& b, uint32_t flags) {
-    for (size_t i = 0; i < phnum(b); i++)
-        if (get32(b, ph(b, i) + kPhType) == 1 && get32(b, ph(b, i) + kPhFlags) == flags) return ph(b, i);
-    FAIL("the fixture has no PT_LOAD with flags " << flags);
-    return 0;
-}
-size_t text_header(const Bytes& b) { return load_header_with_flags(b, elf::kFlagRead | elf::kFlagExecute); }
-size_t data_header(const Bytes& b) { return load_header_with_flags(b, elf::kFlagRead | elf::kFlagWrite); }
-
-ElfError parse_error(const Bytes& b, uint32_t limit = kUserLimit) {
-    auto r = elf::try_parse(b.data(), b.size(), limit);
-    REQUIRE_FALSE(r.ok());
-    return r.error();
-}
 
 /// A sparse address space: one byte per map entry, and the flags each byte was placed with.
 struct MapSink final : elf::SegmentSink {
@@ -410,149 +366,4 @@ TEST_CASE("elf: random byte flips of the fixture never crash the loader", "[elf]
         REQUIRE(sink.rewritten == 0);
     }
     CHECK(accepted > 0);
-}
-
-// The user programs the build makes, as the kernel loads them (modules 0 and 1) and as
-// user-level loaders will load others: link addresses from mk/userland.mk.
-
-namespace {
-
-struct Program {
-    const char* path;
-    uint32_t link_base;
-};
-const Program kPrograms[] = {{PROXIMA_SIGMA0_ELF, 0xB0000000}, {PROXIMA_L4TEST_ELF, 0x00400000}};
-constexpr uint32_t kInitialUtcbArea = 0xBFE00000;  // docs/user-boot.md: UTCBs, then the KIP
-
-/// Checks, without a map, that every segment's file bytes lie in the image (and reads
-/// them, so AddressSanitizer sees any that do not).
-struct BoundsSink final : elf::SegmentSink {
-    bool try_place(const elf::ElfSegment& s, const uint8_t* file_bytes) override {
-        REQUIRE(file_bytes >= begin);
-        REQUIRE(uint64_t(file_bytes - begin) + s.file_size <= size);
-        for (uint32_t i = 0; i < s.file_size; i++) checksum += file_bytes[i];
-        placed++;
-        return true;
-    }
-    const uint8_t* begin = nullptr;
-    size_t size = 0;
-    size_t placed = 0;
-    uint32_t checksum = 0;
-};
-
-bool loads_in_bounds(const Bytes& b, const elf::ElfImage& image) {
-    BoundsSink sink;
-    sink.begin = b.data();
-    sink.size = b.size();
-    return elf::try_load(image, b.data(), b.size(), sink).ok() && sink.placed == image.segment_count;
-}
-
-}  // namespace
-
-TEST_CASE("elf: sigma0 and l4test parse with their entry points and segments in user space", "[elf]") {
-    for (const Program& program : kPrograms) {
-        INFO(program.path);
-        const Bytes b = read_file(program.path);
-        REQUIRE(b.size() > 52);
-        auto r = elf::try_parse(b.data(), b.size(), kUserLimit);
-        REQUIRE(r.ok());
-        const elf::ElfImage& image = r.value();
-        CHECK(image.entry == program.link_base);  // crt0's _start opens .text (user.ld)
-        CHECK(image.lowest_vaddr == program.link_base);
-        CHECK(image.highest_vaddr <= kInitialUtcbArea);
-        REQUIRE(image.segment_count == 3);  // text, rodata, data+bss (user.ld's PHDRS)
-        const uint32_t expected_flags[3] = {elf::kFlagRead | elf::kFlagExecute, elf::kFlagRead,
-                                            elf::kFlagRead | elf::kFlagWrite};
-        for (size_t i = 0; i < image.segment_count; i++) {
-            const elf::ElfSegment& s = image.segments[i];
-            CHECK(s.flags == expected_flags[i]);
-            CHECK(s.vaddr % 4096 == 0);  // each segment starts on its own page
-            CHECK(s.file_size <= s.mem_size);
-            CHECK(s.vaddr >= program.link_base);
-            if (i > 0) CHECK(s.vaddr >= image.segments[i - 1].vaddr_end());
-        }
-        CHECK(loads_in_bounds(b, image));
-    }
-    // l4test's heap range (l4/heap.h) starts above its image: the image is below 512 MiB.
-    const Bytes l4test = read_file(PROXIMA_L4TEST_ELF);
-    auto r = elf::try_parse(l4test.data(), l4test.size(), kUserLimit);
-    REQUIRE(r.ok());
-    CHECK(r.value().highest_vaddr < 0x20000000);
-}
-
-TEST_CASE("elf: corrupted copies of sigma0 and l4test are refused", "[elf]") {
-    for (const Program& program : kPrograms) {
-        INFO(program.path);
-        Bytes b = read_file(program.path);
-        REQUIRE(b.size() > 52);
-        const size_t text = text_header(b);
-        const size_t data = data_header(b);
-        SECTION("truncated") {
-            for (size_t cut : {size_t{0}, size_t{40}, ph(b, 1), ph(b, phnum(b)) - 1}) {
-                const Bytes short_copy(b.begin(), b.begin() + static_cast<ptrdiff_t>(cut));
-                CHECK(parse_error(short_copy) == ElfError::Truncated);
-            }
-            const Bytes cut_data(b.begin(), b.begin() + get32(b, data + kPhOffset) + get32(b, data + kPhFilesz) - 1);
-            CHECK(parse_error(cut_data) == ElfError::SegmentOutOfImage);
-        }
-        SECTION("bad magic") {
-            b[0] = 0x7e;
-            CHECK(parse_error(b) == ElfError::BadMagic);
-        }
-        SECTION("a segment past the end of the file") {
-            put32(b, text + kPhFilesz, static_cast<uint32_t>(b.size()));
-            put32(b, text + kPhMemsz, static_cast<uint32_t>(b.size()));
-            CHECK(parse_error(b) == ElfError::SegmentOutOfImage);
-        }
-        SECTION("overlapping segments") {
-            put32(b, data + kPhVaddr, get32(b, text + kPhVaddr) + (get32(b, data + kPhOffset) & 0xfff));
-            CHECK(parse_error(b) == ElfError::OverlappingSegments);
-        }
-        SECTION("a huge segment") {
-            put32(b, data + kPhMemsz, 0xF0000000);
-            const ElfError error = parse_error(b);
-            CHECK((error == ElfError::AboveUserLimit || error == ElfError::AddressWraps));
-        }
-        SECTION("a segment above the user limit") {
-            put32(b, data + kPhVaddr, kUserLimit + (get32(b, data + kPhOffset) & 0xfff));
-            CHECK(parse_error(b) == ElfError::AboveUserLimit);
-        }
-        SECTION("the entry point outside the code") {
-            put32(b, 24, get32(b, data + kPhVaddr));
-            CHECK(parse_error(b) == ElfError::BadEntry);
-        }
-    }
-}
-
-TEST_CASE("elf: random byte flips of sigma0 and l4test never crash the loader", "[elf]") {
-    std::mt19937 rng(20241127);
-    for (const Program& program : kPrograms) {
-        INFO(program.path);
-        const Bytes original = read_file(program.path);
-        REQUIRE(original.size() > 52);
-        const size_t headers_end = ph(original, phnum(original));
-        size_t accepted = 0;
-        for (int round = 0; round < 500; round++) {
-            Bytes b = original;
-            const int flips = 1 + static_cast<int>(rng() % 4);
-            for (int f = 0; f < flips; f++) {
-                const size_t at = rng() % 4 ? rng() % headers_end : rng() % b.size();
-                b[at] ^= static_cast<uint8_t>(1 + rng() % 255);
-            }
-            if (rng() % 8 == 0) b.resize(rng() % b.size());
-            auto r = elf::try_parse(b.data(), b.size(), kUserLimit);
-            if (!r.ok()) continue;
-            accepted++;
-            const elf::ElfImage& image = r.value();
-            REQUIRE(image.segment_count <= elf::ElfImage::kMaxSegments);
-            for (size_t i = 0; i < image.segment_count; i++) {
-                const elf::ElfSegment& s = image.segments[i];
-                REQUIRE(uint64_t{s.file_offset} + s.file_size <= b.size());
-                REQUIRE(s.vaddr_end() <= kUserLimit);
-                REQUIRE(s.file_size <= s.mem_size);
-            }
-            REQUIRE(loads_in_bounds(b, image));
-        }
-        CHECK(accepted > 0);
-    }
 }

@@ -40,10 +40,11 @@ $(HOST_DIR)/%.o: %.cc | $(TOOLS_OK)
 # The ELF loader tests read a real i386 executable, linked here from a C fixture, and the
 # user programs; the test object is told their paths.
 HOST_ELF_FIXTURE := $(HOST_DIR)/fixtures/elf_tiny.elf
-$(HOST_DIR)/tests/host/elf_test.o: HOST_CXXFLAGS += -DPROXIMA_ELF_FIXTURE='"$(abspath $(HOST_ELF_FIXTURE))"' \
+$(HOST_DIR)/tests/host/elf_test.o: HOST_CXXFLAGS += -DPROXIMA_ELF_FIXTURE='"$(abspath $(HOST_ELF_FIXTURE))"'
+$(HOST_DIR)/tests/host/elf_test.o: $(HOST_ELF_FIXTURE)
+$(HOST_DIR)/tests/host/elf_programs_test.o: HOST_CXXFLAGS += \
 	-DPROXIMA_SIGMA0_ELF='"$(abspath $(KBUILD)/userland/sigma0.elf)"' \
 	-DPROXIMA_L4TEST_ELF='"$(abspath $(KBUILD)/userland/l4test.elf)"'
-$(HOST_DIR)/tests/host/elf_test.o: $(HOST_ELF_FIXTURE)
 $(HOST_ELF_FIXTURE): tests/host/fixtures/elf_tiny.c | $(TOOLS_OK)
 	@mkdir -p $(dir $@)
 	clang --target=i686-unknown-none-elf -ffreestanding -nostdlib -static -fuse-ld=lld -O1 \
