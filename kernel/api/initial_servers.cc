@@ -21,6 +21,7 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/frame_allocator.h"
+#include "mm/kmem.h"
 #include "mm/mappings.h"
 #include "mm/space.h"
 #include "platform/machine.h"
@@ -134,6 +135,37 @@ void give_to_sigma0(uint64_t base, uint64_t end, void* context) {
     sigma0->pages += (end - base) / kPage;
 }
 
+/// RAM above what the boot frame allocator manages (its 512 MiB) and below
+/// 4 GiB, less the kernel memory pools that Lab 1 carved from it, goes to
+/// sigma0 too (machines with more memory, such as the big2g preset).
+void give_high_memory(const platform::BootInfo& boot, Sigma0Memory& memory) {
+    const platform::Topology& topology = platform::machine_topology();
+    for (unsigned i = 0; i < boot.num_memory_entries; ++i) {
+        const platform::MemoryMapEntry& e = boot.memory[i];
+        if (e.type != 1) continue;
+        uint64_t base = page_up(e.base > mm::FrameAllocator::kManagedLimit ? e.base : mm::FrameAllocator::kManagedLimit);
+        uint64_t end = page_down(e.base + e.length < (uint64_t(1) << 32) ? e.base + e.length : uint64_t(1) << 32);
+        // Walk [base, end) upwards, stepping over every pool inside it.
+        while (base < end) {
+            uint64_t next_pool = end;
+            uint64_t pool_end = end;
+            for (unsigned node = 0; node < topology.num_nodes; ++node) {
+                const mm::NodePool& pool = kmem::pools().on(node);
+                uint64_t first = pool.phys_base();
+                uint64_t last = first + pool.size();
+                if (pool.size() == 0 || last <= base || first >= end) continue;
+                if (first < next_pool) {
+                    next_pool = first;
+                    pool_end = last;
+                }
+            }
+            if (next_pool > base) give_to_sigma0(base, next_pool, &memory);
+            if (next_pool == end) break;
+            base = pool_end > base ? pool_end : base + kPage;
+        }
+    }
+}
+
 bool start_thread(Word number, const LoadedImage& image, ThreadId pager) {
     ThreadId id = ThreadId::global(number, 1);
     Result<thread::Tcb*> created = thread::try_create(id, image.space, id);
@@ -180,6 +212,7 @@ bool start_initial_servers(const platform::BootInfo& boot) {
         }
     Sigma0Memory memory{sigma0.space, 0};
     mm::frames().take_all_free(give_to_sigma0, &memory);
+    give_high_memory(boot, memory);
     // Low memory (the multiboot information and command lines live there) and
     // the modules: sigma0's, handed out only by address.
     add_roots(sigma0.space, kPage, kPage, 0xA0000 - kPage, Rights::Full);
