@@ -50,7 +50,9 @@ void announce_partner_gone() {
 }
 
 void handle_partner_gone() {
-    if (!__atomic_exchange_n(&g_flags.current().raised, false, __ATOMIC_ACQ_REL)) return;
+    // A plain load first: this runs on every return to user mode.
+    bool& raised = g_flags.current().raised;
+    if (!__atomic_load_n(&raised, __ATOMIC_ACQUIRE) || !__atomic_exchange_n(&raised, false, __ATOMIC_ACQ_REL)) return;
     unsigned me = arch::cpu_index();
     for (api::Word number = 0; number < thread::kMaxThreads; ++number) {
         thread::Tcb* tcb = thread::tcb_slot(number);

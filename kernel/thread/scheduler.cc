@@ -79,14 +79,21 @@ void expire_timeouts(CpuScheduler& c) {
     }
 }
 
+/// What the CPU needs to run `next` in user mode besides its directory: its
+/// kernel stack, its UTCB segment and its space's IO bitmap (reloaded only
+/// when that bitmap changed, so this is cheap on every return to user mode).
+void load_user_context(Tcb* next) {
+    mm::Space* space = next->m_space;
+    arch::set_user_context(stack_top(next), next->m_utcb_location, space->io_bitmap(), space->io_generation());
+}
+
 void load_thread_context(Tcb* next) {
     if (next->m_is_idle) {
         arch::load_directory(arch::kernel_directory());
         return;
     }
-    mm::Space* space = next->m_space;
-    arch::load_directory(space->directory_for(arch::cpu_index()));
-    arch::set_user_context(stack_top(next), next->m_utcb_location, space->io_bitmap(), space->io_generation());
+    arch::load_directory(next->m_space->directory_for(arch::cpu_index()));
+    load_user_context(next);
 }
 
 void finish_switch() {
@@ -315,7 +322,7 @@ void kernel_exit() {
     }
     // The IO bitmap of the space may have changed while the thread ran.
     Tcb* running = g_cpus.current().current;
-    if (!running->m_is_idle) load_thread_context(running);
+    if (!running->m_is_idle) load_user_context(running);
 }
 
 void on_timer_tick() {
