@@ -33,8 +33,10 @@ SIGMA0_LINK_BASE := 0xB0000000
 L4TEST_LINK_BASE := 0x00400000
 
 # The kernel's ELF loader (kernel/lib/elf.h, pure code) is part of the library too, so
-# that user-level program loaders use the same checks (elf::try_parse, elf::try_load).
-USERLAND_LIB_SRCS := $(sort $(wildcard userland/lib/*.cc userland/lib/l4/*.cc)) kernel/lib/elf.cc userland/lib/crt0.S
+# that user-level program loaders use the same checks (elf::try_parse, elf::try_load),
+# and so are the kernel's C memory and string functions (kernel/lib/string.h).
+USERLAND_LIB_SRCS := $(sort $(wildcard userland/lib/*.cc userland/lib/l4/*.cc)) kernel/lib/elf.cc \
+	kernel/lib/string.cc userland/lib/crt0.S
 SIGMA0_SRCS       := $(sort $(wildcard userland/sigma0/*.cc))
 L4TEST_SRCS       := $(sort $(wildcard userland/l4test/*.cc))
 

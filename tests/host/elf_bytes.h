@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <vector>
 
 #include "lib/elf.h"
@@ -61,6 +62,20 @@ inline ElfError parse_error(const Bytes& b, uint32_t limit = kUserLimit) {
     auto r = elf::try_parse(b.data(), b.size(), limit);
     REQUIRE_FALSE(r.ok());
     return r.error();
+}
+
+/// A copy of `original` with one to four random bytes changed, mostly in the headers
+/// (below `headers_end`, where every byte is checked), sometimes anywhere, and one
+/// time in eight cut at a random length.
+inline Bytes flipped_copy(const Bytes& original, size_t headers_end, std::mt19937& rng) {
+    Bytes b = original;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; f++) {
+        const size_t at = rng() % 4 ? rng() % headers_end : rng() % b.size();
+        b[at] ^= static_cast<uint8_t>(1 + rng() % 255);
+    }
+    if (rng() % 8 == 0) b.resize(rng() % b.size());
+    return b;
 }
 
 }  // namespace elf_test

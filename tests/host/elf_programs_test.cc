@@ -139,13 +139,7 @@ TEST_CASE("elf: random byte flips of sigma0 and l4test never crash the loader", 
         const size_t headers_end = ph(original, phnum(original));
         size_t accepted = 0;
         for (int round = 0; round < 500; round++) {
-            Bytes b = original;
-            const int flips = 1 + static_cast<int>(rng() % 4);
-            for (int f = 0; f < flips; f++) {
-                const size_t at = rng() % 4 ? rng() % headers_end : rng() % b.size();
-                b[at] ^= static_cast<uint8_t>(1 + rng() % 255);
-            }
-            if (rng() % 8 == 0) b.resize(rng() % b.size());
+            const Bytes b = flipped_copy(original, headers_end, rng);
             auto r = elf::try_parse(b.data(), b.size(), kUserLimit);
             if (!r.ok()) continue;
             accepted++;

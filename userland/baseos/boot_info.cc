@@ -8,6 +8,7 @@
 #include "boot_info.h"
 
 #include "frames.h"
+#include "l4/options.h"
 #include "l4/kip.h"
 #include "l4/print.h"
 #include "l4/string.h"
@@ -106,22 +107,6 @@ const Module* find_program(const char* name) {
     return nullptr;
 }
 
-bool find_option(const char* key, char* value, size_t size) {
-    size_t key_length = strlen(key);
-    for (const char* p = g_cmdline; *p != '\0';) {
-        while (*p == ' ') ++p;
-        const char* word = p;
-        while (*p != '\0' && *p != ' ') ++p;
-        if (static_cast<size_t>(p - word) > key_length && strncmp(word, key, key_length) == 0 &&
-            word[key_length] == '=') {
-            size_t length = static_cast<size_t>(p - word) - key_length - 1;
-            if (length + 1 > size) length = size - 1;
-            memcpy(value, word + key_length + 1, length);
-            value[length] = '\0';
-            return true;
-        }
-    }
-    return false;
-}
+bool find_option(const char* key, char* value, size_t size) { return l4::find_option(g_cmdline, key, value, size); }
 
 }  // namespace baseos

@@ -30,6 +30,7 @@
 #include "../l4test/threads.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
+#include "l4/options.h"
 #include "l4/print.h"
 #include "l4/sigma0_client.h"
 #include "l4/thread.h"
@@ -66,14 +67,11 @@ char g_cmdline[1024];
 /// The decimal option `key=` from the command line, or `fallback`.
 Word number_option(const char* key, Word fallback) {
     char value[16];
-    if (!l4test::find_option(g_cmdline, key, value, sizeof value) || value[0] == '\0') return fallback;
+    if (!l4::find_option(g_cmdline, key, value, sizeof value) || value[0] == '\0') return fallback;
     Word number = 0;
-    for (const char* p = value; *p != '\0'; ++p) {
-        if (*p < '0' || *p > '9') {
-            l4::printf("ipcbench: %s=%s is not a number; using %u\n", key, value, fallback);
-            return fallback;
-        }
-        number = number * 10 + static_cast<Word>(*p - '0');
+    if (!l4::parse_number(value, &number)) {
+        l4::printf("ipcbench: %s=%s is not a number; using %u\n", key, value, fallback);
+        return fallback;
     }
     return number;
 }

@@ -36,22 +36,4 @@ bool read_kernel_command_line(char* buffer, size_t size) {
     return true;
 }
 
-bool find_option(const char* cmdline, const char* key, char* value, size_t size) {
-    size_t key_length = strlen(key);
-    for (const char* p = cmdline; *p != '\0';) {
-        while (*p == ' ') ++p;
-        const char* word = p;
-        while (*p != '\0' && *p != ' ') ++p;
-        if (static_cast<size_t>(p - word) > key_length && strncmp(word, key, key_length) == 0 &&
-            word[key_length] == '=') {
-            size_t length = static_cast<size_t>(p - word) - key_length - 1;
-            if (length + 1 > size) length = size - 1;
-            memcpy(value, word + key_length + 1, length);
-            value[length] = '\0';
-            return true;
-        }
-    }
-    return false;
-}
-
 }  // namespace l4test

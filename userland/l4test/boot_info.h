@@ -13,8 +13,4 @@ namespace l4test {
 /// Copies the kernel command line into `buffer`; false if it could not be read.
 [[nodiscard]] bool read_kernel_command_line(char* buffer, size_t size);
 
-/// The value of option `key` (e.g. "nonce") in `cmdline`, copied into `value`; false
-/// if the option is absent.
-[[nodiscard]] bool find_option(const char* cmdline, const char* key, char* value, size_t size);
-
 }  // namespace l4test

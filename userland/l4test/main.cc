@@ -14,6 +14,7 @@
 #include "boot_info.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
+#include "l4/options.h"
 #include "l4/print.h"
 #include "l4/sigma0_client.h"
 #include "l4/string.h"
@@ -99,11 +100,11 @@ void run_tests() {
         l4::printf("l4test: cannot read the kernel command line (KIP boot_info %x)\n", l4::kip().boot_info);
         exit_qemu(kExitFailed);
     }
-    if (!find_option(g_cmdline, "test", g_tests, sizeof g_tests) || !wants_user_tests(g_tests)) {
+    if (!l4::find_option(g_cmdline, "test", g_tests, sizeof g_tests) || !wants_user_tests(g_tests)) {
         l4::printf("l4test: no l4.* tests selected; sleeping\n");
         return;
     }
-    (void)find_option(g_cmdline, "nonce", g_nonce, sizeof g_nonce);
+    (void)l4::find_option(g_cmdline, "nonce", g_nonce, sizeof g_nonce);
     bool all = in_list(g_tests, "l4.all");
     unsigned passed = 0, failed = 0;
 

@@ -9,6 +9,7 @@
 //   mode=malformed     raw requests the OS must answer with the RPC error reply
 //   mode=parent        spawns `ostest mode=child parent=<id>` and answers its message
 //   mode=child         sends its parent a number and checks the answer
+#include "l4/options.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
 #include "l4/print.h"
@@ -32,10 +33,7 @@ Word number_arg(const char* key, Word fallback) {
     char text[16];
     if (!os::arg_value(key, text, sizeof text)) return fallback;
     Word value = 0;
-    bool hex = text[0] == '0' && text[1] == 'x';
-    for (const char* p = hex ? text + 2 : text; *p != '\0'; ++p)
-        value = hex ? value * 16 + Word(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10) : value * 10 + Word(*p - '0');
-    return value;
+    return l4::parse_number(text, &value) ? value : fallback;
 }
 
 int failed(int step, const char* why) {

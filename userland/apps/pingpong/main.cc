@@ -31,6 +31,7 @@
 // exit code, is 0 when nothing failed, else 1.
 #include "api/thread_id.h"
 #include "echo.h"
+#include "l4/options.h"
 #include "l4/print.h"
 #include "l4/string.h"
 #include "l4/utcb.h"
@@ -66,11 +67,7 @@ Word number_option(const char* key, Word fallback) {
     char text[16];
     if (!os::arg_value(key, text, sizeof text) || text[0] == '\0') return fallback;
     Word value = 0;
-    for (const char* p = text; *p != '\0'; ++p) {
-        if (*p < '0' || *p > '9') return fallback;
-        value = value * 10 + static_cast<Word>(*p - '0');
-    }
-    return value;
+    return l4::parse_number(text, &value) ? value : fallback;
 }
 
 /// The server's CPU for a placement, or kNoCpu (with the reason) if this machine has none.

@@ -2,6 +2,7 @@
 // start-up that os/crt0.S calls.
 #include "os/os.h"
 
+#include "l4/options.h"
 #include "l4/ipc.h"
 #include "l4/rpc.h"
 #include "l4/string.h"
@@ -76,22 +77,7 @@ TaskInfo task_info() {
 
 const char* args() { return g_args.text; }
 
-bool arg_value(const char* key, char* value, unsigned size) {
-    size_t key_length = strlen(key);
-    for (const char* p = g_args.text; *p != '\0';) {
-        while (*p == ' ') ++p;
-        const char* word = p;
-        while (*p != '\0' && *p != ' ') ++p;
-        if (static_cast<size_t>(p - word) > key_length && strncmp(word, key, key_length) == 0 &&
-            word[key_length] == '=') {
-            unsigned n = 0;
-            for (const char* v = word + key_length + 1; v < p && n + 1 < size; ++v) value[n++] = *v;
-            value[n] = '\0';
-            return true;
-        }
-    }
-    return false;
-}
+bool arg_value(const char* key, char* value, unsigned size) { return l4::find_option(g_args.text, key, value, size); }
 
 Word heap_start() { return reinterpret_cast<Word>(__image_end); }
 
