@@ -8,7 +8,7 @@
 //                                     (9) sigma0 and the root task, scheduling
 #include <stdint.h>
 
-#include "api/initial_servers.h"
+#include "boot/initial_servers.h"
 #include "arch/arch.h"
 #include "arch/boot.h"
 #include "arch/mmu.h"
@@ -149,7 +149,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     unsigned online = options.smp ? arch::start_secondary_cpus(topology) : smp::online_count();
     arch::finish_boot();
     kprintf("smp: %u of %u cpus online\n", online, topology.num_cpus);
-    api::prepare_user_level(g_info_phys);
+    boot::prepare_user_level(g_info_phys);
     // (8)
     ktest::Summary summary = ktest::run_selected(options.tests, options.nonce);
     kprintf("BOOT %s complete cpus=%u nodes=%u\n", options.nonce[0] != '\0' ? options.nonce : "-", online,
@@ -159,7 +159,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     // then the test root task ends it (docs/user-boot.md).
     if (options.exit_when_done && !summary.user_tests)
         platform::debug_exit(summary.failed == 0 ? platform::ExitStatus::Success : platform::ExitStatus::TestFailed);
-    bool user_level = api::start_initial_servers(g_boot_info);
+    bool user_level = boot::start_initial_servers(g_boot_info);
     if (!user_level && summary.user_tests) {
         kprintf("KTEST %s summary passed=0 failed=1\n", options.nonce[0] != '\0' ? options.nonce : "-");
         kprintf("user-level tests were asked for, but there is no root task to run them\n");

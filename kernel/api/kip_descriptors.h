@@ -39,7 +39,6 @@
 #include <stdint.h>
 
 #include "api/word.h"
-#include "platform/topology.h"
 
 namespace api {
 
@@ -103,8 +102,6 @@ private:
 };
 
 static_assert(sizeof(MemoryDescriptor) == 8);
-static_assert(platform::kMaxNodes <= MemoryDescriptor::kMaxDescribedNodes,
-              "NUMA node numbers must fit the memory descriptor's 4-bit subtype");
 static_assert(MemoryDescriptor::make(MemoryType::Conventional, 0, false, 0x100000, 0x7FFFFFF).word0() == 0x100001);
 
 /// Proxima: word 3 of a processor descriptor. Bit 31 says the word is valid (a Pistachio

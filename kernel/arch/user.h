@@ -2,8 +2,13 @@
 // mode: saved user registers, kernel stacks of threads, switching.
 //
 // The IA32 implementation is arch/ia32/user_context.cc; the system-call
-// register convention is decoded in arch/ia32/syscall_abi.cc, so generic
+// register convention is decoded in arch/ia32/syscall/syscall_abi.cc, so generic
 // code never sees a register by name.
+//
+// The end of this file declares the two functions of the scheduler that the
+// trap code calls on every entry from user mode. They are declared here, in
+// the architecture's interface, and defined above it (thread/scheduler.cc), so
+// that the trap code includes nothing from a higher layer (docs/layers.md).
 #pragma once
 
 #include <stddef.h>
@@ -50,3 +55,16 @@ void set_user_context(uintptr_t kernel_stack_top, uintptr_t utcb_location, const
                       uintptr_t io_key);
 
 }  // namespace arch
+
+namespace thread {
+
+/// Whether this CPU schedules threads yet: until then a trap from user mode
+/// cannot happen, and the trap code treats every trap as the kernel's.
+bool scheduling();
+
+/// The safe point on the way back to user mode (thread/scheduler.h): handles
+/// this CPU's inbox of remote requests, expires timeouts and switches threads
+/// when a switch is due. The trap code calls it after every trap from user mode.
+void kernel_exit();
+
+}  // namespace thread

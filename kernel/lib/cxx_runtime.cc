@@ -1,8 +1,7 @@
 // cxx_runtime.cc: what compiled C++ expects from its runtime, in a kernel.
 //
-//  - operator new/delete: the kernel heap (mm/kernel_heap.h). Allocation
-//    failure returns nullptr (the kernel has no exceptions; every `new` in the
-//    kernel is `new (kstd::nothrow)`-style and checked).
+//  - operator new/delete are the kernel heap's (mm/kernel_heap.cc), one
+//    layer up: this file, in lib/, knows nothing of memory management.
 //  - __cxa_pure_virtual: called if a pure virtual function is ever invoked.
 //  - __cxa_atexit / __dso_handle: registration of global destructors, which a
 //    kernel that never exits does not need to run.
@@ -10,7 +9,6 @@
 #include "lib/cxx_runtime.h"
 
 #include "lib/panic.h"
-#include "mm/kernel_heap.h"
 
 extern "C" {
 using Constructor = void (*)();
@@ -26,10 +24,3 @@ void __cxa_pure_virtual() { panic("pure virtual function called"); }
 void run_global_constructors() {
     for (Constructor* c = _init_array_start; c != _init_array_end; ++c) (*c)();
 }
-
-void* operator new(size_t size) { return kernel_heap::allocate(size); }
-void* operator new[](size_t size) { return kernel_heap::allocate(size); }
-void operator delete(void* p) noexcept { kernel_heap::free(p); }
-void operator delete[](void* p) noexcept { kernel_heap::free(p); }
-void operator delete(void* p, size_t) noexcept { kernel_heap::free(p); }
-void operator delete[](void* p, size_t) noexcept { kernel_heap::free(p); }

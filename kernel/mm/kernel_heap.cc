@@ -95,3 +95,13 @@ void free(void* block) {
 size_t bytes_in_use() { return __atomic_load_n(&g_in_use, __ATOMIC_RELAXED); }
 
 }  // namespace kernel_heap
+
+// The C++ allocation operators of the whole kernel are the heap's. Allocation
+// failure returns nullptr (the kernel has no exceptions; every `new` in the
+// kernel is checked).
+void* operator new(size_t size) { return kernel_heap::allocate(size); }
+void* operator new[](size_t size) { return kernel_heap::allocate(size); }
+void operator delete(void* p) noexcept { kernel_heap::free(p); }
+void operator delete[](void* p) noexcept { kernel_heap::free(p); }
+void operator delete(void* p, size_t) noexcept { kernel_heap::free(p); }
+void operator delete[](void* p, size_t) noexcept { kernel_heap::free(p); }

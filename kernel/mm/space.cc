@@ -3,7 +3,6 @@
 #include "lib/cxx_runtime.h"
 #include "mm/space.h"
 
-#include "api/kip_page.h"
 #include "arch/mmu.h"
 #include "lib/string.h"
 #include "mm/kmem.h"
@@ -59,9 +58,9 @@ void Space::destroy() {
     kmem::free(this, sizeof(Space));
 }
 
-bool Space::try_configure(api::Fpage kip_area, api::Fpage utcb_area) {
+bool Space::try_configure(api::Fpage kip_area, uint64_t kip_phys, api::Fpage utcb_area) {
     SpinLockGuard guard(m_lock);
-    if (!try_map_kernel_page_locked(kip_area.address(), api::kip_page_phys(), false)) return false;
+    if (!try_map_kernel_page_locked(kip_area.address(), kip_phys, false)) return false;
     m_kip_area = kip_area;
     m_utcb_area = utcb_area;
     return true;

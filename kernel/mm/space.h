@@ -65,8 +65,9 @@ public:
     [[nodiscard]] bool is_configured() const { return !m_kip_area.is_nil() && !m_utcb_area.is_nil(); }
     api::Fpage kip_area() const { return m_kip_area; }
     api::Fpage utcb_area() const { return m_utcb_area; }
-    /// Sets both areas and maps the KIP page; false when out of memory.
-    [[nodiscard]] bool try_configure(api::Fpage kip_area, api::Fpage utcb_area);
+    /// Sets both areas and maps the KIP page (the frame at `kip_phys`, which
+    /// boot/kip_page.h owns) read-only at the KIP area; false when out of memory.
+    [[nodiscard]] bool try_configure(api::Fpage kip_area, uint64_t kip_phys, api::Fpage utcb_area);
 
     /// The UTCB at user address `location` (inside the UTCB area, aligned):
     /// its page is allocated on the home node and mapped on first use.

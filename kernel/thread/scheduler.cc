@@ -1,5 +1,9 @@
-// scheduler.cc: per-CPU scheduling (see scheduler.h).
+// scheduler.cc: per-CPU scheduling (see scheduler.h): switching threads,
+// the run queue, blocking and waking, the safe point and the timer tick.
+// Timeouts are in timeouts.cc, moving threads between CPUs in migration.cc;
+// the three share the per-CPU state of cpu_scheduler.h.
 #include "lib/cxx_runtime.h"
+#include "thread/cpu_scheduler.h"
 #include "thread/scheduler.h"
 #include "thread/thread_ops.h"
 
@@ -7,9 +11,7 @@
 #include "arch/mmu.h"
 #include "arch/user.h"
 #include "ipc/ipc.h"
-#include "ipc/remote.h"
 #include "lib/panic.h"
-#include "lib/per_cpu.h"
 #include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/space.h"
@@ -17,66 +19,19 @@
 
 namespace thread {
 
-namespace {
-
-constexpr uint32_t kTickUs = 10'000;
-
-struct CpuScheduler {
-    Tcb* current = nullptr;
-    Tcb* idle = nullptr;
-    RunQueue queue;
-    bool running = false;
-    bool need_resched = false;
-    bool slice_expired = false;
-    bool tick_pending = false;
-    Tcb* timeouts = nullptr;       // threads with a deadline, unordered
-    Tcb* switched_from = nullptr;  // set across a switch, for finish_switch()
-    Tcb* to_free = nullptr;        // a deleted thread to free once switched away from
-    uint64_t charged_until = 0;    // cycle count up to which the running thread paid for its time
-};
+namespace detail {
 
 PerCpu<CpuScheduler> g_cpus;
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
 
 Tcb* tcb_of(Schedulable* entry) {
     // The Schedulable is inside a TCB page, and TCB pages are 4 KiB aligned.
     return reinterpret_cast<Tcb*>(uintptr_t(entry) & ~uintptr_t(kTcbSize - 1));
-}
-
-uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }
-
-void add_timeout(CpuScheduler& c, Tcb* tcb, uint64_t deadline) {
-    tcb->m_deadline = deadline;
-    if (tcb->m_in_timeouts) return;
-    tcb->m_in_timeouts = true;
-    tcb->m_timeout_prev = nullptr;
-    tcb->m_timeout_next = c.timeouts;
-    if (c.timeouts != nullptr) c.timeouts->m_timeout_prev = tcb;
-    c.timeouts = tcb;
-}
-
-void remove_timeout(CpuScheduler& c, Tcb* tcb) {
-    tcb->m_deadline = 0;
-    if (!tcb->m_in_timeouts) return;
-    if (tcb->m_timeout_prev != nullptr) tcb->m_timeout_prev->m_timeout_next = tcb->m_timeout_next;
-    else c.timeouts = tcb->m_timeout_next;
-    if (tcb->m_timeout_next != nullptr) tcb->m_timeout_next->m_timeout_prev = tcb->m_timeout_prev;
-    tcb->m_timeout_next = tcb->m_timeout_prev = nullptr;
-    tcb->m_in_timeouts = false;
-}
-
-void expire_timeouts(CpuScheduler& c) {
-    uint64_t now = clock_us();
-    bool again = true;
-    while (again) {
-        again = false;
-        for (Tcb* t = c.timeouts; t != nullptr; t = t->m_timeout_next) {
-            if (t->m_deadline > now) continue;
-            remove_timeout(c, t);
-            ipc::timeout_expired(t);
-            again = true;  // the list may have changed under us
-            break;
-        }
-    }
 }
 
 /// What the CPU needs to run `next` in user mode besides its directory: its
@@ -94,29 +49,6 @@ void load_thread_context(Tcb* next) {
     }
     arch::load_directory(next->m_space->directory_for(arch::cpu_index()));
     load_user_context(next);
-}
-
-void finish_switch() {
-    CpuScheduler& c = g_cpus.current();
-    Tcb* prev = c.switched_from;
-    c.switched_from = nullptr;
-    if (prev == nullptr) return;
-    if (prev->m_stack_canary != kStackCanary) panic("kernel stack overflow in thread %x", prev->global_id().raw());
-    if (c.to_free == prev) {
-        c.to_free = nullptr;
-        thread::finish_delete(prev);
-        return;
-    }
-    if (prev->m_migrate_to >= 0) {
-        // Off prev's stack now: hand it to its new CPU (Adopt, ipc/remote.h).
-        unsigned to = unsigned(prev->m_migrate_to);
-        prev->m_migrate_to = -1;
-        __atomic_store_n(&prev->m_cpu, to, __ATOMIC_RELEASE);
-        prev->m_adopt.kind = ipc::RequestKind::Adopt;
-        prev->m_adopt.subject = prev;
-        prev->m_adopt.subject_id = prev->m_global_id;
-        ipc::post(to, prev->m_adopt);
-    }
 }
 
 void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
@@ -157,11 +89,29 @@ void schedule() {
 
 }  // namespace
 
+namespace detail {
+
+void finish_switch() {
+    CpuScheduler& c = g_cpus.current();
+    Tcb* prev = c.switched_from;
+    c.switched_from = nullptr;
+    if (prev == nullptr) return;
+    if (prev->m_stack_canary != kStackCanary) panic("kernel stack overflow in thread %x", prev->global_id().raw());
+    if (c.to_free == prev) {
+        c.to_free = nullptr;
+        thread::finish_delete(prev);
+        return;
+    }
+    hand_over(prev);
+}
+
+}  // namespace detail
+
 }  // namespace thread
 
 // A new user thread's first switch lands here (switch.S), then returns to user mode.
 extern "C" void thread_started() {
-    thread::finish_switch();
+    thread::detail::finish_switch();
     thread::kernel_exit();
 }
 
@@ -214,12 +164,6 @@ void wake(Tcb* tcb, WakeReason why) {
     make_ready(tcb);
 }
 
-void set_timeout(Tcb* tcb, uint64_t deadline) {
-    CpuScheduler& c = g_cpus.current();
-    if (deadline == 0) remove_timeout(c, tcb);
-    else add_timeout(c, tcb, deadline);
-}
-
 WakeReason block(State state, uint64_t deadline) {
     CpuScheduler& c = g_cpus.current();
     Tcb* self = c.current;
@@ -270,34 +214,6 @@ void free_after_switch(Tcb* tcb) {
     }
 }
 
-void migrate(Tcb* tcb, unsigned cpu) {
-    CpuScheduler& c = g_cpus.current();
-    if (cpu == tcb->m_cpu) return;
-    ipc::before_migrate(tcb);
-    uint64_t deadline = tcb->m_in_timeouts ? tcb->m_deadline : 0;
-    remove_timeout(c, tcb);
-    tcb->m_deadline = deadline;  // the new CPU re-arms it (adopt)
-    {
-        IrqSpinLockGuard guard(c.queue.lock());
-        c.queue.dequeue_locked(tcb->m_sched);
-    }
-    tcb->m_migrate_to = int(cpu);
-    if (tcb == c.current) {
-        c.need_resched = true;  // finish_switch() hands it over once we are off its stack
-        return;
-    }
-    c.switched_from = tcb;  // not running: hand over now, the same way
-    finish_switch();
-}
-
-void adopt(Tcb* tcb) {
-    CpuScheduler& c = g_cpus.current();
-    if (tcb->m_utcb != nullptr) tcb->m_utcb->processor_no = arch::cpu_index();  // the ProcessorNo TCR
-    bool blocked = tcb->m_state == State::Sending || tcb->m_state == State::Receiving;
-    if (blocked && tcb->m_deadline != 0) add_timeout(c, tcb, tcb->m_deadline);
-    if (tcb->m_state == State::Ready) make_ready(tcb);
-}
-
 void set_priority(Tcb* tcb, uint8_t priority) {
     CpuScheduler& c = g_cpus.current();
     IrqSpinLockGuard guard(c.queue.lock());
@@ -342,13 +258,6 @@ void on_timer_tick() {
         c.slice_expired = true;
         c.need_resched = true;
     }
-}
-
-uint64_t clock_us() {
-    uint64_t hz = arch::cycles_per_second();
-    if (hz == 0) return 0;
-    uint64_t cycles = arch::cycles();
-    return (cycles / hz) * 1'000'000 + (cycles % hz) * 1'000'000 / hz;
 }
 
 }  // namespace thread

@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "arch/user.h"
 #include "thread/tcb.h"
 
 namespace thread {
@@ -31,8 +32,8 @@ namespace thread {
 /// Makes this CPU's idle thread and starts scheduling; never returns.
 [[noreturn]] void start_scheduling();
 
-/// Whether this CPU schedules threads yet.
-bool scheduling();
+// scheduling() and kernel_exit(), which the trap code calls, are declared in
+// arch/user.h (the layer below), and defined in scheduler.cc.
 
 /// The thread running on this CPU.
 Tcb* current();
@@ -74,9 +75,6 @@ void adopt(Tcb* tcb);
 
 /// Sets the priority of a thread of this CPU.
 void set_priority(Tcb* tcb, uint8_t priority);
-
-/// The safe point (see the file comment). Interrupts off.
-void kernel_exit();
 
 /// Asks for a thread switch at the next safe point.
 void request_reschedule();

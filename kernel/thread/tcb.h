@@ -149,7 +149,7 @@ public:
     ipc::RemoteRequest m_adopt;
     bool m_cancel_posted = false;
 
-    // kernel debugger output (api/kdebug.cc): one line at a time, so lines of
+    // kernel debugger output (syscall/kdebug.cc): one line at a time, so lines of
     // threads on different CPUs never mix on the console
     char m_kdb_line[256] = {};
     uint16_t m_kdb_length = 0;

@@ -19,13 +19,13 @@
 #     state Free and id 0. Idle threads have TCBs outside the array.
 #   - a thread's user registers are the TrapFrame at the top of its TCB page
 #     (thread/tcb.h, arch/ia32/trap.h).
-#   - scheduling state is `g_cpus`, a PerCpu<CpuScheduler> in an anonymous
-#     namespace of thread/scheduler.cc; a run queue links the Schedulable
+#   - scheduling state is `thread::detail::g_cpus`, a PerCpu<CpuScheduler>
+#     (thread/cpu_scheduler.h); a run queue links the Schedulable
 #     inside each TCB, so a TCB is an entry's address with the low 12 bits
 #     cleared (thread/run_queue.h).
 #   - a Space's master directory is a kernel pointer; each present user PDE
 #     holds the physical address of an 8 KiB block from kmem: 1024 PTEs, then
-#     1024 MappingNode pointers (arch/ia32/space_tables.cc). Pool memory is
+#     1024 MappingNode pointers (arch/ia32/mm/space_tables.cc). Pool memory is
 #     mapped at phys + a per-pool offset (mm/kmem.h), which the NodePool
 #     objects in `g_pools` (mm/pool_layout.cc) tell.
 #
@@ -52,12 +52,12 @@ PAGE = 4096
 VERSION_BITS = 14
 LOCAL_ID_ZERO_BITS = 6
 
-# arch/ia32/page_table.h: the PTE bits the mappings listing decodes.
+# arch/ia32/mm/page_table.h: the PTE bits the mappings listing decodes.
 PTE_PRESENT = 1 << 0
 PTE_WRITABLE = 1 << 1
 PTE_FRAME = 0xFFFFF000
 
-SCHEDULER_SYMBOL = "thread::(anonymous namespace)::g_cpus"
+SCHEDULER_SYMBOL = "thread::detail::g_cpus"
 POOLS_SYMBOL = "kmem::(anonymous namespace)::g_pools"
 
 
@@ -78,8 +78,9 @@ def typed(address, type_name):
 
 
 def static_variable(name):
-    """A variable of an anonymous namespace, which gdb.parse_and_eval cannot name."""
-    symbol = gdb.lookup_static_symbol(name)
+    """A kernel variable by its qualified name, also one in an anonymous
+    namespace (which gdb.parse_and_eval cannot name)."""
+    symbol = gdb.lookup_static_symbol(name) or gdb.lookup_global_symbol(name)
     if symbol is None:
         raise gdb.GdbError("no symbol %s: is build/debug/kernel.elf loaded?" % name)
     return symbol.value()

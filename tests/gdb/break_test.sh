@@ -14,7 +14,7 @@
 #       of scripts/gdb/proxima.py must come from its `source` line:
 #       break kernel_main / continue / bt / info registers eip, then
 #       proxima-threads (too early: it must say so, not throw a traceback),
-#       then break api::sys::ipc / continue (the first system call of the user
+#       then break syscall::ipc / continue (the first system call of the user
 #       level) and every proxima-* command;
 #   (4) check that GDB reports the breakpoint hit in kernel_main and that eip
 #       is inside it; that the commands show sigma0 (thread 0x20.1) and the
@@ -91,7 +91,7 @@ status=0
 timeout "$limit" gdb -q -nx -batch -x "$gdbinit" \
   -ex 'break kernel_main' -ex continue -ex bt -ex 'info registers eip' \
   -ex 'echo ==== early threads\n' -ex proxima-threads \
-  -ex 'break api::sys::ipc' -ex continue \
+  -ex 'break syscall::ipc' -ex continue \
   -ex 'echo ==== threads\n' -ex proxima-threads \
   -ex 'echo ==== runqueues\n' -ex proxima-runqueues \
   -ex 'echo ==== tcb\n' -ex proxima-tcb \
@@ -117,7 +117,7 @@ grep -qE '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <kernel_main' "$work/gdb.log" || fail "
 ! grep -qE 'Python Exception|Error occurred in Python|Traceback' "$work/gdb.log" ||
   fail "a proxima command failed in Python (scripts/gdb/proxima.py)"
 expect 'early threads' 'not set up yet' "proxima-threads at kernel_main does not say that the TCB array is not set up"
-grep -qE 'Breakpoint 2, api::sys::ipc \(' "$work/gdb.log" || fail "GDB did not stop in api::sys::ipc: the user level did not start (see QEMU's output below)"
+grep -qE 'Breakpoint 2, syscall::ipc \(' "$work/gdb.log" || fail "GDB did not stop in syscall::ipc: the user level did not start (see QEMU's output below)"
 
 # proxima-threads, e.g. "     0x20 0x20.1     Ready           0  100  0xef800000 (0x20.1)"
 expect threads '^\*? +0x20 +0x20\.1 +[A-Za-z]+ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ \(0x20\.1\)' \
@@ -145,4 +145,4 @@ expect 'space sigma0' '^  b0000000-[0-9a-f]{8} -> [0-9a-f]{8}  rw .* root$' "pro
 expect 'space sigma0' '^  bffff000-bfffffff -> [0-9a-f]{8}  r .* kernel$' "proxima-space 0x20 does not show the KIP page"
 expect 'space root' '^space 0x[0-9a-f]+ \(0x22\.1\): home node ' "proxima-space 0x22 does not describe the root task's space"
 expect 'space root' '^  00400000-[0-9a-f]{8} -> [0-9a-f]{8}  rw ' "proxima-space 0x22 does not show the root task's image"
-echo "gdb-test: PASS (GDB stopped at kernel_main and in api::sys::ipc; proxima commands checked; port $port; logs in $work)"
+echo "gdb-test: PASS (GDB stopped at kernel_main and in syscall::ipc; proxima commands checked; port $port; logs in $work)"

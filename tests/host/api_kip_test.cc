@@ -7,6 +7,7 @@
 
 #include "api/kip.h"
 #include "api/kip_descriptors.h"
+#include "platform/topology.h"  // every node the kernel can have must be describable
 
 using api::KernelInterfacePage;
 using api::MemoryDescriptor;

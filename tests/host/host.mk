@@ -4,7 +4,8 @@
 # Included by the top Makefile, which defines BUILD and HOSTCXX. Everything
 # here is prefixed HOST_ so it cannot clash with the kernel build.
 #
-#   make host-tests                         build and run all host tests
+#   make host-tests                         the layering check (scripts/check-layers.py,
+#                                           docs/layers.md) and its tests, then all host tests
 #   make host-tests HOST_TEST_ARGS='[slit]' run only the tests tagged [slit]
 #   make host-tests HOST_ACPI_DATA=dir      replay the *.acpidump files in dir
 
@@ -28,6 +29,8 @@ HOST_USER_ELFS := $(KBUILD)/userland/sigma0.elf $(KBUILD)/userland/l4test.elf
 
 .PHONY: host-tests
 host-tests: $(HOST_BIN) $(HOST_USER_ELFS)
+	$(PYTHON) scripts/check-layers.py
+	$(PYTHON) -m unittest discover -s tests/layers
 	PROXIMA_ACPI_DATA=$(HOST_ACPI_DATA) $(HOST_BIN) $(HOST_TEST_ARGS)
 
 $(HOST_BIN): $(HOST_OBJS) $(KBUILD)/sol.stamp

@@ -3,10 +3,12 @@
 // Exceptions in the kernel are kernel bugs: they print the frame, the control
 // registers and a backtrace, then stop the machine like panic() does (except a
 // fault while reading user memory for the kernel, user_access.S). Exceptions
-// in user mode go to user_faults.cc, system-call vectors to syscall_abi.cc.
+// in user mode go to syscall/user_faults.cc, system-call vectors to
+// syscall/syscall_abi.cc.
 // Device interrupts and IPIs go to the handler installed for their vector.
 // Every trap from user mode leaves through the scheduler's safe point
-// (thread::kernel_exit), which may switch to another thread.
+// (thread::kernel_exit, declared in arch/user.h), which may switch to
+// another thread.
 #include "arch/ia32/trap.h"
 
 #include "arch/arch.h"
@@ -15,8 +17,8 @@
 #include "arch/ia32/layout.h"
 #include "lib/console.h"
 #include "lib/ksyms.h"
+#include "arch/user.h"
 #include "lib/panic.h"
-#include "thread/scheduler.h"
 
 namespace ia32 {
 namespace {

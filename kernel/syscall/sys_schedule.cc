@@ -10,13 +10,15 @@
 //
 //   ThreadSwitch(dest): give the CPU to dest if it is ready on this CPU,
 //   else (and for nil) to any other ready thread of equal priority.
-#include "api/sys_common.h"
-#include "api/syscalls.h"
+#include "syscall/sys_common.h"
+#include "syscall/syscalls.h"
 #include "arch/arch.h"
 #include "smp/online.h"
 #include "thread/scheduler.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 namespace {
 
@@ -77,4 +79,4 @@ void thread_switch(ThreadId dest) {
     thread::yield();
 }
 
-}  // namespace api::sys
+}  // namespace syscall

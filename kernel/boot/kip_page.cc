@@ -1,5 +1,5 @@
 // kip_page.cc: building the kernel interface page (see kip_page.h).
-#include "api/kip_page.h"
+#include "boot/kip_page.h"
 
 #include "arch/arch.h"
 #include "arch/ia32/layout.h"
@@ -7,9 +7,19 @@
 #include "lib/string.h"
 #include "mm/frame_allocator.h"
 #include "platform/machine.h"
+#include "platform/topology.h"
 #include "thread/tcb_array.h"
 
-namespace api {
+namespace boot {
+
+using namespace api;  // the X.2 layouts the KIP and the initial servers are built of
+
+// The KIP describes each node's memory with the node number in a descriptor's
+// 4-bit subtype (api/kip_descriptors.h); the kernel's topology must fit it.
+// (Checked here, on the kernel's side: api/ is shared with user code and
+// includes nothing of the kernel.)
+static_assert(platform::kMaxNodes <= api::MemoryDescriptor::kMaxDescribedNodes,
+              "NUMA node numbers must fit the memory descriptor's 4-bit subtype");
 
 namespace {
 
@@ -112,4 +122,4 @@ const KernelInterfacePage* kip_page() { return g_kip; }
 uint64_t kip_page_phys() { return g_kip_phys; }
 Word kip_kernel_id() { return kKernelId; }
 
-}  // namespace api
+}  // namespace boot

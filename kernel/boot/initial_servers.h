@@ -5,7 +5,7 @@
 
 #include "platform/multiboot.h"
 
-namespace api {
+namespace boot {
 
 /// Gets the kernel ready for threads and address spaces: freezes the kernel's
 /// page directory entries, maps the TCB array, builds the KIP. Once, at boot,
@@ -18,4 +18,4 @@ void prepare_user_level(uint32_t boot_info_phys);
 /// there is nothing (or nothing usable) to start.
 bool start_initial_servers(const platform::BootInfo& boot);
 
-}  // namespace api
+}  // namespace boot

@@ -1,9 +1,9 @@
 // syscall_abi.cc: the L4 X.2 IA32 system-call register convention.
 //
-// User code calls the stubs in the KIP (api/kip_page.cc); each stub is
+// User code calls the stubs in the KIP (boot/kip_page.cc); each stub is
 // `int $vector; ret`, one vector per system call, in KIP order from
 // VECTOR_SYSCALL_FIRST. The trap saved every register in the TrapFrame; this
-// file reads the arguments from it, calls api/syscalls.h, and writes the
+// file reads the arguments from it, calls syscall/syscalls.h, and writes the
 // results back where the convention (Pistachio user/include/l4/ia32/
 // syscalls.h) expects them:
 //
@@ -23,7 +23,7 @@
 //   ThreadSwitch       EAX dest                                  -
 //   Schedule           EAX dest ECX prio EDX time ESI processor EAX result EDX time
 //                      EDI preemption
-#include "api/syscalls.h"
+#include "syscall/syscalls.h"
 #include "arch/ia32/layout.h"
 #include "arch/ia32/trap.h"
 
@@ -48,8 +48,8 @@ enum class Call : unsigned {
 api::ThreadId tid(uint32_t raw) { return api::ThreadId::from_raw(raw); }
 
 void ipc(TrapFrame& f) {
-    api::sys::IpcResult r =
-        api::sys::ipc(tid(f.eax), tid(f.edx), api::Timeouts::from_raw(f.ecx), api::MsgTag::from_raw(f.esi));
+    syscall::IpcResult r =
+        syscall::ipc(tid(f.eax), tid(f.edx), api::Timeouts::from_raw(f.ecx), api::MsgTag::from_raw(f.esi));
     f.eax = r.from.raw();
     f.esi = r.tag.raw();
     f.ebx = r.mr1;
@@ -61,27 +61,27 @@ void ipc(TrapFrame& f) {
 void handle_syscall(TrapFrame& f) {
     switch (Call(f.vector - VECTOR_SYSCALL_FIRST)) {
     case Call::SpaceControl: {
-        api::sys::SpaceControlResult r = api::sys::space_control(
+        syscall::SpaceControlResult r = syscall::space_control(
             tid(f.eax), f.ecx, api::Fpage::from_raw(f.edx), api::Fpage::from_raw(f.esi), tid(f.edi));
         f.eax = r.result;
         f.ecx = r.control;
         break;
     }
     case Call::ThreadControl:
-        f.eax = api::sys::thread_control(tid(f.eax), tid(f.esi), tid(f.edx), tid(f.ecx), f.edi);
+        f.eax = syscall::thread_control(tid(f.eax), tid(f.esi), tid(f.edx), tid(f.ecx), f.edi);
         break;
-    case Call::ProcessorControl: f.eax = api::sys::processor_control(f.eax, f.ecx, f.edx, f.esi); break;
+    case Call::ProcessorControl: f.eax = syscall::processor_control(f.eax, f.ecx, f.edx, f.esi); break;
     case Call::MemoryControl: {
         const api::Word attributes[4] = {f.ecx, f.edx, f.ebx, f.ebp};
-        f.eax = api::sys::memory_control(f.eax, attributes);
+        f.eax = syscall::memory_control(f.eax, attributes);
         break;
     }
     case Call::Ipc:
     case Call::Lipc: ipc(f); break;
-    case Call::Unmap: f.esi = api::sys::unmap(f.eax, f.esi); break;
+    case Call::Unmap: f.esi = syscall::unmap(f.eax, f.esi); break;
     case Call::ExchangeRegisters: {
-        api::sys::ExchangeRegisters r =
-            api::sys::exchange_registers({tid(f.eax), f.ecx, f.edx, f.esi, f.edi, f.ebx, tid(f.ebp)});
+        syscall::ExchangeRegisters r =
+            syscall::exchange_registers({tid(f.eax), f.ecx, f.edx, f.esi, f.edi, f.ebx, tid(f.ebp)});
         f.eax = r.dest.raw();
         f.ecx = r.control;
         f.edx = r.sp;
@@ -92,14 +92,14 @@ void handle_syscall(TrapFrame& f) {
         break;
     }
     case Call::SystemClock: {
-        uint64_t now = api::sys::system_clock();
+        uint64_t now = syscall::system_clock();
         f.eax = uint32_t(now);
         f.edx = uint32_t(now >> 32);
         break;
     }
-    case Call::ThreadSwitch: api::sys::thread_switch(tid(f.eax)); break;
+    case Call::ThreadSwitch: syscall::thread_switch(tid(f.eax)); break;
     case Call::Schedule: {
-        api::sys::ScheduleResult r = api::sys::schedule(tid(f.eax), f.edx, f.esi, f.ecx, f.edi);
+        syscall::ScheduleResult r = syscall::schedule(tid(f.eax), f.edx, f.esi, f.ecx, f.edi);
         f.eax = r.result;
         f.edx = r.time_control;
         break;

@@ -5,14 +5,16 @@
 // attributes of pages) have nothing to control under QEMU: both check the
 // caller's privilege and their arguments and then succeed without effect.
 #include "api/kip.h"
-#include "api/kip_page.h"
-#include "api/sys_common.h"
-#include "api/syscalls.h"
+#include "boot/kip_page.h"
+#include "syscall/sys_common.h"
+#include "syscall/syscalls.h"
 #include "mm/space.h"
 #include "platform/machine.h"
 #include "thread/scheduler.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 uint64_t system_clock() { return thread::clock_us(); }
 
@@ -30,9 +32,9 @@ Word memory_control(Word control, const Word attributes[4]) {
 }
 
 KernelInterface kernel_interface() {
-    const KernelInterfacePage* kip = kip_page();
+    const KernelInterfacePage* kip = boot::kip_page();
     return KernelInterface{caller()->m_space->kip_area().address(), kip->api_version.raw(), kip->api_flags.raw(),
-                           kip_kernel_id()};
+                           boot::kip_kernel_id()};
 }
 
-}  // namespace api::sys
+}  // namespace syscall

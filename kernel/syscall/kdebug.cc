@@ -1,5 +1,5 @@
 // kdebug.cc: the kernel debugger interface (see kdebug.h).
-#include "api/kdebug.h"
+#include "syscall/kdebug.h"
 
 #include "ipc/faults.h"
 #include "lib/console.h"

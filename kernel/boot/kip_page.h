@@ -16,25 +16,25 @@
 #include "api/kip.h"
 #include "api/kip_descriptors.h"
 
-namespace api {
+namespace boot {
 
 inline constexpr unsigned kMaxMemoryDescriptors = 200;
 
 /// Thread numbers: below kSystemBase interrupts, kUserBase the first user thread (sigma0).
-inline constexpr Word kSystemBase = 16;
-inline constexpr Word kUserBase = 32;
+inline constexpr api::Word kSystemBase = 16;
+inline constexpr api::Word kUserBase = 32;
 
 /// Builds the page (once, at boot, after the topology is known).
-void build_kip(Word boot_info_phys);
+void build_kip(api::Word boot_info_phys);
 
 /// Appends a memory descriptor; false when the table is full.
-bool add_memory_descriptor(MemoryDescriptor descriptor);
+bool add_memory_descriptor(api::MemoryDescriptor descriptor);
 
 /// Records where the kernel loaded sigma0 (which = 0) or the root task (which = 2).
-void set_root_server(unsigned which, Word ip, Word low, Word high);
+void set_root_server(unsigned which, api::Word ip, api::Word low, api::Word high);
 
-const KernelInterfacePage* kip_page();
+const api::KernelInterfacePage* kip_page();
 uint64_t kip_page_phys();
-Word kip_kernel_id();
+api::Word kip_kernel_id();
 
-}  // namespace api
+}  // namespace boot

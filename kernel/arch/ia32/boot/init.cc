@@ -5,7 +5,7 @@
 #include "arch/ia32/idt.h"
 #include "arch/ia32/layout.h"
 #include "arch/ia32/lapic.h"
-#include "arch/ia32/paging.h"
+#include "arch/ia32/mm/paging.h"
 #include "arch/ia32/pit.h"
 #include "arch/ia32/trap.h"
 #include "lib/console.h"

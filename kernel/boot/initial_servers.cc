@@ -10,9 +10,9 @@
 //     window (Dedicated device memory) and all IO ports; describe it all in
 //     the KIP's memory descriptors.
 // (4) Create the two threads, ready to run at their entry points.
-#include "api/initial_servers.h"
+#include "boot/initial_servers.h"
 
-#include "api/kip_page.h"
+#include "boot/kip_page.h"
 #include "arch/arch.h"
 #include "arch/mmu.h"
 #include "arch/user.h"
@@ -32,7 +32,9 @@
 extern "C" char _kernel_start[];
 extern "C" char _kernel_end[];
 
-namespace api {
+namespace boot {
+
+using namespace api;  // the X.2 layouts the KIP and the initial servers are built of
 
 namespace {
 
@@ -113,7 +115,7 @@ bool load_server(const platform::BootModule& module, const char* what, LoadedIma
     mm::Space* space = mm::Space::try_create(node);
     if (space == nullptr) return false;
     space->set_privileged();
-    if (!space->try_configure(Fpage::memory(kKipAddress, 12, Rights::Read),
+    if (!space->try_configure(Fpage::memory(kKipAddress, 12, Rights::Read), boot::kip_page_phys(),
                               Fpage::memory(kUtcbAreaAddress, kUtcbAreaLog2, Rights::ReadWrite)))
         return false;
     add_roots(space, base, phys, span, Rights::Full);
@@ -244,4 +246,4 @@ bool start_initial_servers(const platform::BootInfo& boot) {
     return true;
 }
 
-}  // namespace api
+}  // namespace boot

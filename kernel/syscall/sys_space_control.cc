@@ -7,12 +7,15 @@
 // space and not overlapping. A nil area leaves that area as it is.
 // control and Redirector (IPC redirection) are accepted and ignored:
 // redirection is not implemented; the old control returned is 0.
-#include "api/sys_common.h"
-#include "api/syscalls.h"
+#include "boot/kip_page.h"
+#include "syscall/sys_common.h"
+#include "syscall/syscalls.h"
 #include "mm/space.h"
 #include "thread/tcb_array.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 namespace {
 
@@ -36,8 +39,8 @@ SpaceControlResult space_control(ThreadId space_specifier, Word control, Fpage k
     if (kip.is_nil() || !in_user_space(kip) || kip.log2_size() != kKipAreaLog2) return {fail(Error::KipArea), 0};
     if (utcb.is_nil() || !in_user_space(utcb) || utcb.log2_size() < kMinUtcbAreaLog2 || utcb.overlaps(kip))
         return {fail(Error::UtcbArea), 0};
-    if (!space->is_configured() && !space->try_configure(kip, utcb)) return {fail(Error::OutOfMemory), 0};
+    if (!space->is_configured() && !space->try_configure(kip, boot::kip_page_phys(), utcb)) return {fail(Error::OutOfMemory), 0};
     return {1, 0};
 }
 
-}  // namespace api::sys
+}  // namespace syscall

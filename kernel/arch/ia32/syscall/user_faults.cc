@@ -4,12 +4,12 @@
 // here and handed to the generic code:
 //   #PF               page-fault IPC to the pager (ipc/faults.h)
 //   #UD on lock; nop  KernelInterface: the KIP address and versions (X.2)
-//   #BP (int3)        the kernel debugger interface (api/kdebug.h)
+//   #BP (int3)        the kernel debugger interface (syscall/kdebug.h)
 //   #GP on in/out     IO-fault IPC for the port (IO fpages, X.2 IA32)
 //   anything else     exception IPC to the exception handler; without one,
 //                     the thread is stopped with a diagnostic
-#include "api/kdebug.h"
-#include "api/syscalls.h"
+#include "syscall/kdebug.h"
+#include "syscall/syscalls.h"
 #include "arch/ia32/cpu.h"
 #include "arch/ia32/trap.h"
 #include "arch/user.h"
@@ -96,7 +96,7 @@ void handle_user_exception(TrapFrame& f) {
     }
     case kVectorInvalidOpcode:
         if (is_lock_nop(f)) {
-            api::sys::KernelInterface k = api::sys::kernel_interface();
+            syscall::KernelInterface k = syscall::kernel_interface();
             f.eax = k.kip_address;
             f.ecx = k.api_version;
             f.edx = k.api_flags;

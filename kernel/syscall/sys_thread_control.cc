@@ -10,8 +10,8 @@
 // Pager nil leaves a new thread inactive; UtcbLocation ~0 means "no change".
 // Moving an existing thread to another space is not supported (InvalidSpace).
 // Returns 1 on success, 0 with ErrorCode set on failure.
-#include "api/sys_common.h"
-#include "api/syscalls.h"
+#include "syscall/sys_common.h"
+#include "syscall/syscalls.h"
 #include "arch/arch.h"
 #include "mm/space.h"
 #include "platform/machine.h"
@@ -19,7 +19,9 @@
 #include "thread/tcb_array.h"
 #include "thread/thread_ops.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 namespace {
 
@@ -115,4 +117,4 @@ Word thread_control(ThreadId dest, ThreadId space_specifier, ThreadId scheduler,
     return 1;
 }
 
-}  // namespace api::sys
+}  // namespace syscall

@@ -11,7 +11,7 @@
 // Rights taken away must be gone from every TLB before the mapping database
 // returns (its MappingTarget contract), so every call that lowers rights or
 // clears A/D bits ends with a shootdown.
-#include "arch/ia32/page_table.h"
+#include "arch/ia32/mm/page_table.h"
 #include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/space.h"

@@ -12,13 +12,15 @@
 // dest must be in the caller's address space unless the caller is privileged.
 // Aborting the receive of a new thread waiting for its start message starts it
 // at the given sp and ip (this is how L4_Start works).
-#include "api/sys_common.h"
-#include "api/syscalls.h"
+#include "syscall/sys_common.h"
+#include "syscall/syscalls.h"
 #include "arch/user.h"
 #include "ipc/ipc.h"
 #include "thread/scheduler.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 namespace {
 
@@ -101,4 +103,4 @@ ExchangeRegisters exchange_registers(const ExchangeRegisters& in) {
     return ExchangeRegisters{id, args[0], args[1], args[2], args[3], args[4], ThreadId::from_raw(args[5])};
 }
 
-}  // namespace api::sys
+}  // namespace syscall

@@ -10,12 +10,14 @@
 // The complete fpage means all of user space. IO fpages: flush gives the
 // ports up; IO rights mapped on to others are not tracked, so a plain unmap
 // of an IO fpage does nothing.
-#include "api/sys_common.h"
-#include "api/syscalls.h"
+#include "syscall/sys_common.h"
+#include "syscall/syscalls.h"
 #include "mm/mappings.h"
 #include "mm/space.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 namespace {
 
@@ -54,4 +56,4 @@ Word unmap(Word control, Word mr0) {
     return result0;
 }
 
-}  // namespace api::sys
+}  // namespace syscall

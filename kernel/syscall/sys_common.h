@@ -7,7 +7,7 @@
 #include "ipc/remote.h"
 #include "thread/tcb.h"
 
-namespace api::sys {
+namespace syscall {
 
 /// The thread making the system call.
 thread::Tcb* caller();
@@ -16,15 +16,15 @@ thread::Tcb* caller();
 bool caller_privileged();
 
 /// Sets the caller's ErrorCode TCR (and returns the call's failure value, 0).
-Word fail(Error error);
+api::Word fail(api::Error error);
 
 /// Thread `id` as the caller names it (global id, or local id in its own space).
-thread::Tcb* resolve_thread(ThreadId id);
+thread::Tcb* resolve_thread(api::ThreadId id);
 
 /// Runs op(request) on the CPU where `target` lives, with `args` as
 /// request.args, and returns request.status (a thread::WakeReason): Done, or
 /// NoPartner when the thread vanished. Blocks the caller when the target is on
 /// another CPU. Results come back in `args`.
-uint8_t run_on_owner(thread::Tcb* target, ipc::RemoteOp op, Word args[8]);
+uint8_t run_on_owner(thread::Tcb* target, ipc::RemoteOp op, api::Word args[8]);
 
-}  // namespace api::sys
+}  // namespace syscall

@@ -1,12 +1,14 @@
 // sys_common.cc: helpers of the system calls (see sys_common.h).
-#include "api/sys_common.h"
+#include "syscall/sys_common.h"
 
 #include "arch/arch.h"
 #include "mm/space.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 
-namespace api::sys {
+namespace syscall {
+
+using namespace api;  // the X.2 types every system call decodes
 
 thread::Tcb* caller() { return thread::current(); }
 
@@ -50,4 +52,4 @@ uint8_t run_on_owner(thread::Tcb* target, ipc::RemoteOp op, Word args[8]) {
     return request.status;
 }
 
-}  // namespace api::sys
+}  // namespace syscall

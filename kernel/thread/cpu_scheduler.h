@@ -1,0 +1,66 @@
+// cpu_scheduler.h: the scheduler's per-CPU state, shared by the three files
+// that make up the scheduler and by nothing else:
+//
+//   scheduler.cc   switching threads, the run queue, blocking and waking,
+//                  the safe point (kernel_exit) and the timer tick
+//   timeouts.cc    each CPU's list of threads with a deadline, the clock
+//   migration.cc   moving a thread to another CPU (Schedule, hand-over, Adopt)
+//
+// Everything here belongs to the calling CPU and is touched with interrupts
+// off (see scheduler.h); the run queue has its own lock because other CPUs'
+// diagnostics read it.
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/per_cpu.h"
+#include "thread/run_queue.h"
+#include "thread/tcb.h"
+
+namespace thread::detail {
+
+constexpr uint32_t kTickUs = 10'000;
+
+struct CpuScheduler {
+    Tcb* current = nullptr;
+    Tcb* idle = nullptr;
+    RunQueue queue;
+    bool running = false;
+    bool need_resched = false;
+    bool slice_expired = false;
+    bool tick_pending = false;
+    Tcb* timeouts = nullptr;       // threads with a deadline, unordered
+    Tcb* switched_from = nullptr;  // set across a switch, for finish_switch()
+    Tcb* to_free = nullptr;        // a deleted thread to free once switched away from
+    uint64_t charged_until = 0;    // cycle count up to which the running thread paid for its time
+};
+
+/// Every CPU's scheduler (scheduler.cc). The GDB helpers read it by name
+/// (scripts/gdb/proxima.py: proxima-runqueues).
+extern PerCpu<CpuScheduler> g_cpus;
+
+/// The TCB whose kernel stack ends at `stack_top`'s page: its stack top.
+inline uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }
+
+// ---- scheduler.cc ------------------------------------------------------------
+
+/// After a switch, on the new thread's stack: checks the old thread's stack
+/// canary, frees a deleted thread, hands a migrating one to its new CPU.
+void finish_switch();
+
+// ---- timeouts.cc --------------------------------------------------------------
+
+/// Arms (or moves) the deadline of a thread of this CPU.
+void add_timeout(CpuScheduler& c, Tcb* tcb, uint64_t deadline);
+/// Clears it; no effect on a thread without one.
+void remove_timeout(CpuScheduler& c, Tcb* tcb);
+/// Ends the wait of every thread whose deadline has passed (ipc::timeout_expired).
+void expire_timeouts(CpuScheduler& c);
+
+// ---- migration.cc -------------------------------------------------------------
+
+/// `prev` was switched away from and asked to move (m_migrate_to): gives it
+/// to its new CPU (an Adopt request, ipc/remote.h). Called by finish_switch().
+void hand_over(Tcb* prev);
+
+}  // namespace thread::detail
