@@ -23,6 +23,17 @@ NM       := llvm-nm
 PYTHON   ?= python3
 QEMU     := qemu-system-i386
 
+# Build output: one line per step ("  CXX   kernel/mm/node_pool.cc"), the full
+# command lines with V=1. Compiler errors and warnings are shown in full either way.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+step =
+else
+Q := @
+step = @printf '  %-5s %s\n' '$(1)' '$(2)'
+endif
+
 SETUP    := scripts/setup.sh
 TOOLS_OK := $(BUILD)/.tools-ok
 
@@ -85,6 +96,7 @@ help:
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
+	@echo "make V=1 ...          show the full compiler and linker commands (default: one line per file)"
 	@echo "presets: $$(sed -n 's/^\([A-Za-z0-9_-]*\)[[:space:]]*=.*/\1/p' $(TOPOLOGIES) | tr '\n' ' ')"
 
 $(TOOLS_OK): $(SETUP)
@@ -97,11 +109,13 @@ tools: $(TOOLS_OK)
 
 $(KBUILD)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(KERNEL_CXXFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+	$(call step,CXX,$<)
+	$(Q)$(CXX) $(KERNEL_CXXFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
 
 $(KBUILD)/%.o: %.S | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(KERNEL_ASFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+	$(call step,AS,$<)
+	$(Q)$(CXX) $(KERNEL_ASFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
 
 # Two links: the first gives the symbol table that the second embeds in .ksyms
 # (last in the image, so no other address moves; the check below proves it).
@@ -110,16 +124,20 @@ $(KBUILD)/ksyms-empty.S:
 	@printf '\t.section .ksyms, "a"\n\t.global ksyms_table\n\t.balign 4\nksyms_table:\n\t.long 0\n' > $@
 
 $(KBUILD)/ksyms-empty.o: $(KBUILD)/ksyms-empty.S
-	$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
+	$(call step,AS,$<)
+	$(Q)$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
 
 $(KBUILD)/kernel.pass1.elf: $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o kernel/arch/ia32/kernel.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o $(CLANG_RT)
+	$(call step,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o $(CLANG_RT)
 
 $(KBUILD)/ksyms.S: $(KBUILD)/kernel.pass1.elf scripts/gen_ksyms.py
-	$(NM) -n -C --defined-only $< | $(PYTHON) scripts/gen_ksyms.py > $@
+	$(call step,KSYMS,$@)
+	$(Q)$(NM) -n -C --defined-only $< | $(PYTHON) scripts/gen_ksyms.py > $@
 
 $(KBUILD)/ksyms.o: $(KBUILD)/ksyms.S
-	$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
+	$(call step,AS,$<)
+	$(Q)$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
 
 # Records which solutions the objects were linked from: a change of SOL relinks.
 $(KBUILD)/sol.stamp: FORCE
@@ -130,7 +148,8 @@ $(KBUILD)/sol.stamp: FORCE
 $(KBUILD)/kernel.pass1.elf: $(KBUILD)/sol.stamp
 
 $(KERNEL): $(KERNEL_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld $(KBUILD)/sol.stamp
-	$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)
+	$(call step,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)
 	@$(NM) -n $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass1
 	@$(NM) -n $@.tmp | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass2
 	@cmp -s $(KBUILD)/syms.pass1 $(KBUILD)/syms.pass2 || { echo "error: embedding .ksyms moved symbols"; exit 1; }
@@ -154,7 +173,7 @@ qemu: $(KERNEL) check-topo
 	@echo "+ $(QEMU_CMD) -serial mon:stdio"
 	@$(QEMU_CMD) -serial mon:stdio; status=$$?; \
 	 case $$status in 0|33) exit 0;; \
-	   35) echo "QEMU exited: a self-test failed"; exit 1;; \
+	   35) echo "QEMU exited with status 35: a self-test, a test or a program failed"; exit 1;; \
 	   37) echo "QEMU exited: kernel panic"; exit 1;; \
 	   *) echo "QEMU exited with status $$status"; exit 1;; esac
 

@@ -155,16 +155,18 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     kprintf("BOOT %s complete cpus=%u nodes=%u\n", options.nonce[0] != '\0' ? options.nonce : "-", online,
             topology.num_nodes);
     // (9) The user level: sigma0 and the root task, when the loader gave us them.
-    // With `exit`, the run ends here unless user-level tests were asked for:
-    // then the test root task ends it (docs/user-boot.md).
-    if (options.exit_when_done && !summary.user_tests)
-        platform::debug_exit(summary.failed == 0 ? platform::ExitStatus::Success : platform::ExitStatus::TestFailed);
+    // With `exit`, a run whose own self-tests failed ends here; otherwise the
+    // root task ends it when it is done (the test root task after its tests,
+    // the base OS when all its tasks have ended: docs/user-boot.md), and a run
+    // without a root task ends here too.
+    if (options.exit_when_done && summary.failed != 0) platform::debug_exit(platform::ExitStatus::TestFailed);
     bool user_level = boot::start_initial_servers(g_boot_info);
     if (!user_level && summary.user_tests) {
         kprintf("KTEST %s summary passed=0 failed=1\n", options.nonce[0] != '\0' ? options.nonce : "-");
         kprintf("user-level tests were asked for, but there is no root task to run them\n");
         platform::debug_exit(platform::ExitStatus::TestFailed);
     }
+    if (options.exit_when_done && !user_level) platform::debug_exit(platform::ExitStatus::Success);
     __atomic_store_n(&g_scheduling_started, true, __ATOMIC_RELEASE);
     thread::start_scheduling();
 }

@@ -59,10 +59,12 @@ bench:
 
 $(IPCBENCH_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
+	$(call step,CXX,$<)
+	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
-	$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(IPCBENCH_LINK_BASE) -o $@ $(IPCBENCH_OBJS) \
+	$(call step,LD,$@)
+	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(IPCBENCH_LINK_BASE) -o $@ $(IPCBENCH_OBJS) \
 	  $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
 -include $(IPCBENCH_OBJS:.o=.d)

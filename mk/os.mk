@@ -5,7 +5,8 @@
 #   make os           $(KBUILD)/userland/baseos.elf and $(KBUILD)/userland/<name>.elf
 #                     for every directory userland/apps/<name>/
 #   make os-tests     the l4.os.* tests (tests/os/ostests.list): baseos runs ostest
-#                     under the uma, 2x2 and 4x1 presets, through the grader
+#                     under the uma, 2x2 and 4x1 presets, through the grader; then
+#                     how runs with `exit` end (tests/os/test_run_end.py)
 #
 # `make qemu` boots sigma0, baseos and the programs in APPS (docs/baseos.md):
 #   APPS='demo'                                   the default
@@ -49,18 +50,22 @@ os: $(OS_ELFS)
 
 $(OS_CC_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
+	$(call step,CXX,$<)
+	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(USERLAND_OBJDIR)/userland/lib/os/crt0.o: userland/lib/os/crt0.S | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(USER_ASFLAGS) -c $< -o $@
+	$(call step,AS,$<)
+	$(Q)$(CXX) $(USER_ASFLAGS) -c $< -o $@
 
 $(BASEOS_ELF): $(BASEOS_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
-	$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(OS_LINK_BASE) -o $@ $(BASEOS_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
+	$(call step,LD,$@)
+	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(OS_LINK_BASE) -o $@ $(BASEOS_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
 define app_rule
 $(KBUILD)/userland/$(1).elf: $(call app_objs,$(1)) $(APP_LIB_OBJS) $(USER_LDSCRIPT)
-	$$(LD) $$(USER_LDFLAGS) --defsym=user_link_base=$$(OS_LINK_BASE) -o $$@ $(call app_objs,$(1)) $$(APP_LIB_OBJS) $$(CLANG_RT)
+	$$(call step,LD,$$@)
+	$$(Q)$$(LD) $$(USER_LDFLAGS) --defsym=user_link_base=$$(OS_LINK_BASE) -o $$@ $(call app_objs,$(1)) $$(APP_LIB_OBJS) $$(CLANG_RT)
 endef
 $(foreach app,$(APP_NAMES),$(eval $(call app_rule,$(app))))
 
@@ -73,6 +78,7 @@ qemu qemu-gdb: $(filter $(OS_ELFS),$(subst $(comma), ,$(MODULES)))
 OS_TESTS := $(shell paste -sd, tests/os/ostests.list)
 OS_TEST_PRESETS := uma,2x2,4x1
 
-os-tests: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(OSTEST_ELF)
+os-tests: $(KERNEL) $(SIGMA0_ELF) $(L4TEST_ELF) $(OS_ELFS)
 	$(GRADE) run --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(BASEOS_ELF) --module $(OSTEST_ELF) \
 	  --topo $(OS_TEST_PRESETS) --tests $(OS_TESTS) --hang-seconds 120 --timeout 900
+	PROXIMA_BUILD=$(KBUILD) $(PYTHON) -m unittest discover -s tests/os

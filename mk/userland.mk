@@ -55,17 +55,21 @@ userland: $(USERLAND_ELFS)
 
 $(USERLAND_CC_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
+	$(call step,CXX,$<)
+	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(USERLAND_OBJDIR)/userland/lib/crt0.o: userland/lib/crt0.S | $(TOOLS_OK)
 	@mkdir -p $(@D)
-	$(CXX) $(USER_ASFLAGS) -c $< -o $@
+	$(call step,AS,$<)
+	$(Q)$(CXX) $(USER_ASFLAGS) -c $< -o $@
 
 $(SIGMA0_ELF): $(SIGMA0_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
-	$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(SIGMA0_LINK_BASE) -o $@ $(SIGMA0_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
+	$(call step,LD,$@)
+	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(SIGMA0_LINK_BASE) -o $@ $(SIGMA0_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
 $(L4TEST_ELF): $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
-	$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(L4TEST_LINK_BASE) -o $@ $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
+	$(call step,LD,$@)
+	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(L4TEST_LINK_BASE) -o $@ $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
 -include $(USERLAND_CC_OBJS:.o=.d)
 

@@ -1,5 +1,6 @@
-// mapping_db.cc: the L4 operations of the mapping database: add a root, map,
-// grant, unmap, flush (the semantics and the picture are in mapping_db.h).
+// mapping_db.cc: the L4 operations of the mapping database that give
+// memory: add a root, map, grant (the semantics and the picture are in
+// mapping_db.h). Taking it back, unmap and flush, is in mapping_unmap.cc.
 //
 // What it does: turns each operation on a window of an address space into
 // work on the mappings the window holds, found through the MappingTarget;
@@ -17,19 +18,13 @@ namespace mm {
 
 namespace {
 
-/// An L4 fpage: a power of two of at least 4 KiB, aligned to its size, and
-/// not wrapping past the end of the address space.
-bool valid_window(uint64_t base, size_t size) {
-    return size >= kMinMappingSize && (size & (size - 1)) == 0 && base % size == 0 && base + size > base;
-}
-
 uint64_t max(uint64_t a, uint64_t b) { return a > b ? a : b; }
 uint64_t min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 }  // namespace
 
 MdbError MappingDb::try_add_root(MappingSpace* space, uintptr_t vaddr, uint64_t phys, size_t size, Rights rights) {
-    if (!valid_window(vaddr, size) || !valid_window(phys, size) || !any(rights)) return MdbError::InvalidArgument;
+    if (!is_fpage_window(vaddr, size) || !is_fpage_window(phys, size) || !any(rights)) return MdbError::InvalidArgument;
     SpinLockGuard guard(m_lock);
     uint64_t cursor = vaddr;
     if (next_in_window_locked(space, cursor, uint64_t(vaddr) + size) != nullptr) return MdbError::Occupied;
@@ -136,7 +131,7 @@ bool MappingDb::derives_from_window_locked(MappingNode* node, MappingSpace* spac
 // (commit_piece_locked, once per piece) change the database and cannot fail.
 MdbError MappingDb::try_transfer(Transfer how, MappingSpace* from_space, uintptr_t from_addr, MappingSpace* to_space,
                                  uintptr_t to_addr, size_t size, Rights rights) {
-    if (!valid_window(from_addr, size) || !valid_window(to_addr, size)) return MdbError::InvalidArgument;
+    if (!is_fpage_window(from_addr, size) || !is_fpage_window(to_addr, size)) return MdbError::InvalidArgument;
     Request request{how, from_space, from_addr, to_space, to_addr, size, rights};
     SpinLockGuard guard(m_lock);
     MappingNode* reserved = nullptr;
@@ -239,64 +234,6 @@ void MappingDb::commit_piece_locked(const Request& request, const Piece& piece, 
         (void)revoke_subtree_locked(child, lost);
         child = next;
     }
-}
-
-MdbError MappingDb::unmap(MappingSpace* space, uintptr_t addr, size_t size, Rights rights, Rights& status) {
-    return revoke(Revoke::Derived, space, addr, size, rights, status);
-}
-
-MdbError MappingDb::flush(MappingSpace* space, uintptr_t addr, size_t size, Rights rights, Rights& status) {
-    return revoke(Revoke::AlsoOwn, space, addr, size, rights, status);
-}
-
-MdbError MappingDb::revoke(Revoke which, MappingSpace* space, uintptr_t addr, size_t size, Rights rights,
-                           Rights& status) {
-    status = Rights::None;
-    if (!valid_window(addr, size)) return MdbError::InvalidArgument;
-    SpinLockGuard guard(m_lock);
-    status = revoke_window_locked(which, space, addr, uint64_t(addr) + size, rights);
-    return MdbError::Ok;
-}
-
-// The unmap protocol, U1 to U5, for one window of one space (map's M4 is a
-// flush of the destination window):
-//
-//   (U1) Find the space's mappings that overlap the window, in address order
-//        (the "given" mappings, G).
-//   (U2) Flush: G is affected with everything below it: U4 on G.
-//   (U3) Unmap: G keeps its rights (its status is still read). Affected are
-//        the children of G that map physical memory inside the window's part
-//        of G, each with its whole subtree: U4 on each. A child outside that
-//        part is not touched, nor is anything below it (a child's physical
-//        range lies inside its parent's).
-//   (U4) In an affected subtree every mapping loses `rights` and reports its
-//        status (revoke_subtree_locked, mapping_tree.cc);
-//   (U5) a mapping left with no rights is removed with its subtree
-//        (remove_subtree_locked).
-//
-// Mappings are never split: a mapping that overlaps the window only in part
-// is affected in whole (in U2, and in U3 when a child is larger than the
-// window's part of G). Splitting would need memory, and unmap must
-// not fail; the pager can map back what it still wants.
-Rights MappingDb::revoke_window_locked(Revoke which, MappingSpace* space, uint64_t base, uint64_t end, Rights rights) {
-    Rights status = Rights::None;
-    uint64_t cursor = base;
-    while (MappingNode* given = next_in_window_locked(space, cursor, end)) {
-        if (which == Revoke::AlsoOwn) {
-            status |= revoke_subtree_locked(given, rights);
-            continue;
-        }
-        status |= m_target.read_and_clear_status(given);
-        uint64_t phys_base = given->m_phys + (max(given->m_vaddr, base) - given->m_vaddr);
-        uint64_t phys_end = given->m_phys + (min(given->end(), end) - given->m_vaddr);
-        for (MappingNode* child = given->m_first_child; child != nullptr;) {
-            MappingNode* next = child->m_next_sibling;
-            if (child->m_phys < phys_end && child->phys_end() > phys_base)
-                status |= revoke_subtree_locked(child, rights);
-            child = next;
-        }
-    }
-    return status;
 }
 
 }  // namespace mm

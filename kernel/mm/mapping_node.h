@@ -41,6 +41,13 @@ using api::without;
 /// aligned power of two of at least this size (an L4 fpage).
 inline constexpr size_t kMinMappingSize = 4096;
 
+/// An L4 fpage as a window of the mapping database: a power of two of at
+/// least 4 KiB, aligned to its size, and not wrapping past the end of the
+/// address space.
+inline constexpr bool is_fpage_window(uint64_t base, size_t size) {
+    return size >= kMinMappingSize && (size & (size - 1)) == 0 && base % size == 0 && base + size > base;
+}
+
 /// What the mapping database knows of an address space: who it is (the
 /// object's address) and its home node, the NUMA node the space was created
 /// on, which never changes (thesis 4.1.2). The kernel's address-space object

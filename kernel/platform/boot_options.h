@@ -5,7 +5,10 @@
 // first word ("build/kernel.elf exit"); GRUB may too. A first word that names a
 // file (contains '/' or ends in ".elf") is skipped.
 //
-//   exit            leave QEMU through isa-debug-exit once boot is complete
+//   exit            leave QEMU through isa-debug-exit when the run is done: after
+//                   boot and the self-tests without a root task (or when a
+//                   self-test failed), else when the root task ends the run
+//                   (docs/user-boot.md)
 //   test=a,b | all  run these in-kernel self-tests (kernel/test/)
 //   nonce=TOKEN     echo TOKEN in every result line (the grader's anti-forgery)
 //   numa=off        treat the machine as one node even if it has an SRAT

@@ -31,8 +31,8 @@ PINGPONG_FIELDS = ["topo", "clock", "case", "rounds", "cycles_per_ipc", "min", "
 ARRAYWALK_FIELDS = ["topo", "clock", "overlap", "iter", "mb", "thread", "cpu", "node", "cycles", "faults", "pages",
                     "ok"]
 ECHO = ("PINGPONG", "ARRAYWALK", "baseos", "PANIC", "sigma0:")
-# The base OS's line when its last task has ended; the run is over (QEMU is stopped:
-# the kernel's `exit` option would end the run before the base OS starts).
+# The base OS's line when its last task has ended; the run is over and QEMU is
+# stopped here (this runner reads the exit codes itself, so it boots without `exit`).
 ALL_ENDED = "baseos: all tasks have ended"
 
 

@@ -21,7 +21,7 @@ HOST_LDFLAGS := $(HOST_SANITIZE)
 HOST_LDLIBS := -lCatch2WithMain
 HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/boot_options.cc \
              $(wildcard kernel/platform/acpi/*.cc) $(call sol_source,kernel/mm/node_pool.cc) \
-             kernel/mm/mapping_db.cc kernel/mm/mapping_tree.cc kernel/lib/elf.cc kernel/thread/run_queue.cc
+             kernel/mm/mapping_db.cc kernel/mm/mapping_unmap.cc kernel/mm/mapping_tree.cc kernel/lib/elf.cc kernel/thread/run_queue.cc
 HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
 
 # The ELF tests also read the user programs the build makes (mk/userland.mk has their rules).
@@ -34,11 +34,13 @@ host-tests: $(HOST_BIN) $(HOST_USER_ELFS)
 	PROXIMA_ACPI_DATA=$(HOST_ACPI_DATA) $(HOST_BIN) $(HOST_TEST_ARGS)
 
 $(HOST_BIN): $(HOST_OBJS) $(KBUILD)/sol.stamp
-	$(HOST_CXX) $(HOST_LDFLAGS) -o $@ $(HOST_OBJS) $(HOST_LDLIBS)
+	$(call step,LD,$@)
+	$(Q)$(HOST_CXX) $(HOST_LDFLAGS) -o $@ $(HOST_OBJS) $(HOST_LDLIBS)
 
 $(HOST_DIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(dir $@)
-	$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
+	$(call step,HOSTCXX,$<)
+	$(Q)$(HOST_CXX) $(HOST_CXXFLAGS) -c $< -o $@
 
 # The ELF loader tests read a real i386 executable, linked here from a C fixture, and the
 # user programs; the test object is told their paths.
@@ -50,7 +52,8 @@ $(HOST_DIR)/tests/host/elf_programs_test.o: HOST_CXXFLAGS += \
 	-DPROXIMA_L4TEST_ELF='"$(abspath $(KBUILD)/userland/l4test.elf)"'
 $(HOST_ELF_FIXTURE): tests/host/fixtures/elf_tiny.c | $(TOOLS_OK)
 	@mkdir -p $(dir $@)
-	clang --target=i686-unknown-none-elf -ffreestanding -nostdlib -static -fuse-ld=lld -O1 \
+	$(call step,CC,$@)
+	$(Q)clang --target=i686-unknown-none-elf -ffreestanding -nostdlib -static -fuse-ld=lld -O1 \
 	      -Wl,-Ttext=0x100000 -o $@ $<
 
 -include $(HOST_OBJS:.o=.d)

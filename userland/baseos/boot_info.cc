@@ -9,6 +9,7 @@
 
 #include "frames.h"
 #include "l4/options.h"
+#include "l4/run_end.h"
 #include "l4/kip.h"
 #include "l4/print.h"
 #include "l4/string.h"
@@ -108,5 +109,7 @@ const Module* find_program(const char* name) {
 }
 
 bool find_option(const char* key, char* value, size_t size) { return l4::find_option(g_cmdline, key, value, size); }
+
+bool has_flag(const char* word) { return l4::has_word(g_cmdline, word); }
 
 }  // namespace baseos

@@ -8,13 +8,15 @@
 //   3. with `l4.os.*` tests in test=, runs them (tests.h) and ends the run; otherwise
 //      starts every program module as a task, through the OS protocol's spawn like
 //      any program would, and waits until all tasks have ended, says so (scripts that
-//      run programs wait for that line: "baseos: all tasks have ended") and idles.
-//      (The kernel's `exit` option cannot end such a run: without `l4.` tests the kernel
-//      ends the run before the user level starts, docs/user-boot.md.)
+//      run programs wait for that line: "baseos: all tasks have ended"). With `exit` on
+//      the kernel command line it then ends the run: QEMU exits with 33 when every task
+//      exited with code 0, 35 otherwise (docs/user-boot.md); without it, it says how to
+//      quit QEMU and idles.
 #include "boot_info.h"
 #include "frames.h"
 #include "l4/ipc.h"
 #include "l4/print.h"
+#include "l4/run_end.h"
 #include "os/os.h"
 #include "pager.h"
 #include "task.h"
@@ -53,6 +55,12 @@ int main() {
                    program(i).args);
     start_programs();
     wait_for_all_tasks();
+    unsigned failed = failed_task_count();
     l4::printf("baseos: all tasks have ended; %u of the OS's %u frames are free\n", free_frames(), total_frames());
+    if (has_flag("exit")) {
+        l4::printf("baseos: ending the run (exit): %u task(s) failed\n", failed);
+        l4::end_run("baseos", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
+    }
+    l4::printf("baseos: nothing more to run: quit QEMU with Ctrl-A X (KARGS=exit ends the run by itself)\n");
     l4::sleep_forever();
 }

@@ -34,6 +34,7 @@ constexpr unsigned kExitRecords = 32;
 Task g_tasks[kMaxTasks];
 ExitRecord g_exits[kExitRecords];
 unsigned g_exit_count;  // records written so far; the ring keeps the last kExitRecords
+unsigned g_failed_count;  // tasks that ended with a code other than 0 (or were killed)
 
 Word utcb_location(unsigned slot) { return os::kUtcbArea + slot * l4::kip().utcb_info.utcb_size(); }
 
@@ -137,6 +138,7 @@ void destroy_task_locked(Task& task, int code) {
     record.main = task.threads[0];
     copy_string(record.name, task.name, sizeof record.name);
     record.code = code;
+    if (code != 0) ++g_failed_count;
     record.page_faults = task.page_faults;
     record.pages = pages;
     l4::printf("baseos: task %s exited with code %d: %u page faults, %u pages reclaimed\n", task.name, code,
@@ -169,6 +171,11 @@ bool exit_record(unsigned i, ExitRecord* record) {
     if (i >= g_exit_count || i + kExitRecords < g_exit_count) return false;
     *record = g_exits[i % kExitRecords];
     return true;
+}
+
+unsigned failed_task_count() {
+    OsGuard guard;
+    return g_failed_count;
 }
 
 }  // namespace baseos

@@ -85,5 +85,7 @@ void reclaim_memory_locked(Task& task);
 /// kept (the OS keeps the last 32).
 [[nodiscard]] unsigned exit_count();
 [[nodiscard]] bool exit_record(unsigned i, ExitRecord* record);
+/// Tasks that ended with a code other than 0, or were killed, since the OS started.
+[[nodiscard]] unsigned failed_task_count();
 
 }  // namespace baseos

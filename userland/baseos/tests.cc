@@ -10,6 +10,7 @@
 #include "l4/kdebug.h"
 #include "l4/message.h"
 #include "l4/print.h"
+#include "l4/run_end.h"
 #include "l4/sigma0_client.h"
 #include "l4/string.h"
 #include "pager.h"
@@ -19,7 +20,6 @@ namespace baseos {
 
 namespace {
 
-constexpr uint16_t kDebugExitPort = 0xF4;
 constexpr unsigned kWaitLimitMs = 30000;
 
 char g_message[160];
@@ -154,14 +154,6 @@ bool selected(const char* name) {
     return found;
 }
 
-[[noreturn]] void end_run(bool passed) {
-    (void)l4::sigma0::request_io(api::IoFpage::make(kDebugExitPort, 2));
-    uint8_t status = passed ? 0x10 : 0x11;
-    asm volatile("outb %0, %1" : : "a"(status), "Nd"(kDebugExitPort));
-    l4::printf("baseos: the write to port 0x%x did not end the run\n", kDebugExitPort);
-    l4::sleep_forever();
-}
-
 }  // namespace
 
 bool tests_requested() {
@@ -201,7 +193,7 @@ void run_tests() {
         }
     }
     l4::printf("KTEST %s summary passed=%u failed=%u\n", nonce, passed, failed);
-    end_run(failed == 0);
+    l4::end_run("baseos", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
 }
 
 }  // namespace baseos

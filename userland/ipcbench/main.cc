@@ -32,6 +32,7 @@
 #include "l4/kip.h"
 #include "l4/options.h"
 #include "l4/print.h"
+#include "l4/run_end.h"
 #include "l4/sigma0_client.h"
 #include "l4/thread.h"
 #include "l4/utcb.h"
@@ -41,9 +42,6 @@ namespace ipcbench {
 
 namespace {
 
-constexpr uint16_t kDebugExitPort = 0xF4;
-constexpr uint8_t kExitPassed = 0x10;
-constexpr uint8_t kExitFailed = 0x11;
 
 constexpr Word kDefaultRounds = 20000;
 constexpr Word kDefaultBatches = 10;
@@ -74,13 +72,6 @@ Word number_option(const char* key, Word fallback) {
         return fallback;
     }
     return number;
-}
-
-[[noreturn]] void exit_qemu(uint8_t status) {
-    (void)l4::sigma0::request_io(api::IoFpage::make(kDebugExitPort, 2));
-    asm volatile("outb %0, %1" : : "a"(status), "Nd"(kDebugExitPort));
-    l4::printf("ipcbench: the write to port 0x%x did not end the run\n", kDebugExitPort);
-    l4::sleep_forever();
 }
 
 /// Settings of one run, from the command line and the KIP.
@@ -171,7 +162,7 @@ void run_benchmarks() {
         for (Word words : kMessageSizes) run_case(run, c, words);
     }
     l4::printf("BENCH done measured=%u failed=%u\n", run.measured, run.failed);
-    exit_qemu(run.failed == 0 ? kExitPassed : kExitFailed);
+    l4::end_run("ipcbench", run.failed == 0 ? l4::kRunPassed : l4::kRunFailed);
 }
 
 }  // namespace ipcbench

@@ -10,12 +10,15 @@
 //   3. ends the run: 0x10 (all passed) or 0x11 to the isa-debug-exit port 0xF4, whose
 //      IO fpage it asks sigma0 for.
 // Without `l4.` names in test= (the kernel's own self-tests, or none) it prints one
-// line and sleeps: the kernel decides how such a run ends.
+// line and, with `exit` on the command line, ends the run (passed: the kernel ends
+// a run whose own self-tests failed before it starts the user level); without
+// `exit` it sleeps.
 #include "boot_info.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
 #include "l4/options.h"
 #include "l4/print.h"
+#include "l4/run_end.h"
 #include "l4/sigma0_client.h"
 #include "l4/string.h"
 #include "l4/utcb.h"
@@ -29,9 +32,6 @@ namespace l4test {
 
 namespace {
 
-constexpr uint16_t kDebugExitPort = 0xF4;
-constexpr uint8_t kExitPassed = 0x10;
-constexpr uint8_t kExitFailed = 0x11;
 
 char g_cmdline[1024];
 char g_tests[512];
@@ -68,13 +68,6 @@ bool wants_user_tests(const char* list) {
     return any_l4 && !any_kernel;
 }
 
-[[noreturn]] void exit_qemu(uint8_t status) {
-    (void)l4::sigma0::request_io(api::IoFpage::make(kDebugExitPort, 2));
-    asm volatile("outb %0, %1" : : "a"(status), "Nd"(kDebugExitPort));
-    l4::printf("l4test: the write to port 0x%x did not end the run\n", kDebugExitPort);
-    l4::sleep_forever();
-}
-
 }  // namespace
 
 /// The windows of layout.h must be free in the root task: not where the kernel put
@@ -98,9 +91,15 @@ void run_tests() {
     remember_main_thread();
     if (!read_kernel_command_line(g_cmdline, sizeof g_cmdline)) {
         l4::printf("l4test: cannot read the kernel command line (KIP boot_info %x)\n", l4::kip().boot_info);
-        exit_qemu(kExitFailed);
+        l4::end_run("l4test", l4::kRunFailed);
     }
     if (!l4::find_option(g_cmdline, "test", g_tests, sizeof g_tests) || !wants_user_tests(g_tests)) {
+        // With `exit` the kernel leaves the end of the run to the root task
+        // (its own self-tests passed, or it would have ended the run itself).
+        if (l4::has_word(g_cmdline, "exit")) {
+            l4::printf("l4test: no l4.* tests selected; ending the run (exit)\n");
+            l4::end_run("l4test", l4::kRunPassed);
+        }
         l4::printf("l4test: no l4.* tests selected; sleeping\n");
         return;
     }
@@ -143,7 +142,7 @@ void run_tests() {
         }
     }
     l4::printf("KTEST %s summary passed=%u failed=%u\n", nonce, passed, failed);
-    exit_qemu(failed == 0 ? kExitPassed : kExitFailed);
+    l4::end_run("l4test", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
 }
 
 const char* run_nonce() { return g_nonce; }
