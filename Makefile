@@ -81,7 +81,7 @@ help:
 	@echo "                      build and boot the kernel in QEMU (serial on this terminal; Ctrl-A X quits)"
 	@echo "make qemu-gdb         the same, stopped at the first instruction, waiting for GDB on 127.0.0.1:\$$GDBPORT"
 	@echo "make gdb              start GDB with the kernel's symbols, connected to make qemu-gdb"
-	@echo "make bochs            boot a GRUB ISO in Bochs (serial output in $(BUILD)/bochs/serial.log)"
+	@echo "make bochs            boot the same system as make qemu from a GRUB ISO in Bochs (serial also in $(BUILD)/bochs/serial.log)"
 	@echo "make qemu [APPS='demo']  boots sigma0, the base OS (userland/baseos) and programs of userland/apps:"
 	@echo "                      APPS='arraywalk overlap=0.5 iter=4; pingpong' (';' between programs; docs/baseos.md)"
 	@echo "make qemu MODULES=... other multiboot modules: MODULES=build/release/userland/sigma0.elf,build/release/userland/l4test.elf"
@@ -190,8 +190,6 @@ gdb: $(KERNEL) $(KBUILD)/gdbinit
 # ---- tests ----------------------------------------------------------------
 
 include tests/host/host.mk
-include mk/bochs.mk
-include mk/gdb.mk
 # make qemu boots sigma0, the base OS and the programs in APPS (mk/os.mk, docs/baseos.md);
 # MODULES=... boots other modules instead (the test root task: sigma0.elf,l4test.elf).
 MODULES ?= $(SIGMA0_ELF),$(BASEOS_ELF),$(APP_MODULES)
@@ -199,6 +197,8 @@ MODULES ?= $(SIGMA0_ELF),$(BASEOS_ELF),$(APP_MODULES)
 include mk/userland.mk
 include mk/os.mk
 include mk/bench.mk
+include mk/bochs.mk
+include mk/gdb.mk
 
 GRADE := $(PYTHON) grader/grade.py
 SELFTESTS := $(shell paste -sd, tests/boot/selftests.list)

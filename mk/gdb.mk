@@ -2,14 +2,17 @@
 # after mk/bochs.mk.
 #
 #   $(KBUILD)/gdbinit  what `make gdb` (and the test) hands to gdb -x: the
-#                      kernel's symbols, the Proxima commands of
-#                      scripts/gdb/proxima.py (proxima-threads, proxima-tcb,
-#                      proxima-space, proxima-runqueues; docs/debugging.md),
-#                      and the connection to `make qemu-gdb` on GDBPORT
-#   make gdb-test      QEMU stopped for GDB (make qemu-gdb, debug build, a random
-#                      port on 127.0.0.1); GDB must stop at kernel_main, then in
-#                      a system call of the user level, where the Proxima
-#                      commands must show sigma0 and the root task
+#                      kernel's symbols, the Proxima commands (proxima-threads,
+#                      proxima-tcb, proxima-space, proxima-runqueues,
+#                      proxima-numa; docs/debugging.md), and the connection to
+#                      `make qemu-gdb` on GDBPORT. It sources only
+#                      scripts/gdb/proxima.py, which loads the command modules
+#                      beside it (scripts/gdb/proxima_*.py)
+#   make gdb-test      QEMU stopped for GDB (make qemu-gdb, debug build, the 2x2
+#                      machine, a random port on 127.0.0.1); GDB must stop at
+#                      kernel_main, then in a system call of the user level,
+#                      where the Proxima commands must show sigma0, the root
+#                      task, and the machine's NUMA nodes and kmem pools
 #
 # tests/gdb/break_test.sh runs it; it calls make again for the debug kernel
 # and for qemu-gdb, so the test goes through the targets students use.

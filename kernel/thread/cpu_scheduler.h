@@ -36,7 +36,7 @@ struct CpuScheduler {
 };
 
 /// Every CPU's scheduler (scheduler.cc). The GDB helpers read it by name
-/// (scripts/gdb/proxima.py: proxima-runqueues).
+/// (scripts/gdb/proxima_sched.py: proxima-runqueues).
 extern PerCpu<CpuScheduler> g_cpus;
 
 /// The TCB whose kernel stack ends at `stack_top`'s page: its stack top.

@@ -36,7 +36,8 @@ if ((has_debugger)); then
   if [[ $mode == stop ]]; then
     echo "bochs: stopped before the BIOS; set breakpoints (lb \"kernel_main\"), then 'c' to run, 'q' to quit"
   else
-    echo "bochs: Ctrl-C for the debugger prompt, then 'c' to continue or 'q' to quit"
+    echo "bochs: Ctrl-C for the debugger prompt, then 'c' to continue or 'q' to quit" \
+      "(where the base OS says 'quit QEMU with Ctrl-A X')"
   fi
   # A background job here ignores Ctrl-C, so the console survives a break.
   tail -n +1 -f "$serial" &

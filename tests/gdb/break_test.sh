@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
 # break_test.sh: can GDB stop the kernel, and do the Proxima GDB commands show
-# its threads, spaces and run queues? (make gdb-test)
+# its threads, spaces, run queues and NUMA memory? (make gdb-test)
 #
 #   tests/gdb/break_test.sh BUILD WORKDIR
 #
 # What a student does by hand in two terminals, in one script:
 #   (1) build the debug kernel (-Og, the build `make gdb` uses) and the user
 #       programs (sigma0 and the l4test root task);
-#   (2) `make qemu-gdb GDBPORT=<random free port>` in the background: QEMU
-#       stopped at its first instruction, its GDB stub on 127.0.0.1 only, the
-#       root task told to run one IPC test (l4.ipc.call_reply);
+#   (2) `make qemu-gdb GDBPORT=<random free port> TOPO=2x2 MODULES=<sigma0,l4test>`
+#       in the background (the test root task, not make qemu's default base OS):
+#       QEMU stopped at its first instruction, its GDB stub on 127.0.0.1 only,
+#       the root task told to run one IPC test (l4.ipc.call_reply), on the
+#       2x2 machine (config/topologies.conf) whatever TOPO make was given;
 #   (3) GDB in batch mode with the Makefile's gdbinit only, so the commands
-#       of scripts/gdb/proxima.py must come from its `source` line:
+#       of scripts/gdb/ must come from its `source scripts/gdb/proxima.py`:
 #       break kernel_main / continue / bt / info registers eip, then
-#       proxima-threads (too early: it must say so, not throw a traceback),
-#       then break syscall::ipc / continue (the first system call of the user
-#       level) and every proxima-* command;
+#       proxima-threads and proxima-numa (too early: they must say so, not
+#       throw a traceback), then break syscall::ipc / continue (the first
+#       system call of the user level) and every proxima-* command;
 #   (4) check that GDB reports the breakpoint hit in kernel_main and that eip
 #       is inside it; that the commands show sigma0 (thread 0x20.1) and the
 #       root task (0x22.1), the caller's user registers, both spaces'
 #       mappings (each program's image at its link address, the KIP page);
-#       and that no command failed in Python; then stop QEMU.
+#       that proxima-numa shows the 2x2 machine, the same topology and pools
+#       as the kernel's boot log, and each pool's use; and that no command
+#       failed in Python; then stop QEMU.
 # GDB_TEST_TIMEOUT (default 300; QEMU emulates, and CI machines are slow)
 # bounds each wait. The Makefile writes the port into BUILD/debug/gdbinit on
 # every make qemu-gdb / make gdb. QEMU's and GDB's output stay in WORKDIR.
@@ -30,7 +34,9 @@ build=$1 work=$2
 make=${MAKE:-make}
 limit=${GDB_TEST_TIMEOUT:-300}
 kargs="test=l4.ipc.call_reply nonce=gdb-test exit"
+topo=2x2  # the proxima-numa checks below expect this machine
 gdbinit=$build/debug/gdbinit
+modules=$build/debug/userland/sigma0.elf,$build/debug/userland/l4test.elf
 mkdir -p "$work"
 
 qemu_group=""
@@ -53,7 +59,7 @@ fail() {
   tail -n 20 "$work/qemu.log" 2>/dev/null || true
   echo "----"
   echo "reproduce: make gdb-test"
-  echo "  or by hand: make qemu-gdb GDBPORT=$port KARGS='$kargs'   and in another terminal:   make gdb GDBPORT=$port"
+  echo "  or by hand: make qemu-gdb GDBPORT=$port TOPO=$topo MODULES=$modules KARGS='$kargs'   and in another terminal:   make gdb GDBPORT=$port"
   exit 1
 }
 
@@ -69,7 +75,7 @@ port=""
 for _ in 1 2 3; do
   port=$((20000 + RANDOM % 20001))
   port_is_listening "$port" && continue
-  setsid "$make" --no-print-directory DEBUG=1 GDBPORT="$port" KARGS="$kargs" qemu-gdb \
+  setsid "$make" --no-print-directory DEBUG=1 GDBPORT="$port" TOPO="$topo" MACHINE= MODULES="$modules" KARGS="$kargs" qemu-gdb \
     </dev/null >"$work/qemu.log" 2>&1 &
   qemu_group=$!
   start=$SECONDS
@@ -91,6 +97,7 @@ status=0
 timeout "$limit" gdb -q -nx -batch -x "$gdbinit" \
   -ex 'break kernel_main' -ex continue -ex bt -ex 'info registers eip' \
   -ex 'echo ==== early threads\n' -ex proxima-threads \
+  -ex 'echo ==== early numa\n' -ex proxima-numa \
   -ex 'break syscall::ipc' -ex continue \
   -ex 'echo ==== threads\n' -ex proxima-threads \
   -ex 'echo ==== runqueues\n' -ex proxima-runqueues \
@@ -98,6 +105,7 @@ timeout "$limit" gdb -q -nx -batch -x "$gdbinit" \
   -ex 'echo ==== tcb sigma0\n' -ex 'proxima-tcb 0x20' \
   -ex 'echo ==== space sigma0\n' -ex 'proxima-space 0x20' \
   -ex 'echo ==== space root\n' -ex 'proxima-space 0x22' \
+  -ex 'echo ==== numa\n' -ex proxima-numa \
   -ex 'echo ==== end\n' \
   >"$work/gdb.log" 2>&1 || status=$?
 ((status != 124)) || fail "GDB did not finish within $limit s"
@@ -115,8 +123,10 @@ grep -qE 'Breakpoint 1, kernel_main \(' "$work/gdb.log" || fail "GDB did not sto
 grep -qE '^#0 +kernel_main \(' "$work/gdb.log" || fail "the backtrace does not start in kernel_main"
 grep -qE '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <kernel_main' "$work/gdb.log" || fail "eip is not in kernel_main"
 ! grep -qE 'Python Exception|Error occurred in Python|Traceback' "$work/gdb.log" ||
-  fail "a proxima command failed in Python (scripts/gdb/proxima.py)"
+  fail "a proxima command failed in Python (scripts/gdb/)"
 expect 'early threads' 'not set up yet' "proxima-threads at kernel_main does not say that the TCB array is not set up"
+expect 'early numa' '^the kernel has not read the NUMA topology yet' \
+  "proxima-numa at kernel_main does not say that the topology is not read yet"
 grep -qE 'Breakpoint 2, syscall::ipc \(' "$work/gdb.log" || fail "GDB did not stop in syscall::ipc: the user level did not start (see QEMU's output below)"
 
 # proxima-threads, e.g. "     0x20 0x20.1     Ready           0  100  0xef800000 (0x20.1)"
@@ -145,4 +155,44 @@ expect 'space sigma0' '^  b0000000-[0-9a-f]{8} -> [0-9a-f]{8}  rw .* root$' "pro
 expect 'space sigma0' '^  bffff000-bfffffff -> [0-9a-f]{8}  r .* kernel$' "proxima-space 0x20 does not show the KIP page"
 expect 'space root' '^space 0x[0-9a-f]+ \(0x22\.1\): home node ' "proxima-space 0x22 does not describe the root task's space"
 expect 'space root' '^  00400000-[0-9a-f]{8} -> [0-9a-f]{8}  rw ' "proxima-space 0x22 does not show the root task's image"
-echo "gdb-test: PASS (GDB stopped at kernel_main and in syscall::ipc; proxima commands checked; port $port; logs in $work)"
+
+# proxima-numa on the 2x2 machine: 2 nodes of 2 CPUs each, distances 10/20,
+# a pool on each node, e.g.
+#   topology: nodes=2 cpus=4
+#   node 0: cpus=0,1 mem=0x0-0xa0000,0x100000-0x10000000 distance=10,20
+#   node 1: cpus=2,3 mem=0x10000000-0x20000000 distance=20,10
+#   source Srat, proximity domains 0,1, apic ids 0,1,2,3, local APIC at 0xfee00000
+#   kmem: node 0 pool phys 0xf800000-0x10000000 virt 0xef800000 size 8192 KiB
+#     used 1082 KiB, free 7110 KiB in 3 blocks (largest 7108 KiB)
+#   kmem: node 1 pool phys 0x1f7e0000-0x1ffe0000 virt 0xef000000 size 8192 KiB
+#     used 0 KiB, free 8192 KiB in 1 block (largest 8192 KiB)
+expect numa '^topology: nodes=2 cpus=4$' "proxima-numa does not show 2 nodes and 4 CPUs"
+expect numa '^node 0: cpus=0,1 mem=0x0-0xa0000,0x100000-0x10000000 distance=10,20$' \
+  "proxima-numa does not show node 0 of the 2x2 machine (cpus 0,1, its memory, distances 10,20)"
+expect numa '^node 1: cpus=2,3 mem=0x10000000-0x20000000 distance=20,10$' \
+  "proxima-numa does not show node 1 of the 2x2 machine (cpus 2,3, its memory, distances 20,10)"
+expect numa '^source Srat, proximity domains 0,1, apic ids 0,1,2,3, local APIC at 0x[0-9a-f]+$' \
+  "proxima-numa does not show the SRAT's domains and the CPUs' APIC ids"
+# The same topology and pools as the kernel printed at boot (its serial lines end in CR;
+# for a node without a pool, the kernel adds which node serves it).
+boot_numa=$(tr -d '\r' <"$work/qemu.log" | grep -E '^(topology: |node [0-9]+: |kmem: node )' | sed 's/;.*//')
+gdb_numa=$(section numa | grep -E '^(topology: |node [0-9]+: |kmem: node )')
+[[ -n $boot_numa && $gdb_numa == "$boot_numa" ]] ||
+  fail "proxima-numa and the kernel's boot log differ: boot log:
+$boot_numa
+proxima-numa:
+$gdb_numa"
+pool_line='^kmem: node [01] pool phys 0x[0-9a-f]+-0x[0-9a-f]+ virt 0x[0-9a-f]+ size [0-9]+ KiB$'
+((2 == $(section numa | grep -cE "$pool_line"))) ||
+  fail "proxima-numa does not show a kmem pool on each of the 2 nodes"
+# Each pool's use: a line in the expected form (so no complaint about the free
+# list), at least one free block, and used + free = the pool's size.
+section numa | awk '
+  /^kmem: node [0-9]+ pool / { size = $(NF - 1); pools++ }
+  /^  used [0-9]+ KiB, free [0-9]+ KiB in [1-9][0-9]* blocks? \(largest [0-9]+ KiB\)$/ {
+    split($0, w, / +/)  # w[3]: used, w[6]: free (w[1] is the empty text before the indent)
+    if (w[3] + w[6] == size) good++
+  }
+  END { exit !(pools == 2 && good == 2) }' ||
+  fail "proxima-numa does not show each pool's use (used + free = size, its free blocks)"
+echo "gdb-test: PASS (GDB stopped at kernel_main and in syscall::ipc; proxima commands checked, proxima-numa on $topo; port $port; logs in $work)"
