@@ -201,4 +201,33 @@ void LineBuffer::append(const char* fmt, ...) {
     }
 }
 
+size_t escape_to(char* out, size_t size, const char* text) {
+    if (size == 0) return 0;
+    static const char kHex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (const char* p = text; *p != '\0'; ++p) {
+        unsigned char c = static_cast<unsigned char>(*p);
+        char piece[5];
+        size_t length = 0;
+        if (c == '\n' || c == '\r' || c == '\t' || c == '\\') {
+            piece[0] = '\\';
+            piece[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
+            length = 2;
+        } else if (c < 0x20 || c >= 0x7F) {
+            piece[0] = '\\';
+            piece[1] = 'x';
+            piece[2] = kHex[c >> 4];
+            piece[3] = kHex[c & 15];
+            length = 4;
+        } else {
+            piece[0] = char(c);
+            length = 1;
+        }
+        if (n + length >= size) break;  // the whole escape or nothing
+        for (size_t i = 0; i < length; ++i) out[n++] = piece[i];
+    }
+    out[n] = '\0';
+    return n;
+}
+
 }  // namespace kstd

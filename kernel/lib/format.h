@@ -31,6 +31,15 @@ size_t vformat(CharSink& sink, const char* fmt, va_list args);
 size_t vformat_to(char* buf, size_t size, const char* fmt, va_list args);
 [[gnu::format(printf, 3, 4)]] size_t format_to(char* buf, size_t size, const char* fmt, ...);
 
+/// Copies `text` into out[0..size) with every byte that could end or redraw a
+/// line made visible: newline as \n, carriage return as \r, tab as \t, a
+/// backslash as \\, any other control byte or byte >= 0x7F as \xNN. So the
+/// copy is one line that starts where the caller put it: text from lab code
+/// (lab_printf, panic messages) can never begin a line the grader reads as a
+/// result. Always NUL-terminates when size > 0 and never cuts an escape in
+/// half; returns the length written.
+size_t escape_to(char* out, size_t size, const char* text);
+
 /// Appends formatted text to a fixed buffer; used to build one output line piece by
 /// piece (for example "cpus=0,1") without a heap.
 class LineBuffer {

@@ -66,3 +66,18 @@ TEST_CASE("format: LineBuffer appends and reports truncation", "[format]") {
     CHECK(line.length() == 0);
     CHECK(std::string(line.c_str()).empty());
 }
+
+TEST_CASE("format: escape_to makes one visible line of any text", "[format]") {
+    char out[64];
+    CHECK(kstd::escape_to(out, sizeof out, "plain text 123") == 14);
+    CHECK(std::string(out) == "plain text 123");
+    kstd::escape_to(out, sizeof out, "a\nKTEST n x PASS\r\t\\");
+    CHECK(std::string(out) == "a\\nKTEST n x PASS\\r\\t\\\\");
+    kstd::escape_to(out, sizeof out, "\x1b[2J\x7f\xc3\xa9");
+    CHECK(std::string(out) == "\\x1b[2J\\x7f\\xc3\\xa9");
+    // Never half an escape: 6 bytes of room hold "ab" and the NUL, not "ab\x0".
+    CHECK(kstd::escape_to(out, 6, "ab\x01") == 2);
+    CHECK(std::string(out) == "ab");
+    CHECK(kstd::escape_to(out, 1, "abc") == 0);
+    CHECK(std::string(out).empty());
+}
