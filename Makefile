@@ -69,7 +69,7 @@ QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_MODULE_ARGS) $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
 
-.PHONY: FORCE check-topo print-kernel grade grade-one handout lab-tests all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -157,6 +157,10 @@ $(KERNEL): $(KERNEL_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld $(KBUILD)
 
 print-kernel:
 	@echo $(KERNEL)
+
+# The kernel's compiler flags: the grader's fence compiles each lab file alone with them.
+print-kernel-cxxflags:
+	@echo '$(KERNEL_CXXFLAGS)'
 
 compile_commands.json: $(KERNEL_OBJS)
 	@{ echo '['; cat $(addsuffix .json,$(KERNEL_OBJS)) | sed '$$ s/,[[:space:]]*$$//'; echo ']'; } > $@

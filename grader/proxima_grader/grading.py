@@ -1,7 +1,12 @@
 """Grading labs: of a tree in place, or of a student's submission in a workspace.
 
     plan()   which stages to grade (stage.toml + hidden tests), checked up front
-    grade()  build the kernel once, boot every stage's presets, score -> Grade
+    grade()  fence the student's lab files, build the kernel once, boot every
+             stage's presets, score -> Grade
+
+The fence (fence.py) checks every lab file that is the student's (not taken
+from solutions/) before anything is built: a violation is a verdict, and the
+graded stages get 0 points without a build or a boot.
 
 A tree (`--tree`, the kit or a student's own checkout) is built in place
 under build/grade. A submission is graded in a fresh copy of the tree with
@@ -22,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build import Build, SolError, build_kernel, sol_labs
+from .fence import FenceReport, check_labs, load_fence
 from .labs import LabError, Stage, find_labs, graded_labs, load_stage
 from .presets import load_presets
 from .qemu import QemuSetup, default_qemu
@@ -55,6 +61,7 @@ class Grade:
     stages: list[StageGrade]
     sol: str | None                   # the SOL given to make (None: the Makefile's default)
     build: Build | None = None
+    fence: FenceReport | None = None  # the check of the student's lab files
     workspace: Workspace | None = None
     kept: Path | None = None          # the workspace, when kept
     refused: str = ""                 # why a submission was not graded
@@ -76,6 +83,8 @@ class Grade:
     def status(self) -> str:
         if self.refused:
             return "refused"
+        if self.fence is not None and not self.fence.ok:
+            return "fence"
         if self.build is not None and not self.build.ok:
             return "build failed"
         return "ok" if self.passed else "failed"
@@ -96,6 +105,9 @@ def plan(options: Options) -> list[Stage]:
         for lab in sol_labs(options.sol, available):
             if lab not in available:
                 raise SolError(f"SOL={options.sol}: there is no {tree / 'solutions'}/lab{lab}")
+    for lab in find_labs(tree):  # every lab graded or built on needs its fence
+        if lab.number <= max(numbers) and lab.manifest():
+            load_fence(lab.directory, lab.number)
     if options.only:
         stages = [s.only(options.only) for s in stages if s.only(options.only).tests]
         if not stages:
@@ -157,7 +169,25 @@ def _grade_submission(options, stages, log, on_done, cancel) -> Grade:
             shutil.rmtree(root, ignore_errors=True)
 
 
+def students_files(tree: Path, stages: list[Stage], sol: str | None) -> list[tuple[int, Path, list[str]]]:
+    """(lab, its directory, its manifest files) for every lab up to the last graded
+    one whose files the build takes from the tree, not from solutions/."""
+    available = solution_labs(tree)
+    selection = sol if sol is not None else ("all" if available else "none")
+    from_solutions = set(sol_labs(selection, available))
+    last = max(stage.lab for stage in stages)
+    return [(lab.number, lab.directory, lab.manifest()) for lab in find_labs(tree)
+            if lab.number <= last and lab.number not in from_solutions]
+
+
 def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, cancel) -> Grade:
+    labs = students_files(tree, stages, sol)
+    if labs:
+        log("fencing " + ", ".join(f for _, _, files in labs for f in files))
+        result.fence = check_labs(tree, labs)
+        if not result.fence.ok:
+            result.stages = [not_run(stage, result.fence.summary()) for stage in stages]
+            return result
     log(f"building the kernel: make -C {tree} kernel"
         + (f" SOL={sol}" if sol is not None else "") + f" BUILD={BUILD_DIR}")
     result.build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel)

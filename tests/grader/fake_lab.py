@@ -1,10 +1,12 @@
 """A tiny lab tree for the lab-grading tests: a kit with two labs and a fake build.
 
-    Makefile                 `kernel` runs fakebuild.py; `print-kernel` prints the ELF path
+    Makefile                 `kernel` runs fakebuild.py; `print-kernel` prints the ELF path;
+                             `print-kernel-cxxflags` host flags for the grader's fence
     fakebuild.py             the "kernel" is the words of the lab files it was built from
     config/topologies.conf   uma (1 node), 2x2 (2 nodes), 4x1 (4 nodes), asym
-    labs/lab1-alloc/         manifest: kernel/lab1.cc; stage: lab1.a 10, lab1.b 6, lab1.c 3
-    labs/lab2-more/          manifest: kernel/lab2.cc; stage: lab2.x 5 on uma
+    labs/lab1-alloc/         manifest: kernel/lab1.cc; stage: lab1.a 10, lab1.b 6, lab1.c 3;
+                             fence.toml: allows nothing (the lab files are comments)
+    labs/lab2-more/          manifest: kernel/lab2.cc; stage: lab2.x 5 on uma; fence.toml
     kernel/lab1.cc           the handout's hole: `fake=panic` (lab 1's first test panics)
     kernel/lab2.cc           lab 2's hole, which lab 1's tests never reach
     kernel/test/lab1_test.cc the kit's test code (empty)
@@ -12,7 +14,8 @@
 
 The fake QEMU reads `fake...` words from the kernel file, so a lab file that
 says `fake=fail fakefail=lab1.b` is a student whose lab1.b fails; `#error`
-in one is a compile error.
+in one is a compile error. Lab files are written as C++ comments ("// fake=panic")
+so that the grader's fence, which compiles them for real, passes them.
 """
 
 import sys
@@ -59,13 +62,23 @@ print(f"built {build}/kernel.elf with SOL={sol}")
 '''
 
 MAKEFILE = f'''\
-.PHONY: kernel print-kernel
+.PHONY: kernel print-kernel print-kernel-cxxflags
 BUILD ?= build
 kernel:
 \t@{sys.executable} fakebuild.py '$(SOL)' '$(BUILD)'
 print-kernel:
 \t@echo $(BUILD)/kernel.elf
+print-kernel-cxxflags:
+\t@echo '-std=c++20 -ffreestanding -Ikernel'
 '''
+
+FENCE = 'headers = []\ncalls = []\ndefines = []\n'
+
+
+def as_comments(text: str) -> str:
+    """A fake lab file as C++: its words in comments, #directives kept."""
+    return "\n".join(line if line.lstrip().startswith("#") or not line.strip() else "// " + line
+                     for line in text.split("\n"))
 
 STAGE1 = '''\
 title = "Lab 1: the fake allocator"
@@ -119,9 +132,11 @@ def make_kit(root: Path, student1: str = "fake=panic", hidden: bool = False) -> 
         "labs/lab1-alloc/README.md": "# Lab 1\n",
         "labs/lab1-alloc/manifest": "# lab 1 files\nkernel/lab1.cc\n\n",
         "labs/lab1-alloc/stage.toml": STAGE1,
+        "labs/lab1-alloc/fence.toml": FENCE,
+        "labs/lab2-more/fence.toml": FENCE,
         "labs/lab2-more/manifest": "kernel/lab2.cc  # the one file\n",
         "labs/lab2-more/stage.toml": STAGE2,
-        "kernel/lab1.cc": student1 + "\n",
+        "kernel/lab1.cc": as_comments(student1) + "\n",
         "kernel/lab2.cc": "// LAB 2: your code here\n",
         "kernel/test/lab1_test.cc": "\n",
         "solutions/lab1/kernel/lab1.cc": "\n",
@@ -136,7 +151,7 @@ def make_kit(root: Path, student1: str = "fake=panic", hidden: bool = False) -> 
 
 def make_submission(root: Path, lab1: str = "", files: dict[str, str] | None = None) -> Path:
     """A student's tree: kernel/lab1.cc, plus any other files."""
-    write(root, "kernel/lab1.cc", lab1 + "\n")
+    write(root, "kernel/lab1.cc", as_comments(lab1) + "\n")
     for relative, text in (files or {}).items():
         write(root, relative, text)
     return root

@@ -49,7 +49,7 @@ class Submission(unittest.TestCase):
         built = assemble(self.kit, self.student(), ["kernel/lab1.cc"], self.workspace, [])
         read = lambda relative: (self.workspace / relative).read_text()  # noqa: E731
         self.assertEqual(built.taken, ["kernel/lab1.cc"])
-        self.assertEqual(read("kernel/lab1.cc"), "fake=fail fakefail=lab1.c\n")
+        self.assertEqual(read("kernel/lab1.cc"), "// fake=fail fakefail=lab1.c\n")
         self.assertEqual(read("kernel/test/lab1_test.cc"), "\n")          # the kit's test
         self.assertEqual(read("Makefile"), fake_lab.MAKEFILE)             # the kit's Makefile
         self.assertEqual(read("labs/lab1-alloc/manifest"),
@@ -79,7 +79,7 @@ class Submission(unittest.TestCase):
         submission.mkdir()
         built = assemble(self.kit, submission, ["kernel/lab1.cc"], self.workspace, [])
         self.assertEqual((built.taken, built.missing), ([], ["kernel/lab1.cc"]))
-        self.assertEqual((self.workspace / "kernel/lab1.cc").read_text(), "fake=panic\n")
+        self.assertEqual((self.workspace / "kernel/lab1.cc").read_text(), "// fake=panic\n")
 
     def test_links_out_of_the_submission_are_refused(self):
         outside = fake_lab.write(self.root, "outside/lab1.cc", "fake=pass")

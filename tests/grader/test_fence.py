@@ -1,0 +1,206 @@
+"""The fence (proxima_grader/fence.py) on the real kernel's Lab 1: the reference
+solutions and the handout pass it; every attack an adversarial student tried
+is a violation that names the file, the rule and what was used; a student who
+uses only what the handout allows sees nothing.
+
+Each attack is the reference kmem.cc (or node_pool.cc) with a few lines added,
+checked in a scratch copy of the kit's kernel/ with the kit's compiler flags.
+Nothing is built or booted: the fence runs before the build.
+"""
+
+import shutil
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+KIT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(KIT / "grader"))
+
+from proxima_grader import fence  # noqa: E402
+
+LAB1 = "labs/lab1-node-allocator"
+KMEM = "kernel/mm/kmem.cc"
+NODE_POOL = "kernel/mm/node_pool.cc"
+SOLUTION = KIT / "solutions" / "lab1"
+
+
+@unittest.skipUnless(SOLUTION.is_dir(), "a handout has no solutions/ (the fence is tested in the kit)")
+class Fence(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.flags = fence.kernel_cxxflags(KIT)
+        cls.scratch = Path(tempfile.mkdtemp(prefix="proxima-fence-test-"))
+        shutil.copytree(KIT / "kernel", cls.scratch / "kernel")
+        shutil.copytree(KIT / LAB1, cls.scratch / LAB1)
+        (cls.scratch / "grader" / "hidden").mkdir(parents=True)
+        (cls.scratch / "grader" / "hidden" / "lab1.toml").write_text('name = "lab1.hidden.SECRET_NAME"\n')
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.scratch)
+
+    def setUp(self):
+        for relative in (KMEM, NODE_POOL):
+            shutil.copyfile(SOLUTION / relative, self.scratch / relative)
+
+    def check(self, relative=KMEM, text=None, append="", prepend=""):
+        if text is None:
+            text = (SOLUTION / relative).read_text()
+        (self.scratch / relative).write_text(prepend + text + append)
+        return fence.check_labs(self.scratch, [(1, self.scratch / LAB1, [NODE_POOL, KMEM])], self.flags)
+
+    def violation(self, report, rule, words):
+        matching = [v for v in report.violations if v.rule == rule]
+        self.assertTrue(matching, f"no {rule} violation; got {[str(v) for v in report.violations]}")
+        text = "\n".join(str(v) for v in matching)
+        for word in words:
+            self.assertIn(word, text)
+        return matching
+
+    # ---- what must pass ----------------------------------------------------------
+
+    def test_the_reference_solutions_pass(self):
+        report = self.check()
+        self.assertTrue(report.ok, [str(v) for v in report.violations])
+        self.assertEqual(report.checked, [NODE_POOL, KMEM])
+        self.assertEqual(report.warnings, [])
+
+    def test_the_handout_passes(self):
+        for relative in (KMEM, NODE_POOL):
+            shutil.copyfile(KIT / relative, self.scratch / relative)
+        report = fence.check_labs(self.scratch, [(1, self.scratch / LAB1, [NODE_POOL, KMEM])], self.flags)
+        self.assertTrue(report.ok, [str(v) for v in report.violations])
+
+    def test_lab_printf_and_allowed_calls_are_no_violation(self):
+        report = self.check(prepend='#include "lib/lab.h"\n', append='''
+static void debug_dump() { lab_printf("pools: %u", unsigned(kmem::pools().on(0).size())); }
+''')
+        self.assertTrue(report.ok, [str(v) for v in report.violations])
+
+    def test_a_global_helper_is_told_to_be_static(self):
+        report = self.check(append="int helper_of_mine() { return 1; }\n")
+        self.violation(report, "define", ["helper_of_mine()", "anonymous namespace or is static"])
+
+    # ---- the attacks --------------------------------------------------------------
+
+    def test_rewriting_the_test_table_declared_by_hand(self):
+        # The quiet forgery: point every test's run() at an empty function.
+        report = self.check(append='''
+namespace ktest { struct Context; struct Test { const char* name; void (*run)(Context&); bool e; }; }
+extern "C" ktest::Test _ktests_start[], _ktests_end[];
+static void nothing(ktest::Context&) {}
+namespace kmem { void forge() { for (auto* t = _ktests_start; t != _ktests_end; ++t) t->run = nothing; } }
+''')
+        self.violation(report, "call", ["kernel/mm/kmem.cc", "_ktests_start", "fence.toml"])
+
+    def test_including_the_test_harness(self):
+        report = self.check(prepend='#include "test/ktest.h"\n')
+        self.violation(report, "include", ["kernel/mm/kmem.cc:1", '"test/ktest.h"'])
+
+    def test_reading_the_nonce_from_the_boot_options(self):
+        report = self.check(prepend='#include "platform/boot_options.h"\n')
+        self.violation(report, "include", ['"platform/boot_options.h"'])
+
+    def test_open_forgery_with_declarations_of_its_own(self):
+        report = self.check(append='''
+namespace platform { struct BootOptions { char nonce[64]; }; const BootOptions& boot_options();
+                     enum class ExitStatus { Success = 0x10 }; [[noreturn]] void debug_exit(ExitStatus); }
+void kprintf(const char*, ...);
+namespace kmem { void forge() {
+    kprintf("KTEST %s lab1.alignment PASS\\n", platform::boot_options().nonce);
+    platform::debug_exit(platform::ExitStatus::Success);
+} }
+''')
+        self.violation(report, "call", ["kprintf(char const*, ...)", "platform::boot_options()",
+                                        "platform::debug_exit"])
+
+    def test_hidden_test_file_by_relative_include(self):
+        report = self.check(prepend='#include "../../grader/hidden/lab1.toml"\n')
+        self.violation(report, "include", ["kernel/mm/kmem.cc:1"])
+        self.assertNotIn("SECRET_NAME", "\n".join(str(v) for v in report.violations))
+
+    def test_host_file_by_absolute_include(self):
+        report = self.check(prepend='#include "/etc/hostname"\n')
+        self.violation(report, "include", ['"/etc/hostname"'])
+
+    def test_computed_and_hidden_includes(self):
+        report = self.check(prepend='#define HIDE "lib/console.h"\n#include HIDE\n'
+                                    '#if __has_include("/etc/passwd")\n#endif\n'
+                                    '# /* a comment */ include_next <stdint.h>\n')
+        found = self.violation(report, "include", [])
+        self.assertEqual(sorted(v.line for v in found), [2, 3, 5])
+
+    def test_inline_assembly_on_the_debug_exit_port(self):
+        report = self.check(append='''
+static void leave() { asm volatile("outb %0, %1" : : "a"(uint8_t(0x10)), "Nd"(uint16_t(0xF4))); }
+''')
+        self.violation(report, "asm", ["kernel/mm/kmem.cc:", "inline assembly"])
+
+    def test_inline_assembly_hidden_behind_a_macro(self):
+        report = self.check(append='''
+#define QUIET __asm__ __volatile__
+static void leave() { QUIET("outb %%al, $0xf4" : : "a"(0x10)); }
+''')
+        self.violation(report, "asm", ["inline assembly"])
+
+    def test_assembly_outside_functions(self):
+        report = self.check(append='asm(".pushsection .ktests\\n.long 0\\n.popsection");\n')
+        self.violation(report, "asm", [])
+
+    def test_a_global_constructor_that_runs_before_the_tests(self):
+        report = self.check(append='''
+namespace { int early() { return int(kmem::pools().on(0).size()); } }
+namespace kmem { int g_early = early(); }
+''')
+        self.violation(report, "section", [".init_array", "global constructor"])
+
+    def test_constructor_and_section_attributes(self):
+        report = self.check(append='''
+[[gnu::constructor]] static void first() {}
+__attribute__((section(".ktests"), used)) static const int fake_test = 1;
+''')
+        found = self.violation(report, "attribute", ["constructor", "section", "used"])
+        self.assertGreaterEqual(len(found), 3)
+
+    def test_a_pragma(self):
+        report = self.check(append='#pragma clang section data=".ktests"\nint placed = 1;\n')
+        self.violation(report, "pragma", ["#pragma"])
+
+    def test_defining_a_kernel_function(self):
+        # Replacing the console, or a test's helper, by a definition of its own.
+        report = self.check(append='void kprintf(const char*, ...) {}\n')
+        self.violation(report, "define", ["kprintf(char const*, ...)"])
+
+    def test_a_header_that_reaches_the_console_is_refused_even_if_allowed(self):
+        lab = self.scratch / LAB1 / "fence.toml"
+        original = lab.read_text()
+        try:
+            lab.write_text(original.replace('"stddef.h",', '"stddef.h", "boot/initial_servers.h",'))
+            report = self.check(prepend='#include "boot/initial_servers.h"\n')
+            self.violation(report, "header", ["platform/multiboot.h"])
+        finally:
+            lab.write_text(original)
+
+    def test_a_function_pointer_cast_is_shown_to_the_instructor(self):
+        report = self.check(append='''
+static void call_at(uintptr_t address) { reinterpret_cast<void (*)(int)>(address)(0x10); }
+''')
+        self.assertTrue(report.ok, [str(v) for v in report.violations])
+        self.assertTrue(any("function pointer" in w for w in report.warnings), report.warnings)
+
+    def test_a_file_that_does_not_compile_is_left_to_the_build(self):
+        report = self.check(append="this is not C++;\n")
+        self.assertTrue(report.ok)
+        self.assertEqual(report.unchecked, [KMEM])
+
+    def test_a_word_in_a_string_or_comment_is_no_violation(self):
+        report = self.check(append='''
+// asm, section, constructor: words in a comment
+static const char* lab1_words() { return "asm __attribute__((section)) #pragma"; }
+''')
+        self.assertTrue(report.ok, [str(v) for v in report.violations])
+
+
+if __name__ == "__main__":
+    unittest.main()
