@@ -14,7 +14,8 @@ namespace arch {
 ///     the topology says otherwise).
 void early_init();
 
-/// (2) After the frame allocator exists: the device mapping window (arch/mmu.h).
+/// (2) After the frame allocator exists: the kernel image's code, read-only data
+///     and symbol table write-protected, and the device mapping window (arch/mmu.h).
 void init_memory();
 
 /// (3) With the topology: renumber the boot CPU, program its local APIC,

@@ -17,7 +17,8 @@ void* map_physical(uint64_t phys, uint64_t size);
 bool remap_window_page(uintptr_t virt, uint64_t phys);
 
 /// Maps [phys, phys + size) at kernel virtual address `virt` with 4 KiB pages,
-/// cached and writable, in the page directory every CPU uses. `virt`, `phys`
+/// cached and writable (except frames of the write-protected kernel image),
+/// in the page directory every CPU uses. `virt`, `phys`
 /// and `size` must be page aligned and the range must be unused. Returns
 /// false when no memory is left for page tables.
 [[nodiscard]] bool map_kernel_range(uintptr_t virt, uint64_t phys, uint64_t size);

@@ -47,6 +47,32 @@ class RealKernelFailures(unittest.TestCase):
         self.assertIn("kernel_main", out)           # and its callers
         self.assertIn("crash.page_fault", result.outcome.reason)
 
+    # The kernel's code and read-only data are mapped without write permission
+    # (kernel/arch/ia32/mm/paging.cc), so that lab code cannot redirect a
+    # self-test or patch the kernel: the write must stop the kernel with a
+    # PANIC line that says what was written to.
+    def assert_write_protected(self, result, what, function):
+        self.assertIs(result.outcome.verdict, Verdict.PANIC, result.outcome.reason)
+        self.assertEqual(result.end.exit_code, 37)
+        out = self.text(result)
+        panic = re.search(r"^PANIC cpu=0: #PF page fault at eip=[0-9a-f]{8}: "
+                          r"the kernel wrote to its own read-only (.*) at ([0-9a-f]{8})$", out, re.M)
+        self.assertIsNotNone(panic, out)
+        self.assertEqual(panic.group(1), what)
+        self.assertIn(what, result.outcome.reason)   # what the grader reports
+        self.assertIn("page fault: protection violation on write in kernel mode", out)
+        self.assertIn(f"cr2={panic.group(2)}", out)  # the address named is the faulting one
+        self.assertIn(function, out)                 # the writer, by name
+        self.assertNotRegex(out, r"(?m)^KTEST \S+ \S+ (PASS|FAIL)")  # the test never got past the write
+
+    def test_write_to_self_test_table_is_a_panic(self):
+        result = self.boot("2x2", ("crash.write_ktests",))
+        self.assert_write_protected(result, "self-test table (.ktests in .rodata)", "crash_by_writing_test_table")
+
+    def test_write_to_kernel_code_is_a_panic(self):
+        result = self.boot("uma", ("crash.write_text",))
+        self.assert_write_protected(result, "code (.text)", "crash_by_writing_text")
+
     def test_panic_call_is_a_panic(self):
         result = self.boot("uma", ("crash.panic",))
         self.assertIs(result.outcome.verdict, Verdict.PANIC, result.outcome.reason)

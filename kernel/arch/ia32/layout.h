@@ -11,8 +11,9 @@
  *              | (free for later labs:   |
  *              |  node pools, TCB array) |
  *   0xE0000000 +-------------------------+
- *              | direct map of physical  |  4 MiB pages; the kernel image
- *              | [0, 512 MiB)            |  sits at 0xC0100000 (1 MiB phys)
+ *              | direct map of physical  |  4 MiB pages (4 KiB where the kernel
+ *              | [0, 512 MiB)            |  image, at 0xC0100000 = 1 MiB phys, is
+ *              |                         |  write-protected: mm/paging.cc)
  *   0xC0000000 +-------------------------+
  *              | user space (3 GiB)      |
  *   0x00000000 +-------------------------+

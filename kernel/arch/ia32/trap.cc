@@ -2,9 +2,10 @@
 //
 // Exceptions in the kernel are kernel bugs: they print the frame, the control
 // registers and a backtrace, then stop the machine like panic() does (except a
-// fault while reading user memory for the kernel, user_access.S). Exceptions
-// in user mode go to syscall/user_faults.cc, system-call vectors to
-// syscall/syscall_abi.cc.
+// fault while reading user memory for the kernel, user_access.S). A write to
+// the kernel's own write-protected code or read-only data (mm/paging.cc) says
+// so in its PANIC line and names the section. Exceptions in user mode go to
+// syscall/user_faults.cc, system-call vectors to syscall/syscall_abi.cc.
 // Device interrupts and IPIs go to the handler installed for their vector.
 // Every trap from user mode leaves through the scheduler's safe point
 // (thread::kernel_exit, declared in arch/user.h), which may switch to
@@ -19,6 +20,11 @@
 #include "lib/ksyms.h"
 #include "arch/user.h"
 #include "lib/panic.h"
+
+// The parts of the kernel image that arch/ia32/mm/paging.cc maps read-only (kernel.ld).
+extern "C" char _kernel_start[], _rodata_start[], _rodata_end[], _ksyms_start[], _kernel_end[];
+extern "C" char _init_array_start[], _init_array_end[], _ktests_start[], _ktests_end[];
+extern "C" char _trampoline_image_start[], _trampoline_image_end[];
 
 namespace ia32 {
 namespace {
@@ -38,6 +44,18 @@ const char* exception_name(uint32_t vector) {
     return vector < sizeof(kNames) / sizeof(kNames[0]) ? kNames[vector] : "reserved exception";
 }
 
+// The write-protected part of the kernel image that `addr` lies in, or nullptr.
+const char* read_only_section(uintptr_t addr) {
+    auto in = [addr](const char* start, const char* end) { return addr >= uintptr_t(start) && addr < uintptr_t(end); };
+    if (in(_kernel_start, _rodata_start)) return "code (.text)";
+    if (in(_ktests_start, _ktests_end)) return "self-test table (.ktests in .rodata)";
+    if (in(_init_array_start, _init_array_end)) return "constructor table (.init_array in .rodata)";
+    if (in(_trampoline_image_start, _trampoline_image_end)) return "AP trampoline image (.trampoline in .rodata)";
+    if (in(_rodata_start, _rodata_end)) return "read-only data (.rodata)";
+    if (in(_ksyms_start, _kernel_end)) return "symbol table (.ksyms)";
+    return nullptr;
+}
+
 void describe_page_fault(uint32_t error) {
     // Page-fault error code: bit 0 present (protection violation), 1 write, 2 user mode, 4 instruction fetch.
     kprintf("page fault: %s %s in %s mode%s\n", (error & 1) ? "protection violation on" : "no page for",
@@ -48,8 +66,16 @@ void describe_page_fault(uint32_t error) {
 [[noreturn]] void fatal_exception(TrapFrame& frame) {
     arch::disable_interrupts();
     console::break_lock();
-    kprintf("PANIC cpu=%u: unhandled exception %s (vector %u) at eip=%08x\n", arch::cpu_index(),
-            exception_name(frame.vector), frame.vector, frame.eip);
+    // A write by kernel code (error code: present, write, not user) to the
+    // write-protected kernel image (CR0.WP makes R/W count in kernel mode).
+    const char* section = nullptr;
+    if (frame.vector == kVectorPageFault && (frame.error_code & 7) == 3) section = read_only_section(read_cr2());
+    if (section != nullptr)
+        kprintf("PANIC cpu=%u: #PF page fault at eip=%08x: the kernel wrote to its own read-only %s at %08x\n",
+                arch::cpu_index(), frame.eip, section, read_cr2());
+    else
+        kprintf("PANIC cpu=%u: unhandled exception %s (vector %u) at eip=%08x\n", arch::cpu_index(),
+                exception_name(frame.vector), frame.vector, frame.eip);
     if (frame.vector == kVectorPageFault) describe_page_fault(frame.error_code);
     dump_trap_frame(frame);
     panic_stop();
