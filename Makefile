@@ -24,10 +24,14 @@ PYTHON   ?= python3
 QEMU     := qemu-system-i386
 
 # Build output: one line per step ("  CXX   kernel/mm/node_pool.cc"), the full
-# command lines with V=1. Compiler errors and warnings are shown in full either way.
+# command lines with V=1, nothing with make -s. Compiler errors and warnings are
+# shown in full either way.
 V ?= 0
 ifeq ($(V),1)
 Q :=
+step =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
 step =
 else
 Q := @
@@ -59,11 +63,17 @@ lab_manifest = $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' $(wildcard labs
 # "file=solutions/labN/file" for every file the selected solutions replace
 SOL_MAP := $(foreach lab,$(SOL_LABS),$(foreach f,$(call lab_manifest,$(lab)),$(f)=solutions/lab$(lab)/$(f)))
 sol_source = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(SOL_MAP))),$(1))
-HIDDEN_SRCS := $(sort $(wildcard grader/hidden/kernel/*.cc))
+# Hidden tests (the instructor's kit only): HIDDEN_DIR/kernel/*.cc are linked into
+# the kernel. The grader builds a submission once without them (HIDDEN_DIR=, the
+# kernel the student's visible tests run on) and once with them from a directory
+# outside the submission's workspace; their build lines never name them.
+HIDDEN_DIR  ?= grader/hidden
+HIDDEN_SRCS := $(if $(strip $(HIDDEN_DIR)),$(sort $(wildcard $(HIDDEN_DIR)/kernel/*.cc)))
+HIDDEN_OBJS := $(patsubst %.cc,$(KBUILD)/hidden/%.o,$(notdir $(HIDDEN_SRCS)))
 
-KERNEL_CC_SRCS := $(foreach f,$(shell find kernel -name '*.cc' | sort),$(call sol_source,$(f))) $(HIDDEN_SRCS)
+KERNEL_CC_SRCS := $(foreach f,$(shell find kernel -name '*.cc' | sort),$(call sol_source,$(f)))
 KERNEL_S_SRCS  := $(shell find kernel -name '*.S' | sort)
-KERNEL_OBJS    := $(KERNEL_CC_SRCS:%.cc=$(KBUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(KBUILD)/%.o)
+KERNEL_OBJS    := $(KERNEL_CC_SRCS:%.cc=$(KBUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(KBUILD)/%.o) $(HIDDEN_OBJS)
 
 QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space:]]*//p' $(TOPOLOGIES)))
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -110,6 +120,11 @@ tools: $(TOOLS_OK)
 $(KBUILD)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,CXX,$<)
+	$(Q)$(CXX) $(KERNEL_CXXFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
+
+$(KBUILD)/hidden/%.o: $(HIDDEN_DIR)/kernel/%.cc | $(TOOLS_OK)
+	@mkdir -p $(@D)
+	$(call step,CXX,(a hidden test))
 	$(Q)$(CXX) $(KERNEL_CXXFLAGS) -MMD -MP -MJ $@.json -c $< -o $@
 
 $(KBUILD)/%.o: %.S | $(TOOLS_OK)

@@ -28,7 +28,8 @@ BUILD_TIMEOUT = 1800.0   # seconds; a build that takes longer is killed
 OUTPUT_CAP = 64 * 1024   # bytes of make's output kept
 TAIL_LINES = 30          # lines of it shown in a report
 SOL_SYNTAX = re.compile(r"all|none|\d+(-\d+)?(,\d+(-\d+)?)*")
-INHERITED = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS", "SOL", "BUILD")
+INHERITED = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS", "SOL", "BUILD",
+             "HIDDEN_DIR")
 
 
 class SolError(ValueError):
@@ -63,16 +64,17 @@ class Build:
         return self.output.rstrip().splitlines()[-lines:]
 
 
-def make_variables(sol: str | None, build_dir: str) -> list[str]:
-    return ([f"SOL={sol}"] if sol is not None else []) + [f"BUILD={build_dir}"]
+def make_variables(sol: str | None, build_dir: str, extra: tuple[str, ...] = ()) -> list[str]:
+    return ([f"SOL={sol}"] if sol is not None else []) + [f"BUILD={build_dir}", *extra]
 
 
 def build_kernel(tree: Path, sol: str | None, build_dir: str = "build/grade", jobs: int = 1,
                  cancel: threading.Event | None = None,
-                 timeout: float = BUILD_TIMEOUT) -> Build:
-    """Build the kernel in `tree` (BUILD relative to it) and find its ELF."""
+                 timeout: float = BUILD_TIMEOUT, extra: tuple[str, ...] = ()) -> Build:
+    """Build the kernel in `tree` (BUILD relative to it) and find its ELF.
+    `extra`: more make variables (HIDDEN_DIR=... for the hidden tests)."""
     started = time.monotonic()
-    variables = make_variables(sol, build_dir)
+    variables = make_variables(sol, build_dir, extra)
     argv = ["make", "-C", str(tree), f"-j{max(1, jobs)}", "kernel", *variables]
     status, output = _run(argv, timeout, cancel)
     if status != 0:

@@ -28,7 +28,7 @@ from typing import Callable
 
 from .build import Build, SolError, build_kernel, sol_labs
 from .fence import FenceReport, check_labs, load_fence
-from .labs import LabError, Stage, find_labs, graded_labs, load_stage
+from .labs import HIDDEN_DIR, LabError, Stage, find_labs, graded_labs, load_stage
 from .presets import load_presets
 from .qemu import QemuSetup, default_qemu
 from .reproduce import PRESETS_IN_TREE, MakeTree
@@ -61,6 +61,7 @@ class Grade:
     stages: list[StageGrade]
     sol: str | None                   # the SOL given to make (None: the Makefile's default)
     build: Build | None = None
+    hidden_build: Build | None = None  # the build with the hidden tests (its output: instructors only)
     fence: FenceReport | None = None  # the check of the student's lab files
     workspace: Workspace | None = None
     kept: Path | None = None          # the workspace, when kept
@@ -149,24 +150,31 @@ def _grade_submission(options, stages, log, on_done, cancel) -> Grade:
     last_lab = max(stage.lab for stage in stages)
     manifest = list(dict.fromkeys(path for lab in find_labs(kit) if lab.number <= last_lab
                                   for path in lab.manifest()))
-    root = Path(tempfile.mkdtemp(prefix="proxima-grade-"))
+    # The workspace (tree/) holds no hidden test: they wait beside it (hidden/)
+    # for the second build, whose output no student sees.
+    parent = Path(tempfile.mkdtemp(prefix="proxima-grade-"))
+    root, hidden = parent / "tree", parent / "hidden"
+    root.mkdir()
     try:
         log(f"assembling the workspace {root} from {kit} and {submission}")
         try:
-            result.workspace = assemble(kit, submission, manifest, root,
-                                        sol_labs(sol, solution_labs(kit)), options.exclude)
+            result.workspace = assemble(kit, submission, manifest, root, sol_labs(sol, solution_labs(kit)),
+                                        options.exclude + (kit / HIDDEN_DIR,))
         except SubmissionError as error:
             result.refused = f"submission refused: {error}"
             result.stages = [not_run(stage, result.refused) for stage in stages]
             return result
+        if (kit / HIDDEN_DIR / "kernel").is_dir():
+            shutil.copytree(kit / HIDDEN_DIR / "kernel", hidden / "kernel")
         rerun = root if options.keep else submission
         return _build_and_run(options, stages, root, sol, MakeTree(rerun, (f"SOL={sol}",)),
-                              result, log, on_done, cancel)
+                              result, log, on_done, cancel, hidden_dir=hidden)
     finally:
         if options.keep:
             result.kept = root
+            shutil.rmtree(hidden, ignore_errors=True)
         else:
-            shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(parent, ignore_errors=True)
 
 
 def students_files(tree: Path, stages: list[Stage], sol: str | None) -> list[tuple[int, Path, list[str]]]:
@@ -180,7 +188,11 @@ def students_files(tree: Path, stages: list[Stage], sol: str | None) -> list[tup
             if lab.number <= last and lab.number not in from_solutions]
 
 
-def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, cancel) -> Grade:
+def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, cancel,
+                   hidden_dir: Path | None = None) -> Grade:
+    """Fence, build, boot and score. With `hidden_dir` (a submission), the kernel
+    is built twice: without the hidden tests for the visible pairs, then with
+    the kernel tests in hidden_dir for the hidden ones (scoring.py)."""
     labs = students_files(tree, stages, sol)
     if labs:
         log("fencing " + ", ".join(f for _, _, files in labs for f in files))
@@ -188,12 +200,27 @@ def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, 
         if not result.fence.ok:
             result.stages = [not_run(stage, result.fence.summary()) for stage in stages]
             return result
+    split = hidden_dir is not None and any(s.hidden_presets or any(t.hidden for t in s.tests) for s in stages)
+    extra = ("HIDDEN_DIR=",) if split else ()
     log(f"building the kernel: make -C {tree} kernel"
-        + (f" SOL={sol}" if sol is not None else "") + f" BUILD={BUILD_DIR}")
-    result.build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel)
+        + (f" SOL={sol}" if sol is not None else "") + f" BUILD={BUILD_DIR} {' '.join(extra)}".rstrip())
+    result.build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel, extra=extra)
     if not result.build.ok:
         result.stages = [not_run(stage, "the kernel did not build") for stage in stages]
         return result
-    setup = QemuSetup(options.qemu, str(result.build.kernel), make_tree)
-    result.stages = grade_stages(stages, setup, options.jobs, on_done, cancel)
+    kernel = result.build.kernel
+    hidden_setup, hidden_failed = None, ""
+    if split:
+        kernel = kernel.with_name("kernel-visible.elf")
+        shutil.copyfile(result.build.kernel, kernel)
+        log("building the kernel with the hidden tests")
+        result.hidden_build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel,
+                                           extra=(f"HIDDEN_DIR={hidden_dir}",))
+        if result.hidden_build.ok:
+            hidden_setup = QemuSetup(options.qemu, str(result.hidden_build.kernel), make_tree)
+        else:
+            hidden_failed = "the kernel with the hidden tests did not build"
+    setup = QemuSetup(options.qemu, str(kernel), make_tree)
+    result.stages = grade_stages(stages, setup, options.jobs, on_done, cancel, hidden_setup,
+                                 split=split, hidden_failed=hidden_failed)
     return result

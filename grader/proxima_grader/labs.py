@@ -57,6 +57,7 @@ class Stage:
     tests: tuple[StageTest, ...]
     kargs: tuple[str, ...] = ()
     limits: Limits = Limits()
+    hidden_presets: tuple[str, ...] = ()   # names of the presets grader/hidden/ added
 
     @property
     def max_points(self) -> float:
@@ -65,6 +66,11 @@ class Stage:
     @property
     def label(self) -> str:
         return f"lab{self.lab}"
+
+    def is_hidden(self, test: StageTest, preset: str) -> bool:
+        """Whether a (test, preset) pair is part of the hidden grading: a hidden
+        test anywhere, or any test on a hidden machine."""
+        return test.hidden or preset in self.hidden_presets
 
     def only(self, name: str) -> Stage:
         return replace(self, tests=tuple(t for t in self.tests if t.name == name))
@@ -158,8 +164,9 @@ def load_stage(tree: Path | str, number: int, presets: Presets) -> Stage:
         hidden = _read_toml(hidden_file, HIDDEN_KEYS)
         more_presets = _presets(hidden, presets, str(hidden_file), required=False)
         more_tests = _tests(hidden, str(hidden_file), hidden=True, required=False)
-        stage = replace(stage, presets=tuple(dict.fromkeys(stage.presets + more_presets)),
-                        tests=stage.tests + more_tests)
+        added = tuple(p for p in dict.fromkeys(more_presets) if p not in stage.presets)
+        stage = replace(stage, presets=stage.presets + added, tests=stage.tests + more_tests,
+                        hidden_presets=tuple(p.name for p in added))
     seen: dict[str, StageTest] = {}
     for test in stage.tests:
         if test.name in seen:

@@ -7,6 +7,12 @@ lines carried the run's nonce. A run whose output cannot be trusted
 (another nonce, a result replayed or reported twice, output past the cap;
 see Outcome.trusted) earns nothing at all. The stage's score is the sum.
 Shares are added as fractions, so 3 presets of 10/3 points make exactly 10.
+
+A submission with hidden tests is graded in two sets of boots, so that what
+a student sees can hold nothing hidden: the visible tests on the visible
+presets boot a kernel built without the hidden tests; every hidden test, and
+every test on a hidden preset, boots the kernel with them (`hidden_setup`).
+Each (test, preset) pair is marked from the run it was part of.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ class TestGrade:
     marks: dict[str, Mark]     # preset name -> mark, in the stage's preset order
     details: dict[str, str]    # preset name -> why it is not ok (one line)
     score: Fraction
+    runs: dict[str, RunResult] = field(default_factory=dict)  # preset name -> the run that marked it
 
     @property
     def passed(self) -> bool:
@@ -65,31 +72,60 @@ class StageGrade:
         return not self.not_run and all(t.passed for t in self.tests)
 
     def run_for(self, preset: str) -> RunResult | None:
-        return next((r for r in self.runs if r.spec.preset.name == preset), None)
+        """The preset's run; of a split stage, the one with the visible tests."""
+        runs = [r for r in self.runs if r.spec.preset.name == preset]
+        visible = [r for r in runs if r in self.visible_runs]
+        return (visible or runs or [None])[0]
+
+    @property
+    def visible_runs(self) -> list[RunResult]:
+        """The runs a student may see: those that held no hidden test or preset."""
+        hidden = {id(run) for t in self.tests for p, run in t.runs.items() if self.stage.is_hidden(t.test, p)}
+        return [run for run in self.runs if id(run) not in hidden]
 
 
-def stage_specs(stage: Stage) -> list[RunSpec]:
-    names = tuple(test.name for test in stage.tests)
+def _spec(stage: Stage, preset, tests) -> RunSpec:
+    cpus, nodes = machine_shape(preset, stage.kargs)
+    return RunSpec(preset, tuple(t.name for t in tests), stage.kargs, (), cpus, nodes, stage.limits,
+                   stage.label)
+
+
+def stage_specs(stage: Stage, split: bool = False) -> list[tuple[RunSpec, bool]]:
+    """(spec, boots the kernel with the hidden tests) for every boot of the stage:
+    one per preset with all its tests, or, split, the visible and the hidden
+    pairs of each preset in boots of their own."""
     specs = []
     for preset in stage.presets:
-        cpus, nodes = machine_shape(preset, stage.kargs)
-        specs.append(RunSpec(preset, names, stage.kargs, (), cpus, nodes, stage.limits,
-                             stage.label))
+        if not split:
+            specs.append((_spec(stage, preset, stage.tests), False))
+            continue
+        visible = [t for t in stage.tests if not stage.is_hidden(t, preset.name)]
+        hidden = [t for t in stage.tests if stage.is_hidden(t, preset.name)]
+        if visible:
+            specs.append((_spec(stage, preset, visible), False))
+        if hidden:
+            specs.append((_spec(stage, preset, hidden), True))
     return specs
 
 
-def score_stage(stage: Stage, runs: list[RunResult]) -> StageGrade:
-    """Marks and points from one run per preset (in the order of stage.presets)."""
+def score_stage(stage: Stage, runs: list[RunResult], missing: str = "not run") -> StageGrade:
+    """Marks and points from the stage's runs (each test is in one run per
+    preset; a pair no run held is marked not run, for `missing`)."""
     tests = []
     for test in stage.tests:
-        marks, details = {}, {}
-        for preset, run in zip(stage.presets, runs):
+        marks, details, used = {}, {}, {}
+        for preset in stage.presets:
+            run = next((r for r in runs if r.spec.preset.name == preset.name and test.name in r.spec.tests), None)
+            if run is None:
+                marks[preset.name], details[preset.name] = Mark.NOT_RUN, missing
+                continue
             marks[preset.name], why = _mark(test.name, run)
+            used[preset.name] = run
             if why:
                 details[preset.name] = why
         earned = sum(mark is Mark.OK for mark in marks.values())
         share = Fraction(test.points) / len(stage.presets)
-        tests.append(TestGrade(test, marks, details, share * earned))
+        tests.append(TestGrade(test, marks, details, share * earned, used))
     return StageGrade(stage, tests, runs)
 
 
@@ -120,12 +156,19 @@ def not_run(stage: Stage, why: str) -> StageGrade:
 
 def grade_stages(stages: list[Stage], setup: QemuSetup, jobs: int,
                  on_done: Callable[[RunResult], None] | None = None,
-                 cancel=None) -> list[StageGrade]:
-    """Boot every stage's presets, all in one pool of `jobs` QEMUs, and score them."""
-    specs = [stage_specs(stage) for stage in stages]
-    results = run_many([s for group in specs for s in group], setup, jobs, on_done, cancel)
-    grades, start = [], 0
+                 cancel=None, hidden_setup: QemuSetup | None = None, split: bool = False,
+                 hidden_failed: str = "") -> list[StageGrade]:
+    """Boot every stage's presets and score them, all in one pool of `jobs`
+    QEMUs. `split`: the hidden pairs boot apart, on `hidden_setup` (the kernel
+    with the hidden tests); without one they are not run, for `hidden_failed`."""
+    specs = [stage_specs(stage, split) for stage in stages]
+    flat = [item for group in specs for item in group]
+    visible = iter(run_many([spec for spec, hidden in flat if not hidden], setup, jobs, on_done, cancel))
+    hidden = iter(run_many([spec for spec, hidden in flat if hidden], hidden_setup, jobs, on_done, cancel)
+                  if hidden_setup is not None else [])
+    grades = []
     for stage, group in zip(stages, specs):
-        grades.append(score_stage(stage, results[start:start + len(group)]))
-        start += len(group)
+        runs = [run for run in (next(hidden, None) if is_hidden else next(visible) for _, is_hidden in group)
+                if run is not None]
+        grades.append(score_stage(stage, runs, hidden_failed or "not run"))
     return grades

@@ -10,6 +10,9 @@
     kernel/lab1.cc           the handout's hole: `fake=panic` (lab 1's first test panics)
     kernel/lab2.cc           lab 2's hole, which lab 1's tests never reach
     kernel/test/lab1_test.cc the kit's test code (empty)
+    grader/hidden/           with hidden=True: lab1.toml (lab1.secret, the asym preset)
+                             and kernel/secret_test.cc, whose words the kernel holds
+                             when built with it (HIDDEN_DIR)
     solutions/lab1/kernel/lab1.cc, solutions/lab2/kernel/lab2.cc   (empty: pass)
 
 The fake QEMU reads `fake...` words from the kernel file, so a lab file that
@@ -25,7 +28,7 @@ import support
 
 FAKE_BUILD = '''\
 import glob, os, re, sys
-sol, build = sys.argv[1], sys.argv[2]
+sol, build, hidden = sys.argv[1], sys.argv[2], sys.argv[3]
 labs = sorted(int(m[1]) for d in glob.glob("labs/lab*-*") if (m := re.match(r"labs/lab(\\d+)-", d)))
 have = sorted(int(d[13:]) for d in glob.glob("solutions/lab*"))
 sol = sol or ("all" if have else "none")
@@ -53,7 +56,7 @@ for lab in labs:
             print(f"compiling {source}")
             sys.exit(f"{source}:1:1: error: {text.strip()}")
         words += text.split()
-for path in sorted(glob.glob("kernel/test/*")):
+for path in sorted(glob.glob("kernel/test/*")) + (sorted(glob.glob(f"{hidden}/kernel/*")) if hidden else []):
     words += open(path).read().split()
 os.makedirs(build, exist_ok=True)
 with open(f"{build}/kernel.elf", "w") as kernel:
@@ -64,8 +67,9 @@ print(f"built {build}/kernel.elf with SOL={sol}")
 MAKEFILE = f'''\
 .PHONY: kernel print-kernel print-kernel-cxxflags
 BUILD ?= build
+HIDDEN_DIR ?= grader/hidden
 kernel:
-\t@{sys.executable} fakebuild.py '$(SOL)' '$(BUILD)'
+\t@{sys.executable} fakebuild.py '$(SOL)' '$(BUILD)' '$(HIDDEN_DIR)'
 print-kernel:
 \t@echo $(BUILD)/kernel.elf
 print-kernel-cxxflags:
@@ -144,6 +148,7 @@ def make_kit(root: Path, student1: str = "fake=panic", hidden: bool = False) -> 
     }
     if hidden:
         files["grader/hidden/lab1.toml"] = HIDDEN1
+        files["grader/hidden/kernel/secret_test.cc"] = "// HIDDEN_TEST_CODE\n"
     for relative, text in files.items():
         write(root, relative, text)
     return root

@@ -140,20 +140,28 @@ class LabGrading(unittest.TestCase):
         self.assertEqual(data["score"], 9)   # lab1.b and lab1.c
         self.assertIsInstance(data["execution_time"], int)
         tests = {t["name"]: t for t in data["tests"]}
-        self.assertEqual(list(tests), ["lab1.a", "lab1.b", "lab1.c", "lab1.secret"])
+        self.assertEqual(list(tests), ["lab1.a", "lab1.b", "lab1.c", "lab1.secret",
+                                       "lab1: hidden tests and machines"])
         for test in data["tests"]:
             self.assertLessEqual({"name", "score", "max_score", "status", "output",
                                   "visibility"}, set(test))
-        self.assertEqual((tests["lab1.a"]["score"], tests["lab1.a"]["max_score"]), (0, 10))
+        # A visible test's entry is its part on the visible machines (3 of 4 presets);
+        # the rest, with the hidden test, is one line: lab1.a, b and c on the hidden
+        # asym (0 + 1.5 + 0.75 of 2.5 + 1.5 + 0.75) and lab1.secret (0 of 4).
+        self.assertEqual((tests["lab1.a"]["score"], tests["lab1.a"]["max_score"]), (0, 7.5))
+        self.assertEqual((tests["lab1.b"]["score"], tests["lab1.b"]["max_score"]), (4.5, 4.5))
+        aggregate = tests["lab1: hidden tests and machines"]
+        self.assertEqual((aggregate["score"], aggregate["max_score"], aggregate["visibility"]),
+                         (2.25, 8.75, "visible"))
         self.assertEqual(tests["lab1.a"]["status"], "failed")
         self.assertEqual(tests["lab1.b"]["status"], "passed")
         self.assertEqual(tests["lab1.a"]["visibility"], "visible")
         self.assertEqual(tests["lab1.secret"]["visibility"], "after_published")
         # What students see before publication does not name or score the hidden test.
         self.assertIn("FAIL expected 4 free frames", tests["lab1.a"]["output"])
-        self.assertNotIn("lab1.secret", tests["lab1.a"]["output"])
-        self.assertIn("<hidden test>", tests["lab1.a"]["output"])
-        self.assertNotIn("secret", data["output"])
+        for text in [data["output"]] + [t["output"] for t in data["tests"] if t["visibility"] == "visible"]:
+            self.assertNotIn("secret", text)
+            self.assertNotIn("asym", text)   # the hidden machine
         self.assertIn("lab1.secret", tests["lab1.secret"]["output"])
         build_failed = exports.gradescope(self.grades["build-fails"])
         self.assertEqual(build_failed["score"], 0)

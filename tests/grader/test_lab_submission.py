@@ -165,5 +165,33 @@ class Submission(unittest.TestCase):
         self.assertIn(f"make -C {self.root / 'alice'} qemu", run.commands()["make"])
 
 
+    def test_hidden_tests_never_reach_the_workspace_or_the_visible_runs(self):
+        kit = fake_lab.make_kit(self.root / "hidden-kit", hidden=True)
+        options = Options(tree=kit, labs=[1], submission=self.student(files={}), jobs=3, qemu=FAKE,
+                          keep=True)
+        result = grade(options, plan(options))
+        self.addCleanup(shutil.rmtree, result.kept, True)
+        self.assertFalse((result.kept / "grader" / "hidden").exists())
+        stage = result.stages[0]
+        visible = stage.visible_runs
+        # Visible tests on the visible presets boot a kernel without the hidden code...
+        self.assertEqual(sorted(r.spec.preset.name for r in visible), ["2x2", "4x1", "uma"])
+        for run in visible:
+            self.assertEqual(run.spec.tests, ("lab1.a", "lab1.b", "lab1.c"))
+        self.assertNotIn("HIDDEN_TEST_CODE", (result.kept / "build/grade/kernel-visible.elf").read_text())
+        # ... the hidden test everywhere, and every test on the hidden preset, the kernel with it.
+        hidden = [r for r in stage.runs if not any(r is v for v in visible)]
+        self.assertEqual(sorted((r.spec.preset.name, r.spec.tests) for r in hidden),
+                         [("2x2", ("lab1.secret",)), ("4x1", ("lab1.secret",)),
+                          ("asym", ("lab1.a", "lab1.b", "lab1.c", "lab1.secret")), ("uma", ("lab1.secret",))])
+        self.assertTrue(result.hidden_build.ok)
+        self.assertIn("HIDDEN_TEST_CODE", result.hidden_build.kernel.read_text())
+        self.assertIn("HIDDEN_DIR=", result.hidden_build.command)
+        self.assertEqual(result.score, 23 - 3)   # lab1.c (3 points) fails everywhere: the student's file
+        for test in stage.tests:
+            for preset, run in test.runs.items():
+                self.assertIn(test.test.name, run.spec.tests)
+
+
 if __name__ == "__main__":
     unittest.main()
