@@ -9,6 +9,9 @@ none in a handout). make runs with the make variables of any make that
 started the grader removed from its environment (MAKEFLAGS and the rest), so
 `make grade SOL=2` builds what `--sol 2` says and nothing else leaks in.
 A failed build is a value, not an exception: the report shows its tail.
+The output a report shows names files as the tree does (kernel/mm/kmem.cc):
+the tree's own path is cut, and any other absolute path (a system header,
+the grading machine's directories) is shown as <path>/its-file-name.
 """
 
 from __future__ import annotations
@@ -64,6 +67,14 @@ class Build:
         return self.output.rstrip().splitlines()[-lines:]
 
 
+def relative_paths(output: str, tree: Path) -> str:
+    """`output` with the tree's path cut and other absolute paths reduced to
+    <path>/name, so a report shows nothing of the machine it was made on."""
+    for root in {str(tree), str(Path(tree).resolve())}:
+        output = output.replace(root.rstrip("/") + "/", "")
+    return re.sub(r"(?<![\w.~-])/(?:[^\s/:'\"()<>]+/)+([^\s/:'\"()<>]+)", r"<path>/\1", output)
+
+
 def make_variables(sol: str | None, build_dir: str, extra: tuple[str, ...] = ()) -> list[str]:
     return ([f"SOL={sol}"] if sol is not None else []) + [f"BUILD={build_dir}", *extra]
 
@@ -77,6 +88,7 @@ def build_kernel(tree: Path, sol: str | None, build_dir: str = "build/grade", jo
     variables = make_variables(sol, build_dir, extra)
     argv = ["make", "-C", str(tree), f"-j{max(1, jobs)}", "kernel", *variables]
     status, output = _run(argv, timeout, cancel)
+    output = relative_paths(output, tree)
     if status != 0:
         why = _failure(status, timeout)
         return Build(False, shlex.join(argv), None, output + why, time.monotonic() - started)
