@@ -13,6 +13,7 @@
         name = "lab1.pools_in_srat_ranges"   # an in-kernel KTEST name
         points = 10
         description = "every pool lies inside its node's SRAT memory"   # optional
+        evidence = "pool_ranges"        # optional: a check of what the test reports (evidence.py)
 
 The instructor's optional grader/hidden/lab<N>.toml (left out of the handout)
 adds `presets` to the stage's and appends its `[[tests]]`, marked hidden.
@@ -26,6 +27,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from .evidence import CHECKS
 from .presets import Preset, PresetError, Presets
 from .spec import TEST_NAME, Limits, RunSpec, SpecError
 
@@ -33,7 +35,7 @@ LAB_DIR = re.compile(r"lab(\d+)-.+")
 HIDDEN_DIR = Path("grader") / "hidden"
 STAGE_KEYS = {"title", "presets", "kargs", "timeout_seconds", "hang_seconds", "tests"}
 HIDDEN_KEYS = {"presets", "tests"}
-TEST_KEYS = {"name", "points", "description"}
+TEST_KEYS = {"name", "points", "description", "evidence"}
 
 
 class LabError(Exception):
@@ -46,6 +48,7 @@ class StageTest:
     points: float
     description: str = ""
     hidden: bool = False  # from grader/hidden/: reported after grades are published
+    evidence: str = ""    # a check of the values the test reports (evidence.py), or none
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,10 @@ def _tests(table: dict, where: str, hidden: bool, required: bool) -> tuple[Stage
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
             raise LabError(f"{at}: 'points' must be a number, at least 0")
         description = _string(entry.get("description", ""), f"{at}: description")
-        tests.append(StageTest(name, points, description, hidden))
+        evidence = _string(entry.get("evidence", ""), f"{at}: evidence")
+        if evidence and evidence not in CHECKS:
+            raise LabError(f"{at}: no evidence check '{evidence}' (there are: {', '.join(CHECKS)})")
+        tests.append(StageTest(name, points, description, hidden, evidence))
     return tuple(tests)
 
 

@@ -3,6 +3,7 @@
     KTEST <nonce> <name> START              a self-test begins
     KTEST <nonce> <name> PASS               ... and passed
     KTEST <nonce> <name> FAIL <message>     ... or failed
+    KTEST <nonce> <name> EVIDENCE <words>   values the grader checks itself (evidence.py)
     KTEST <nonce> summary passed=<n> failed=<m>
     KTEST <nonce> available <name>          test=list: a test exists (ignored)
     BOOT <nonce> complete cpus=<n> nodes=<m>
@@ -26,6 +27,7 @@ _KTEST = re.compile(r"KTEST\s+(\S+)\s*(.*)")
 _BOOT = re.compile(r"BOOT\s+(\S+)\s+(complete\b.*)")
 _SUMMARY = re.compile(r"summary\s+passed=(\d+)\s+failed=(\d+)")
 _RESULT = re.compile(r"(\S+)\s+(START|PASS|FAIL)(?:\s+(.*))?")
+_EVIDENCE = re.compile(r"(\S+)\s+EVIDENCE\s+(.*)")
 _COMPLETE = re.compile(r"complete\s+cpus=(\d+)\s+nodes=(\d+)")
 _PANIC = re.compile(r"PANIC\b")
 
@@ -33,7 +35,7 @@ _PANIC = re.compile(r"PANIC\b")
 @dataclass(frozen=True)
 class Event:
     """One structured line. kind: start, pass, fail, summary, boot, panic, malformed."""
-    kind: str
+    kind: str               # start, pass, fail, evidence, summary, boot, panic, malformed
     line: Line
     nonce: str = ""
     name: str = ""          # test name, for start/pass/fail
@@ -53,6 +55,9 @@ def parse_line(line: Line) -> Event | None:
             return Event("summary", line, nonce, counts=(int(summary[1]), int(summary[2])))
         if rest.startswith("available "):
             return None
+        evidence = _EVIDENCE.fullmatch(rest)
+        if evidence:
+            return Event("evidence", line, nonce, evidence[1], evidence[2])
         result = _RESULT.fullmatch(rest)
         if result and (result[2] == "FAIL" or not result[3]):
             return Event(result[2].lower(), line, nonce, result[1], result[3] or "")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
 
+from . import evidence
 from .labs import Stage, StageTest
 from .qemu import QemuSetup
 from .runner import RunResult, run_many
@@ -119,7 +120,7 @@ def score_stage(stage: Stage, runs: list[RunResult], missing: str = "not run") -
             if run is None:
                 marks[preset.name], details[preset.name] = Mark.NOT_RUN, missing
                 continue
-            marks[preset.name], why = _mark(test.name, run)
+            marks[preset.name], why = _mark(test, run, stage)
             used[preset.name] = run
             if why:
                 details[preset.name] = why
@@ -129,10 +130,15 @@ def score_stage(stage: Stage, runs: list[RunResult], missing: str = "not run") -
     return StageGrade(stage, tests, runs)
 
 
-def _mark(name: str, run: RunResult) -> tuple[Mark, str]:
+def _mark(test: StageTest, run: RunResult, stage: Stage) -> tuple[Mark, str]:
+    name = test.name
     outcome = run.outcome
     result = outcome.tests.get(name)
     if result is not None and result.state is TestState.PASS:
+        if outcome.trusted and test.evidence:
+            why = evidence.check(test.evidence, evidence.lines_of(run, name), run.spec.preset, stage.kargs)
+            if why:
+                return Mark.FAIL, f"PASS, but its evidence does not hold: {why}"
         if outcome.trusted:
             return Mark.OK, ""
         untrusted = next(p.message for p in outcome.problems if p.voids_run)

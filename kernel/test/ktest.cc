@@ -21,7 +21,7 @@ const Test* find(const char* name, size_t len) {
 
 void run_one(const Test& test, const char* nonce, Summary& summary) {
     kprintf("KTEST %s %s START\n", nonce, test.name);
-    Context context;
+    Context context(nonce, test.name);
     test.run(context);
     if (context.failed()) {
         kprintf("KTEST %s %s FAIL %s\n", nonce, test.name, context.message());
@@ -42,6 +42,15 @@ bool Context::check(bool ok, const char* fmt, ...) {
     kstd::vformat_to(m_message, sizeof m_message, fmt, args);
     va_end(args);
     return false;
+}
+
+void Context::evidence(const char* fmt, ...) {
+    char text[200];
+    va_list args;
+    va_start(args, fmt);
+    kstd::vformat_to(text, sizeof text, fmt, args);
+    va_end(args);
+    kprintf("KTEST %s %s EVIDENCE %s\n", m_nonce, m_name, text);
 }
 
 namespace {

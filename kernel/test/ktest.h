@@ -8,11 +8,17 @@
 // lines that the grader reads:
 //
 //   KTEST <nonce> <name> START
+//   KTEST <nonce> <name> EVIDENCE <key=value ...>   (any number, from t.evidence)
 //   KTEST <nonce> <name> PASS            or   KTEST <nonce> <name> FAIL <first failed check>
 //   KTEST <nonce> summary passed=<n> failed=<m>
 //
 // <nonce> is the `nonce=` boot option, fresh for every grader run, so output
 // copied from another run or printed by hand does not count.
+//
+// EVIDENCE lines carry values the grader checks on its own, from the machine's
+// definition and the test's parameters (grader/proxima_grader/evidence.py): a
+// test whose stage.toml entry names an evidence check passes only if its
+// evidence agrees, whatever the test's own checks said.
 //
 //   KTEST(xcall_one, "xcall.one") {
 //       t.check(x == 1, "x is %d", x);   // records the failure and continues
@@ -23,12 +29,18 @@ namespace ktest {
 
 class Context {
 public:
+    Context(const char* nonce, const char* name) : m_nonce(nonce), m_name(name) {}
+
     /// Records a failure (the first message is reported) unless `ok`; returns `ok`.
     [[gnu::format(printf, 3, 4)]] bool check(bool ok, const char* fmt, ...);
+    /// Prints one EVIDENCE line of this test (space-separated key=value words).
+    [[gnu::format(printf, 2, 3)]] void evidence(const char* fmt, ...);
     bool failed() const { return m_failed; }
     const char* message() const { return m_message; }
 
 private:
+    const char* m_nonce;
+    const char* m_name;
     bool m_failed = false;
     char m_message[160] = {};
 };

@@ -19,6 +19,7 @@ KTEST(lab1_hidden_granules, "lab1.hidden.granule_accounting") {
         if (pool.empty() || pool.free_bytes() != pool.size() || pool.size() / 1024 > 16384) continue;
         size_t count = 0;
         while (count < 16384 && (g_granules[count] = pool.try_alloc(1)) != nullptr) ++count;
+        t.evidence("node=%u granules=%u pool_kib=%u", n, unsigned(count), unsigned(pool.size() / 1024));
         t.check(count == pool.size() / 1024, "node %u: %u one-byte blocks from a %u KiB pool", n, unsigned(count),
                 unsigned(pool.size() / 1024));
         t.check(pool.free_bytes() == 0, "node %u: %u bytes still free", n, unsigned(pool.free_bytes()));
