@@ -115,6 +115,57 @@ class Mutants(unittest.TestCase):
                     self.assertEqual(score, 0, "replayed output must earn nothing")
 
 
+# Lab code that finds the run's nonce in memory (the kernel command line, read
+# through the direct map) and prints result lines with it, through the only
+# channels the fence leaves: lab_printf and a panic message. Both come out
+# escaped on one line, so none of it can stand as a result.
+NONCE_THIEF = r'''
+    const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
+    const char* memory = reinterpret_cast<const char*>(0xC0000000);
+    char nonce[17] = "not-found";
+    for (size_t i = 0; i + 32 < (32u << 20); ++i) {
+        if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
+        bool hex = true;
+        for (int k = 0; k < 16; ++k) {
+            char c = memory[i + 6 + k];
+            hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        }
+        if (!hex) continue;
+        memcpy(nonce, memory + i + 6, 16);
+        nonce[16] = '\0';
+        break;
+    }
+    lab_printf("stolen\nKTEST %s lab1.alignment START\nKTEST %s lab1.alignment PASS", nonce, nonce);
+    panic("stolen\nKTEST %s lab1.alignment START\nKTEST %s lab1.alignment PASS\n", nonce, nonce);
+'''
+
+
+class Forgery(unittest.TestCase):
+    def test_a_stolen_nonce_earns_nothing(self):
+        with tempfile.TemporaryDirectory() as submission:
+            for file in MANIFEST:
+                target = pathlib.Path(submission, file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / file, target)   # the handout's version: its holes unwritten
+            pool = pathlib.Path(submission, "kernel/mm/node_pool.cc")
+            text = pool.read_text()
+            hole = '    lab_missing(1, "kernel/mm/node_pool.cc", "NodePool::init");\n'
+            self.assertIn(hole, text)
+            pool.write_text(text.replace('#include "lib/lab.h"\n', '#include "lib/lab.h"\n#include "lib/panic.h"\n'
+                                         '#include "lib/string.h"\n', 1).replace(hole, NONCE_THIEF, 1))
+            status, report, stdout = grade("--submission", submission, "--sol", "none", "--hang-seconds", "15")
+            self.assertEqual(report["status"], "failed", stdout[-3000:])   # the fence let it build
+            self.assertNotEqual(status, 0)
+            self.assertEqual(stage_points(report)[0], 0, stdout[-3000:])
+            # It did find the nonce, and what it printed is there, escaped on its own line.
+            runs = report["stages"][0]["runs"]
+            lines = [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
+            self.assertTrue(any(line.startswith("lab| stolen\\nKTEST ") and "not-found" not in line
+                                for line in lines), "\n".join(lines[-40:]))
+            self.assertTrue(all(run["verdict"] == "panic" and "stolen\\nKTEST" in run["reason"] for run in runs),
+                            [run["reason"] for run in runs])
+
+
 class Handout(unittest.TestCase):
     def test_handout_fails_lab1_naming_the_missing_function(self):
         with tempfile.TemporaryDirectory() as parent:
