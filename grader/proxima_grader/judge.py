@@ -10,12 +10,18 @@ A run passes only when all of these hold:
      (a FAIL may come without START: that is how an unknown name fails);
   4. exactly one summary line, whose counts agree with the results seen;
   5. no structured line carries another nonce (that is copied or forged
-     output), the output stayed under its cap, and the spec's expected
-     blocks and regexes are found.
+     output), the output stayed under its cap and was kept whole, and the
+     spec's expected blocks and regexes are found.
+
+Output past the cap is a flood: QEMU was killed the moment it passed
+(qemu.run_process), and the verdict is FLOOD unless a panic or a triple
+fault came first. Only KTEST, BOOT and PANIC lines are read (protocol.py):
+lab code's `lab| ` lines, whatever they say, never score.
 
 Problems that make the output untrustworthy (another nonce, a PASS without
-START, anything reported twice, output past the cap) are marked voids_run:
-lab grading gives such a run no credit at all, even for tests it shows passing.
+START, anything reported twice, output past the cap or not kept whole) are
+marked voids_run: lab grading gives such a run no credit at all, even for
+tests it shows passing.
 """
 
 from __future__ import annotations
@@ -40,16 +46,22 @@ def judge(spec: RunSpec, nonce: str, end: ProcessEnd, capture: SerialCapture) ->
     events = protocol.parse(lines)
     problems, tests = check_protocol(spec, nonce, events)
     problems += [p for p in (e.check(lines) for e in spec.expectations) if p]
-    if capture.truncated:
+    if capture.flooded:
         problems.append(Problem(
-            f"serial output passed the {capture.cap_bytes}-byte cap: "
-            f"{capture.line_count - len(lines)} lines dropped", voids_run=True))
+            f"serial output passed the {capture.cap_bytes}-byte cap after "
+            f"{capture.flooded_at:.1f} s: an output flood, QEMU killed "
+            f"({capture.dropped} lines not kept)", voids_run=True))
+    elif capture.truncated:
+        problems.append(Problem(
+            f"serial output too long to keep whole: {capture.dropped} lines not kept",
+            voids_run=True))
     problems += _exit_problems(end)
 
     panic = next((e for e in events if e.kind == "panic"), None)
     verdict, reason = _classify(spec, end, capture, panic, problems)
     running = _running_test(tests)
-    if running and verdict in (Verdict.PANIC, Verdict.TRIPLE_FAULT, Verdict.HANG, Verdict.TIMEOUT):
+    if running and verdict in (Verdict.PANIC, Verdict.TRIPLE_FAULT, Verdict.FLOOD, Verdict.HANG,
+                               Verdict.TIMEOUT):
         reason += f" (during test '{running}')"
     focus = None
     if verdict is Verdict.PANIC and panic:
@@ -86,6 +98,10 @@ def check_protocol(spec: RunSpec, nonce: str,
         elif requested is not None and event.name not in requested:
             problems.append(Problem(f"test '{event.name}' was not requested but "
                                     f"reported {event.kind.upper()}", at))
+        elif event.kind == "evidence":  # checked by scoring (evidence.py); only its place here
+            if event.name not in starts or event.name in results:
+                problems.append(Problem(f"test '{event.name}' printed EVIDENCE outside its run "
+                                        "(between START and its result)", at, voids_run=True))
         elif event.kind == "start":
             if event.name in starts:
                 problems.append(Problem(f"test '{event.name}' started twice", at, voids_run=True))
@@ -203,6 +219,10 @@ def _classify(spec: RunSpec, end: ProcessEnd, capture: SerialCapture, panic,
         return Verdict.PANIC, "kernel exit status 0x12 (panic), but no PANIC line was printed"
     if exited and code == EXIT_RESET:
         return Verdict.TRIPLE_FAULT, "QEMU exit 0: the CPU reset, most likely a triple fault"
+    if capture.flooded:  # QEMU was killed for it (Ending.FLOOD), or exited as it passed
+        return Verdict.FLOOD, (f"more than {capture.cap_bytes} bytes of serial output "
+                               f"({capture.line_count} lines) in {capture.flooded_at:.1f} s; "
+                               "QEMU killed at the cap (printing in a loop?)")
     if end.ending is Ending.HANG:
         last = capture.last_output - capture.started
         return Verdict.HANG, (f"no serial output for {spec.limits.hang_seconds:g} s "

@@ -3,7 +3,11 @@
 The text report gives, per stage, its score, one line per test with its
 points and a mark per preset, why each non-ok mark is not ok, and then the
 failure report of every failed run (report.format_details: why, expected,
-the serial lines that matter, the commands that rerun and debug it).
+the serial lines that matter, the commands that rerun and debug it). Runs
+of a stage that panicked the same way (report.panic_signature: the same
+PANIC message, CPU numbers and addresses aside) share one failure report
+that names their machines, with a rerun command each. result.json keeps
+every run whole.
 """
 
 from __future__ import annotations
@@ -51,6 +55,14 @@ def header_lines(grade: Grade) -> list[str]:
             out += ["  warning: " + warning for warning in grade.workspace.warnings]
     if grade.refused:
         out.append(grade.refused)
+    fence = grade.fence
+    if fence is not None and not fence.ok:
+        out.append(f"the fence refused the lab files ({len(fence.violations)} violation(s); "
+                   "grader/README.md, 'The fence'):")
+        out += ["  " + line for violation in fence.violations for line in str(violation).splitlines()]
+        out.append("nothing was built or booted: every graded test gets 0")
+    if fence is not None:
+        out += ["  warning: " + warning for warning in fence.warnings]
     build = grade.build
     if build is not None and build.ok:
         out.append(f"kernel: {build.kernel} ({build.duration:.1f} s: {build.command})")
@@ -92,19 +104,47 @@ def why_lines(test: TestGrade) -> list[str]:
     return [f"{', '.join(names)}: {why}" for why, names in presets.items()]
 
 
+def hidden_build_lines(grade: Grade) -> list[str]:
+    """The build with the hidden tests, when it failed: for instructors only
+    (its output may quote hidden tests)."""
+    build = grade.hidden_build
+    if build is None or build.ok:
+        return []
+    return ["the kernel with the hidden tests did not build (shown to instructors only); the command was:",
+            f"  {build.command}", "its last lines of output:"] + ["  " + line for line in build.tail()]
+
+
 def format_text(grade: Grade) -> str:
-    out = header_lines(grade)
+    out = header_lines(grade) + hidden_build_lines(grade)
     for stage in grade.stages:
         out += [""] + stage_lines(stage)
     for stage in grade.stages:
-        for run in stage.runs:
-            if not run.passed:
-                out += ["", report.format_details(run)]
+        for run, same in failure_groups(stage.runs):
+            out += ["", report.format_details(run, same)]
     passed = sum(t.passed for s in grade.stages for t in s.tests)
     total = sum(len(s.tests) for s in grade.stages)
     out += ["", f"score: {score_text(grade.score, grade.max_score)}; {passed} of {total} "
                 f"tests passed on every preset ({grade.duration:.0f} s)"]
     return "\n".join(out).lstrip("\n")
+
+
+def failure_groups(runs) -> list[tuple]:
+    """The failed runs as (run, other runs that failed the same way), in run order;
+    only panics are grouped (report.panic_signature)."""
+    groups: dict = {}
+    order = []
+    for run in runs:
+        if run.passed:
+            continue
+        key = report.panic_signature(run)
+        if key is None:
+            order.append((run, []))
+        elif key in groups:
+            groups[key].append(run)
+        else:
+            groups[key] = []
+            order.append((run, groups[key]))
+    return order
 
 
 def test_to_dict(test: TestGrade) -> dict:
@@ -130,6 +170,14 @@ def grade_to_dict(grade: Grade) -> dict:
         "files_taken": grade.workspace.taken if grade.workspace else [],
         "files_missing": grade.workspace.missing if grade.workspace else [],
         "warnings": grade.workspace.warnings if grade.workspace else [],
+        "fence": None if grade.fence is None else {
+            "ok": grade.fence.ok, "checked": grade.fence.checked, "unchecked": grade.fence.unchecked,
+            "violations": [{"file": v.file, "line": v.line, "rule": v.rule, "message": v.message}
+                           for v in grade.fence.violations],
+            "warnings": grade.fence.warnings, "symbols": grade.fence.symbols},
+        "hidden_build": None if grade.hidden_build is None else {
+            "ok": grade.hidden_build.ok, "command": grade.hidden_build.command,
+            "output_tail": grade.hidden_build.tail()},
         "build": None if build is None else {
             "ok": build.ok, "command": build.command, "duration": round(build.duration, 3),
             "kernel": str(build.kernel) if build.kernel else None,

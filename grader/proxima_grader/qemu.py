@@ -13,6 +13,11 @@ file optionally followed by its arguments; QEMU separates them with commas.
 When the kernel writes status v to port 0xf4, QEMU exits with (v << 1) | 1.
 Under -no-reboot a triple fault makes QEMU exit with 0 instead of resetting.
 
+QEMU is stopped early in three cases: no serial output for the hang limit
+(progress, not total time: a kernel that keeps printing is never a hang),
+the whole run past the time limit, and more serial output than the capture's
+cap (a flood: killed the moment the cap is passed, not at the time limit).
+
 QEMU runs in its own session (so in its own process group) and is killed as
 a group: nothing it started outlives the run. We notice that it exited with
 waitid(WNOWAIT), which leaves it a zombie, and only reap it after signalling
@@ -107,6 +112,7 @@ class Ending(enum.Enum):
     EXITED = "exited"
     HANG = "killed: no output"
     TIMEOUT = "killed: time limit"
+    FLOOD = "killed: output flood"
     NOT_STARTED = "could not start"
     CANCELLED = "killed: grader interrupted"
 
@@ -122,9 +128,12 @@ class ProcessEnd:
 
 def run_process(argv: list[str], limits: Limits,
                 cancel: threading.Event | None = None) -> tuple[ProcessEnd, SerialCapture]:
-    """Run QEMU until it exits, hangs or runs out of time; capture its serial output.
+    """Run QEMU until it exits, hangs, floods or runs out of time; capture its serial output.
 
-    Setting `cancel` kills QEMU early (the grader is being interrupted).
+    A hang is `limits.hang_seconds` without a byte of output, however long
+    the run has been going; a flood is more than `limits.output_cap` bytes,
+    noticed the moment the reader thread passes the cap. Setting `cancel`
+    kills QEMU early (the grader is being interrupted).
     """
     capture = SerialCapture(limits.output_cap)
     try:
@@ -147,6 +156,9 @@ def run_process(argv: list[str], limits: Limits,
     ending = Ending.EXITED
     try:
         while not _has_exited(process.pid):
+            if capture.flooded:
+                ending = Ending.FLOOD
+                break
             if capture.seconds_since_output() >= limits.hang_seconds:
                 ending = Ending.HANG
                 break
@@ -156,14 +168,14 @@ def run_process(argv: list[str], limits: Limits,
             if cancel is not None and cancel.is_set():
                 ending = Ending.CANCELLED
                 break
-            time.sleep(POLL_SECONDS)
+            capture.overflow.wait(POLL_SECONDS)  # a flood wakes us at once
     except BaseException:  # Ctrl-C in a single run: take QEMU down with us
         _kill_group(process.pid)
         process.wait()
         raise
     duration = time.monotonic() - capture.started
 
-    _kill_group(process.pid)  # QEMU on hang or timeout; stray children always
+    _kill_group(process.pid)  # QEMU on hang, flood or timeout; stray children always
     exit_code = process.wait()
     for reader in readers:
         reader.join(timeout=10)

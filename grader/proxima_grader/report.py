@@ -3,14 +3,20 @@
 Every run gets one verdict line. A failed run also gets: why, what a passing
 run would have shown, the problems found, the serial lines that matter (the
 PANIC block, the lines around the first failed check, or the last lines
-before a hang), and the commands that rerun and debug it alone.
-Lab grades (lab_report.py, exports.py) reuse format_details and run_to_dict.
+before a hang), the lab code's own `lab| ` lines (lab_printf, so a student
+sees their debug output next to the failure), and the commands that rerun
+and debug it alone. Runs that failed the same way on several machines (the
+same panic: panic_signature) can share one report (format_details(first,
+others)). Lab grades (lab_report.py, exports.py) reuse format_details and
+run_to_dict.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Sequence
 
 from .qemu import Ending
 from .runner import RunResult
@@ -21,6 +27,9 @@ TAIL_LINES = 20
 PANIC_LINES = 40     # a PANIC line, its register dump and backtrace
 CONTEXT_LINES = 8    # around the first failed check
 MAX_PROBLEMS = 20
+LAB_PREFIX = "lab|"  # lab_printf's lines (kernel/lib/lab.h); protocol.py never reads them
+LAB_FIRST = 10       # lab_printf lines shown: the first LAB_FIRST and the last LAB_LAST
+LAB_LAST = 20
 
 
 def verdict_line(result: RunResult) -> str:
@@ -42,7 +51,8 @@ def how_it_ended(result: RunResult) -> str:
     else:
         text = f"QEMU {end.ending.value} after {end.duration:.1f} s"
     text += f"; {result.line_count} lines of serial output"
-    return text + (" (truncated)" if result.truncated else "")
+    not_kept = result.line_count - len(result.lines)
+    return text + (f" ({not_kept} not kept)" if result.truncated else "")
 
 
 def excerpt(result: RunResult) -> list[Line]:
@@ -67,16 +77,101 @@ def format_lines(lines: list[Line], focus: int | None = None) -> list[str]:
     return out
 
 
-def format_details(result: RunResult) -> str:
+def lab_lines(result: RunResult) -> list[Line]:
+    """The kept lines that lab code printed with lab_printf."""
+    return [line for line in result.lines if line.text.lstrip().startswith(LAB_PREFIX)]
+
+
+def lab_excerpt(result: RunResult, skip: frozenset[int] = frozenset()
+                ) -> tuple[list[Line], int, int]:
+    """(lab| lines to show, how many there are, how many are cut from the middle):
+    all, or the first LAB_FIRST and the last LAB_LAST; lines numbered in `skip`
+    (shown elsewhere) are left out before cutting."""
+    lines = lab_lines(result)
+    count = len(lines)
+    lines = [line for line in lines if line.number not in skip]
+    if len(lines) <= LAB_FIRST + LAB_LAST:
+        return lines, count, 0
+    return lines[:LAB_FIRST] + lines[-LAB_LAST:], count, len(lines) - LAB_FIRST - LAB_LAST
+
+
+def format_lab_lines(result: RunResult, shown_above: list[Line] = ()) -> list[str]:
+    """The lab_printf section of a failure report; lines already in the serial
+    excerpt (`shown_above`) are not repeated."""
+    above = frozenset(line.number for line in shown_above)
+    shown, count, cut = lab_excerpt(result, above)
+    if not count:
+        return []
+    repeated = count - len(shown) - cut
+    if not shown:
+        return [f"your lab_printf output: {count} line{'s' * (count != 1)}, "
+                "all in the serial output above"]
+    notes = [f"{count} line{'s' * (count != 1)}"]
+    if repeated:
+        notes.append(f"{repeated} of them in the serial output above")
+    if cut:
+        notes.append(f"{cut} cut from the middle")
+    out = [f"your lab_printf output ({', '.join(notes)}):"]
+    for index, line in enumerate(shown):
+        if cut and index == LAB_FIRST:
+            out.append(f"  {'':5} ... {cut} more lab| lines cut (the rerun command shows them all)")
+        out.append("  " + line.format())
+    return out
+
+
+_CPU = re.compile(r"\b(cpu[= ])\d+")
+_HEX = re.compile(r"\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8}\b")
+
+
+def normalize(text: str) -> str:
+    """`text` with CPU numbers and addresses blanked: what machines can differ in."""
+    return _HEX.sub("<addr>", _CPU.sub(r"\1<n>", text))
+
+
+def panic_signature(result: RunResult) -> tuple | None:
+    """What makes two panicked runs the same failure, or None if `result` did not panic.
+
+    The same PANIC message during the same test, and the same problems,
+    once CPU numbers and addresses are blanked; the same tests and options.
+    """
     outcome = result.outcome
-    out = [f"--- FAIL {result.spec.describe()}: {outcome.verdict}",
-           f"why:      {outcome.reason}",
-           f"expected: {outcome.expected}",
-           f"got:      {how_it_ended(result)}"]
-    problems = outcome.problems
-    if outcome.verdict is not Verdict.FAILED_CHECK:
+    if outcome.verdict is not Verdict.PANIC:
+        return None
+    spec = result.spec
+    return (spec.label, spec.tests, spec.kargs, normalize(outcome.reason),
+            tuple(normalize(p.message) for p in _shown_problems(result)))
+
+
+def _shown_problems(result: RunResult):
+    problems = result.outcome.problems
+    if result.outcome.verdict is not Verdict.FAILED_CHECK:
         # The run stopped early: lines it never reached are no news.
         problems = [p for p in problems if not p.missing]
+    return problems
+
+
+def format_details(result: RunResult, same: Sequence[RunResult] = ()) -> str:
+    """The failure report of `result`; `same` are runs on other machines that failed
+    the same way (panic_signature): they are named, with a rerun command each,
+    instead of repeating the report."""
+    outcome = result.outcome
+    if same:
+        runs = [result, *same]
+        names = ", ".join(r.spec.preset.name for r in runs)
+        first = result.spec.preset.name
+        out = [f"--- FAIL {result.spec.describe(preset=False)}: {outcome.verdict}, "
+               f"the same on {len(runs)} machines: {names}",
+               f"why:      {outcome.reason}" + (f"  (on {first})" if any(
+                   r.outcome.reason != outcome.reason for r in same) else ""),
+               f"expected: {outcome.expected}" + (f"  (on {first})" if any(
+                   r.outcome.expected != outcome.expected for r in same) else ""),
+               f"got:      {how_it_ended(result)} (on {first})"]
+    else:
+        out = [f"--- FAIL {result.spec.describe()}: {outcome.verdict}",
+               f"why:      {outcome.reason}",
+               f"expected: {outcome.expected}",
+               f"got:      {how_it_ended(result)}"]
+    problems = _shown_problems(result)
     if problems:
         out.append("problems:")
         for problem in problems[:MAX_PROBLEMS]:
@@ -86,19 +181,29 @@ def format_details(result: RunResult) -> str:
         if len(problems) > MAX_PROBLEMS:
             out.append(f"  ... and {len(problems) - MAX_PROBLEMS} more")
     shown = excerpt(result)
+    on = f" of {result.spec.preset.name}" if same else ""
     if shown:
-        out.append(f"serial output, lines {shown[0].number}-{shown[-1].number} "
+        out.append(f"serial output{on}, lines {shown[0].number}-{shown[-1].number} "
                    f"of {result.line_count} (line [seconds] text):")
         out += format_lines(shown, outcome.focus_line)
     else:
-        out.append("serial output: (none)")
+        out.append(f"serial output{on}: (none)")
+    out += format_lab_lines(result, shown)
     stderr = result.end.stderr.strip().splitlines()
     if stderr:
         out.append("qemu stderr:")
         out += ["  " + line for line in stderr[-TAIL_LINES:]]
     commands = result.commands()
-    out += ["rerun alone:", "  " + commands["make"], "  " + commands["qemu"],
-            "debug:", "  " + commands["debug"]]
+    if same:
+        width = max(len(r.spec.preset.name) for r in (result, *same)) + 1
+        out.append("rerun alone, one machine each:")
+        out += [f"  {r.spec.preset.name + ':':<{width}} {r.commands()['make']}"
+                for r in (result, *same)]
+        out += [f"qemu ({result.spec.preset.name}):", "  " + commands["qemu"],
+                f"debug ({result.spec.preset.name}):", "  " + commands["debug"]]
+    else:
+        out += ["rerun alone:", "  " + commands["make"], "  " + commands["qemu"],
+                "debug:", "  " + commands["debug"]]
     return "\n".join(out)
 
 
@@ -115,6 +220,7 @@ def format_text(results: list[RunResult]) -> str:
 
 def run_to_dict(result: RunResult) -> dict:
     spec, outcome, end = result.spec, result.outcome, result.end
+    lab_shown, lab_count, lab_cut = lab_excerpt(result)
     return {
         "label": spec.label,
         "preset": spec.preset.name,
@@ -140,6 +246,12 @@ def run_to_dict(result: RunResult) -> dict:
             "focus_line": outcome.focus_line,
             "excerpt": [{"number": l.number, "time": round(l.time, 3), "text": l.text}
                         for l in excerpt(result)],
+        },
+        "lab_printf": {  # the lines lab code printed, cut as in the text report
+            "count": lab_count,
+            "cut": lab_cut,
+            "lines": [{"number": l.number, "time": round(l.time, 3), "text": l.text}
+                      for l in lab_shown],
         },
         "commands": result.commands(),
     }

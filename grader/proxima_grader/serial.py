@@ -9,6 +9,12 @@ but the report can still show how the run began and how it ended:
 
     line 1 ......... line k | dropped ... | line n-199 ... line n
     <---- head: 7/8 cap ---->              <---- tail: 1/8 cap ---->
+
+More than `cap_bytes` received in all is a flood: `overflow` is set at
+once, and the run (qemu.run_process) kills QEMU as soon as it sees it, so a
+kernel printing in a loop costs seconds, not the whole time limit.
+`truncated` says that some lines were not kept (the report and the judge
+then know that the output they see has a hole).
 """
 
 from __future__ import annotations
@@ -43,9 +49,12 @@ class SerialCapture:
         self._tail_bytes = 0
         self._partial = b""
         self._count = 0
+        self._dropped = 0
+        self._head_full = False
         self._lock = threading.Lock()
         self.total_bytes = 0
-        self.truncated = False
+        self.overflow = threading.Event()  # set once more than cap_bytes came in
+        self.flooded_at: float | None = None  # seconds from start to passing the cap
         self.started = time.monotonic()
         self.last_output = self.started  # monotonic time of the last byte received
 
@@ -55,6 +64,9 @@ class SerialCapture:
         with self._lock:
             self.last_output = now
             self.total_bytes += len(data)
+            if self.total_bytes > self.cap_bytes and not self.overflow.is_set():
+                self.flooded_at = now - self.started
+                self.overflow.set()
             self._partial += data
             while True:
                 cut = self._partial.find(b"\n")
@@ -76,16 +88,17 @@ class SerialCapture:
         self._count += 1
         text = raw.decode("utf-8", "replace").rstrip("\r\n")
         line = Line(self._count, now - self.started, text)
-        if not self.truncated and self._head_bytes + len(raw) <= self._head_cap:
+        if not self._head_full and self._head_bytes + len(raw) <= self._head_cap:
             self._head.append(line)
             self._head_bytes += len(raw)
             return
-        self.truncated = True
+        self._head_full = True
         self._tail.append((line, len(raw)))
         self._tail_bytes += len(raw)
         while self._tail and (self._tail_bytes > self._tail_cap
                               or len(self._tail) > self._tail_lines):
             self._tail_bytes -= self._tail.popleft()[1]
+            self._dropped += 1
 
     def seconds_since_output(self) -> float:
         with self._lock:
@@ -99,6 +112,20 @@ class SerialCapture:
     @property
     def line_count(self) -> int:
         return self._count
+
+    @property
+    def flooded(self) -> bool:
+        """More than cap_bytes of output came in."""
+        return self.overflow.is_set()
+
+    @property
+    def truncated(self) -> bool:
+        """Some lines were not kept: the kept lines have a hole."""
+        return self._dropped > 0
+
+    @property
+    def dropped(self) -> int:
+        return self._dropped
 
     @property
     def kept_bytes(self) -> int:

@@ -25,9 +25,11 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    hang_seconds: float = 90.0      # no serial output for this long: hang
+    hang_seconds: float = 90.0      # no serial output for this long: hang (since the last
+                                    # byte, not since the start)
     timeout_seconds: float = 600.0  # wall-clock limit of the whole run
-    output_cap: int = 1 << 20       # bytes of serial output kept
+    output_cap: int = 1 << 20       # bytes of serial output kept; more is a flood, and
+                                    # QEMU is killed at once
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,10 @@ class RunSpec:
         options.extend(k for k in self.kargs if k != "exit")
         return " ".join(options)
 
-    def describe(self) -> str:
-        """Short name of the run for one-line reports: preset and options."""
-        parts = [self.preset.name]
+    def describe(self, preset: bool = True) -> str:
+        """Short name of the run for one-line reports: preset (unless not `preset`)
+        and options."""
+        parts = [self.preset.name] if preset else []
         if self.tests:
             parts.append("test=" + ",".join(self.tests))
         parts.extend(self.kargs)

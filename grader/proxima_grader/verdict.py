@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 class Verdict(enum.Enum):
     """How a run ended, most telling first when several apply.
 
-    A panic that is followed by silence is reported as a panic, not a hang;
-    checks on the output only decide between PASS and FAILED_CHECK.
+    A panic that is followed by silence (or by a flood) is reported as a
+    panic, not a hang; checks on the output only decide between PASS and
+    FAILED_CHECK. A flood's output is not all kept, so it earns nothing.
     """
     QEMU_ERROR = "qemu error"      # QEMU did not start, rejected its options, or crashed
     PANIC = "kernel panic"         # a PANIC line, or kernel status 0x12
     TRIPLE_FAULT = "triple fault"  # the CPU reset (QEMU exit 0 under -no-reboot)
+    FLOOD = "output flood"         # serial output passed the cap; killed at once
     HANG = "hang"                  # no serial output for hang_seconds; killed
     TIMEOUT = "timeout"            # output kept coming past the wall-clock limit; killed
     FAILED_CHECK = "failed check"  # the kernel ran to the end, but something is wrong

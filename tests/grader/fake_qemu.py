@@ -18,6 +18,9 @@ chosen by the kernel option `fake=<scenario>` (or $PROXIMA_FAKE_SCENARIO):
   hang          a test starts, then silence forever; a child process too
                 (its pid goes to the file `fakepidfile=`)
   flood         one line every 0.2 s forever
+  fastflood     a test starts, then lines as fast as the pipe takes them, forever
+  slow          a test starts, then `fakeslow=N` lines (default 5) `fakegap=S`
+                seconds apart (default 1), then silence forever
   big           `fakelines=` lines of filler, then pass
   forged        pass, plus a KTEST line with another nonce
   replay        the first test reports PASS without START
@@ -33,6 +36,11 @@ chosen by the kernel option `fake=<scenario>` (or $PROXIMA_FAKE_SCENARIO):
 With -initrd "file args,file,...", every module file must exist (as QEMU
 demands), and the fake prints one `module <n>: <file> <args>` line each, as a
 kernel that lists its boot modules would.
+`fakelab=N` prints N lab_printf lines (`lab| ...`) right after the last
+test's START; the first three read like a PASS of that test, a PANIC and a
+BOOT line, which the grader must never take for the kernel's.
+`fakepanicvary` makes the PANIC line name the last CPU and an address that
+depends on the machine, as a real kernel's would.
 `fakecpus=N` makes the BOOT line report N CPUs. `fakeonnodes=N` plays the
 scenario only on machines with N NUMA nodes, and `pass` on the others. Like
 the kernel, it honours smp=off, numa=off and numa=fake:N in the machine it
@@ -156,8 +164,26 @@ def main(argv):
             break
         if not (scenario == "replay" and index == 0):
             line(f"KTEST {nonce} {name} START")
+        if last and "fakelab" in kargs:
+            count = int(kargs["fakelab"])
+            forged = [f"KTEST {nonce} {name} PASS", "PANIC cpu=0: not a real panic",
+                      f"BOOT {nonce} complete cpus={cpus} nodes={len(nodes)}"]
+            for number in range(count):
+                line("lab| " + (forged[number] if number < len(forged)
+                                else f"debug line {number}"))
+        if scenario == "fastflood":
+            while True:
+                line("flood " * 10)
+        if scenario == "slow":
+            for number in range(int(kargs.get("fakeslow", "5"))):
+                line(f"still working {number}")
+                time.sleep(float(kargs.get("fakegap", "1")))
+            time.sleep(3600)
         if scenario in ("panic", "panic-silent") and name == panicking:
-            line(f"PANIC cpu=1: page fault at 0xdeadbeef in test {name}")
+            cpu, address = 1, 0xdeadbeef
+            if "fakepanicvary" in kargs:
+                cpu, address = cpus - 1, 0xc0100000 + cpus * 0x1000 + len(nodes) * 0x10
+            line(f"PANIC cpu={cpu}: page fault at {address:#010x} in test {name}")
             for register in ("eax=00000000 ebx=c0100000 ecx=00000001 edx=000003f8",
                              "esi=00000000 edi=00000000 ebp=c0ffee00 esp=c0ffede0",
                              "backtrace: c0101234 c0105678 c0109abc"):

@@ -1,6 +1,7 @@
 """Grading a student's submission in a workspace: what is taken from it, and what never is."""
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import fake_lab
 import support
+from proxima_grader import lab_report
 from proxima_grader.grading import Options, grade, plan
+from proxima_grader.scoring import Mark
 from proxima_grader.workspace import SubmissionError, assemble, kit_files
 
 FAKE = (sys.executable, str(support.FAKE_QEMU))
@@ -191,6 +194,20 @@ class Submission(unittest.TestCase):
         for test in stage.tests:
             for preset, run in test.runs.items():
                 self.assertIn(test.test.name, run.spec.tests)
+
+
+    def test_a_fence_violation_is_a_verdict_with_nothing_built(self):
+        submission = self.student(files={})
+        (submission / "kernel/lab1.cc").write_text('// fake=pass\n#include "/etc/hostname"\n')
+        options = Options(tree=self.kit, labs=[1], submission=submission, jobs=3, qemu=FAKE)
+        result = grade(options, plan(options))
+        self.assertEqual((result.status, result.score, result.build), ("fence", 0, None))
+        self.assertEqual({mark for t in result.stages[0].tests for mark in t.marks.values()}, {Mark.NOT_RUN})
+        text = lab_report.format_text(result)
+        self.assertIn('kernel/lab1.cc:2: #include "/etc/hostname"', text)
+        self.assertIn("nothing was built or booted", text)
+        data = json.loads(lab_report.to_json(result))
+        self.assertEqual([v["rule"] for v in data["fence"]["violations"]], ["include"])
 
 
 if __name__ == "__main__":
