@@ -15,7 +15,8 @@ a lab is checked in five steps, before the kernel is built, so that nothing
 a rule forbids ever reaches the compiler's output:
 
     (1) its #include lines, as text: each a literal name from `headers`
-        (no computed, absolute or `..` includes, no __has_include);
+        (no computed, absolute or `..` includes, no __has_include, and no
+        #line, which would pass the file's own code off as a header's);
     (2) its preprocessed text (clang++ -E with the kernel's flags): what came
         from the file itself, macros expanded, must hold no inline assembly,
         no pragma, and no attribute that places code or data or runs it on
@@ -79,6 +80,7 @@ ALLOWED_SECTIONS = re.compile(r"(\.text|\.rodata|\.data|\.bss)(\..*)?|\.rel\..*|
                               r"\.eh_frame|\.rela?\.eh_frame|")
 
 INCLUDE = re.compile(r'^\s*#\s*(include|include_next|import|embed)\b\s*(.*)$')
+LINE_DIRECTIVE = re.compile(r'^\s*#\s*(line\b|\d)')
 LINE_MARKER = re.compile(r'^#\s*(\d+)\s+"((?:[^"\\]|\\.)*)"')
 TOKEN = re.compile(r'R"([^(\s]{0,16})\((?:.|\n)*?\)\1"|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|'
                    r'[A-Za-z_]\w*|\[\[|\]\]|\S')
@@ -203,6 +205,10 @@ def check_includes(text: str, relative: str, fence: Fence) -> list[Violation]:
         if "__has_include" in line:
             violations.append(Violation(relative, number, "include",
                                         "__has_include is not allowed in lab code"))
+        if LINE_DIRECTIVE.match(line):  # it would make the file's own code look like a header's
+            violations.append(Violation(relative, number, "include",
+                                        "a #line directive is not allowed in lab code"))
+            continue
         m = INCLUDE.match(line)
         if not m:
             continue
@@ -220,18 +226,18 @@ def check_includes(text: str, relative: str, fence: Fence) -> list[Violation]:
     return violations
 
 
-def own_text(preprocessed: str, source: Path, tree: Path) -> list[tuple[int, str]]:
-    """The lines of the preprocessed text that come from `source` itself (its
-    own code, with the macros it uses expanded), as (line number, text).
+def own_text(preprocessed: str, sources: set[str], tree: Path) -> list[tuple[int, str]]:
+    """The lines of the preprocessed text that come from the student's files
+    (`sources`, real paths: the file itself and any manifest header it
+    includes), with the macros they use expanded, as (line number, text).
     Line markers name files as the compiler, run in `tree`, found them."""
-    wanted = os.path.realpath(source)
     lines, current, number = [], False, 0
     for line in preprocessed.split("\n"):
         marker = LINE_MARKER.match(line)
         if marker:
             number = int(marker.group(1))
             name = marker.group(2).encode().decode("unicode_escape")
-            current = os.path.realpath(os.path.join(tree, name)) == wanted
+            current = os.path.realpath(os.path.join(tree, name)) in sources
             continue
         if current:
             lines.append((number, line))
@@ -354,7 +360,7 @@ def check_object(obj: Path, relative: str, fence: Fence, others_define: list[str
 
 
 def check_file(tree: Path, relative: str, fence: Fence, others_define: list[str], cxxflags: list[str],
-               report: FenceReport) -> None:
+               report: FenceReport, students: set[str]) -> None:
     source = tree / relative
     text = source.read_text("utf-8", "replace")
     report.checked.append(relative)
@@ -368,7 +374,7 @@ def check_file(tree: Path, relative: str, fence: Fence, others_define: list[str]
         if pre.returncode != 0:
             report.unchecked.append(relative)  # the build fails on it, and shows the compiler's message
             return
-        token_violations, warnings = check_tokens(own_text(pre.stdout, source, tree), relative)
+        token_violations, warnings = check_tokens(own_text(pre.stdout, students | {os.path.realpath(source)}, tree), relative)
         report.violations += token_violations
         report.warnings += warnings
         dependencies = deps.read_text().replace("\\\n", " ").split(":", 1)[-1].split()
@@ -394,13 +400,14 @@ def check_labs(tree: Path, labs: list[tuple[int, Path, list[str]]], cxxflags: li
     if not any(files for _, _, files in labs):
         return report
     flags = cxxflags if cxxflags is not None else kernel_cxxflags(tree)
+    students = {os.path.realpath(tree / f) for _, _, files in labs for f in files}
     defined_so_far: list[str] = []
     for number, lab_dir, files in labs:
         fence = load_fence(lab_dir, number)
         defined_so_far += fence.defines
         for relative in files:
             if relative.endswith(".cc"):
-                check_file(tree, relative, fence, defined_so_far, flags, report)
+                check_file(tree, relative, fence, defined_so_far, flags, report, students)
             elif relative.endswith(".h"):
                 text = (tree / relative).read_text("utf-8", "replace")
                 report.checked.append(relative)

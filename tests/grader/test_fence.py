@@ -144,6 +144,11 @@ static void leave() { QUIET("outb %%al, $0xf4" : : "a"(0x10)); }
 ''')
         self.violation(report, "asm", ["inline assembly"])
 
+    def test_a_line_directive_cannot_pass_assembly_off_as_a_headers(self):
+        report = self.check(append='#line 1 "' + str(self.scratch / "kernel/mm/kmem.h") + '"\n'
+                                   'namespace kmem { void leave() { asm volatile("outb %%al, $0xf4" : : "a"(0x10)); } }\n')
+        self.violation(report, "include", ["#line"])
+
     def test_assembly_outside_functions(self):
         report = self.check(append='asm(".pushsection .ktests\\n.long 0\\n.popsection");\n')
         self.violation(report, "asm", [])
@@ -181,6 +186,24 @@ __attribute__((section(".ktests"), used)) static const int fake_test = 1;
             self.violation(report, "header", ["platform/multiboot.h"])
         finally:
             lab.write_text(original)
+
+    def test_assembly_in_a_students_own_header_is_caught(self):
+        # Later labs name headers in their manifests: what a student writes there
+        # is checked like the file that includes it.
+        lab = self.scratch / LAB1 / "fence.toml"
+        original = lab.read_text()
+        header = self.scratch / "kernel/mm/lab_helper.h"
+        try:
+            lab.write_text(original.replace('"stddef.h",', '"stddef.h", "mm/lab_helper.h",'))
+            header.write_text('#pragma once\ninline void lab_leave() { asm volatile("outb %%al, $0xf4" : : "a"(0x10)); }\n')
+            (self.scratch / KMEM).write_text('#include "mm/lab_helper.h"\n' + (SOLUTION / KMEM).read_text()
+                                             + "namespace kmem { void leave() { lab_leave(); } }\n")
+            report = fence.check_labs(self.scratch, [(1, self.scratch / LAB1, [NODE_POOL, KMEM, "kernel/mm/lab_helper.h"])],
+                                      self.flags)
+            self.violation(report, "asm", ["kernel/mm/kmem.cc", "inline assembly"])
+        finally:
+            lab.write_text(original)
+            header.unlink()
 
     def test_a_function_pointer_cast_is_shown_to_the_instructor(self):
         report = self.check(append='''
