@@ -83,7 +83,8 @@ INCLUDE = re.compile(r'^\s*#\s*(include|include_next|import|embed)\b\s*(.*)$')
 LINE_DIRECTIVE = re.compile(r'^\s*#\s*(line\b|\d)')
 LINE_MARKER = re.compile(r'^#\s*(\d+)\s+"((?:[^"\\]|\\.)*)"')
 TOKEN = re.compile(r'R"([^(\s]{0,16})\((?:.|\n)*?\)\1"|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|'
-                   r'[A-Za-z_]\w*|\[\[|\]\]|\S')
+                   r'[A-Za-z_]\w*|\[\[|\]\]|<:<:|:>:>|\S')
+DIGRAPHS = {"<:<:": "[[", ":>:>": "]]"}  # C++'s other spelling of an attribute's brackets
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ def check_tokens(lines: list[tuple[int, str]], relative: str) -> tuple[list[Viol
         if re.match(r"\s*#\s*pragma\b", line):
             violations.append(Violation(relative, number, "pragma", "a #pragma is not allowed in lab code"))
         elif not line.lstrip().startswith("#"):
-            tokens += [(number, match.group(0)) for match in TOKEN.finditer(line)]
+            tokens += [(number, DIGRAPHS.get(match.group(0), match.group(0))) for match in TOKEN.finditer(line)]
     i = 0
     while i < len(tokens):
         number, token = tokens[i]

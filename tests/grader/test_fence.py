@@ -168,6 +168,10 @@ __attribute__((section(".ktests"), used)) static const int fake_test = 1;
         found = self.violation(report, "attribute", ["constructor", "section", "used"])
         self.assertGreaterEqual(len(found), 3)
 
+    def test_attributes_spelled_with_digraphs(self):
+        report = self.check(append='<:<:gnu::used:>:> static const int kept_anyway = 1;\n')
+        self.violation(report, "attribute", ["used"])
+
     def test_a_pragma(self):
         report = self.check(append='#pragma clang section data=".ktests"\nint placed = 1;\n')
         self.violation(report, "pragma", ["#pragma"])
