@@ -137,8 +137,3 @@ def check(kind: str, lines: list[str], preset: Preset, kargs: tuple[str, ...]) -
         return _granules(lines, preset, kargs)
     raise EvidenceError(f"no evidence check '{kind}' (there are: {', '.join(CHECKS)})")
 
-
-def lines_of(run, name: str) -> list[str]:
-    """The EVIDENCE texts test `name` printed in `run`, with the run's nonce."""
-    prefix = re.compile(rf"\s*KTEST\s+{re.escape(run.nonce)}\s+{re.escape(name)}\s+EVIDENCE\s+(.*)")
-    return [m[1].strip() for line in run.lines if (m := prefix.fullmatch(line.text))]

@@ -79,6 +79,7 @@ def check_protocol(spec: RunSpec, nonce: str,
     starts: dict[str, protocol.Event] = {}
     results: dict[str, protocol.Event] = {}
     flagged: set[str] = set()  # tests that already have a problem reported
+    evidence: dict[str, list[str]] = {}  # test name -> its EVIDENCE texts
     summaries, boots = [], []
 
     for event in events:
@@ -98,10 +99,12 @@ def check_protocol(spec: RunSpec, nonce: str,
         elif requested is not None and event.name not in requested:
             problems.append(Problem(f"test '{event.name}' was not requested but "
                                     f"reported {event.kind.upper()}", at))
-        elif event.kind == "evidence":  # checked by scoring (evidence.py); only its place here
+        elif event.kind == "evidence":  # kept for scoring (evidence.py), which checks what it says
             if event.name not in starts or event.name in results:
                 problems.append(Problem(f"test '{event.name}' printed EVIDENCE outside its run "
                                         "(between START and its result)", at, voids_run=True))
+            else:
+                evidence.setdefault(event.name, []).append(event.message)
         elif event.kind == "start":
             if event.name in starts:
                 problems.append(Problem(f"test '{event.name}' started twice", at, voids_run=True))
@@ -119,7 +122,7 @@ def check_protocol(spec: RunSpec, nonce: str,
     names = list(spec.tests) if requested is not None else list(dict.fromkeys([*starts, *results]))
     tests = {}
     for name in names:
-        tests[name] = _test_result(name, starts.get(name), results.get(name))
+        tests[name] = _test_result(name, starts.get(name), results.get(name), tuple(evidence.get(name, ())))
         problem = _test_problem(tests[name])
         if problem and name not in flagged:
             problems.append(problem)
@@ -129,10 +132,10 @@ def check_protocol(spec: RunSpec, nonce: str,
     return problems, tests
 
 
-def _test_result(name, start, result) -> TestResult:
+def _test_result(name, start, result, evidence: tuple[str, ...] = ()) -> TestResult:
     if result is not None:
         state = TestState.PASS if result.kind == "pass" else TestState.FAIL
-        return TestResult(name, state, result.message, result.line.number)
+        return TestResult(name, state, result.message, result.line.number, evidence)
     if start is not None:
         return TestResult(name, TestState.UNFINISHED, "started but reported no result",
                           start.line.number)

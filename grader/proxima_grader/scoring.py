@@ -75,7 +75,7 @@ class StageGrade:
     def run_for(self, preset: str) -> RunResult | None:
         """The preset's run; of a split stage, the one with the visible tests."""
         runs = [r for r in self.runs if r.spec.preset.name == preset]
-        visible = [r for r in runs if r in self.visible_runs]
+        visible = [r for r in runs if any(r is v for v in self.visible_runs)]
         return (visible or runs or [None])[0]
 
     @property
@@ -136,7 +136,7 @@ def _mark(test: StageTest, run: RunResult, stage: Stage) -> tuple[Mark, str]:
     result = outcome.tests.get(name)
     if result is not None and result.state is TestState.PASS:
         if outcome.trusted and test.evidence:
-            why = evidence.check(test.evidence, evidence.lines_of(run, name), run.spec.preset, stage.kargs)
+            why = evidence.check(test.evidence, list(result.evidence), run.spec.preset, stage.kargs)
             if why:
                 return Mark.FAIL, f"PASS, but its evidence does not hold: {why}"
         if outcome.trusted:

@@ -42,6 +42,7 @@ class TestResult:
     state: TestState
     message: str = ""
     line: int | None = None  # serial line number of the result, or of the START
+    evidence: tuple[str, ...] = ()  # its EVIDENCE lines' texts, in order (evidence.py checks them)
 
 
 @dataclass

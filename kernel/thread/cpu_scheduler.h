@@ -39,7 +39,7 @@ struct CpuScheduler {
 /// (scripts/gdb/proxima_sched.py: proxima-runqueues).
 extern PerCpu<CpuScheduler> g_cpus;
 
-/// The TCB whose kernel stack ends at `stack_top`'s page: its stack top.
+/// The top of a thread's kernel stack: the end of its TCB page (tcb.h).
 inline uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }
 
 // ---- scheduler.cc ------------------------------------------------------------
@@ -59,8 +59,8 @@ void expire_timeouts(CpuScheduler& c);
 
 // ---- migration.cc -------------------------------------------------------------
 
-/// `prev` was switched away from and asked to move (m_migrate_to): gives it
-/// to its new CPU (an Adopt request, ipc/remote.h). Called by finish_switch().
+/// `prev` was switched away from and asked to move (m_migrate_to >= 0): gives
+/// it to its new CPU (an Adopt request, ipc/remote.h). Called by finish_switch().
 void hand_over(Tcb* prev);
 
 }  // namespace thread::detail

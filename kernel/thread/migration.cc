@@ -25,7 +25,6 @@ namespace thread {
 namespace detail {
 
 void hand_over(Tcb* prev) {
-    if (prev->m_migrate_to < 0) return;
     // Off prev's stack now: hand it to its new CPU (Adopt, ipc/remote.h).
     unsigned to = unsigned(prev->m_migrate_to);
     prev->m_migrate_to = -1;

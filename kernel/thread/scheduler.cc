@@ -102,7 +102,7 @@ void finish_switch() {
         thread::finish_delete(prev);
         return;
     }
-    hand_over(prev);
+    if (prev->m_migrate_to >= 0) hand_over(prev);
 }
 
 }  // namespace detail

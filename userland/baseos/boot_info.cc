@@ -9,7 +9,6 @@
 
 #include "frames.h"
 #include "l4/options.h"
-#include "l4/run_end.h"
 #include "l4/kip.h"
 #include "l4/print.h"
 #include "l4/string.h"

@@ -23,6 +23,17 @@ bool find_option(const char* text, const char* key, char* value, size_t size) {
     return false;
 }
 
+bool has_word(const char* text, const char* word) {
+    size_t length = strlen(word);
+    for (const char* p = text; *p != '\0';) {
+        while (*p == ' ') ++p;
+        const char* start = p;
+        while (*p != '\0' && *p != ' ') ++p;
+        if (static_cast<size_t>(p - start) == length && strncmp(start, word, length) == 0) return true;
+    }
+    return false;
+}
+
 bool parse_number(const char* text, api::Word* number) {
     bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
     const char* p = hex ? text + 2 : text;

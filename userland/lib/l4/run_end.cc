@@ -5,7 +5,6 @@
 #include "l4/ipc.h"
 #include "l4/print.h"
 #include "l4/sigma0_client.h"
-#include "l4/string.h"
 
 namespace l4 {
 
@@ -14,17 +13,6 @@ void end_run(const char* who, uint8_t status) {
     asm volatile("outb %0, %1" : : "a"(status), "Nd"(kDebugExitPort));
     printf("%s: the write to port 0x%x did not end the run\n", who, kDebugExitPort);
     sleep_forever();
-}
-
-bool has_word(const char* text, const char* word) {
-    size_t length = strlen(word);
-    for (const char* p = text; *p != '\0';) {
-        while (*p == ' ') ++p;
-        const char* start = p;
-        while (*p != '\0' && *p != ' ') ++p;
-        if (static_cast<size_t>(p - start) == length && strncmp(start, word, length) == 0) return true;
-    }
-    return false;
 }
 
 }  // namespace l4

@@ -20,8 +20,4 @@ inline constexpr uint8_t kRunFailed = 0x11;
 /// console, prefixed by `who`, and sleeps forever.
 [[noreturn]] void end_run(const char* who, uint8_t status);
 
-/// Whether `word` stands alone among the space-separated words of `text`
-/// (the kernel command line's flags: "exit").
-[[nodiscard]] bool has_word(const char* text, const char* word);
-
 }  // namespace l4
