@@ -3,7 +3,8 @@
 //  (1) console and C++ runtime        (5) topology from ACPI (or fake NUMA),
 //  (2) our own GDT/IDT on this CPU        then one kernel memory pool per node
 //  (3) multiboot info, boot options   (6) local APIC, clocks, timer
-//  (4) physical memory                (7) the other CPUs (INIT-SIPI-SIPI)
+//  (4) physical memory                (7) the other CPUs (INIT-SIPI-SIPI),
+//                                         each node's copy of the code
 //                                     (8) self-tests (or exit QEMU)
 //                                     (9) sigma0 and the root task, scheduling
 #include <stdint.h>
@@ -16,7 +17,9 @@
 #include "lib/cxx_runtime.h"
 #include "lib/panic.h"
 #include "mm/frame_allocator.h"
+#include "mm/code_replica.h"
 #include "mm/kmem.h"
+#include "mm/page_walk.h"
 #include "platform/acpi/phys_reader.h"
 #include "platform/acpi/table_dump.h"
 #include "platform/acpi/topology_builder.h"
@@ -25,6 +28,7 @@
 #include "platform/debug_exit.h"
 #include "platform/machine.h"
 #include "platform/multiboot.h"
+#include "smp/cross_call.h"
 #include "smp/online.h"
 #include "test/ktest.h"
 #include "thread/scheduler.h"
@@ -115,6 +119,26 @@ void build_machine_topology() {
     acpi::print_topology(topology, console_sink);
 }
 
+void load_own_kernel_directory(void*) { arch::load_directory(mm::kernel_directory_for(arch::cpu_index())); }
+
+// (7) Kernel code replication (Lab 2, mm/code_replica.h): after the kernel
+// directory is frozen, before the first address space; every CPU then loads
+// its node's kernel directory. One line says which nodes run a copy.
+void replicate_kernel_code() {
+    const platform::Topology& topology = platform::machine_topology();
+    if (!platform::boot_options().replicate_code) {
+        kprintf("kernel code: one copy, on the image's node (replicate=off)\n");
+        return;
+    }
+    mm::replicate_kernel_code();
+    smp::call_on_all(load_own_kernel_directory, nullptr, smp::Wait::Yes);
+    // Read from the page tables, not taken from the code that built them.
+    kprintf("kernel code: the frame each cpu runs lies on node");
+    for (unsigned cpu = 0; cpu < topology.num_cpus; ++cpu)
+        kprintf(" %d", int(mm::node_of_phys(mm::walk(mm::kernel_directory_for(cpu), arch::kernel_code().start))));
+    kprintf("\n");
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
@@ -150,6 +174,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     arch::finish_boot();
     kprintf("smp: %u of %u cpus online\n", online, topology.num_cpus);
     boot::prepare_user_level(g_info_phys);
+    replicate_kernel_code();
     // (8)
     ktest::Summary summary = ktest::run_selected(options.tests, options.nonce);
     kprintf("BOOT %s complete cpus=%u nodes=%u\n", options.nonce[0] != '\0' ? options.nonce : "-", online,

@@ -27,6 +27,13 @@ is a FAIL that says why. The checks:
     granules      node=N granules=G pool_kib=K per node with a pool: K is the
                   pool size the kernel was given (kmem=, default 8 MiB) and a
                   pool of K KiB holds exactly K one-byte (1 KiB) blocks.
+    code_nodes    cpu=C node=N code_frame=0xF ... per CPU: every CPU of the
+                  machine once, on the node the machine gives it, and the
+                  frame its kernel code runs from lies in the memory of the
+                  node that serves that node (itself, or the nearest node with
+                  memory by the machine's -numa dist, ties by number); with
+                  replicate=off, in the memory of the node that holds the image
+                  (loaded at 1 MiB).
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ import re
 
 from .presets import Preset
 
-CHECKS = ("pool_ranges", "granules")
+CHECKS = ("pool_ranges", "granules", "code_nodes")
+IMAGE_PHYS = 0x100000  # where the loader puts the kernel (kernel/arch/ia32/kernel.ld)
 DEFAULT_POOL_KIB = 8 * 1024  # kmem= default (kernel/platform/boot_options.h)
 _SIZE = re.compile(r"(\d+)([KMGT]?)B?", re.I)
 _UNITS = {"": 1 << 20, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}  # QEMU: plain numbers are MiB
@@ -126,6 +134,84 @@ def _granules(lines: list[str], preset: Preset, kargs: tuple[str, ...]) -> str |
     return None
 
 
+def cpu_nodes(preset: Preset) -> list[int] | None:
+    """The node of each CPU (QEMU CPU index order) from -numa node,cpus=, or
+    None when the options do not say (CPUs QEMU would place by itself)."""
+    cpus = preset.cpus or 1
+    options = list(preset.options)
+    nodes = [dict(part.partition("=")[::2] for part in v.split(",")[1:])
+             for flag, v in zip(options, options[1:]) if flag == "-numa" and v.startswith("node")]
+    if not nodes:
+        return [0] * cpus
+    owner: list[int | None] = [None] * cpus
+    for node in nodes:
+        # cpus=A-B (QEMU also allows cpus=A:cpus=B, not used by the presets)
+        spec = node.get("cpus")
+        if spec is None:
+            continue
+        first, _, last = spec.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            return None
+        for cpu in range(int(first), int(last or first) + 1):
+            if cpu >= cpus:
+                return None
+            owner[cpu] = int(node.get("nodeid", 0))
+    return None if None in owner else [n for n in owner if n is not None]
+
+
+def distances(preset: Preset, count: int) -> list[list[int]]:
+    """The SLIT QEMU builds: -numa dist entries (a missing reverse entry takes
+    the given one's value), 10 on the diagonal, 20 without any -numa dist."""
+    options = list(preset.options)
+    given = {}
+    for flag, value in zip(options, options[1:]):
+        if flag == "-numa" and value.startswith("dist"):
+            f = dict(part.partition("=")[::2] for part in value.split(",")[1:])
+            given[(int(f["src"]), int(f["dst"]))] = int(f["val"])
+    table = [[10 if a == b else 20 for b in range(count)] for a in range(count)]
+    if given:
+        for (a, b), value in given.items():
+            table[a][b] = value
+            if (b, a) not in given:
+                table[b][a] = value
+    return table
+
+
+def _code_nodes(lines: list[str], preset: Preset, kargs: tuple[str, ...]) -> str | None:
+    if any(k.startswith("numa=") or k == "smp=off" for k in kargs):
+        return None
+    layout, owners = node_memory(preset), cpu_nodes(preset)
+    if layout is None or owners is None:
+        return None
+    table = distances(preset, len(layout))
+    with_memory = [n for n, memory in enumerate(layout) if memory is not None]
+
+    def serving(node: int) -> int:
+        return min(with_memory, key=lambda other: (table[node][other], other))
+
+    image = next((n for n, memory in enumerate(layout) if memory and memory[0] <= IMAGE_PHYS < memory[1]), None)
+    seen = set()
+    for item in _items(lines):
+        cpu, node, frame = item.get("cpu", ""), item.get("node", ""), item.get("code_frame", "")
+        if not cpu.isdigit() or int(cpu) >= len(owners) or int(cpu) in seen:
+            return f"evidence line {item} names no cpu of the {len(owners)}-cpu machine once"
+        seen.add(int(cpu))
+        if node != str(owners[int(cpu)]):
+            return f"cpu {cpu} is on node {owners[int(cpu)]} of {preset.name}, not on node {node}"
+        try:
+            address = int(frame, 16)
+        except ValueError:
+            return f"cpu {cpu}: '{frame}' is not a frame address"
+        want = image if "replicate=off" in kargs else serving(owners[int(cpu)])
+        memory = layout[want] if want is not None else None
+        if memory is None or not memory[0] <= address < memory[1]:
+            return (f"cpu {cpu} (node {node}) runs kernel code from {address:#x}, not from node {want}'s memory"
+                    + (f" {memory[0]:#x}-{memory[1]:#x}" if memory else ""))
+    if seen != set(range(len(owners))):
+        return f"evidence for cpus {sorted(seen)}, but {preset.name} has {len(owners)} cpus"
+    return None
+
+
 def check(kind: str, lines: list[str], preset: Preset, kargs: tuple[str, ...]) -> str | None:
     """Why `lines` (the EVIDENCE texts of one test in one run) do not agree
     with the machine and the test's parameters, or None if they do."""
@@ -135,5 +221,7 @@ def check(kind: str, lines: list[str], preset: Preset, kargs: tuple[str, ...]) -
         return _pool_ranges(lines, preset, kargs)
     if kind == "granules":
         return _granules(lines, preset, kargs)
+    if kind == "code_nodes":
+        return _code_nodes(lines, preset, kargs)
     raise EvidenceError(f"no evidence check '{kind}' (there are: {', '.join(CHECKS)})")
 

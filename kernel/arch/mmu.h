@@ -37,8 +37,29 @@ void copy_kernel_mappings(uint32_t* directory);
 /// Makes `directory_phys` this CPU's page directory (no-op if it already is).
 void load_directory(uint32_t directory_phys);
 
-/// The page directory of the kernel alone, for CPUs that run no user thread.
+/// The page directory the boot CPU built, with the image's own code: the
+/// kernel part every node's kernel directory starts from (mm/code_replica.h
+/// gives each CPU the directory of its node).
 uint32_t kernel_directory();
+
+/// The kernel's code and read-only data (.text and .rodata): the part of the
+/// image that kernel code replication copies to every node (mm/code_replica.h).
+/// Page aligned, inside one 4 MiB region; `phys` is where the loader put it.
+struct KernelCode {
+    uintptr_t start;
+    uintptr_t end;
+    uint64_t phys;
+};
+KernelCode kernel_code();
+
+/// The 1024 entries of the kernel's page table for the 4 MiB region of
+/// `virt` (a kernel address), or nullptr when the region has none (a 4 MiB
+/// page). Read-only: the image's tables never change after boot, so a copy
+/// of one stays valid.
+const uint32_t* kernel_page_table(uintptr_t virt);
+
+/// The physical address of the page directory this CPU has loaded.
+uint32_t active_directory();
 
 /// Points the kernel page at `virt` (in a frozen kernel page table) at
 /// `phys`, writable or read-only, and flushes this CPU's TLB entry. Other

@@ -1,6 +1,7 @@
 // mapping_tree.cc: the nodes and derivation trees of the mapping database.
 //
-// What it does: allocates mapping nodes on the right NUMA node, links them
+// What it does (Lab 2: try_alloc_node_locked; the rest is given):
+// allocates mapping nodes on the right NUMA node, links them
 // into trees, moves a node (grant) and takes rights away from a whole
 // subtree (unmap, flush). The L4 operations that use these are in
 // mapping_db.cc; the picture of a tree is in mapping_db.h.
@@ -15,6 +16,7 @@
 // Tests: tests/host/mapping_db_test.cc, mapping_db_model_test.cc.
 // Thesis: 3.3.3, "Mapping Database".
 #include "lib/cxx_runtime.h"
+#include "lib/lab.h"
 #include "lib/panic.h"
 #include "mm/mapping_db.h"
 
@@ -36,13 +38,14 @@ MappingNode* after_subtree(MappingNode* node, const MappingNode* top) {
 // NUMA placement (thesis 3.3.3): the mapping node that describes a mapping
 // into `space` lives on `space`'s home NUMA node. A pager and the spaces it
 // pages share a home node, so both ends of its map and unmap operations are
-// node-local. This is the one place the MDB allocates memory, and the place
-// for Lab 2's hole.
+// node-local. This is the one place the MDB allocates memory.
 MappingNode* MappingDb::try_alloc_node_locked(MappingSpace* space) {
-    void* block = m_allocator.node_alloc(sizeof(MappingNode), space->home_node());
-    if (block == nullptr) return nullptr;
-    ++m_node_count;
-    return new (block) MappingNode(space, 0, 0, 0, Rights::None);
+    // LAB 2: your code here
+    // Take the memory from m_allocator.node_alloc on the right NUMA node,
+    // count it in m_node_count, and construct an empty node in it:
+    // new (block) MappingNode(space, 0, 0, 0, Rights::None). Return nullptr
+    // when the allocator has no memory.
+    lab_missing(2, "kernel/mm/mapping_tree.cc", "MappingDb::try_alloc_node_locked");
 }
 
 void MappingDb::free_node_locked(MappingNode* node) {

@@ -3,10 +3,12 @@
 #include "lib/cxx_runtime.h"
 #include "mm/space.h"
 
+#include "arch/arch.h"
 #include "arch/mmu.h"
 #include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/mappings.h"
+#include "smp/cross_call.h"
 
 namespace mm {
 
@@ -17,6 +19,23 @@ constexpr size_t kPage = 4096;
 // Every change of any space's IO bitmap gets a new number, so a CPU can tell
 // by one comparison whether the bitmap it loaded is still the current one.
 unsigned g_io_generations = 0;
+
+// The per-space data is one page or less, whatever kMaxCpus is (Lab 2).
+static_assert(sizeof(Space) <= kPage, "a Space must fit in a page");
+
+struct ShootdownRange {
+    uintptr_t vaddr;
+    size_t size;
+};
+
+void flush_range(void* arg) {
+    const ShootdownRange* range = static_cast<const ShootdownRange*>(arg);
+    if (range->size > 32 * kPage) {
+        arch::flush_tlb_all();
+        return;
+    }
+    for (size_t off = 0; off < range->size; off += kPage) arch::flush_tlb_page(range->vaddr + off);
+}
 
 }  // namespace
 
@@ -56,6 +75,23 @@ void Space::destroy() {
     }
     this->~Space();
     kmem::free(this, sizeof(Space));
+}
+
+uint32_t Space::master_directory() {
+    SpinLockGuard guard(m_lock);
+    return uint32_t(kmem::virt_to_phys(m_directory));
+}
+
+// The CPUs that may cache translations of the space are exactly those that
+// ever loaded one of its directories (m_cpus_used); a shootdown asks only them.
+void Space::shootdown(uintptr_t vaddr, size_t size) {
+    ShootdownRange range{vaddr, size};
+    unsigned me = arch::cpu_index();
+    flush_range(&range);
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu) {
+        uint32_t word = __atomic_load_n(&m_cpus_used[cpu / 32], __ATOMIC_ACQUIRE);
+        if (cpu != me && (word & (uint32_t(1) << (cpu % 32)))) smp::call_on(cpu, flush_range, &range, smp::Wait::Yes);
+    }
 }
 
 bool Space::try_configure(api::Fpage kip_area, uint64_t kip_phys, api::Fpage utcb_area) {

@@ -16,7 +16,8 @@
 //                                   +--> a copy of the master's PDEs per CPU
 //                                        the space ran on, on that CPU's node
 //
-// Page tables: one 8 KiB block per 4 MiB of user space that holds mappings:
+// Page tables: one 8 KiB block per 4 MiB of user space that holds mappings
+// (try_alloc_table_locked, on the home node):
 // the hardware table and, beside it, the pointer to the MappingNode of each
 // entry (the mapping database finds a mapping through it, mapping_db.h).
 // Tables are only added while the space lives, never removed, so a directory
@@ -26,7 +27,11 @@
 //
 // Per-CPU page directories (space_cpu_dirs.cc, Lab 2): each CPU that runs a
 // thread of the space gets its own copy of the directory on its own node, so
-// a TLB miss on that CPU reads local memory. The copies share the page tables.
+// a TLB miss on that CPU reads local memory. The copies share the page tables;
+// their kernel part is the CPU's node's (kernel code replication,
+// mm/code_replica.h). A CPU that never runs the space costs nothing: the
+// Space (at most a page, its size does not grow with the CPUs used) and the
+// master directory are fixed, plus one directory per CPU used.
 //
 // Locks: m_lock guards the tables, the shadow, the directories and the UTCB
 // pages. The mapping database calls in with its own lock held (it comes
@@ -109,10 +114,18 @@ public:
     bool lookup_table_free(uintptr_t vaddr) EXCLUDES(m_lock);
 
     // ---- directories per CPU (space_cpu_dirs.cc, Lab 2) ---------------------
-    /// The physical address of the directory CPU `cpu` loads for this space.
+    /// The physical address of the directory CPU `cpu` loads for this space:
+    /// on the first call for `cpu`, a new copy of the master on the CPU's node
+    /// (the master itself when kernel memory is short); later calls return it
+    /// without taking m_lock or writing shared memory (every switch calls this).
     [[nodiscard]] uint32_t directory_for(unsigned cpu) EXCLUDES(m_lock);
+    /// CPU `cpu`'s directory (physical), or 0 if it has none yet: for tests
+    /// and statistics.
+    uint32_t cpu_directory(unsigned cpu) const { return __atomic_load_n(&m_directory_phys[cpu], __ATOMIC_ACQUIRE); }
+    /// The master directory (physical): the user part every copy starts from.
+    uint32_t master_directory() EXCLUDES(m_lock);
     /// Removes stale translations of [vaddr, vaddr + size) from every CPU
-    /// that may hold them, and waits until they are gone.
+    /// that may hold them (m_cpus_used), and waits until they are gone.
     void shootdown(uintptr_t vaddr, size_t size);
 
 private:
@@ -130,13 +143,15 @@ private:
     [[nodiscard]] bool try_ensure_table_locked(uintptr_t vaddr) REQUIRES(m_lock);
     [[nodiscard]] bool try_map_kernel_page_locked(uintptr_t vaddr, uint64_t phys, bool writable) REQUIRES(m_lock);
     void free_tables_locked() REQUIRES(m_lock);
-    // space_cpu_dirs.cc
+    // space_cpu_dirs.cc (Lab 2)
+    [[nodiscard]] void* try_alloc_table_locked() REQUIRES(m_lock);
     void set_pde_everywhere_locked(unsigned index, uint32_t pde) REQUIRES(m_lock);
     void free_cpu_directories_locked() REQUIRES(m_lock);
 
     SpinLock m_lock;
     uint32_t* m_directory GUARDED_BY(m_lock) = nullptr;  // master, on the home node
-    uint32_t* m_cpu_directories[platform::kMaxCpus] GUARDED_BY(m_lock) = {};
+    uint32_t* m_cpu_directories[platform::kMaxCpus] GUARDED_BY(m_lock) = {};  // null: none yet
+    uint32_t m_directory_phys[platform::kMaxCpus] = {};  // the same, physical; set under m_lock, read without (atomic)
     uint32_t m_cpus_used[platform::kMaxCpus / 32] = {};  // bit c: CPU c may hold translations (atomic words)
     UtcbPage m_utcb_pages[kMaxUtcbPages] GUARDED_BY(m_lock) = {};
     unsigned m_num_utcb_pages GUARDED_BY(m_lock) = 0;

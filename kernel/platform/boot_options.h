@@ -16,6 +16,8 @@
 //   kmem=SIZE       kernel memory pool per node, e.g. kmem=8M or kmem=512K (Lab 1)
 //   acpidump        print every ACPI table in hex (to capture test fixtures)
 //   smp=off         start only the boot CPU
+//   replicate=off   every node runs the one copy of the kernel's code (no
+//                   per-node copies: Lab 2, mm/code_replica.h)
 #pragma once
 
 #include <stddef.h>
@@ -29,6 +31,7 @@ struct BootOptions {
     bool exit_when_done = false;
     bool acpi_dump = false;
     bool smp = true;
+    bool replicate_code = true;  ///< per-node copies of the kernel's code (replicate=off: one copy)
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default

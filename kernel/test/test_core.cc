@@ -1,7 +1,7 @@
 // test_core.cc: self-tests of the kernel core's objects that need the real
-// machine: the TCB array's zero page and allocation, address spaces with
-// their page tables, the mapping database over them, per-CPU directories,
-// and that tearing a space down gives every byte back.
+// machine: the TCB array's zero page and allocation, and the mapping-node
+// cache. Address spaces, their directories and the mapping database over
+// them are Lab 2's (kernel/test/lab2_spaces.cc).
 //
 // The user-level side (IPC, faults, system calls) is tested by the test root
 // task, userland/l4test (make core-tests).
@@ -9,8 +9,6 @@
 #include "mm/kmem.h"
 #include "lib/string.h"
 #include "mm/mapping_node_cache.h"
-#include "mm/mappings.h"
-#include "mm/space.h"
 #include "platform/machine.h"
 #include "smp/online.h"
 #include "test/ktest.h"
@@ -18,7 +16,6 @@
 
 namespace {
 
-constexpr size_t kPage = 4096;
 constexpr api::Word kTestThreadNumber = thread::kMaxThreads - 1;
 
 uint64_t free_kernel_bytes() {
@@ -53,71 +50,6 @@ KTEST(core_tcb_array, "core.tcb_array") {
     t.check(!slot->exists() && slot->global_id().raw() == 0, "a freed slot does not read as zeros again");
     t.check(thread::threads_in_use() == before, "threads in use %u after freeing, expected %u",
             thread::threads_in_use(), before);
-}
-
-KTEST(core_space_mappings, "core.space_mappings") {
-    uint64_t free_before = free_kernel_bytes();
-    size_t nodes_before = mm::mapping_node_count();
-    mm::Space* a = mm::Space::try_create(0);
-    mm::Space* b = mm::Space::try_create(0);
-    void* frame = kmem::alloc(kPage, 0);  // the "physical memory" a owns, for this test
-    if (!t.check(a != nullptr && b != nullptr && frame != nullptr, "out of kernel memory")) return;
-    uint64_t phys = kmem::virt_to_phys(frame);
-    t.check(mm::add_root(a, 0x00100000, phys, kPage, mm::Rights::Full) == mm::MdbError::Ok, "add_root failed");
-    t.check(a->translate(0x00100000, mm::Rights::Write) == phys, "a does not see its page");
-    // Map read-only into b, at another address.
-    t.check(mm::map(a, 0x00100000, b, 0x00800000, kPage, mm::Rights::Read, false) == mm::MdbError::Ok, "map failed");
-    t.check(b->translate(0x00800000, mm::Rights::Read) == phys, "b does not see the mapped page");
-    t.check(b->translate(0x00800000, mm::Rights::Write) == ~uint64_t(0), "b may write a read-only mapping");
-    // Unmap in a takes it from b, not from a.
-    mm::Rights status = mm::Rights::None;
-    t.check(mm::unmap(a, 0x00100000, kPage, mm::Rights::Full, false, status) == mm::MdbError::Ok, "unmap failed");
-    t.check(b->translate(0x00800000, mm::Rights::Read) == ~uint64_t(0), "b still sees the page after unmap");
-    t.check(a->translate(0x00100000, mm::Rights::Read) == phys, "unmap took the page from a too");
-    // Map again, then destroy b first: a keeps its page.
-    t.check(mm::map(a, 0x00100000, b, 0x00800000, kPage, mm::Rights::Full, false) == mm::MdbError::Ok, "map failed");
-    b->destroy();
-    t.check(a->translate(0x00100000, mm::Rights::Read) == phys, "destroying b took a's page");
-    a->destroy();
-    kmem::free(frame, kPage);
-    t.check(mm::mapping_node_count() == nodes_before, "mapping nodes %u after destroying both, expected %u",
-            unsigned(mm::mapping_node_count()), unsigned(nodes_before));
-    t.check(free_kernel_bytes() == free_before, "free kernel memory %llu after destroying both, expected %llu",
-            (unsigned long long)free_kernel_bytes(), (unsigned long long)free_before);
-}
-
-KTEST(core_cpu_directories, "core.cpu_directories") {
-    const platform::Topology& topology = platform::machine_topology();
-    uint64_t free_before = free_kernel_bytes();
-    unsigned home = topology.cpus[0].node;
-    mm::Space* space = mm::Space::try_create(home);
-    void* frame = kmem::alloc(kPage, home);
-    if (!t.check(space != nullptr && frame != nullptr, "out of kernel memory")) return;
-    unsigned last = smp::online_count() - 1;
-    uint32_t first_dir = space->directory_for(0);
-    uint32_t last_dir = space->directory_for(last);
-    t.check(space->directory_for(0) == first_dir, "a CPU got a second directory");
-    if (last != 0) t.check(first_dir != last_dir, "cpus 0 and %u share one directory", last);
-    // Each CPU's directory lies in the memory of that CPU's node (Lab 2's point).
-    unsigned last_node = topology.cpus[last].node;
-    bool last_node_has_pool = kmem::serving_node(last_node) == last_node;
-    if (last_node_has_pool) {
-        const mm::NodePool& pool = kmem::pools().on(last_node);
-        t.check(pool.contains_phys(last_dir),
-                "cpu %u's directory at %x is not on its node %u", last, last_dir, last_node);
-    }
-    // A mapping made after the directories exist is seen through both of them.
-    uint64_t phys = kmem::virt_to_phys(frame);
-    t.check(mm::add_root(space, 0x40000000, phys, kPage, mm::Rights::Full) == mm::MdbError::Ok, "add_root failed");
-    const uint32_t* master = static_cast<const uint32_t*>(kmem::phys_to_virt(first_dir));
-    const uint32_t* other = static_cast<const uint32_t*>(kmem::phys_to_virt(last_dir));
-    t.check(master != nullptr && other != nullptr && master[0x40000000 >> 22] != 0 &&
-                master[0x40000000 >> 22] == other[0x40000000 >> 22],
-            "the new page table is not entered in every CPU's directory");
-    space->destroy();
-    kmem::free(frame, kPage);
-    t.check(free_kernel_bytes() == free_before, "free kernel memory %llu after destroy, expected %llu",
-            (unsigned long long)free_kernel_bytes(), (unsigned long long)free_before);
 }
 
 KTEST(core_mapping_node_cache, "core.mapping_node_cache") {

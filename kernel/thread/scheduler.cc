@@ -13,6 +13,7 @@
 #include "ipc/ipc.h"
 #include "lib/panic.h"
 #include "lib/string.h"
+#include "mm/code_replica.h"
 #include "mm/kmem.h"
 #include "mm/space.h"
 #include "platform/machine.h"
@@ -44,7 +45,7 @@ void load_user_context(Tcb* next) {
 
 void load_thread_context(Tcb* next) {
     if (next->m_is_idle) {
-        arch::load_directory(arch::kernel_directory());
+        arch::load_directory(mm::kernel_directory_for(arch::cpu_index()));
         return;
     }
     arch::load_directory(next->m_space->directory_for(arch::cpu_index()));

@@ -43,10 +43,12 @@ TEST_CASE("boot options: flags, unknown words, empty and odd spacing", "[boot_op
     parse_boot_options(nullptr, o);
     CHECK_FALSE(o.exit_when_done);
     CHECK(o.smp);
+    CHECK(o.replicate_code);
 
-    parse_boot_options("  acpidump\tsmp=off   frobnicate  x=1 ", o);
+    parse_boot_options("  acpidump\tsmp=off   frobnicate  x=1 replicate=off", o);
     CHECK(o.acpi_dump);
     CHECK_FALSE(o.smp);
+    CHECK_FALSE(o.replicate_code);
     CHECK(std::string(o.unknown) == "frobnicate x=1");
 }
 

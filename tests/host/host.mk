@@ -21,7 +21,7 @@ HOST_LDFLAGS := $(HOST_SANITIZE)
 HOST_LDLIBS := -lCatch2WithMain
 HOST_SRCS := $(wildcard tests/host/*.cc) kernel/lib/format.cc kernel/platform/boot_options.cc \
              $(wildcard kernel/platform/acpi/*.cc) $(call sol_source,kernel/mm/node_pool.cc) \
-             kernel/mm/mapping_db.cc kernel/mm/mapping_unmap.cc kernel/mm/mapping_tree.cc kernel/lib/elf.cc kernel/thread/run_queue.cc
+             kernel/mm/mapping_db.cc kernel/mm/mapping_unmap.cc $(call sol_source,kernel/mm/mapping_tree.cc) kernel/lib/elf.cc kernel/thread/run_queue.cc
 HOST_OBJS := $(patsubst %.cc,$(HOST_DIR)/%.o,$(HOST_SRCS))
 
 # The ELF tests also read the user programs the build makes (mk/userland.mk has their rules).

@@ -42,6 +42,14 @@ inline constexpr unsigned kKernelFirstPde = 0xC0000000u >> 22;
     return (uint32_t(table_phys) & kFrameMask) | kPresent | kWritable | kUser;
 }
 
+/// A kernel directory entry for a kernel page table (supervisor only).
+[[nodiscard]] constexpr uint32_t kernel_table_entry(uint64_t table_phys) {
+    return (uint32_t(table_phys) & kFrameMask) | kPresent | kWritable;
+}
+
+/// A kernel page-table entry for a frame of code: present, read-only, supervisor only.
+[[nodiscard]] constexpr uint32_t kernel_code_entry(uint64_t phys) { return (uint32_t(phys) & kFrameMask) | kPresent; }
+
 /// The L4 access status an entry's A and D bits stand for.
 [[nodiscard]] constexpr api::Rights status_of(uint32_t entry) {
     api::Rights status = api::Rights::None;

@@ -20,7 +20,8 @@
 // alias of the image until finish_boot() drops it. This runs on the boot CPU
 // alone, before the other CPUs load this directory and before any address
 // space copies its kernel entries (copy_kernel_mappings), so all of them see
-// the table. No mapping made here later (the device window, kernel ranges and
+// the table. These tables never change afterwards: kernel code replication
+// (mm/code_replica.h) copies the one that maps the code. No mapping made here later (the device window, kernel ranges and
 // pages) makes those frames writable again, and the frame allocator keeps the
 // image reserved, so no node pool and no user space (sigma0) gets its frames.
 //
@@ -40,7 +41,7 @@
 #include "mm/frame_allocator.h"
 
 extern "C" uint32_t boot_page_directory[1024];
-extern "C" char _kernel_start[], _rodata_end[], _ksyms_start[], _kernel_end[];  // kernel.ld
+extern "C" char _kernel_start[], _text_start[], _rodata_end[], _ksyms_start[], _kernel_end[];  // kernel.ld
 
 namespace {
 
@@ -48,6 +49,7 @@ constexpr uint32_t kPresent = 1u << 0;
 constexpr uint32_t kWritable = 1u << 1;
 constexpr uint32_t kWriteThrough = 1u << 3;
 constexpr uint32_t kCacheDisable = 1u << 4;
+constexpr uint32_t kBigPageBit = 1u << 7;
 constexpr uint32_t kFrameMask = 0xFFFFF000u;
 constexpr uintptr_t kPage = 4096;
 constexpr uint64_t kBigPage = 0x400000;
@@ -193,6 +195,20 @@ void set_kernel_page(uintptr_t virt, uint64_t phys, bool writable) {
 }
 
 uint32_t kernel_directory() { return uint32_t(mm::virt_to_phys(boot_page_directory)); }
+
+KernelCode kernel_code() {
+    KernelCode code{uintptr_t(_text_start), uintptr_t(_rodata_end), mm::virt_to_phys(_text_start)};
+    if ((code.start >> 22) != ((code.end - 1) >> 22)) panic("the kernel's code spans two 4 MiB regions");
+    return code;
+}
+
+const uint32_t* kernel_page_table(uintptr_t virt) {
+    uint32_t pde = boot_page_directory[virt >> 22];
+    if (!(pde & kPresent) || (pde & kBigPageBit)) return nullptr;
+    return static_cast<const uint32_t*>(mm::phys_to_virt(pde & kFrameMask));
+}
+
+uint32_t active_directory() { return ia32::read_cr3() & kFrameMask; }
 
 bool remap_window_page(uintptr_t virt, uint64_t phys) {
     SpinLockGuard guard(g_window_lock);

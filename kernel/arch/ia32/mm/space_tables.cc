@@ -3,7 +3,7 @@
 // The mapping database enters every mapping as 4 KiB entries (a 4 MiB
 // mapping becomes 1024 of them, all pointing to the same MappingNode), so a
 // page table is always a table of 4 KiB pages. Each table is one 8 KiB block
-// from kmem on the space's home node:
+// from kmem on the space's home node (try_alloc_table_locked, Lab 2):
 //
 //   block + 0      1024 PTEs (the hardware reads these)
 //   block + 4096   1024 MappingNode pointers, entry i beside PTE i
@@ -12,7 +12,6 @@
 // returns (its MappingTarget contract), so every call that lowers rights or
 // clears A/D bits ends with a shootdown.
 #include "arch/ia32/mm/page_table.h"
-#include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/space.h"
 
@@ -40,9 +39,8 @@ MappingNode** Space::shadow_locked(uintptr_t vaddr) {
 bool Space::try_ensure_table_locked(uintptr_t vaddr) {
     if (vaddr >= kUserSpaceEnd) return false;
     if (table_locked(vaddr) != nullptr) return true;
-    void* block = kmem::alloc(kTableBlock, home_node());
+    void* block = try_alloc_table_locked();
     if (block == nullptr) return false;
-    memset(block, 0, kTableBlock);
     set_pde_everywhere_locked(ia32::pte::directory_index(vaddr), ia32::pte::table_entry(kmem::virt_to_phys(block)));
     return true;
 }

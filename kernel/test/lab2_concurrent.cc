@@ -1,0 +1,153 @@
+// lab2_concurrent.cc: Lab 2 self-test with a space used on every CPU at once.
+//
+// Each round, the CPU running the test creates a space and adds mappings in
+// fresh 4 MiB regions (so every one needs a new page table, entered into every
+// CPU's directory) while every other CPU, at a different moment each round,
+// makes its own directory for the space. Then every CPU checks, by walking its
+// directory and by loading it and reading each page, that it sees every page:
+// a directory copied from the master while a table was being entered into
+// "every" directory, without the lock, misses that table. Then the mappings
+// are taken away (a shootdown to every CPU) and the space destroyed.
+//
+// Progress lines, like lab1.all_cpus_at_once's, tell a slow run from a
+// deadlock (the stage's hang limit).
+#include "arch/arch.h"
+#include "arch/mmu.h"
+#include "lib/console.h"
+#include "lib/format.h"
+#include "mm/code_replica.h"
+#include "mm/mappings.h"
+#include "mm/space.h"
+#include "test/ktest.h"
+#include "test/lab2_support.h"
+
+using namespace lab2;
+
+namespace {
+
+// Rounds: fewer on machines with many CPUs, whose barriers cost the most when
+// QEMU runs more virtual CPUs than the host has cores (each round still makes
+// every CPU's directory race the page tables).
+unsigned rounds() {
+    unsigned n = smp::online_count();
+    unsigned r = 48 / (n == 0 ? 1 : n);
+    return r < 6 ? 6 : r > 16 ? 16 : r;
+}
+constexpr unsigned kRegions = 12;
+
+struct Shared {
+    mm::Space* space;
+    uint64_t frames[kRegions];
+    uint32_t stamps[kRegions];
+    unsigned runner;
+    unsigned rounds;
+    unsigned arrived[3];  // barrier counters, one per phase
+    unsigned errors[platform::kMaxCpus];
+    bool error_claimed;
+    char first_error[160];
+    unsigned finished;
+};
+Shared g;
+
+uintptr_t region(unsigned round, unsigned k) { return uintptr_t(0x04000000) + uintptr_t((round * 5 + k * 13) % 700) * 0x400000; }
+
+// Waits for every online CPU to arrive at phase `phase` of this round,
+// serving cross calls (shootdowns) meanwhile.
+void barrier(unsigned phase, unsigned round) {
+    __atomic_add_fetch(&g.arrived[phase], 1, __ATOMIC_ACQ_REL);
+    unsigned target = (round + 1) * smp::online_count();
+    while (__atomic_load_n(&g.arrived[phase], __ATOMIC_ACQUIRE) < target) {
+        smp::handle_cross_calls();
+        arch::cpu_relax();
+    }
+}
+
+void record(unsigned cpu, unsigned round, const char* what, unsigned k) {
+    __atomic_fetch_add(&g.errors[cpu], 1, __ATOMIC_RELAXED);
+    if (!__atomic_exchange_n(&g.error_claimed, true, __ATOMIC_ACQ_REL))
+        kstd::format_to(g.first_error, sizeof(g.first_error), "round %u: cpu %u %s region %x", round, cpu, what,
+                  unsigned(region(round, k)));
+}
+
+// Every CPU's part of one round, after the mappings and directories exist.
+void check_round(unsigned cpu, unsigned round) {
+    uint32_t directory = g.space->directory_for(cpu);
+    bool walked = true;
+    for (unsigned k = 0; k < kRegions; ++k)
+        if (mm::walk(directory, region(round, k)) != g.frames[k]) {
+            record(cpu, round, "does not see the page table (or page) of", k);
+            walked = false;
+        }
+    if (!walked) return;  // loading it would fault
+    arch::load_directory(directory);
+    for (unsigned k = 0; k < kRegions; ++k)
+        if (*reinterpret_cast<volatile uint32_t*>(region(round, k)) != g.stamps[k])
+            record(cpu, round, "reads a wrong word through its directory at", k);
+    arch::load_directory(mm::kernel_directory_for(cpu));
+}
+
+void other_cpu(void*) {
+    unsigned cpu = arch::cpu_index();
+    for (unsigned round = 0; round < g.rounds; ++round) {
+        barrier(0, round);
+        // Make this CPU's directory while the runner adds tables, at a moment
+        // that moves from round to round.
+        for (unsigned spin = ((round * 7 + cpu * 3) % 16) * 400; spin > 0; --spin) arch::cpu_relax();
+        (void)g.space->directory_for(cpu);
+        barrier(1, round);
+        check_round(cpu, round);
+        barrier(2, round);  // then the runner unmaps (shootdowns), destroys and makes the next space
+    }
+    __atomic_fetch_add(&g.finished, 1, __ATOMIC_RELEASE);
+}
+
+}  // namespace
+
+KTEST(lab2_concurrent, "lab2.all_cpus_at_once") {
+    unsigned me = arch::cpu_index();
+    unsigned node = cpu_memory_node(me);
+    uint64_t before = free_kernel_bytes();
+    g = Shared{};
+    g.runner = me;
+    g.rounds = rounds();
+    void* pages[kRegions];
+    for (unsigned k = 0; k < kRegions; ++k) {
+        pages[k] = kmem::alloc(kPage, node);
+        if (!t.check(pages[k] != nullptr, "out of kernel memory")) return;
+        g.frames[k] = kmem::virt_to_phys(pages[k]);
+        g.stamps[k] = 0x1ab20000u + k;
+        *static_cast<volatile uint32_t*>(pages[k]) = g.stamps[k];
+    }
+    unsigned others = 0;
+    for (unsigned cpu = 0; cpu < platform::machine_topology().num_cpus; ++cpu)
+        if (cpu != me && smp::cpu_online(cpu)) others += smp::call_on(cpu, other_cpu, nullptr, smp::Wait::No) ? 1 : 0;
+    uint64_t second = arch::cycles_per_second();
+    uint64_t next_report = arch::cycles() + second;
+    for (unsigned round = 0; round < g.rounds; ++round) {
+        g.space = mm::Space::try_create(cpu_node(me));
+        if (!t.check(g.space != nullptr, "out of kernel memory in round %u", round)) break;
+        barrier(0, round);
+        for (unsigned k = 0; k < kRegions; ++k)
+            if (mm::add_root(g.space, region(round, k), g.frames[k], kPage, mm::Rights::Full) != mm::MdbError::Ok)
+                record(me, round, "could not map", k);
+        (void)g.space->directory_for(me);
+        barrier(1, round);
+        check_round(me, round);
+        barrier(2, round);
+        mm::Rights status = mm::Rights::None;
+        for (unsigned k = 0; k < kRegions; ++k)
+            (void)mm::unmap(g.space, region(round, k), kPage, mm::Rights::Full, true, status);
+        g.space->destroy();
+        g.space = nullptr;
+        if (arch::cycles() >= next_report || round + 1 == g.rounds) {
+            kprintf("lab2.all_cpus_at_once: %u of %u rounds done\n", round + 1, g.rounds);
+            next_report = arch::cycles() + second;
+        }
+    }
+    while (__atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) != others) smp::handle_cross_calls();
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
+        t.check(g.errors[cpu] == 0, "%u errors on cpu %u; the first: %s", g.errors[cpu], cpu, g.first_error);
+    for (void* page : pages) kmem::free(page, kPage);
+    t.check(free_kernel_bytes() == before, "free kernel memory %llu after %u rounds, expected %llu",
+            (unsigned long long)free_kernel_bytes(), g.rounds, (unsigned long long)before);
+}
