@@ -79,7 +79,7 @@ QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_MODULE_ARGS) $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
 
-.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests lab-matrix all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -104,6 +104,8 @@ help:
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
 	@echo "make check-apps       boot pingpong and arraywalk briefly under uma and 2x2: they must finish with checked results"
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
+	@echo "make grade [LAB=n] [SOL=..]  grade the labs (make grade-one LAB=n TEST=name: one test)"
+	@echo "make lab-matrix LAB=n [N=50] [TOPO=all]  lab n's tests on every preset, N times (the lab contract's repeats)"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
 	@echo "make V=1 ...          show the full compiler and linker commands (default: one line per file)"
@@ -263,6 +265,16 @@ grade: | $(TOOLS_OK)
 grade-one: | $(TOOLS_OK)
 	@test -n "$(LAB)" -a -n "$(TEST)" || { echo "usage: make grade-one LAB=n TEST=name"; exit 2; }
 	$(GRADE) lab --tree . --lab $(LAB) --only $(TEST) $(GRADE_SOL) $(GRADE_FLAGS)
+
+# make lab-matrix LAB=n [N=50] [TOPO=all]: every test of lab n (hidden ones
+# too) on every preset, N times, with the kit's kernel (the reference
+# solutions and the hidden tests): the lab contract's repeat run, not part of
+# make test (Lab 2: about 20 minutes for N=50 on the 2-core machine).
+N ?= 50
+lab-matrix: $(KERNEL)
+	@test -n "$(LAB)" || { echo "usage: make lab-matrix LAB=n [N=50] [TOPO=all]"; exit 2; }
+	$(PYTHON) scripts/lab-matrix.py --lab $(LAB) --kernel $(KERNEL) --repeat $(N) \
+	  --topo $(if $(filter command line,$(origin TOPO)),$(TOPO),all) --log-dir $(BUILD)/lab-matrix
 
 # make handout OUT=dir: the student tree (no solutions, hidden tests or
 # instructor files); see scripts/make-handout.sh.
