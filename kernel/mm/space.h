@@ -53,6 +53,9 @@ namespace mm {
 /// User addresses are [0, kUserSpaceEnd); the kernel owns the top GiB.
 inline constexpr uintptr_t kUserSpaceEnd = 0xC0000000;
 
+/// Page tables of all spaces together (statistics: kdebug op 0x50).
+unsigned page_tables_in_use();
+
 class Space final : public MappingSpace {
 public:
     static constexpr unsigned kMaxUtcbPages = 64;  ///< 512 UTCBs per space

@@ -3,8 +3,11 @@
 
 #include "ipc/faults.h"
 #include "lib/console.h"
+#include "arch/mmu.h"
+#include "mm/code_replica.h"
 #include "mm/kmem.h"
 #include "mm/mappings.h"
+#include "mm/page_walk.h"
 #include "mm/space.h"
 #include "platform/machine.h"
 #include "thread/tcb_array.h"
@@ -46,6 +49,22 @@ void put_string(thread::Tcb* self, uintptr_t address) {
     }
 }
 
+// Nodes whose CPUs run a copy of the kernel's code rather than the image,
+// read from each CPU's kernel directory (Lab 2).
+uint32_t code_copies() {
+    const platform::Topology& topology = platform::machine_topology();
+    arch::KernelCode code = arch::kernel_code();
+    bool copy_on[platform::kMaxNodes] = {};
+    for (unsigned cpu = 0; cpu < topology.num_cpus; ++cpu) {
+        uint64_t frame = mm::walk(mm::kernel_directory_for(cpu), code.start);
+        unsigned node = mm::node_of_phys(frame);
+        if (frame != code.phys && node < platform::kMaxNodes) copy_on[node] = true;
+    }
+    uint32_t count = 0;
+    for (bool copy : copy_on) count += copy ? 1 : 0;
+    return count;
+}
+
 uint32_t statistic(uint32_t selector) {
     switch (selector) {
     case 0: {
@@ -56,8 +75,14 @@ uint32_t statistic(uint32_t selector) {
     }
     case 1: return uint32_t(mm::mapping_node_count());
     case 2: return thread::threads_in_use();
-    default: return ~0u;
+    case 3: return mm::page_tables_in_use();
+    case 4: return code_copies();
+    default: break;
     }
+    unsigned node = selector & 0xFF;
+    if ((selector & ~0xFFu) == 0x100 && node < platform::machine_topology().num_nodes)
+        return uint32_t(kmem::pools().on(node).free_bytes());
+    return ~0u;
 }
 
 }  // namespace

@@ -10,9 +10,13 @@
 //                           op 0x50 (Proxima): kernel statistics into EAX,
 //                                      by EAX: 0 free bytes in the kernel
 //                                      memory pools, 1 mapping-database
-//                                      nodes, 2 threads (TCBs in use);
-//                                      ~0 for an unknown selector. Tests
-//                                      use them to check that nothing leaks.
+//                                      nodes, 2 threads (TCBs in use),
+//                                      3 page tables of all spaces, 4 nodes
+//                                      running a copy of the kernel's code
+//                                      (Lab 2), 0x100 + n free bytes of node
+//                                      n's pool; ~0 for an unknown selector.
+//                                      Tests use them to check that nothing
+//                                      leaks; the evaluation lab reads them.
 //   int3; jmp 1f; mov $string, %eax; 1:
 //                           enter the debugger: print the string, the thread
 //                           and where, and stop the thread

@@ -5,8 +5,8 @@
 // after each, so the grader sees progress. Afterwards the system must still work: the
 // fuzzing thread still answers, IPC between root-task threads works, a new space
 // can be created and deleted, and once the fuzzer's space is gone the kernel has
-// exactly as much free memory, mapping nodes and threads as before it was made
-// (kdebug op 0x50): nothing the fuzzer did leaked.
+// exactly as much free memory, mapping nodes, threads and page tables as before
+// it was made (kdebug op 0x50): nothing the fuzzer did leaked.
 #include "agent.h"
 #include "l4/ipc.h"
 #include "l4/kdebug.h"
@@ -33,13 +33,22 @@ void echo(Word) {
 }
 
 struct KernelCounts {
-    unsigned free_bytes, mapping_nodes, threads;
+    unsigned free_bytes, mapping_nodes, threads, page_tables, pool_free_sum;
 };
 
 KernelCounts kernel_counts() {
     using l4::kdebug::Statistic;
+    // The per-node counts add up to the total (nodes: until the first selector
+    // the kernel refuses; at most 16).
+    unsigned sum = 0;
+    for (unsigned node = 0; node < 16; ++node) {
+        unsigned free = l4::kdebug::kernel_pool_free_bytes(node);
+        if (free == ~0u) break;
+        sum += free;
+    }
     return {l4::kdebug::kernel_statistic(Statistic::FreeKernelBytes),
-            l4::kdebug::kernel_statistic(Statistic::MappingNodes), l4::kdebug::kernel_statistic(Statistic::Threads)};
+            l4::kdebug::kernel_statistic(Statistic::MappingNodes), l4::kdebug::kernel_statistic(Statistic::Threads),
+            l4::kdebug::kernel_statistic(Statistic::PageTables), sum};
 }
 
 }  // namespace
@@ -72,6 +81,10 @@ void test_fuzz_syscalls(TestContext& t) {
           after.mapping_nodes);
     CHECK(t, after.free_bytes == before.free_bytes, "free kernel memory: %u bytes before, %u after",
           before.free_bytes, after.free_bytes);
+    CHECK(t, after.page_tables == before.page_tables, "page tables: %u before, %u after", before.page_tables,
+          after.page_tables);
+    CHECK(t, after.pool_free_sum == after.free_bytes, "the pools' free bytes add up to %u, the total says %u",
+          after.pool_free_sum, after.free_bytes);
     LocalThread peer;
     CHECK(t, peer.start(echo, 0), "after fuzzing, start: %s", peer.error());
     l4::load_words(0x7770, {14});

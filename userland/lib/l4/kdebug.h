@@ -19,8 +19,16 @@ void puts(const char* s);
 int try_getchar();
 /// What kernel_statistic() reads: counts that must come back to where they were
 /// once everything a test made is gone (leak checks).
-enum class Statistic : unsigned { FreeKernelBytes = 0, MappingNodes = 1, Threads = 2 };
+enum class Statistic : unsigned {
+    FreeKernelBytes = 0,
+    MappingNodes = 1,
+    Threads = 2,
+    PageTables = 3,    ///< page tables of all spaces (Lab 2)
+    CodeCopies = 4,    ///< nodes running their own copy of the kernel's code (Lab 2)
+};
 unsigned kernel_statistic(Statistic which);
+/// Free bytes of node `node`'s kernel memory pool (~0 for no such node).
+unsigned kernel_pool_free_bytes(unsigned node);
 
 /// Print `message` and where we are, and stop this thread in the kernel debugger.
 [[noreturn]] void enter(const char* message);

@@ -22,7 +22,11 @@ namespace {
 constexpr size_t kPage = 4096;
 constexpr size_t kTableBlock = 2 * kPage;
 
+unsigned g_tables_in_use = 0;  // every space's page tables (statistics)
+
 }  // namespace
+
+unsigned page_tables_in_use() { return __atomic_load_n(&g_tables_in_use, __ATOMIC_RELAXED); }
 
 uint32_t* Space::table_locked(uintptr_t vaddr) {
     uint32_t pde = m_directory[ia32::pte::directory_index(vaddr)];
@@ -41,6 +45,7 @@ bool Space::try_ensure_table_locked(uintptr_t vaddr) {
     if (table_locked(vaddr) != nullptr) return true;
     void* block = try_alloc_table_locked();
     if (block == nullptr) return false;
+    __atomic_fetch_add(&g_tables_in_use, 1, __ATOMIC_RELAXED);
     set_pde_everywhere_locked(ia32::pte::directory_index(vaddr), ia32::pte::table_entry(kmem::virt_to_phys(block)));
     return true;
 }
@@ -139,6 +144,7 @@ void Space::free_tables_locked() {
         uint32_t pde = m_directory[i];
         if (!(pde & ia32::pte::kPresent)) continue;
         kmem::free(kmem::phys_to_virt(pde & ia32::pte::kFrameMask), kTableBlock);
+        __atomic_fetch_sub(&g_tables_in_use, 1, __ATOMIC_RELAXED);
         m_directory[i] = 0;
     }
 }
