@@ -141,6 +141,12 @@ pages the kernel put there itself (the KIP and UTCB pages)."""
         if directory == 0:
             print("  no page directory")
             return
+        # Lab 2: the CPUs that ran the space have their own copy of the directory.
+        copies = space["m_directory_phys"]
+        used = ["cpu %d %08x" % (cpu, int(copies[cpu])) for cpu in range(int(copies.type.range()[1]) + 1)
+                if int(copies[cpu]) != 0]
+        print("  directories: master at %#x (kernel virtual); per cpu (physical): %s"
+              % (directory, ", ".join(used) if used else "none yet"))
         pages, runs = mapping_runs(directory, owners)
         print("  %d pages mapped in %d runs:" % (pages, len(runs)))
         print("  %-17s    %-8s  %-3s %10s  %s" % ("virtual", "physical", "", "size", "origin"))

@@ -154,6 +154,8 @@ expect 'space sigma0' '^space 0x[0-9a-f]+ \(0x20\.1\): home node [0-9]+, 1 threa
 expect 'space sigma0' '^  b0000000-[0-9a-f]{8} -> [0-9a-f]{8}  rw .* root$' "proxima-space 0x20 does not show sigma0's image"
 expect 'space sigma0' '^  bffff000-bfffffff -> [0-9a-f]{8}  r .* kernel$' "proxima-space 0x20 does not show the KIP page"
 expect 'space root' '^space 0x[0-9a-f]+ \(0x22\.1\): home node ' "proxima-space 0x22 does not describe the root task's space"
+expect 'space sigma0' '^  directories: master at 0x[0-9a-f]+ \(kernel virtual\); per cpu \(physical\): cpu [0-9]+ [0-9a-f]{8}' \
+  "proxima-space 0x20 does not list the per-CPU directories of sigma0, which has run"
 expect 'space root' '^  00400000-[0-9a-f]{8} -> [0-9a-f]{8}  rw ' "proxima-space 0x22 does not show the root task's image"
 
 # proxima-numa on the 2x2 machine: 2 nodes of 2 CPUs each, distances 10/20,
