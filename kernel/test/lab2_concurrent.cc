@@ -6,8 +6,11 @@
 // makes its own directory for the space. Then every CPU checks, by walking its
 // directory and by loading it and reading each page, that it sees every page:
 // a directory copied from the master while a table was being entered into
-// "every" directory, without the lock, misses that table. Then the mappings
-// are taken away (a shootdown to every CPU) and the space destroyed.
+// "every" directory, without the lock, misses that table. Every CPU keeps its
+// directory loaded, with the pages' translations in its TLB, while the runner
+// maps other frames at the same addresses: each CPU must then read the new
+// frames, so the shootdowns of the unmaps must have reached every CPU that ran
+// the space (m_cpus_used). Then the space is destroyed.
 //
 // Progress lines, like lab1.all_cpus_at_once's, tell a slow run from a
 // deadlock (the stage's hang limit).
@@ -39,9 +42,12 @@ struct Shared {
     mm::Space* space;
     uint64_t frames[kRegions];
     uint32_t stamps[kRegions];
+    uint64_t new_frames[kRegions];  // mapped at the same addresses in the second half of a round
+    uint32_t new_stamps[kRegions];
+    bool loaded[platform::kMaxCpus];  // the CPU has the space's directory loaded
     unsigned runner;
     unsigned rounds;
-    unsigned arrived[3];  // barrier counters, one per phase
+    unsigned arrived[5];  // barrier counters, one per phase
     unsigned errors[platform::kMaxCpus];
     bool error_claimed;
     char first_error[160];
@@ -49,7 +55,13 @@ struct Shared {
 };
 Shared g;
 
-uintptr_t region(unsigned round, unsigned k) { return uintptr_t(0x04000000) + uintptr_t((round * 5 + k * 13) % 700) * 0x400000; }
+// The page of region k in a round: each in its own 4 MiB (a page table of its
+// own) and at its own page offset inside it, so that the translations do not
+// evict each other from a TLB indexed by the low bits of the page number.
+uintptr_t region(unsigned round, unsigned k) {
+    return uintptr_t(0x04000000) + uintptr_t((round * 5 + k * 13) % 700) * 0x400000 +
+           uintptr_t((k * 37 + round) % 1024) * kPage;
+}
 
 // Waits for every online CPU to arrive at phase `phase` of this round,
 // serving cross calls (shootdowns) meanwhile.
@@ -69,7 +81,9 @@ void record(unsigned cpu, unsigned round, const char* what, unsigned k) {
                   unsigned(region(round, k)));
 }
 
-// Every CPU's part of one round, after the mappings and directories exist.
+// Every CPU's part of one round, after the mappings and directories exist:
+// the CPU's directory holds every page, and reading them through it (loaded,
+// and left loaded) puts their translations into its TLB.
 void check_round(unsigned cpu, unsigned round) {
     uint32_t directory = g.space->directory_for(cpu);
     bool walked = true;
@@ -78,12 +92,23 @@ void check_round(unsigned cpu, unsigned round) {
             record(cpu, round, "does not see the page table (or page) of", k);
             walked = false;
         }
+    g.loaded[cpu] = walked;
     if (!walked) return;  // loading it would fault
     arch::load_directory(directory);
     for (unsigned k = 0; k < kRegions; ++k)
         if (*reinterpret_cast<volatile uint32_t*>(region(round, k)) != g.stamps[k])
             record(cpu, round, "reads a wrong word through its directory at", k);
+}
+
+// After the runner mapped other frames at the same addresses: the old
+// translations must be gone from this CPU's TLB.
+void check_remapped(unsigned cpu, unsigned round) {
+    if (!g.loaded[cpu]) return;
+    for (unsigned k = 0; k < kRegions; ++k)
+        if (*reinterpret_cast<volatile uint32_t*>(region(round, k)) != g.new_stamps[k])
+            record(cpu, round, "still reads the old page (no shootdown reached it) at", k);
     arch::load_directory(mm::kernel_directory_for(cpu));
+    g.loaded[cpu] = false;
 }
 
 void other_cpu(void*) {
@@ -96,7 +121,10 @@ void other_cpu(void*) {
         (void)g.space->directory_for(cpu);
         barrier(1, round);
         check_round(cpu, round);
-        barrier(2, round);  // then the runner unmaps (shootdowns), destroys and makes the next space
+        barrier(2, round);  // the runner maps other frames at the same addresses
+        barrier(3, round);
+        check_remapped(cpu, round);
+        barrier(4, round);  // then the runner unmaps, destroys and makes the next space
     }
     __atomic_fetch_add(&g.finished, 1, __ATOMIC_RELEASE);
 }
@@ -111,12 +139,18 @@ KTEST(lab2_concurrent, "lab2.all_cpus_at_once") {
     g.runner = me;
     g.rounds = rounds();
     void* pages[kRegions];
+    void* new_pages[kRegions];
     for (unsigned k = 0; k < kRegions; ++k) {
         pages[k] = kmem::alloc(kPage, node);
         if (!t.check(pages[k] != nullptr, "out of kernel memory")) return;
         g.frames[k] = kmem::virt_to_phys(pages[k]);
         g.stamps[k] = 0x1ab20000u + k;
         *static_cast<volatile uint32_t*>(pages[k]) = g.stamps[k];
+        new_pages[k] = kmem::alloc(kPage, node);
+        if (!t.check(new_pages[k] != nullptr, "out of kernel memory")) return;
+        g.new_frames[k] = kmem::virt_to_phys(new_pages[k]);
+        g.new_stamps[k] = 0x2ab20000u + k;
+        *static_cast<volatile uint32_t*>(new_pages[k]) = g.new_stamps[k];
     }
     unsigned others = 0;
     for (unsigned cpu = 0; cpu < platform::machine_topology().num_cpus; ++cpu)
@@ -135,6 +169,14 @@ KTEST(lab2_concurrent, "lab2.all_cpus_at_once") {
         check_round(me, round);
         barrier(2, round);
         mm::Rights status = mm::Rights::None;
+        for (unsigned k = 0; k < kRegions; ++k) {
+            (void)mm::unmap(g.space, region(round, k), kPage, mm::Rights::Full, true, status);
+            if (mm::add_root(g.space, region(round, k), g.new_frames[k], kPage, mm::Rights::Full) != mm::MdbError::Ok)
+                record(me, round, "could not map again", k);
+        }
+        barrier(3, round);
+        check_remapped(me, round);
+        barrier(4, round);
         for (unsigned k = 0; k < kRegions; ++k)
             (void)mm::unmap(g.space, region(round, k), kPage, mm::Rights::Full, true, status);
         g.space->destroy();
@@ -148,6 +190,7 @@ KTEST(lab2_concurrent, "lab2.all_cpus_at_once") {
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
         t.check(g.errors[cpu] == 0, "%u errors on cpu %u; the first: %s", g.errors[cpu], cpu, g.first_error);
     for (void* page : pages) kmem::free(page, kPage);
+    for (void* page : new_pages) kmem::free(page, kPage);
     t.check(free_kernel_bytes() == before, "free kernel memory %llu after %u rounds, expected %llu",
             (unsigned long long)free_kernel_bytes(), g.rounds, (unsigned long long)before);
 }
