@@ -178,8 +178,8 @@ def distances(preset: Preset, count: int) -> list[list[int]]:
 
 
 def _code_nodes(lines: list[str], preset: Preset, kargs: tuple[str, ...]) -> str | None:
-    if any(k.startswith("numa=") or k == "smp=off" for k in kargs):
-        return None
+    if any(k.startswith("numa=") or k.startswith("kmem=") or k == "smp=off" for k in kargs):
+        return None  # the nodes, or whether a pool holds a copy, are not the machine's to say
     layout, owners = node_memory(preset), cpu_nodes(preset)
     if layout is None or owners is None:
         return None

@@ -9,7 +9,7 @@
 // part equals the boot directory's except for the code's 4 MiB region; it is
 // written once at boot, before any other CPU reads it, and only read after.
 // Lock: none; see the invariant.
-// Tests: lab2.code_replica_per_node, lab2.code_replica_off (kernel/test/lab2_*.cc).
+// Tests: lab2.code_replica (kernel/test/lab2_code.cc), lab2.directory_on_cpu_node.
 // Thesis: 4.1.3.
 #include "mm/code_replica.h"
 

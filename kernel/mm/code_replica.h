@@ -25,7 +25,7 @@
 // through copy_kernel_part) and the directory of a CPU that runs no user
 // thread (kernel_directory_for). `replicate=off` on the kernel command line
 // skips replicate_kernel_code(): every CPU then runs the image's code, for the
-// thesis's comparison (5.2).
+// thesis's comparison (5.3).
 //
 // Who writes what: code_replica.cc (Lab 2) all three functions; main.cc calls
 // replicate_kernel_code() once, on the boot CPU, after the kernel directory is

@@ -52,6 +52,46 @@ class PoolRanges(unittest.TestCase):
         self.assertIsNone(self.check("uma", ["node=0 pool=none", "node=1 pool=0x1-0x2"], ("numa=fake:2",)))
 
 
+class CodeNodes(unittest.TestCase):
+    """lab2.code_replica's evidence: the frame each CPU's kernel code runs from."""
+
+    def check(self, name, lines, kargs=()):
+        return evidence.check("code_nodes", lines, preset(name), kargs)
+
+    def lines(self, frames):
+        return [f"cpu={cpu} node={node} code_frame={frame:#x} frame_node={node}" for cpu, (node, frame) in
+                enumerate(frames)]
+
+    def test_the_machine_says_where_each_cpu_runs(self):
+        self.assertEqual(evidence.cpu_nodes(preset("2x2")), [0, 0, 1, 1])
+        self.assertEqual(evidence.cpu_nodes(preset("uma")), [0])
+        self.assertEqual(evidence.cpu_nodes(preset("memless")), [0, 0, 1, 1])
+        self.assertEqual(evidence.distances(preset("asym3"), 3)[1][0], 30)
+
+    def test_copies_on_each_node_agree(self):
+        image, copy = 0x101000, 0x1f7e0000
+        self.assertIsNone(self.check("2x2", self.lines([(0, image), (0, image), (1, copy), (1, copy)])))
+        # memless: node 1 has no memory, so its CPUs run node 0's (the image)
+        self.assertIsNone(self.check("memless", self.lines([(0, image), (0, image), (1, image), (1, image)])))
+
+    def test_code_from_the_image_everywhere_is_caught(self):
+        why = self.check("2x2", self.lines([(0, 0x101000)] * 2 + [(1, 0x101000)] * 2))
+        self.assertIn("cpu 2 (node 1) runs kernel code from 0x101000, not from node 1's memory", why)
+
+    def test_replicate_off_expects_the_image_everywhere(self):
+        lines = self.lines([(0, 0x101000), (0, 0x101000), (1, 0x101000), (1, 0x101000)])
+        self.assertIsNone(self.check("2x2", lines, ("replicate=off",)))
+        self.assertIn("not from node 0's memory",
+                      self.check("2x2", self.lines([(0, 0x101000)] * 2 + [(1, 0x1f7e0000)] * 2), ("replicate=off",)))
+
+    def test_wrong_nodes_missing_and_repeated_cpus_are_caught(self):
+        self.assertIn("not on node 0", self.check("2x2", ["cpu=2 node=0 code_frame=0x101000"]))
+        self.assertIn("has 4 cpus", self.check("2x2", self.lines([(0, 0x101000)])))
+        self.assertIn("once", self.check("uma", ["cpu=0 node=0 code_frame=0x101000"] * 2))
+        self.assertIn("not a frame address", self.check("uma", ["cpu=0 node=0 code_frame=zz"]))
+        self.assertIn("without printing the evidence", self.check("uma", []))
+
+
 class Granules(unittest.TestCase):
     def test_counts_follow_from_the_pool_size(self):
         self.assertIsNone(evidence.check("granules", ["node=0 granules=8192 pool_kib=8192"], preset("uma"), ()))

@@ -9,7 +9,7 @@
 // kernel part equals the boot directory's except for the code's 4 MiB region;
 // written once at boot, before any other CPU reads it, and only read after.
 // Lock: none; see the invariant.
-// Tests: lab2.code_replica_per_node, lab2.code_replica_off (kernel/test/lab2_*.cc).
+// Tests: lab2.code_replica (kernel/test/lab2_code.cc), lab2.directory_on_cpu_node.
 // Thesis: 4.1.3.
 #include "mm/code_replica.h"
 
@@ -73,9 +73,11 @@ void replicate_kernel_code() {
     const platform::Topology& topology = platform::machine_topology();
     arch::KernelCode code = arch::kernel_code();
     unsigned image_node = node_of_phys(code.phys);
+    bool tried[platform::kMaxNodes] = {};
     for (unsigned cpu = 0; cpu < topology.num_cpus; ++cpu) {
         unsigned node = kmem::serving_node(topology.cpus[cpu].node);
-        if (node == kmem::kNoNode || node == image_node || g_kernels.on(node).directory != nullptr) continue;
+        if (node == kmem::kNoNode || node == image_node || tried[node]) continue;
+        tried[node] = true;
         if (!replicate_on(node, code))
             lab_printf("kernel code: no room for a copy on node %u; its cpus run node %u's", node, image_node);
     }
