@@ -132,6 +132,10 @@ public:
     void shootdown(uintptr_t vaddr, size_t size);
 
 private:
+    // kernel/test/lab2_spaces.cc holds m_lock to show that a switch to a
+    // space whose directory exists does not take it.
+    friend struct SpaceLockHolder;
+
     explicit Space(unsigned home_node) : MappingSpace(home_node) {}
     ~Space() = default;
 

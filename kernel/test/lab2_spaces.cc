@@ -38,7 +38,28 @@ Activation activate_on(unsigned cpu, mm::Space* space) {
 
 const uint32_t* directory_words(uint32_t phys) { return mm::table_memory(phys & ia32::pte::kFrameMask); }
 
+struct Switch {
+    mm::Space* space;
+    uint32_t directory;
+    bool done;
+};
+
+void switch_to_space(void* arg) {
+    Switch* s = static_cast<Switch*>(arg);
+    s->directory = s->space->directory_for(arch::cpu_index());
+    __atomic_store_n(&s->done, true, __ATOMIC_RELEASE);
+}
+
 }  // namespace
+
+namespace mm {
+
+struct SpaceLockHolder {
+    static void lock(Space* space) NO_THREAD_SAFETY_ANALYSIS { space->m_lock.lock(); }
+    static void unlock(Space* space) NO_THREAD_SAFETY_ANALYSIS { space->m_lock.unlock(); }
+};
+
+}  // namespace mm
 
 KTEST(lab2_space_mappings, "lab2.space_mappings") {
     uint64_t free_before = free_kernel_bytes();
@@ -222,4 +243,40 @@ KTEST(lab2_new_table_everywhere, "lab2.new_table_everywhere") {
     for (void* f : frames) kmem::free(f, kPage);
     t.check(free_kernel_bytes() == before, "free kernel memory %llu after destroy, expected %llu (directories not freed?)",
             (unsigned long long)free_kernel_bytes(), (unsigned long long)before);
+}
+
+// The switch path (thread/scheduler.cc calls directory_for on every switch to
+// a user thread) must not take the space's lock once the CPU's directory
+// exists: here another CPU switches to the space while this one holds the
+// lock, and must come back without waiting for it.
+KTEST(lab2_switch_without_lock, "lab2.switch_without_lock") {
+    unsigned cpus[platform::kMaxCpus];
+    unsigned n = online_cpus(cpus);
+    unsigned me = arch::cpu_index();
+    unsigned other = me;
+    for (unsigned i = 0; i < n; ++i)
+        if (cpus[i] != me) other = cpus[i];
+    mm::Space* space = mm::Space::try_create(cpu_node(me));
+    if (!t.check(space != nullptr, "out of kernel memory")) return;
+    uint32_t first = activate_on(other, space).directory;
+    if (other == me) {  // one CPU: nobody else to switch while this one holds the lock
+        t.check(activate_on(me, space).directory == first, "a second switch gave another directory");
+        space->destroy();
+        return;
+    }
+    Switch s{space, 0, false};
+    mm::SpaceLockHolder::lock(space);
+    bool sent = smp::call_on(other, switch_to_space, &s, smp::Wait::No);
+    // Generous: a lock-free switch takes microseconds even on a loaded host.
+    uint64_t deadline = arch::cycles() + 2 * arch::cycles_per_second();
+    while (sent && !__atomic_load_n(&s.done, __ATOMIC_ACQUIRE) && arch::cycles() < deadline) arch::cpu_relax();
+    bool without_lock = __atomic_load_n(&s.done, __ATOMIC_ACQUIRE);
+    mm::SpaceLockHolder::unlock(space);
+    while (sent && !__atomic_load_n(&s.done, __ATOMIC_ACQUIRE)) smp::handle_cross_calls();
+    t.evidence("cpu=%u switched_while_locked=%u", other, unsigned(without_lock));
+    t.check(sent, "cpu %u is not online", other);
+    t.check(without_lock, "cpu %u, which has its directory, waited for the space's lock to switch to it", other);
+    t.check(s.directory == first, "cpu %u got directory %x on its second switch, %x on its first", other, s.directory,
+            first);
+    space->destroy();
 }
