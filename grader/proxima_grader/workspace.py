@@ -11,8 +11,8 @@ manifests name are copied from the submission:
       + <manifest files of the graded labs and every earlier lab> from the submission
 
 The kit's own build directory (build/grade, objects compiled from the kit's
-trusted sources) is copied too, times kept, so that make recompiles only what
-the submission changed: the student's files are written last, and so are
+trusted sources, but not the hidden tests' objects) is copied too, times
+kept, so that make recompiles only what the submission changed: the student's files are written last, and so are
 newer than every object. A manifest file missing in the submission keeps the kit's version (noted in
 the report). A manifest file that is, or lies under, a symbolic link leading
 out of the submission, or that is not a regular file, refuses the whole
@@ -115,7 +115,7 @@ def assemble(kit: Path, submission: Path, manifest: list[str], destination: Path
         _copy_kit_file(source, workspace.root / relative)
     if (kit / SEED_BUILD).is_dir():
         shutil.copytree(kit / SEED_BUILD, workspace.root / SEED_BUILD, symlinks=True,
-                        copy_function=shutil.copy2)
+                        copy_function=shutil.copy2, ignore=_hidden_objects)
     for relative, source in sources.items():
         target = workspace.root / relative
         if source is None:
@@ -128,6 +128,14 @@ def assemble(kit: Path, submission: Path, manifest: list[str], destination: Path
         workspace.taken.append(relative)
         workspace.warnings += harness_mentions(target, relative)
     return workspace
+
+
+def _hidden_objects(directory: str, names: list[str]) -> list[str]:
+    """Leaves the hidden tests' objects (<variant>/hidden/ in the seed build) out:
+    the workspace builds them from a directory outside itself (HIDDEN_DIR), and
+    their dependency files name the kit's grader/hidden/..., which make would
+    then look for in the workspace and not find."""
+    return ["hidden"] if "hidden" in names and Path(directory).parent.name == SEED_BUILD.name else []
 
 
 def harness_mentions(path: Path, relative: str) -> list[str]:

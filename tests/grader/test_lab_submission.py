@@ -77,6 +77,17 @@ class Submission(unittest.TestCase):
         self.assertTrue((self.workspace / "solutions/lab1/kernel/lab1.cc").is_file())
         self.assertFalse((self.workspace / "solutions/lab2").exists())
 
+    def test_the_seed_build_comes_without_the_hidden_objects(self):
+        # An in-tree grade leaves build/grade/<variant>/hidden/*.d naming the kit's
+        # grader/hidden/...: copied, they would make the workspace's hidden build
+        # look for those files in the workspace, fail, and cost every hidden test.
+        fake_lab.write(self.kit, "build/grade/release/kernel/lab1.o", "object")
+        fake_lab.write(self.kit, "build/grade/release/hidden/lab1_hidden.d",
+                       "lab1_hidden.o: grader/hidden/kernel/lab1_hidden.cc\n")
+        assemble(self.kit, self.student(), ["kernel/lab1.cc"], self.workspace, [])
+        self.assertTrue((self.workspace / "build/grade/release/kernel/lab1.o").is_file())
+        self.assertFalse((self.workspace / "build/grade/release/hidden").exists())
+
     def test_missing_file_keeps_the_kits(self):
         submission = self.root / "empty"
         submission.mkdir()
