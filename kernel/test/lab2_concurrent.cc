@@ -33,10 +33,10 @@ namespace {
 // every CPU's directory race the page tables).
 unsigned rounds() {
     unsigned n = smp::online_count();
-    unsigned r = 48 / (n == 0 ? 1 : n);
-    return r < 6 ? 6 : r > 16 ? 16 : r;
+    unsigned r = 24 / (n == 0 ? 1 : n);
+    return r < 3 ? 3 : r > 8 ? 8 : r;
 }
-constexpr unsigned kRegions = 12;
+constexpr unsigned kRegions = 8;
 
 struct Shared {
     mm::Space* space;
