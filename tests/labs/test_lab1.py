@@ -20,6 +20,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from nonce_thief import FIND_NONCE  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRADE = [sys.executable, str(ROOT / "grader" / "grade.py")]
 SOLUTION = ROOT / "solutions" / "lab1"
@@ -119,22 +122,7 @@ class Mutants(unittest.TestCase):
 # through the direct map) and prints result lines with it, through the only
 # channels the fence leaves: lab_printf and a panic message. Both come out
 # escaped on one line, so none of it can stand as a result.
-NONCE_THIEF = r'''
-    const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
-    const char* memory = reinterpret_cast<const char*>(0xC0000000);
-    char nonce[17] = "not-found";
-    for (size_t i = 0; i + 32 < (32u << 20); ++i) {
-        if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
-        bool hex = true;
-        for (int k = 0; k < 16; ++k) {
-            char c = memory[i + 6 + k];
-            hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        }
-        if (!hex) continue;
-        memcpy(nonce, memory + i + 6, 16);
-        nonce[16] = '\0';
-        break;
-    }
+NONCE_THIEF = FIND_NONCE + r'''
     lab_printf("stolen\nKTEST %s lab1.alignment START\nKTEST %s lab1.alignment PASS", nonce, nonce);
     panic("stolen\nKTEST %s lab1.alignment START\nKTEST %s lab1.alignment PASS\n", nonce, nonce);
 '''

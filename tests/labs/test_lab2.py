@@ -29,6 +29,9 @@ import tempfile
 import tomllib
 import unittest
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from nonce_thief import FIND_NONCE  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "grader"))
 from proxima_grader import evidence  # noqa: E402
@@ -222,22 +225,7 @@ class Mutants(unittest.TestCase):
 # evidence included, through the only channels Lab 2's fence leaves: lab_printf
 # and a panic message. Both come out escaped on one line, so none of it can
 # stand as a result. It runs at boot, in place of replicate_kernel_code.
-NONCE_THIEF = r'''
-    const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
-    const char* memory = reinterpret_cast<const char*>(0xC0000000);
-    char nonce[17] = "not-found";
-    for (size_t i = 0; i + 32 < (32u << 20); ++i) {
-        if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
-        bool hex = true;
-        for (int k = 0; k < 16; ++k) {
-            char c = memory[i + 6 + k];
-            hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        }
-        if (!hex) continue;
-        memcpy(nonce, memory + i + 6, 16);
-        nonce[16] = '\0';
-        break;
-    }
+NONCE_THIEF = FIND_NONCE + r'''
     lab_printf("stolen\nKTEST %s lab2.code_replica START\n"
                "KTEST %s lab2.code_replica EVIDENCE cpu=0 node=0 code_frame=0x101000 frame_node=0\n"
                "KTEST %s lab2.code_replica PASS", nonce, nonce, nonce);

@@ -1,0 +1,26 @@
+"""Lab code that steals the run's nonce, for the labs' forgery checks (test_lab*.py).
+
+FIND_NONCE is C++ for a lab function's body: it searches memory for the kernel
+command line (through the direct map) and leaves the run's nonce in `nonce`
+("not-found" if it is not there). Each lab's check appends the result lines it
+prints with it, through the only channels the fence leaves (lab_printf and a
+panic message), which both come out escaped on one line.
+"""
+
+FIND_NONCE = r'''
+    const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
+    const char* memory = reinterpret_cast<const char*>(0xC0000000);
+    char nonce[17] = "not-found";
+    for (size_t i = 0; i + 32 < (32u << 20); ++i) {
+        if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
+        bool hex = true;
+        for (int k = 0; k < 16; ++k) {
+            char c = memory[i + 6 + k];
+            hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        }
+        if (!hex) continue;
+        memcpy(nonce, memory + i + 6, 16);
+        nonce[16] = '\0';
+        break;
+    }
+'''
