@@ -49,7 +49,7 @@ void take_from_queue(Tcb* receiver, Tcb* sender) {
 WakeReason start_send(Tcb* self, Tcb* dest) {
     self->m_send_partner = dest;
     self->m_remote_send = false;
-    if (dest->cpu() != arch::cpu_index()) {
+    if (!dest->owned_by(arch::cpu_index())) {  // remote, or not adopted here yet: through its inbox
         self->m_remote_send = true;
         self->m_ack_received = false;
         self->m_cancel_wanted = false;

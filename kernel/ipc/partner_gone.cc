@@ -57,6 +57,10 @@ void handle_partner_gone() {
     for (api::Word number = 0; number < thread::kMaxThreads; ++number) {
         thread::Tcb* tcb = thread::tcb_slot(number);
         if (tcb->m_state != thread::State::Receiving || tcb->cpu() != me) continue;
+        if (!tcb->owned_by(me)) {  // its Adopt is still in our inbox: look again after it
+            __atomic_store_n(&raised, true, __ATOMIC_RELEASE);
+            continue;
+        }
         api::ThreadId from = tcb->m_receive_from;
         if (from.is_nil() || from.is_any() || from.is_any_local() || partner_exists(tcb)) continue;
         tcb->m_start_pending = false;

@@ -3,11 +3,14 @@
 #include "ipc/remote.h"
 
 #include "arch/arch.h"
+#include "arch/ia32/layout.h"
 #include "ipc/ipc.h"
 #include "lib/per_cpu.h"
 #include "lib/spin_lock.h"
 #include "smp/cross_call.h"
 #include "thread/scheduler.h"
+#include "thread/tcb_array.h"
+#include "thread/tcb_migrate.h"
 #include "thread/thread_ops.h"
 #include "thread/tcb.h"
 
@@ -30,16 +33,47 @@ PerCpu<Inbox> g_inboxes;
 
 void nothing(void*) {}
 
+// Requests in flight per thread number (requests_in_flight). Kept outside the
+// TCBs: the CPU that finishes a request counts it down after its last access
+// to the TCB, and that TCB may be gone by then (a zombie freed by its answer).
+uint16_t g_in_flight[thread::kMaxThreads];  // atomic
+
+/// The in-flight count of the TCB `request` lives in (every request does;
+/// the check keeps a stray one from writing outside the array).
+uint16_t* in_flight_of(const RemoteRequest& request) {
+    uintptr_t address = uintptr_t(&request);
+    if (address < TCB_ARRAY_BASE || address - TCB_ARRAY_BASE >= TCB_ARRAY_SIZE) return nullptr;
+    return &g_in_flight[(address - TCB_ARRAY_BASE) / thread::kTcbSize];
+}
+
+/// Links `request` at the tail of `inbox` (its lock held).
+void link(Inbox& inbox, RemoteRequest& request) REQUIRES(inbox.lock) {
+    if (uint16_t* count = in_flight_of(request)) __atomic_fetch_add(count, 1, __ATOMIC_RELAXED);
+    request.next = nullptr;
+    if (inbox.tail != nullptr) inbox.tail->next = &request;
+    else inbox.head = &request;
+    inbox.tail = &request;
+    inbox.pending = true;
+}
+
+/// Interrupts `cpu` so that it handles its inbox soon.
+void ring(unsigned cpu) {
+    if (cpu == arch::cpu_index()) thread::request_reschedule();
+    else smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // the IPI brings it to a safe point
+}
+
 /// The subject still is the thread the request was about.
 bool subject_alive(const RemoteRequest& request) {
     return request.subject->m_global_id == request.subject_id && request.subject->exists();
 }
 
-/// Re-posts a request whose subject moved to another CPU. True if it did.
+/// Re-posts a request whose subject moved to another CPU, or came back to
+/// this one and is not adopted yet: then the request may have waited here
+/// since the subject's last stay, ahead of its Adopt, and goes to the tail,
+/// behind the Adopt. True if it did.
 bool forwarded(RemoteRequest& request) {
-    unsigned cpu = request.subject->cpu();
-    if (cpu == arch::cpu_index()) return false;
-    post(cpu, request);
+    if (request.subject->owned_by(arch::cpu_index())) return false;
+    post(request.subject->cpu(), request);
     return true;
 }
 
@@ -139,14 +173,28 @@ void post(unsigned cpu, RemoteRequest& request) {
     Inbox& inbox = g_inboxes.on(cpu);
     {
         IrqSpinLockGuard guard(inbox.lock);
-        request.next = nullptr;
-        if (inbox.tail != nullptr) inbox.tail->next = &request;
-        else inbox.head = &request;
-        inbox.tail = &request;
-        inbox.pending = true;
+        link(inbox, request);
     }
-    if (cpu == arch::cpu_index()) thread::request_reschedule();
-    else smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // the IPI brings it to a safe point
+    ring(cpu);
+}
+
+void post_adopt(unsigned cpu, Tcb* tcb) {
+    RemoteRequest& adopt = tcb->m_adopt;
+    adopt.kind = RequestKind::Adopt;
+    adopt.subject = tcb;
+    adopt.subject_id = tcb->m_global_id;
+    Inbox& inbox = g_inboxes.on(cpu);
+    {
+        IrqSpinLockGuard guard(inbox.lock);
+        __atomic_store_n(&tcb->m_adopt_pending, true, __ATOMIC_RELAXED);
+        __atomic_store_n(&tcb->m_cpu, cpu, __ATOMIC_RELEASE);
+        link(inbox, adopt);
+    }
+    ring(cpu);
+}
+
+unsigned requests_in_flight(api::Word number) {
+    return number < thread::kMaxThreads ? __atomic_load_n(&g_in_flight[number], __ATOMIC_ACQUIRE) : 0;
 }
 
 bool inbox_pending() { return __atomic_load_n(&g_inboxes.current().pending, __ATOMIC_ACQUIRE); }
@@ -169,7 +217,15 @@ void handle_inbox() {
                 inbox.pending = false;
             }
         }
+        uint16_t* in_flight = in_flight_of(*request);
+        Tcb* owner = reinterpret_cast<Tcb*>(uintptr_t(request) & ~uintptr_t(thread::kTcbSize - 1));
         handle(*request);
+        if (in_flight == nullptr) continue;
+        // The last access to the request's TCB is behind us (release).
+        __atomic_fetch_sub(in_flight, 1, __ATOMIC_RELEASE);
+        // Its thread may be quiet now: a TCB move put off may happen (Lab 3).
+        // (A freed TCB reads as zeros here: nothing pending.)
+        thread::tcb_settled(owner);
     }
 }
 

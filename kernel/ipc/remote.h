@@ -67,6 +67,20 @@ struct RemoteRequest {
 /// Appends `request` to CPU `cpu`'s inbox and interrupts that CPU.
 void post(unsigned cpu, RemoteRequest& request);
 
+/// Hands thread `tcb` to CPU `cpu` (thread/migration.cc): sets its CPU and
+/// appends its Adopt request under `cpu`'s inbox lock, in one step. Another
+/// CPU that reads the new CPU and posts a request about the thread there
+/// takes that lock after us, so `cpu` always adopts the thread before it
+/// handles anything else about it (a Schedule that moves it on, a Deliver).
+void post_adopt(unsigned cpu, thread::Tcb* tcb);
+
+/// How many of the requests that live in thread number `number`'s TCB are
+/// posted and not yet handled to the end (waiting in an inbox, being handled
+/// or forwarded). While it is not 0, another CPU may still write into that
+/// TCB (a request's link, an answer's fields): Lab 3's TCB move waits for 0
+/// (thread/tcb_migrate.h, "quiet").
+unsigned requests_in_flight(api::Word number);
+
 /// Handles every request in this CPU's inbox (safe points only, interrupts off).
 void handle_inbox();
 

@@ -18,6 +18,8 @@
 //   smp=off         start only the boot CPU
 //   replicate=off   every node runs the one copy of the kernel's code (no
 //                   per-node copies: Lab 2, mm/code_replica.h)
+//   tcb_migration=off  a migrating thread's TCB stays where it was made
+//                   (Lab 3, thread/tcb_migrate.h)
 #pragma once
 
 #include <stddef.h>
@@ -32,6 +34,7 @@ struct BootOptions {
     bool acpi_dump = false;
     bool smp = true;
     bool replicate_code = true;  ///< per-node copies of the kernel's code (replicate=off: one copy)
+    bool migrate_tcbs = true;    ///< TCBs follow their threads' nodes (tcb_migration=off: they stay)
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default

@@ -65,6 +65,17 @@ uint32_t code_copies() {
     return count;
 }
 
+/// The pool node of the frame behind thread number `number`'s TCB slot, ~0
+/// when no thread has that number (read from the page table, Lab 3).
+uint32_t tcb_node(uint32_t number) {
+    thread::Tcb* tcb = thread::tcb_slot(number);
+    if (!tcb->exists()) return ~0u;
+    uint64_t frame = thread::tcb_frame(tcb);
+    for (unsigned node = 0; node < platform::machine_topology().num_nodes; ++node)
+        if (kmem::pools().on(node).contains_phys(frame)) return node;
+    return ~0u;
+}
+
 uint32_t statistic(uint32_t selector) {
     switch (selector) {
     case 0: {
@@ -77,8 +88,12 @@ uint32_t statistic(uint32_t selector) {
     case 2: return thread::threads_in_use();
     case 3: return mm::page_tables_in_use();
     case 4: return code_copies();
+    case 5: return uint32_t(thread::tcb_moves());
+    case 6: return uint32_t(thread::tcb_slot_flushes());
+    case 7: return uint32_t(thread::tcb_moves_deferred());
     default: break;
     }
+    if ((selector & ~0xFFFu) == 0x1000) return tcb_node(selector & 0xFFF);
     unsigned node = selector & 0xFF;
     if ((selector & ~0xFFu) == 0x100 && node < platform::machine_topology().num_nodes)
         return uint32_t(kmem::pools().on(node).free_bytes());

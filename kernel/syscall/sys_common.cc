@@ -41,7 +41,7 @@ uint8_t run_on_owner(thread::Tcb* target, ipc::RemoteOp op, Word args[8]) {
     request.op = op;
     request.status = uint8_t(thread::WakeReason::Done);
     for (unsigned i = 0; i < 8; ++i) request.args[i] = args[i];
-    if (target->cpu() == arch::cpu_index()) {
+    if (target->owned_by(arch::cpu_index())) {
         op(request);
     } else {
         ipc::post(target->cpu(), request);

@@ -72,7 +72,7 @@ ScheduleResult schedule(ThreadId dest, Word time_control, Word processor_control
 
 void thread_switch(ThreadId dest) {
     thread::Tcb* tcb = dest.is_nil() ? nullptr : resolve_thread(dest);
-    if (tcb != nullptr && tcb->cpu() == arch::cpu_index() && tcb->m_state == thread::State::Ready) {
+    if (tcb != nullptr && tcb->owned_by(arch::cpu_index()) && tcb->m_state == thread::State::Ready) {
         thread::donate(tcb);
         return;
     }

@@ -7,37 +7,72 @@
 //       timeout list (keeping its deadline) and is marked m_migrate_to;
 //   (2) hand_over(), on the old CPU once it runs on another stack (at once
 //       for a thread that is not running; after the switch for the running
-//       one): m_cpu is set to the new CPU and an Adopt request is posted to it;
+//       one): m_cpu is set to the new CPU and an Adopt request is appended to
+//       its inbox, in one step under that inbox's lock (ipc::post_adopt);
 //   (3) adopt(), on the new CPU at its next safe point: the ProcessorNo TCR is
 //       updated, the deadline re-armed, and a ready thread queued.
+// Between (2) and (3) the new CPU owns the thread but has not taken it in
+// (Tcb::owned_by is false): it acts on the thread only through requests in
+// its inbox, which come after the Adopt (a request that waited there since
+// the thread's last stay is re-posted behind it, ipc/remote.cc).
 // IPC partners that address the thread in between reach it through its new
-// CPU (ipc/remote.h forwards stale requests). Lab 3 moves the TCB itself to
-// the new CPU's node here.
+// CPU (ipc/remote.h forwards stale requests). In step (2), before the thread
+// changes hands, its TCB page moves to the new CPU's node (Lab 3,
+// tcb_migrate.h); this file holds the kit's part of that: the quiesce check
+// and the call.
 #include "thread/cpu_scheduler.h"
 #include "thread/scheduler.h"
+#include "thread/tcb_array.h"
+#include "thread/tcb_migrate.h"
 
 #include "arch/arch.h"
+#include "arch/ia32/layout.h"
 #include "ipc/ipc.h"
 #include "ipc/remote.h"
+#include "platform/boot_options.h"
+#include "platform/machine.h"
 
 namespace thread {
 
 namespace detail {
 
 void hand_over(Tcb* prev) {
-    // Off prev's stack now: hand it to its new CPU (Adopt, ipc/remote.h).
+    // Off prev's stack now: its TCB follows it to the new node (while it is
+    // still ours), then it goes to its new CPU (Adopt, ipc/remote.h).
     unsigned to = unsigned(prev->m_migrate_to);
     prev->m_migrate_to = -1;
-    __atomic_store_n(&prev->m_cpu, to, __ATOMIC_RELEASE);
-    prev->m_adopt.kind = ipc::RequestKind::Adopt;
-    prev->m_adopt.subject = prev;
-    prev->m_adopt.subject_id = prev->m_global_id;
-    ipc::post(to, prev->m_adopt);
+    place_tcb(prev, platform::machine_topology().cpus[to].node);
+    ipc::post_adopt(to, prev);
 }
 
 }  // namespace detail
 
 using namespace detail;
+
+bool tcb_quiet(const Tcb* tcb) {
+    if (tcb->m_zombie || tcb->m_is_idle || tcb->m_state == State::WaitingRemote) return false;
+    if (tcb->m_state == State::Sending && tcb->m_remote_send) return false;  // a remote CPU holds it queued
+    api::Word number = api::Word((uintptr_t(tcb) - TCB_ARRAY_BASE) / kTcbSize);
+    return ipc::requests_in_flight(number) == 0;
+}
+
+void place_tcb(Tcb* tcb, unsigned node) {
+    if (!platform::boot_options().migrate_tcbs) return;
+    if (!tcb_quiet(tcb)) {
+        if (!tcb->m_tcb_pending) count_tcb_move_deferred();
+        tcb->m_tcb_pending = true;  // finish_switch() tries again when it is switched out
+        return;
+    }
+    uint64_t before = tcb_frame(tcb);
+    bool moved = try_move_tcb(tcb, node);
+    tcb->m_tcb_pending = false;  // moved, already there, or no memory: not again until it migrates
+    if (moved && tcb_frame(tcb) != before) count_tcb_move();
+}
+
+void tcb_settled(Tcb* tcb) {
+    if (!tcb->m_tcb_pending || tcb->cpu() != arch::cpu_index() || tcb == current()) return;
+    place_tcb(tcb, platform::machine_topology().cpus[arch::cpu_index()].node);
+}
 
 void migrate(Tcb* tcb, unsigned cpu) {
     CpuScheduler& c = g_cpus.current();
@@ -61,6 +96,7 @@ void migrate(Tcb* tcb, unsigned cpu) {
 
 void adopt(Tcb* tcb) {
     CpuScheduler& c = g_cpus.current();
+    __atomic_store_n(&tcb->m_adopt_pending, false, __ATOMIC_RELEASE);  // ours from here on (owned_by)
     if (tcb->m_utcb != nullptr) tcb->m_utcb->processor_no = arch::cpu_index();  // the ProcessorNo TCR
     bool blocked = tcb->m_state == State::Sending || tcb->m_state == State::Receiving;
     if (blocked && tcb->m_deadline != 0) add_timeout(c, tcb, tcb->m_deadline);

@@ -5,6 +5,7 @@
 #include "lib/cxx_runtime.h"
 #include "thread/cpu_scheduler.h"
 #include "thread/scheduler.h"
+#include "thread/tcb_migrate.h"
 #include "thread/thread_ops.h"
 
 #include "arch/arch.h"
@@ -104,6 +105,7 @@ void finish_switch() {
         return;
     }
     if (prev->m_migrate_to >= 0) hand_over(prev);
+    else if (prev->m_tcb_pending) place_tcb(prev, platform::machine_topology().cpus[arch::cpu_index()].node);
 }
 
 }  // namespace detail

@@ -72,6 +72,13 @@ public:
     api::ThreadId global_id() const { return m_global_id; }
     api::ThreadId local_id() const { return api::ThreadId::from_raw(api::utcb_pointer(m_utcb_location)); }
     unsigned cpu() const { return __atomic_load_n(&m_cpu, __ATOMIC_ACQUIRE); }
+    /// Whether CPU `cpu` owns the thread and has taken it in: false while
+    /// its Adopt request still waits in `cpu`'s inbox (ipc::post_adopt).
+    /// A CPU acts on a thread directly only if this holds for itself;
+    /// otherwise it posts a request, which its inbox orders after the Adopt.
+    bool owned_by(unsigned cpu) const {
+        return this->cpu() == cpu && !__atomic_load_n(&m_adopt_pending, __ATOMIC_ACQUIRE);
+    }
     State state() const { return m_state; }
     mm::Space* space() const { return m_space; }
     api::Utcb* utcb() const { return m_utcb; }
@@ -102,6 +109,8 @@ public:
     // scheduling (the run queue of m_cpu)
     Schedulable m_sched;
     int m_migrate_to = -1;                // Schedule: move to this CPU when switched out
+    bool m_adopt_pending = false;         // handed to m_cpu, whose inbox still holds its Adopt
+    bool m_tcb_pending = false;           // its TCB page waits to follow it to this node (tcb_migrate.h)
 
     // IPC, both phases (ipc/ipc.h)
     api::Word m_ipc_seq = 0;              // counts this thread's Ipcs (stale requests)

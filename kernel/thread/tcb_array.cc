@@ -6,9 +6,11 @@
 #include "arch/arch.h"
 #include "arch/mmu.h"
 #include "lib/panic.h"
+#include "lib/per_cpu.h"
 #include "lib/string.h"
 #include "mm/frame_allocator.h"
 #include "mm/kmem.h"
+#include "mm/page_walk.h"
 #include "smp/cross_call.h"
 
 namespace thread {
@@ -25,6 +27,13 @@ uint32_t g_allocated[kMaxThreads / 32] GUARDED_BY(g_slot_lock) = {};
 uintptr_t slot_address(api::Word number) { return TCB_ARRAY_BASE + uintptr_t(number) * kTcbSize; }
 
 void flush_slot(void* arg) { arch::flush_tlb_page(uintptr_t(arg)); }
+
+struct MigrationCounts {
+    unsigned long slot_flushes = 0;  // only the owning CPU writes it
+};
+PerCpu<MigrationCounts> g_migration_counts;
+unsigned long g_moves = 0;     // atomic
+unsigned long g_deferred = 0;  // atomic
 
 }  // namespace
 
@@ -83,5 +92,30 @@ void free_tcb(Tcb* tcb) {
 }
 
 unsigned threads_in_use() { return __atomic_load_n(&g_in_use, __ATOMIC_RELAXED); }
+
+uint64_t tcb_frame(const Tcb* tcb) { return mm::walk(arch::kernel_directory(), uintptr_t(tcb)); }
+
+void forget_tcb_translation(void* slot) {
+    arch::flush_tlb_page(uintptr_t(slot));
+    unsigned long& flushes = g_migration_counts.current().slot_flushes;
+    __atomic_store_n(&flushes, flushes + 1, __ATOMIC_RELAXED);
+}
+
+void release_tcb_page(void* page) {
+    uint32_t* words = static_cast<uint32_t*>(page);
+    for (size_t i = 0; i < kTcbSize / sizeof(uint32_t); ++i) words[i] = kTcbPoison;
+    kmem::free(page, kTcbSize);
+}
+
+unsigned long tcb_moves() { return __atomic_load_n(&g_moves, __ATOMIC_RELAXED); }
+unsigned long tcb_moves_deferred() { return __atomic_load_n(&g_deferred, __ATOMIC_RELAXED); }
+unsigned long tcb_slot_flushes() {
+    unsigned long sum = 0;
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
+        sum += __atomic_load_n(&g_migration_counts.on(cpu).slot_flushes, __ATOMIC_RELAXED);
+    return sum;
+}
+void count_tcb_move() { __atomic_fetch_add(&g_moves, 1, __ATOMIC_RELAXED); }
+void count_tcb_move_deferred() { __atomic_fetch_add(&g_deferred, 1, __ATOMIC_RELAXED); }
 
 }  // namespace thread

@@ -13,8 +13,15 @@
 // thread maps a fresh page on the chosen NUMA node into its slot; deleting
 // it puts the zero page back and makes every CPU forget the old page.
 //
-// Lab 3 will move a TCB to another node when its thread migrates (copy the
-// page, remap the slot, shoot down the old translation).
+// Lab 3 moves a TCB to its thread's new node when the thread migrates
+// (thread/tcb_migrate.h): a new page on that node, a copy, the slot pointed
+// at the new page, every CPU made to forget the old translation, and only
+// then the old page given back. The slot's virtual address never changes, so
+// every pointer to the TCB (queue links, run queues, saved stack pointers,
+// frames on its kernel stack) stays valid.
+//
+// Capacity: 2^12 = 4096 thread numbers in 16 MiB of kernel address space,
+// one 4 KiB page each (the thesis halved Pistachio's count the same way, 4.1.4).
 #pragma once
 
 #include "api/thread_id.h"
@@ -44,5 +51,30 @@ void free_tcb(Tcb* tcb);
 
 /// TCB pages in use (statistics, leak checks).
 unsigned threads_in_use();
+
+// ---- what Lab 3's move uses (thread/tcb_migrate.cc) -------------------------
+
+/// The physical frame behind `tcb`'s slot, read from the kernel page table
+/// (the same table in every CPU's directory); mm::kNoFrame if unmapped.
+uint64_t tcb_frame(const Tcb* tcb);
+
+/// A cross-call function (smp::call_on_all): this CPU forgets its TLB entry
+/// for the TCB slot at `slot` (a Tcb*) and counts it (tcb_slot_flushes).
+void forget_tcb_translation(void* slot);
+
+/// Gives a TCB page that no CPU can reach any more back to its pool, after
+/// filling it with kTcbPoison: a CPU that still reads it through a stale
+/// translation sees garbage instead of a plausible thread.
+void release_tcb_page(void* page);
+inline constexpr uint32_t kTcbPoison = 0xDEAD7CB0;
+
+/// Statistics of TCB migration (kdebug 0x50 selectors 5 to 7, docs/kdebug.md).
+unsigned long tcb_moves();         ///< TCB pages moved to another node
+unsigned long tcb_slot_flushes();  ///< forget_tcb_translation runs, summed over CPUs
+unsigned long tcb_moves_deferred();  ///< moves put off because the thread was not quiet
+
+/// Counts a move (the kit's switch path, after checking the frame changed).
+void count_tcb_move();
+void count_tcb_move_deferred();
 
 }  // namespace thread

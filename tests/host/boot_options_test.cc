@@ -44,11 +44,13 @@ TEST_CASE("boot options: flags, unknown words, empty and odd spacing", "[boot_op
     CHECK_FALSE(o.exit_when_done);
     CHECK(o.smp);
     CHECK(o.replicate_code);
+    CHECK(o.migrate_tcbs);
 
-    parse_boot_options("  acpidump\tsmp=off   frobnicate  x=1 replicate=off", o);
+    parse_boot_options("  acpidump\tsmp=off   frobnicate  x=1 replicate=off tcb_migration=off", o);
     CHECK(o.acpi_dump);
     CHECK_FALSE(o.smp);
     CHECK_FALSE(o.replicate_code);
+    CHECK_FALSE(o.migrate_tcbs);
     CHECK(std::string(o.unknown) == "frobnicate x=1");
 }
 

@@ -2,10 +2,13 @@
 // serves requests. Schedule's processor control (as the thread's scheduler, the main
 // thread may use it) places threads; the KIP's ProcessorInfo says how many CPUs there
 // are. On one CPU there is nothing to cross: the tests say so and pass.
+#include "api/kip_descriptors.h"
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
+#include "l4/kdebug.h"
 #include "l4/kip.h"
 #include "l4/message.h"
+#include "l4/system.h"
 #include "l4/thread.h"
 #include "test_case.h"
 #include "threads.h"
@@ -103,6 +106,128 @@ void test_sched_migrate(TestContext& t) {
     for (Word bits = seen; bits != 0; bits &= bits - 1) ++cpus_seen;
     CHECK(t, moves < 2 || cpus_seen >= 2, "moved %u times, but the server always answered from CPU mask %x", moves,
           seen);
+}
+
+// ---- l4.sched.migrate_tcb ------------------------------------------------------
+//
+// Lab 3 end to end: a server is moved round the CPUs hundreds of times while a
+// client on every other CPU calls it with eight words. Every answer must come
+// back once, for the right call, with all eight words transformed as the server
+// does (its registers, UTCB and kernel stack survived every move of its TCB),
+// and at the end the server's TCB page must lie on the node of each CPU it is
+// put on, read back from the kernel's page table (kdebug op 0x50).
+
+namespace {
+
+constexpr unsigned kMaxClients = 7;
+constexpr Word kTcbWords = 8;
+ThreadId g_tcb_server;
+Word g_client_good[kMaxClients];
+Word g_client_bad[kMaxClients];
+
+Word transformed(Word word, unsigned k) { return (word ^ (0x9E3779B9u * (k + 1))) + k; }
+
+/// Answers every request with word k transformed (k = 1..8), for ever.
+void tcb_echo_server(Word) {
+    ThreadId from = ThreadId::nil();
+    MsgTag tag = l4::receive(ThreadId::any(), &from);
+    for (;;) {
+        if (l4::ipc_failed(tag) || tag.untyped() != kTcbWords) {
+            tag = l4::receive(ThreadId::any(), &from);
+            continue;
+        }
+        Word words[kTcbWords];
+        for (unsigned k = 0; k < kTcbWords; ++k) words[k] = transformed(mr(k + 1), k);
+        l4::load_words(0x5152, {words[0], words[1], words[2], words[3], words[4], words[5], words[6], words[7]});
+        tag = l4::reply_wait(from, &from);
+    }
+}
+
+/// Client `index` calls the server `kCalls` times (arg: index | calls << 8).
+void tcb_client(Word arg) {
+    unsigned index = unsigned(arg & 0xFF);
+    Word calls = arg >> 8;
+    Word good = 0, bad = 0;
+    for (Word i = 0; i < calls; ++i) {
+        Word words[kTcbWords];
+        for (unsigned k = 0; k < kTcbWords; ++k) words[k] = (i << 8) + index * 16 + k;
+        l4::load_words(0x5102, {words[0], words[1], words[2], words[3], words[4], words[5], words[6], words[7]});
+        MsgTag tag = l4::call(g_tcb_server, l4::milliseconds(4000), l4::milliseconds(4000));
+        bool right = !l4::ipc_failed(tag) && tag.untyped() == kTcbWords;
+        for (unsigned k = 0; right && k < kTcbWords; ++k) right = mr(k + 1) == transformed(words[k], k);
+        if (right) ++good;
+        else ++bad;
+    }
+    g_client_good[index] = good;
+    g_client_bad[index] = bad;
+    l4::load_words(0x5103, {index});
+    (void)l4::send(main_thread());
+}
+
+/// The NUMA node of CPU `cpu` (the KIP's processor descriptor, docs/kip-numa.md).
+unsigned node_of(Word cpu) {
+    const api::KernelInterfacePage& kip = l4::kip();
+    Word address = l4::kip_base() + kip.processor_descriptors_offset + cpu * kip.processor_info.descriptor_size();
+    api::NodeWord word = reinterpret_cast<const api::ProcessorDescriptor*>(address)->proxima_node;
+    return word.has_node() ? word.node() : 0;
+}
+
+}  // namespace
+
+void test_sched_migrate_tcb(TestContext& t) {
+    Word cpus = l4::processor_count();
+    if (cpus < 2) {
+        t.note("l4.sched.migrate_tcb: one CPU, nowhere to migrate to; passing");
+        return;
+    }
+    unsigned clients = unsigned(cpus - 1 < kMaxClients ? cpus - 1 : kMaxClients);
+    constexpr Word kCalls = 1000;
+    unsigned moves_before = l4::kdebug::kernel_statistic(l4::kdebug::Statistic::TcbMoves);
+    LocalThread server;
+    CHECK(t, server.start(tcb_echo_server, 0), "start: %s", server.error());
+    g_tcb_server = server.id();
+    LocalThread client[kMaxClients];
+    for (unsigned c = 0; c < clients; ++c) {
+        g_client_good[c] = g_client_bad[c] = 0;
+        CHECK(t, client[c].start(tcb_client, c | (kCalls << 8)), "start: %s", client[c].error());
+        CHECK(t, l4::set_processor(client[c].id(), (c + 1) % cpus) != 0, "Schedule of client %u failed", c);
+    }
+    // Move the server round every CPU while the clients call it.
+    Word moves = 0;
+    unsigned done = 0;
+    for (Word target = 1 % cpus; done < clients; target = (target + 1) % cpus) {
+        MsgTag tag = l4::receive(ThreadId::any(), nullptr, api::Time::zero());  // a client done?
+        if (!l4::ipc_failed(tag) && tag.label() == 0x5103) ++done;
+        CHECK(t, moves < 1000000, "the clients did not finish %u calls each", kCalls);
+        CHECK(t, l4::set_processor(server.id(), target) != 0, "Schedule to CPU %u failed, ErrorCode %u", target,
+              l4::error_code());
+        ++moves;
+    }
+    for (unsigned c = 0; c < clients; ++c)
+        CHECK(t, g_client_good[c] == kCalls && g_client_bad[c] == 0,
+              "client %u: %u of %u answers right, %u wrong or lost, while the server moved %u times", c,
+              g_client_good[c], kCalls, g_client_bad[c], moves);
+    // Put the server on each CPU in turn; one call lets it run and settle there.
+    unsigned number = unsigned(server.id().number());
+    unsigned checked = 0;
+    for (Word cpu = 0; cpu < cpus; ++cpu) {
+        CHECK(t, l4::set_processor(server.id(), cpu) != 0, "Schedule to CPU %u failed", cpu);
+        l4::load_words(0x5102, {1, 2, 3, 4, 5, 6, 7, 8});
+        MsgTag tag = l4::call(server.id(), l4::milliseconds(4000), l4::milliseconds(4000));
+        CHECK(t, !l4::ipc_failed(tag), "call to the server on CPU %u failed, ErrorCode %x", cpu, l4::error_code());
+        (void)l4::sleep(l4::milliseconds(2));
+        unsigned node = node_of(cpu);
+        unsigned pool = l4::kdebug::kernel_pool_free_bytes(node);
+        if (pool == 0 || pool == ~0u) continue;  // a node without kernel memory: its nearest node serves it
+        unsigned tcb_node = l4::kdebug::tcb_node(number);
+        CHECK(t, tcb_node == node,
+              "the server runs on CPU %u of node %u, but its TCB page lies on node %u (TCB migration: "
+              "thread/tcb_migrate.h)", cpu, node, tcb_node);
+        ++checked;
+    }
+    unsigned moved = l4::kdebug::kernel_statistic(l4::kdebug::Statistic::TcbMoves) - moves_before;
+    t.note("l4.sched.migrate_tcb: %u moves of the server, %u TCB pages moved, TCB node checked on %u CPUs",
+           unsigned(moves), moved, checked);
 }
 
 }  // namespace l4test

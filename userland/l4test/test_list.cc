@@ -19,6 +19,7 @@ void test_map_status_bits(TestContext&);
 void test_fault_page_fault_ipc(TestContext&);
 void test_fault_exception_ipc(TestContext&);
 void test_sched_migrate(TestContext&);
+void test_sched_migrate_tcb(TestContext&);
 void test_sched_priority(TestContext&);
 void test_sched_clock(TestContext&);
 void test_priv_refused(TestContext&);
@@ -45,6 +46,7 @@ const TestCase kAllTests[] = {
     {"l4.fault.page_fault_ipc", test_fault_page_fault_ipc},
     {"l4.fault.exception_ipc", test_fault_exception_ipc},
     {"l4.sched.migrate", test_sched_migrate},
+    {"l4.sched.migrate_tcb", test_sched_migrate_tcb},
     {"l4.sched.priority", test_sched_priority},
     {"l4.sched.clock", test_sched_clock},
     {"l4.priv.refused", test_priv_refused},

@@ -25,10 +25,16 @@ enum class Statistic : unsigned {
     Threads = 2,
     PageTables = 3,    ///< page tables of all spaces (Lab 2)
     CodeCopies = 4,    ///< nodes running their own copy of the kernel's code (Lab 2)
+    TcbMoves = 5,      ///< TCB pages moved to another node with their threads (Lab 3)
+    TcbSlotFlushes = 6,  ///< TLB entries of TCB slots forgotten by moves, summed over CPUs (Lab 3)
+    TcbMovesDeferred = 7,  ///< moves put off until the thread was quiet (Lab 3)
 };
 unsigned kernel_statistic(Statistic which);
 /// Free bytes of node `node`'s kernel memory pool (~0 for no such node).
 unsigned kernel_pool_free_bytes(unsigned node);
+/// The node whose kernel pool holds thread number `number`'s TCB page (~0:
+/// no such thread), read from the kernel's page table (Lab 3).
+unsigned tcb_node(unsigned number);
 
 /// Print `message` and where we are, and stop this thread in the kernel debugger.
 [[noreturn]] void enter(const char* message);

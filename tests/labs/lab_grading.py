@@ -1,0 +1,73 @@
+"""Grading a lab from the kit's own lab checks (test_lab*.py): one lab's stage,
+its manifest, and the report read back.
+
+    lab = LabUnderTest(3)
+    status, report, stdout = lab.grade("--submission", directory, "--sol", "1-2")
+    lab.not_ok(report)       # one line per visible test that is not ok somewhere
+"""
+
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GRADE = [sys.executable, str(ROOT / "grader" / "grade.py")]
+
+
+class LabUnderTest:
+    def __init__(self, number):
+        self.number = number
+        self.directory = next((ROOT / "labs").glob(f"lab{number}-*"))
+        self.solution = ROOT / "solutions" / f"lab{number}"
+        manifest = [line.split("#")[0].strip() for line in (self.directory / "manifest").read_text().splitlines()]
+        self.manifest = [path for path in manifest if path]
+        self.stage = tomllib.loads((self.directory / "stage.toml").read_text())
+        self.visible_presets = self.stage["presets"]   # the hidden ones come from grader/hidden
+        self.visible_tests = [test["name"] for test in self.stage["tests"]]
+
+    def grade(self, *args):
+        """Runs grade.py lab for this lab; returns (exit status, its JSON report, its text)."""
+        with tempfile.TemporaryDirectory() as out:
+            report = pathlib.Path(out) / "report.json"
+            run = subprocess.run(GRADE + ["lab", "--lab", str(self.number), "--json", str(report), *args],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=1800)
+            if not report.exists():
+                raise AssertionError(f"grade.py wrote no report:\n{run.stdout}\n{run.stderr}")
+            return run.returncode, json.loads(report.read_text()), run.stdout
+
+    @staticmethod
+    def stage_points(report):
+        stage = report["stages"][0]
+        return stage["score"], stage["max_score"]
+
+    def visible_marks(self, report):
+        """{test: {preset: (mark, why)}} of the visible tests on the visible presets."""
+        return {test["name"]: {preset: (mark["mark"], mark["why"]) for preset, mark in test["presets"].items()
+                               if preset in self.visible_presets}
+                for test in report["stages"][0]["tests"] if test["name"] in self.visible_tests}
+
+    def not_ok(self, report):
+        """One line per visible test that is not ok somewhere: where, and the first reason."""
+        lines = []
+        for name, marks in self.visible_marks(report).items():
+            bad = {preset: why for preset, (mark, why) in marks.items() if mark != "ok"}
+            if bad:
+                lines.append(f"{name}: {', '.join(bad)} ({next(iter(bad.values()))})")
+        return "\n".join(lines) or "(none)"
+
+    def failed_tests(self, report, tests):
+        """Those of `tests` that did not report a FAIL themselves on any visible preset."""
+        marks = self.visible_marks(report)
+        return [t for t in tests if not any(mark == "fail" and reason.startswith("FAIL")
+                                            for mark, reason in marks[t].values())]
+
+    def submission(self, directory, source):
+        """Fills `directory` with this lab's manifest files from `source` (a tree)."""
+        for file in self.manifest:
+            target = pathlib.Path(directory, file)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source / file, target)
