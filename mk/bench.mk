@@ -73,7 +73,7 @@ $(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $
 bench-ipc: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
 bench-ipc: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
 	$(PYTHON) scripts/bench/run.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) \
-	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) -- $(QEMU_CMD) $(BENCH_ICOUNT)
+	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) --kargs '$(KARGS)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
 
 # apps.py adds the modules for each run (sigma0, the base OS, the program and its
 # arguments), so QEMU_CMD gets none.

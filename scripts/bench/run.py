@@ -29,9 +29,12 @@ CSV_FIELDS = ["topo", "clock", "case", "words", "rounds", "batches", "cycles_per
               "client_cpu", "server_cpu"]
 
 
-def parse_bench_lines(lines):
+MIGRATE_FIELDS = ["topo", "clock", "kargs", "case", "moves", "cycles_per_move", "min", "mean", "tcb_moves", "cpus"]
+
+
+def parse_bench_lines(lines, migrations=None):
     """The measurements (with the run's settings and both CPUs in each), skipped cases,
-    failures and the done line of a run."""
+    failures and the done line of a run; the migration lines go to `migrations`."""
     config, results, skipped, failures, done = {}, [], [], [], None
     for line in lines:
         words = line.split()
@@ -43,6 +46,9 @@ def parse_bench_lines(lines):
         elif words[1] == "ipc":
             client, _, server = fields.get("cpus", "?,?").partition(",")
             results.append(dict(fields, batches=config.get("batches", "?"), client_cpu=client, server_cpu=server))
+        elif words[1] == "migrate":
+            if migrations is not None:
+                migrations.append(fields)
         elif words[1] == "skip":
             skipped.append(fields)
         elif words[1] == "fail":
@@ -97,12 +103,24 @@ def print_table(topo, clock, results, skipped, failures):
         print(f"{f.get('case', '?'):<24}  FAILED (words={f.get('words', '-')}): {f.get('reason', '')}")
 
 
+def print_migrations(topo, clock, migrations, kargs):
+    if not migrations:
+        return
+    print(f"\nThread migration (Schedule to another CPU) on {topo}{' with ' + kargs if kargs else ''}; "
+          f"{CLOCK_NOTES[clock]}")
+    print(f"{'case':<24}{'moves':>8}{'median':>9}{'min':>9}{'mean':>9}  tcb_moves  cpus")
+    for m in migrations:
+        print(f"{m['case']:<24}{m['moves']:>8}{m['cycles_per_move']:>9}{m['min']:>9}{m['mean']:>9}  "
+              f"{m['tcb_moves']:>9}  {m['cpus']}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topo", required=True, help="machine preset name (for the output)")
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before QEMU is stopped")
     parser.add_argument("--icount", action="store_true", help="QEMU runs with -icount shift=0")
+    parser.add_argument("--kargs", default="", help="the kernel options of the run (for the output)")
     parser.add_argument("qemu", nargs=argparse.REMAINDER, help="-- then the QEMU command")
     args = parser.parse_args()
     command = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
@@ -115,11 +133,15 @@ def main():
     print(f"bench: booting ipcbench on {args.topo} (serial log {log_path}; up to {args.timeout:.0f} s)",
           flush=True)
     status, lines = run_qemu(command, log_path, args.timeout, ("BENCH", "ipcbench", "PANIC", "sigma0:"))
-    results, skipped, failures, done = parse_bench_lines(lines)
+    migrations = []
+    results, skipped, failures, done = parse_bench_lines(lines, migrations)
 
     csv_path = os.path.join(args.out, "ipc.csv")
     write_csv(csv_path, CSV_FIELDS, [dict(r, topo=args.topo, clock=clock) for r in results])
     print_table(args.topo, clock, results, skipped, failures)
+    print_migrations(args.topo, clock, migrations, args.kargs)
+    write_csv(os.path.join(args.out, "migrate.csv"), MIGRATE_FIELDS,
+              [dict(m, topo=args.topo, clock=clock, kargs=args.kargs) for m in migrations])
     png_path = plot(args.out, args.topo, clock, results)
     print(f"\nwrote {csv_path}" + (f" and {png_path}" if png_path else " (no plot: gnuplot is not installed)"))
 

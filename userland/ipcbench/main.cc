@@ -20,7 +20,10 @@
 //        BENCH fail case=C words=W reason=...
 //        BENCH done measured=N failed=F
 //      (the kernel prints kdebug output a line at a time, up to 255 characters);
-//   4. ends the run: 0x10 (nothing failed) or 0x11 to the isa-debug-exit port 0xF4,
+//   4. measures what moving a thread between CPUs costs, within a node and across
+//      nodes (migration.h: `moves=` per batch, default 100):
+//        BENCH migrate case=same_node|cross_node moves=N cycles_per_move=MEDIAN ...;
+//   5. ends the run: 0x10 (nothing failed) or 0x11 to the isa-debug-exit port 0xF4,
 //      whose IO fpage it asks sigma0 for.
 // The threads and spaces come from the test root task's machinery (userland/l4test:
 // threads.h, test_space.h, pager.h), which ipcbench links.
@@ -36,6 +39,7 @@
 #include "l4/sigma0_client.h"
 #include "l4/thread.h"
 #include "l4/utcb.h"
+#include "migration.h"
 #include "ping_pong.h"
 
 namespace ipcbench {
@@ -45,6 +49,7 @@ namespace {
 
 constexpr Word kDefaultRounds = 20000;
 constexpr Word kDefaultBatches = 10;
+constexpr Word kDefaultMoves = 100;  // per batch, in measure_migrations
 constexpr Word kMessageSizes[] = {0, 2};
 
 struct Case {
@@ -161,6 +166,7 @@ void run_benchmarks() {
         }
         for (Word words : kMessageSizes) run_case(run, c, words);
     }
+    run.failed += measure_migrations(run.batches, number_option("moves", kDefaultMoves));
     l4::printf("BENCH done measured=%u failed=%u\n", run.measured, run.failed);
     l4::end_run("ipcbench", run.failed == 0 ? l4::kRunPassed : l4::kRunFailed);
 }

@@ -16,14 +16,6 @@ constexpr uint16_t kWhereLabel = 0xB0;
 constexpr uint16_t kRequestLabel = 0xB1;
 constexpr uint16_t kAnswerLabel = 0xB2;
 
-/// The time-stamp counter: cycles since reset. Only differences taken on one CPU are
-/// used (the client's), so the counters of different CPUs need not agree.
-inline uint64_t rdtsc() {
-    uint32_t low, high;
-    asm volatile("rdtsc" : "=a"(low), "=d"(high));
-    return (uint64_t{high} << 32) | low;
-}
-
 /// `rounds` round trips; the cycles they took, or 0 if a Call failed.
 uint64_t timed_batch(ThreadId server, Word words, Word rounds) {
     const Word request = MsgTag::make(kRequestLabel, words, 0).raw();
@@ -37,7 +29,9 @@ uint64_t timed_batch(ThreadId server, Word words, Word rounds) {
     return cycles != 0 ? cycles : 1;
 }
 
-void sort(uint64_t* values, unsigned count) {
+}  // namespace
+
+void sort_values(uint64_t* values, unsigned count) {
     for (unsigned i = 1; i < count; ++i)
         for (unsigned j = i; j > 0 && values[j - 1] > values[j]; --j) {
             uint64_t swap = values[j];
@@ -45,8 +39,6 @@ void sort(uint64_t* values, unsigned count) {
             values[j - 1] = swap;
         }
 }
-
-}  // namespace
 
 void echo_server(Word) {
     ThreadId from = ThreadId::nil();
@@ -92,7 +84,7 @@ RoundTripCycles measure_round_trips(ThreadId server, Word words, Word batches, W
         total += cycles;
         per_round[b] = cycles / rounds;
     }
-    sort(per_round, batches);
+    sort_values(per_round, batches);
     result.ok = true;
     result.min = per_round[0];
     result.median = batches % 2 == 1 ? per_round[batches / 2]

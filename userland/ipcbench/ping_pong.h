@@ -40,6 +40,17 @@ struct RoundTripCycles {
 
 inline constexpr unsigned kMaxBatches = 64;
 
+/// The time-stamp counter: cycles since reset. Only differences taken on one CPU are
+/// used (the client's), so the counters of different CPUs need not agree.
+inline uint64_t rdtsc() {
+    uint32_t low, high;
+    asm volatile("rdtsc" : "=a"(low), "=d"(high));
+    return (uint64_t{high} << 32) | low;
+}
+
+/// Sorts `count` values in place (ascending), for medians.
+void sort_values(uint64_t* values, unsigned count);
+
 /// One warm-up batch (pages in the server's code and stack, fills caches and TLBs),
 /// then `batches` batches of `rounds` round trips with `words` untyped words each.
 [[nodiscard]] RoundTripCycles measure_round_trips(ThreadId server, Word words, Word batches, Word rounds);

@@ -2,7 +2,6 @@
 // serves requests. Schedule's processor control (as the thread's scheduler, the main
 // thread may use it) places threads; the KIP's ProcessorInfo says how many CPUs there
 // are. On one CPU there is nothing to cross: the tests say so and pass.
-#include "api/kip_descriptors.h"
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/kdebug.h"
@@ -164,14 +163,6 @@ void tcb_client(Word arg) {
     (void)l4::send(main_thread());
 }
 
-/// The NUMA node of CPU `cpu` (the KIP's processor descriptor, docs/kip-numa.md).
-unsigned node_of(Word cpu) {
-    const api::KernelInterfacePage& kip = l4::kip();
-    Word address = l4::kip_base() + kip.processor_descriptors_offset + cpu * kip.processor_info.descriptor_size();
-    api::NodeWord word = reinterpret_cast<const api::ProcessorDescriptor*>(address)->proxima_node;
-    return word.has_node() ? word.node() : 0;
-}
-
 }  // namespace
 
 void test_sched_migrate_tcb(TestContext& t) {
@@ -216,7 +207,7 @@ void test_sched_migrate_tcb(TestContext& t) {
         MsgTag tag = l4::call(server.id(), l4::milliseconds(4000), l4::milliseconds(4000));
         CHECK(t, !l4::ipc_failed(tag), "call to the server on CPU %u failed, ErrorCode %x", cpu, l4::error_code());
         (void)l4::sleep(l4::milliseconds(2));
-        unsigned node = node_of(cpu);
+        unsigned node = l4::processor_node(cpu);
         unsigned pool = l4::kdebug::kernel_pool_free_bytes(node);
         if (pool == 0 || pool == ~0u) continue;  // a node without kernel memory: its nearest node serves it
         unsigned tcb_node = l4::kdebug::tcb_node(number);

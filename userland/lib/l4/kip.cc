@@ -24,4 +24,12 @@ api::MemoryDescriptor memory_descriptor(Word i) {
     return api::MemoryDescriptor::from_words(words[2 * i], words[2 * i + 1]);
 }
 
+unsigned processor_node(Word cpu) {
+    if (cpu >= processor_count()) return 0;
+    const api::KernelInterfacePage& k = kip();
+    Word address = kip_base() + k.processor_descriptors_offset + cpu * k.processor_info.descriptor_size();
+    api::NodeWord word = reinterpret_cast<const api::ProcessorDescriptor*>(address)->proxima_node;
+    return word.has_node() ? word.node() : 0;
+}
+
 }  // namespace l4

@@ -45,6 +45,10 @@ struct KernelInterface {
 /// Number of processors the kernel runs on (ProcessorInfo).
 [[nodiscard]] inline Word processor_count() { return kip().processor_info.processors(); }
 
+/// The NUMA node of processor `cpu`: word 3 of its processor descriptor
+/// (docs/kip-numa.md); 0 for a CPU out of range or a KIP without the extension.
+[[nodiscard]] unsigned processor_node(Word cpu);
+
 /// The global ids of the initial threads: sigma0 (UserBase, 1), root task (UserBase + 2, 1).
 [[nodiscard]] inline api::ThreadId sigma0_id() {
     return api::ThreadId::global(kip().thread_info.user_base(), 1);

@@ -7,23 +7,9 @@
 
 namespace os {
 
-namespace {
-
-const api::ProcessorDescriptor& processor(unsigned cpu) {
-    const api::KernelInterfacePage& kip = l4::kip();
-    Word address = l4::kip_base() + kip.processor_descriptors_offset + cpu * kip.processor_info.descriptor_size();
-    return *reinterpret_cast<const api::ProcessorDescriptor*>(address);
-}
-
-}  // namespace
-
 unsigned cpu_count() { return l4::processor_count(); }
 
-unsigned node_of_cpu(unsigned cpu) {
-    if (cpu >= cpu_count()) return 0;
-    api::NodeWord word = processor(cpu).proxima_node;
-    return word.has_node() ? word.node() : 0;
-}
+unsigned node_of_cpu(unsigned cpu) { return l4::processor_node(cpu); }
 
 unsigned node_count() {
     unsigned highest = 0;
