@@ -22,6 +22,7 @@
 #include "mm/mappings.h"
 #include "mm/space.h"
 #include "test/ktest.h"
+#include "test/round_barrier.h"
 #include "test/lab2_support.h"
 
 using namespace lab2;
@@ -63,16 +64,8 @@ uintptr_t region(unsigned round, unsigned k) {
            uintptr_t((k * 37 + round) % 1024) * kPage;
 }
 
-// Waits for every online CPU to arrive at phase `phase` of this round,
-// serving cross calls (shootdowns) meanwhile.
-void barrier(unsigned phase, unsigned round) {
-    __atomic_add_fetch(&g.arrived[phase], 1, __ATOMIC_ACQ_REL);
-    unsigned target = (round + 1) * smp::online_count();
-    while (__atomic_load_n(&g.arrived[phase], __ATOMIC_ACQUIRE) < target) {
-        smp::handle_cross_calls();
-        arch::cpu_relax();
-    }
-}
+// Waits for every online CPU at phase `phase` of this round (round_barrier.h).
+void barrier(unsigned phase, unsigned round) { ktest::round_barrier(g.arrived[phase], round); }
 
 void record(unsigned cpu, unsigned round, const char* what, unsigned k) {
     __atomic_fetch_add(&g.errors[cpu], 1, __ATOMIC_RELAXED);

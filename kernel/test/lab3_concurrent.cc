@@ -12,6 +12,7 @@
 // deadlock (the stage's hang limit).
 #include "lib/console.h"
 #include "test/ktest.h"
+#include "test/round_barrier.h"
 #include "test/lab3_support.h"
 
 using namespace lab3;
@@ -41,14 +42,8 @@ struct Shared {
 };
 Shared g;
 
-void barrier(unsigned phase, unsigned round) {
-    __atomic_add_fetch(&g.arrived[phase], 1, __ATOMIC_ACQ_REL);
-    unsigned target = (round + 1) * smp::online_count();
-    while (__atomic_load_n(&g.arrived[phase], __ATOMIC_ACQUIRE) < target) {
-        smp::handle_cross_calls();
-        arch::cpu_relax();
-    }
-}
+// Waits for every online CPU at phase `phase` of this round (round_barrier.h).
+void barrier(unsigned phase, unsigned round) { ktest::round_barrier(g.arrived[phase], round); }
 
 void record(unsigned cpu, unsigned round, const char* what, unsigned number) {
     __atomic_fetch_add(&g.errors[cpu], 1, __ATOMIC_RELAXED);

@@ -71,3 +71,29 @@ class LabUnderTest:
             target = pathlib.Path(directory, file)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source / file, target)
+
+
+def make_handout(parent):
+    """`make handout` into `parent`/handout; returns its path."""
+    handout = pathlib.Path(parent, "handout")
+    subprocess.run(["make", "-s", "handout", f"OUT={handout}"], cwd=ROOT, check=True, capture_output=True,
+                   timeout=300)
+    return handout
+
+
+def make_grade_in(tree, lab, parent):
+    """`make grade LAB=lab` in `tree` (a handout); returns (the run, its JSON report)."""
+    report = pathlib.Path(parent, f"lab{lab}.json")
+    run = subprocess.run(["make", "grade", f"LAB={lab}", f"GRADE_FLAGS=--json {report}"], cwd=tree,
+                         capture_output=True, text=True, timeout=1800)
+    return run, json.loads(report.read_text())
+
+
+def build_reference_kernel(build):
+    """The kit's kernel with every lab's reference and no hidden tests, built in
+    `build`; returns the kernel's path."""
+    variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
+    subprocess.run(["make", "-s", "-j2", "kernel", *variables], cwd=ROOT, check=True, capture_output=True,
+                   timeout=600)
+    return subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()

@@ -24,3 +24,14 @@ FIND_NONCE = r'''
         break;
     }
 '''
+
+
+def assert_thief_earned_nothing_but_was_seen(test, runs):
+    """The forgery checks' common end, on the runs of a thief's submission: it found
+    the nonce and what it printed is there, escaped on its own `lab|` line, and every
+    run ended in its panic, whose message shows the forged lines escaped too."""
+    lines = [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
+    test.assertTrue(any(line.startswith("lab| stolen\\nKTEST ") and "not-found" not in line for line in lines),
+                    "\n".join(lines[-40:]))
+    test.assertTrue(all(run["verdict"] == "panic" and "stolen\\nKTEST" in run["reason"] for run in runs),
+                    [run["reason"] for run in runs])

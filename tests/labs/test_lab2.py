@@ -30,7 +30,8 @@ import tomllib
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from nonce_thief import FIND_NONCE  # noqa: E402
+from lab_grading import build_reference_kernel, make_grade_in, make_handout  # noqa: E402
+from nonce_thief import FIND_NONCE, assert_thief_earned_nothing_but_was_seen  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "grader"))
@@ -252,19 +253,13 @@ class Forgery(unittest.TestCase):
             runs = [run for run in report["stages"][0]["runs"]
                     if run["preset"] in VISIBLE_PRESETS and set(run["tests"]) & set(VISIBLE_TESTS)]
             self.assertEqual(sorted(run["preset"] for run in runs), sorted(VISIBLE_PRESETS))
-            lines = [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
-            self.assertTrue(any(line.startswith("lab| stolen\\nKTEST ") and "not-found" not in line
-                                for line in lines), "\n".join(lines[-40:]))
-            self.assertTrue(all(run["verdict"] == "panic" and "stolen\\nKTEST" in run["reason"] for run in runs),
-                            [run["reason"] for run in runs])
+            assert_thief_earned_nothing_but_was_seen(self, runs)
 
 
 class Handout(unittest.TestCase):
     def test_handout_with_lab1_solved_fails_lab2_and_passes_lab1(self):
         with tempfile.TemporaryDirectory() as parent:
-            handout = pathlib.Path(parent, "handout")
-            subprocess.run(["make", "-s", "handout", f"OUT={handout}"], cwd=ROOT, check=True,
-                           capture_output=True, timeout=300)
+            handout = make_handout(parent)
             for secret in ("solutions", "grader/hidden", "tests/labs"):
                 self.assertFalse((handout / secret).exists(), f"the handout contains {secret}")
             self.assertEqual(list(handout.glob("labs/*/INSTRUCTOR.md")), [])
@@ -272,19 +267,12 @@ class Handout(unittest.TestCase):
                 self.assertIn("LAB 2: your code here", (handout / file).read_text())
             # A student who was given Lab 1's solution.
             shutil.copytree(LAB1_SOLUTION, handout, dirs_exist_ok=True)
-
-            def make_grade(lab):
-                report = pathlib.Path(parent, f"lab{lab}.json")
-                run = subprocess.run(["make", "grade", f"LAB={lab}", f"GRADE_FLAGS=--json {report}"], cwd=handout,
-                                     capture_output=True, text=True, timeout=1800)
-                return run, json.loads(report.read_text())
-
-            run, report = make_grade(2)
+            run, report = make_grade_in(handout, 2, parent)
             self.assertNotEqual(run.returncode, 0, "the handout passed Lab 2")
             self.assertEqual(stage_points(report)[0], 0, run.stdout[-3000:])
             self.assertIn("LAB 2: kernel/mm/code_replica.cc: mm::replicate_kernel_code() is not written yet",
                           run.stdout)
-            run, report = make_grade(1)
+            run, report = make_grade_in(handout, 1, parent)
             self.assertEqual(run.returncode, 0, f"Lab 1's solution fails Lab 1 in the handout:\n{run.stdout[-3000:]}")
             score, max_score = stage_points(report)
             self.assertEqual((report["passed"], score), (True, max_score), run.stdout[-3000:])
@@ -295,11 +283,7 @@ class OffSwitch(unittest.TestCase):
         preset = load_presets(ROOT / "config" / "topologies.conf").get("4x1")
         with tempfile.TemporaryDirectory() as parent:
             build, logs = pathlib.Path(parent, "build"), pathlib.Path(parent, "logs")
-            variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
-            subprocess.run(["make", "-s", "-j2", "kernel", *variables], cwd=ROOT, check=True,
-                           capture_output=True, timeout=600)
-            kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True,
-                                    capture_output=True, text=True).stdout.strip()
+            kernel = build_reference_kernel(build)
             # The stage's tests, on 4x1, once with replicate=off and once without.
             run = subprocess.run(GRADE + ["run", "--kernel", kernel, "--topo", "4x1", "--kargs", "replicate=off",
                                           "--kargs", "", "--tests", ",".join(VISIBLE_TESTS), "--json",

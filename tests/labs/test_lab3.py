@@ -24,8 +24,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from lab_grading import GRADE, ROOT, LabUnderTest  # noqa: E402
-from nonce_thief import FIND_NONCE  # noqa: E402
+from lab_grading import GRADE, ROOT, LabUnderTest, build_reference_kernel, make_grade_in, make_handout  # noqa: E402
+from nonce_thief import FIND_NONCE, assert_thief_earned_nothing_but_was_seen  # noqa: E402
 
 LAB = LabUnderTest(3)
 FILE = "kernel/thread/tcb_migrate.cc"
@@ -140,37 +140,24 @@ class Forgery(unittest.TestCase):
             runs = [run for run in report["stages"][0]["runs"]
                     if run["preset"] in LAB.visible_presets and set(run["tests"]) & set(LAB.visible_tests)]
             self.assertEqual(sorted(run["preset"] for run in runs), sorted(LAB.visible_presets))
-            lines = [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
-            self.assertTrue(any(line.startswith("lab| stolen\\nKTEST ") and "not-found" not in line
-                                for line in lines), "\n".join(lines[-40:]))
-            self.assertTrue(all(run["verdict"] == "panic" and "stolen\\nKTEST" in run["reason"] for run in runs),
-                            [run["reason"] for run in runs])
+            assert_thief_earned_nothing_but_was_seen(self, runs)
 
 
 class Handout(unittest.TestCase):
     def test_handout_with_labs_1_and_2_solved_fails_lab3_and_passes_lab2(self):
         with tempfile.TemporaryDirectory() as parent:
-            handout = pathlib.Path(parent, "handout")
-            subprocess.run(["make", "-s", "handout", f"OUT={handout}"], cwd=ROOT, check=True,
-                           capture_output=True, timeout=300)
+            handout = make_handout(parent)
             for file in LAB.manifest:
                 self.assertIn("LAB 3: your code here", (handout / file).read_text())
             # A student who was given the solutions of Labs 1 and 2.
             for lab in (1, 2):
                 shutil.copytree(ROOT / "solutions" / f"lab{lab}", handout, dirs_exist_ok=True)
-
-            def make_grade(lab):
-                report = pathlib.Path(parent, f"lab{lab}.json")
-                run = subprocess.run(["make", "grade", f"LAB={lab}", f"GRADE_FLAGS=--json {report}"], cwd=handout,
-                                     capture_output=True, text=True, timeout=1800)
-                return run, json.loads(report.read_text())
-
-            run, report = make_grade(3)
+            run, report = make_grade_in(handout, 3, parent)
             self.assertNotEqual(run.returncode, 0, "the handout passed Lab 3")
             self.assertEqual(LAB.stage_points(report)[0], 0, run.stdout[-3000:])
             self.assertIn("LAB 3: kernel/thread/tcb_migrate.cc: thread::try_move_tcb() is not written yet",
                           run.stdout)
-            run, report = make_grade(2)
+            run, report = make_grade_in(handout, 2, parent)
             self.assertEqual(run.returncode, 0, f"Lab 2's solution fails Lab 2 in the handout:\n{run.stdout[-3000:]}")
             score, max_score = LAB.stage_points(report)
             self.assertEqual((report["passed"], score), (True, max_score), run.stdout[-3000:])
@@ -179,12 +166,7 @@ class Handout(unittest.TestCase):
 class OffSwitch(unittest.TestCase):
     def test_tcb_migration_off_leaves_every_tcb_where_it_was_made(self):
         with tempfile.TemporaryDirectory() as parent:
-            build = pathlib.Path(parent, "build")
-            variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
-            subprocess.run(["make", "-s", "-j2", "kernel", *variables], cwd=ROOT, check=True,
-                           capture_output=True, timeout=600)
-            kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True,
-                                    capture_output=True, text=True).stdout.strip()
+            kernel = build_reference_kernel(pathlib.Path(parent, "build"))
             run = subprocess.run(GRADE + ["run", "--kernel", kernel, "--topo", "2x2", "--kargs", "tcb_migration=off",
                                           "--kargs", "", "--tests", "lab3.tcb_follows_thread", "--json"],
                                  cwd=ROOT, capture_output=True, text=True, timeout=900)
