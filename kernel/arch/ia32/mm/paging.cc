@@ -49,6 +49,7 @@ constexpr uint32_t kPresent = 1u << 0;
 constexpr uint32_t kWritable = 1u << 1;
 constexpr uint32_t kWriteThrough = 1u << 3;
 constexpr uint32_t kCacheDisable = 1u << 4;
+constexpr uint32_t kAccessedDirty = (1u << 5) | (1u << 6);
 constexpr uint32_t kBigPageBit = 1u << 7;
 constexpr uint32_t kFrameMask = 0xFFFFF000u;
 constexpr uintptr_t kPage = 4096;
@@ -190,7 +191,12 @@ void set_kernel_page(uintptr_t virt, uint64_t phys, bool writable) {
     SpinLockGuard guard(g_window_lock);
     uint32_t* pte = pte_for(virt);
     if (pte == nullptr) panic("set_kernel_page: no page table for %x (kernel directory not frozen?)", unsigned(virt));
-    *pte = uint32_t(phys & kFrameMask) | kPresent | (writable ? writable_bit(phys & kFrameMask) : 0);
+    // Accessed and dirty are set here, so that no CPU's page walk ever writes
+    // this entry: a walk that read the old entry and then wrote it back with
+    // the bit set would undo a remap made meanwhile (QEMU 7.2's TCG sets the
+    // bits with a plain store of the whole entry, not an atomic OR). A TCB
+    // move (Lab 3) remaps entries that every CPU walks.
+    *pte = uint32_t(phys & kFrameMask) | kPresent | kAccessedDirty | (writable ? writable_bit(phys & kFrameMask) : 0);
     ia32::invlpg(virt);
 }
 
