@@ -32,6 +32,7 @@ struct CpuScheduler {
     Tcb* timeouts = nullptr;       // threads with a deadline, unordered
     Tcb* switched_from = nullptr;  // set across a switch, for finish_switch()
     Tcb* to_free = nullptr;        // a deleted thread to free once switched away from
+    Tcb* dead = nullptr;           // deleted threads whose requests are still in flight (m_dead_next)
     uint64_t charged_until = 0;    // cycle count up to which the running thread paid for its time
 };
 
@@ -47,6 +48,10 @@ inline uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }
 /// After a switch, on the new thread's stack: checks the old thread's stack
 /// canary, frees a deleted thread, hands a migrating one to its new CPU.
 void finish_switch();
+
+/// Frees the deleted threads of this CPU whose last request has been handled
+/// (free_when_settled put them on c.dead). At the safe point.
+void reap_dead(CpuScheduler& c);
 
 // ---- timeouts.cc --------------------------------------------------------------
 

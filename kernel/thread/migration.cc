@@ -26,7 +26,6 @@
 #include "thread/tcb_migrate.h"
 
 #include "arch/arch.h"
-#include "arch/ia32/layout.h"
 #include "ipc/ipc.h"
 #include "ipc/remote.h"
 #include "platform/boot_options.h"
@@ -52,8 +51,7 @@ using namespace detail;
 bool tcb_quiet(const Tcb* tcb) {
     if (tcb->m_zombie || tcb->m_is_idle || tcb->m_state == State::WaitingRemote) return false;
     if (tcb->m_state == State::Sending && tcb->m_remote_send) return false;  // a remote CPU holds it queued
-    api::Word number = api::Word((uintptr_t(tcb) - TCB_ARRAY_BASE) / kTcbSize);
-    return ipc::requests_in_flight(number) == 0;
+    return ipc::requests_in_flight(slot_number(tcb)) == 0;
 }
 
 void place_tcb(Tcb* tcb, unsigned node) {

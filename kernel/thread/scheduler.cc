@@ -5,6 +5,7 @@
 #include "lib/cxx_runtime.h"
 #include "thread/cpu_scheduler.h"
 #include "thread/scheduler.h"
+#include "thread/tcb_array.h"
 #include "thread/tcb_migrate.h"
 #include "thread/thread_ops.h"
 
@@ -92,6 +93,19 @@ void schedule() {
 }  // namespace
 
 namespace detail {
+
+void reap_dead(CpuScheduler& c) {
+    Tcb** link = &c.dead;
+    while (Tcb* tcb = *link) {
+        if (ipc::requests_in_flight(slot_number(tcb)) != 0) {
+            link = &tcb->m_dead_next;
+            continue;
+        }
+        *link = tcb->m_dead_next;
+        tcb->m_dead_next = nullptr;
+        thread::finish_delete(tcb);
+    }
+}
 
 void finish_switch() {
     CpuScheduler& c = g_cpus.current();
@@ -217,6 +231,12 @@ void free_after_switch(Tcb* tcb) {
     }
 }
 
+void free_when_settled(Tcb* tcb) {
+    CpuScheduler& c = g_cpus.current();
+    tcb->m_dead_next = c.dead;
+    c.dead = tcb;
+}
+
 void set_priority(Tcb* tcb, uint8_t priority) {
     CpuScheduler& c = g_cpus.current();
     IrqSpinLockGuard guard(c.queue.lock());
@@ -232,6 +252,7 @@ void kernel_exit() {
         // Fetched anew each time: after schedule() this thread may be on another CPU.
         CpuScheduler& c = g_cpus.current();
         ipc::handle_inbox();
+        if (c.dead != nullptr) reap_dead(c);
         if (c.tick_pending) {
             c.tick_pending = false;
             expire_timeouts(c);

@@ -88,4 +88,9 @@ uint64_t clock_us();
 /// Deletion of a thread that is not running: frees its TCB after the switch.
 void free_after_switch(Tcb* tcb);
 
+/// A deleted thread of this CPU that a request in flight still refers to
+/// (ipc::requests_in_flight): finish_delete runs at this CPU's first safe
+/// point after the last of them has been handled.
+void free_when_settled(Tcb* tcb);
+
 }  // namespace thread

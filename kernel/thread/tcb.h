@@ -117,6 +117,7 @@ public:
     bool m_has_receive = false;           // the Ipc has a receive phase
     bool m_error_in_receive = false;      // a failure happened in the receive phase
     bool m_zombie = false;                // deleted; freed when its requests come back
+    Tcb* m_dead_next = nullptr;           // in its CPU's list of the deleted waiting to be freed
     // IPC, send side
     api::ThreadId m_send_to;
     api::MsgTag m_send_tag;               // MR0 of the message being sent

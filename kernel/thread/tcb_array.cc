@@ -52,6 +52,8 @@ void init_tcb_array() {
 
 Tcb* tcb_slot(api::Word number) { return reinterpret_cast<Tcb*>(slot_address(number)); }
 
+api::Word slot_number(const Tcb* tcb) { return api::Word((uintptr_t(tcb) - TCB_ARRAY_BASE) / kTcbSize); }
+
 Tcb* lookup_thread(api::ThreadId id) {
     if (!id.is_global() || id.is_any() || id.number() >= kMaxThreads) return nullptr;
     Tcb* tcb = tcb_slot(id.number());

@@ -42,6 +42,9 @@ Tcb* lookup_thread(api::ThreadId id);
 /// The slot of thread number `number` (may read as the zero TCB).
 Tcb* tcb_slot(api::Word number);
 
+/// The thread number of the slot `tcb` lies in (a TCB in the array).
+api::Word slot_number(const Tcb* tcb);
+
 /// Maps a zeroed TCB page on `node` into the slot of `number`; nullptr if the
 /// slot is in use or memory is short.
 [[nodiscard]] Tcb* try_allocate_tcb(api::Word number, unsigned node);

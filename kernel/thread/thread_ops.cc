@@ -78,6 +78,14 @@ void delete_thread(Tcb* tcb) {
 }
 
 void finish_delete(Tcb* tcb) {
+    // A request that lives in the TCB may still wait in an inbox or be handled
+    // on another CPU (an acknowledgement forwarded from an earlier CPU, the
+    // answer being handled right now): the page must outlive it. The thread
+    // waits on its CPU's list of the dead until then (reap_dead).
+    if (ipc::requests_in_flight(slot_number(tcb)) != 0) {
+        free_when_settled(tcb);
+        return;
+    }
     mm::Space* space = tcb->m_space;
     if (tcb->m_utcb != nullptr) space->set_utcb_owner(tcb->m_utcb_location, nullptr);
     tcb->m_state = State::Free;
