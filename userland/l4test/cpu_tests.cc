@@ -118,11 +118,13 @@ void test_sched_migrate(TestContext& t) {
 
 namespace {
 
-constexpr unsigned kMaxClients = 7;
+constexpr unsigned kMaxClients = 3;  // LocalThread has 6 slots (threads.cc); other tests may hold some
 constexpr Word kTcbWords = 8;
 ThreadId g_tcb_server;
 Word g_client_good[kMaxClients];
 Word g_client_bad[kMaxClients];
+Word g_client_first_bad[kMaxClients];  // the first bad call: its number
+Word g_client_error[kMaxClients];      // ... and its ErrorCode (0: an answer, but a wrong one)
 
 Word transformed(Word word, unsigned k) { return (word ^ (0x9E3779B9u * (k + 1))) + k; }
 
@@ -154,8 +156,12 @@ void tcb_client(Word arg) {
         MsgTag tag = l4::call(g_tcb_server, l4::milliseconds(4000), l4::milliseconds(4000));
         bool right = !l4::ipc_failed(tag) && tag.untyped() == kTcbWords;
         for (unsigned k = 0; right && k < kTcbWords; ++k) right = mr(k + 1) == transformed(words[k], k);
-        if (right) ++good;
-        else ++bad;
+        if (right) {
+            ++good;
+        } else if (bad++ == 0) {
+            g_client_first_bad[index] = i;
+            g_client_error[index] = l4::ipc_failed(tag) ? l4::error_code() : 0;
+        }
     }
     g_client_good[index] = good;
     g_client_bad[index] = bad;
@@ -196,8 +202,9 @@ void test_sched_migrate_tcb(TestContext& t) {
     }
     for (unsigned c = 0; c < clients; ++c)
         CHECK(t, g_client_good[c] == kCalls && g_client_bad[c] == 0,
-              "client %u: %u of %u answers right, %u wrong or lost, while the server moved %u times", c,
-              g_client_good[c], kCalls, g_client_bad[c], moves);
+              "client %u: %u of %u answers right, %u wrong or lost (the first: call %u, ErrorCode %x), while "
+              "the server moved %u times", c, g_client_good[c], kCalls, g_client_bad[c], g_client_first_bad[c],
+              g_client_error[c], moves);
     // Put the server on each CPU in turn; one call lets it run and settle there.
     unsigned number = unsigned(server.id().number());
     unsigned checked = 0;
