@@ -49,7 +49,7 @@ void schedule_op(ipc::RemoteRequest& request) {
         Result<uint64_t> slice = Time::from_raw(uint16_t(a[0] >> 16)).try_microseconds();
         if (slice.ok() && slice.value() != 0 && slice.value() < kForever) tcb->m_sched.set_timeslice(uint32_t(slice.value()));
     }
-    if (a[1] != kNoChange) thread::migrate(tcb, unsigned(a[1]));
+    if (a[1] != kNoChange) thread::migrate(tcb, unsigned(a[1]), request.origin == tcb);
     a[0] = old_time;
     a[1] = state;
 }

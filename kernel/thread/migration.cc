@@ -3,14 +3,27 @@
 //
 // Only a thread's own CPU changes its state (scheduler.h), so a move is a
 // hand-over in three steps:
-//   (1) migrate(), on the old CPU: the thread leaves the run queue and the
-//       timeout list (keeping its deadline) and is marked m_migrate_to;
+//   (1) migrate(), on the old CPU: the thread is marked m_migrate_to and,
+//       unless it is running, leaves the run queue;
 //   (2) hand_over(), on the old CPU once it runs on another stack (at once
 //       for a thread that is not running; after the switch for the running
-//       one): m_cpu is set to the new CPU and an Adopt request is appended to
-//       its inbox, in one step under that inbox's lock (ipc::post_adopt);
+//       one): it leaves the timeout list (keeping its deadline), m_cpu is set
+//       to the new CPU and an Adopt request is appended to its inbox, in one
+//       step under that inbox's lock (ipc::post_adopt);
 //   (3) adopt(), on the new CPU at its next safe point: the ProcessorNo TCR is
 //       updated, the deadline re-armed, and a ready thread queued.
+// Every thread gets to run where it was moved to. Two kinds of move are
+// therefore put off until the thread is switched out (blocks, or its time
+// slice ends; schedule() then hands it over):
+//   - a move of the running thread asked for by another thread (a thread
+//     that moves itself leaves at once);
+//   - a move of a ready thread that came here by a move and has not yet been
+//     back in user mode here (m_ran_here).
+// Without that, a Schedule that moves a thread on as soon as it arrives, on
+// every CPU, would keep it from running: each new CPU took in the thread and
+// the next move in one pass over its inbox (l4.sched.migrate_tcb saw a server
+// moved 770 times in 4 s and run 10 times), or stopped it after a few
+// instructions in user mode.
 // Between (2) and (3) the new CPU owns the thread but has not taken it in
 // (Tcb::owned_by is false): it acts on the thread only through requests in
 // its inbox, which come after the Adopt (a request that waited there since
@@ -38,8 +51,13 @@ namespace detail {
 void hand_over(Tcb* prev) {
     // Off prev's stack now: its TCB follows it to the new node (while it is
     // still ours), then it goes to its new CPU (Adopt, ipc/remote.h).
+    CpuScheduler& c = g_cpus.current();
     unsigned to = unsigned(prev->m_migrate_to);
     prev->m_migrate_to = -1;
+    ipc::before_migrate(prev);
+    uint64_t deadline = prev->m_in_timeouts ? prev->m_deadline : 0;
+    remove_timeout(c, prev);
+    prev->m_deadline = deadline;  // the new CPU re-arms it (adopt)
     place_tcb(prev, platform::machine_topology().cpus[to].node);
     ipc::post_adopt(to, prev);
 }
@@ -72,21 +90,24 @@ void tcb_settled(Tcb* tcb) {
     place_tcb(tcb, platform::machine_topology().cpus[arch::cpu_index()].node);
 }
 
-void migrate(Tcb* tcb, unsigned cpu) {
+void migrate(Tcb* tcb, unsigned cpu, bool by_itself) {
     CpuScheduler& c = g_cpus.current();
-    if (cpu == tcb->m_cpu) return;
-    ipc::before_migrate(tcb);
-    uint64_t deadline = tcb->m_in_timeouts ? tcb->m_deadline : 0;
-    remove_timeout(c, tcb);
-    tcb->m_deadline = deadline;  // the new CPU re-arms it (adopt)
-    {
-        IrqSpinLockGuard guard(c.queue.lock());
-        c.queue.dequeue_locked(tcb->m_sched);
+    if (cpu == tcb->m_cpu) {
+        tcb->m_migrate_to = -1;  // stays; a move put off (below) is called off
+        return;
     }
     tcb->m_migrate_to = int(cpu);
     if (tcb == c.current) {
-        c.need_resched = true;  // finish_switch() hands it over once we are off its stack
+        // Itself: finish_switch() hands it over once we are off its stack.
+        // Asked by another thread: when it is switched out (file comment).
+        if (by_itself) c.need_resched = true;
         return;
+    }
+    // Arrived by a move and ready, but not yet run here: it runs first.
+    if (tcb->m_state == State::Ready && !tcb->m_ran_here) return;
+    {
+        IrqSpinLockGuard guard(c.queue.lock());
+        c.queue.dequeue_locked(tcb->m_sched);
     }
     c.switched_from = tcb;  // not running: hand over now, the same way
     finish_switch();
@@ -95,6 +116,7 @@ void migrate(Tcb* tcb, unsigned cpu) {
 void adopt(Tcb* tcb) {
     CpuScheduler& c = g_cpus.current();
     __atomic_store_n(&tcb->m_adopt_pending, false, __ATOMIC_RELEASE);  // ours from here on (owned_by)
+    tcb->m_ran_here = false;
     if (tcb->m_utcb != nullptr) tcb->m_utcb->processor_no = arch::cpu_index();  // the ProcessorNo TCR
     bool blocked = tcb->m_state == State::Sending || tcb->m_state == State::Receiving;
     if (blocked && tcb->m_deadline != 0) add_timeout(c, tcb, tcb->m_deadline);

@@ -262,7 +262,9 @@ void kernel_exit() {
     }
     // The IO bitmap of the space may have changed while the thread ran.
     Tcb* running = g_cpus.current().current;
-    if (!running->m_is_idle) load_user_context(running);
+    if (running->m_is_idle) return;
+    load_user_context(running);
+    running->m_ran_here = true;  // it may be moved on now (migration.cc)
 }
 
 void on_timer_tick() {

@@ -67,8 +67,11 @@ void donate(Tcb* tcb);
 /// the next safe point.
 void detach(Tcb* tcb);
 
-/// Moves a thread of this CPU to CPU `cpu` (Schedule's processor control).
-void migrate(Tcb* tcb, unsigned cpu);
+/// Moves a thread of this CPU to CPU `cpu` (Schedule's processor control;
+/// `by_itself`: the thread asked for its own move). The running thread,
+/// unless it moves itself, and a ready thread that arrived here by a move and
+/// has not run here yet, go when they are switched out (migration.cc).
+void migrate(Tcb* tcb, unsigned cpu, bool by_itself);
 
 /// Called by a CPU that receives an Adopt request for `tcb`.
 void adopt(Tcb* tcb);

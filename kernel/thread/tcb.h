@@ -109,6 +109,7 @@ public:
     // scheduling (the run queue of m_cpu)
     Schedulable m_sched;
     int m_migrate_to = -1;                // Schedule: move to this CPU when switched out
+    bool m_ran_here = true;               // back in user mode since it was adopted here (migration.cc)
     bool m_adopt_pending = false;         // handed to m_cpu, whose inbox still holds its Adopt
     bool m_tcb_pending = false;           // its TCB page waits to follow it to this node (tcb_migrate.h)
 
