@@ -111,9 +111,28 @@ void on_cancel(RemoteRequest& request) {
     if (forwarded(request)) return;
     Tcb* receiver = request.subject;
     Tcb* sender = request.origin;
-    if (sender->m_queued_at != receiver || sender->m_ipc_seq != request.args[0]) return;  // already taken
-    unqueue_sender(receiver, sender);
-    post_send_done(sender, sender->m_cancel_reason);
+    if (sender->m_queued_at == receiver && sender->m_ipc_seq == request.args[0]) {  // else already taken
+        unqueue_sender(receiver, sender);
+        post_send_done(sender, sender->m_cancel_reason);
+    }
+    // Either way the sender learns that its m_request is free again.
+    sender->m_ack.kind = RequestKind::CancelDone;
+    sender->m_ack.subject = sender;
+    sender->m_ack.subject_id = sender->m_global_id;
+    post(sender->cpu(), sender->m_ack);
+}
+
+void on_cancel_done(RemoteRequest& request) {
+    if (forwarded(request)) return;
+    Tcb* sender = request.subject;
+    sender->m_cancel_pending = false;
+    if (sender->m_zombie) {
+        // Deleted while it waited for this (no send open, so no SendDone to
+        // come): this was its last answer. Else its SendDone frees it.
+        if (sender->m_awaiting_cancel) thread::finish_delete(sender);
+        return;
+    }
+    if (sender->m_state == State::WaitingRemote) thread::wake(sender, WakeReason::Done);
 }
 
 void on_send_done(RemoteRequest& request) {
@@ -161,6 +180,7 @@ void handle(RemoteRequest& request) {
     case RequestKind::Queued: on_queued(request); break;
     case RequestKind::SendDone: on_send_done(request); break;
     case RequestKind::CancelSend: on_cancel(request); break;
+    case RequestKind::CancelDone: on_cancel_done(request); break;
     case RequestKind::Adopt: thread::adopt(request.subject); break;
     case RequestKind::RunOp: on_run_op(request); break;
     case RequestKind::OpDone: on_op_done(request); break;
@@ -229,6 +249,12 @@ void handle_inbox() {
     }
 }
 
+void await_request(Tcb* self) {
+    self->m_awaiting_cancel = true;
+    while (self->m_cancel_pending) thread::block(State::WaitingRemote, 0);
+    self->m_awaiting_cancel = false;
+}
+
 void post_send_done(Tcb* sender, WakeReason why) {
     sender->m_reply.kind = RequestKind::SendDone;
     sender->m_reply.subject = sender;
@@ -239,6 +265,7 @@ void post_send_done(Tcb* sender, WakeReason why) {
 }
 
 void post_cancel(Tcb* sender) {
+    sender->m_cancel_pending = true;
     sender->m_request.kind = RequestKind::CancelSend;
     sender->m_request.subject = sender->m_send_partner;
     sender->m_request.subject_id = sender->m_send_partner->m_global_id;

@@ -13,8 +13,12 @@
 // acknowledgement that its send was queued (m_ack), one for the final answer
 // (m_reply: SendDone, OpDone) and one for its migration (m_adopt). Each is in
 // flight at most once at a time, which the protocol guarantees: CancelSend
-// is only posted after Queued came back, and SendDone is posted once per send,
-// by whichever of receive, cancel or deletion takes the sender off the list. A request names its subject
+// is only posted after Queued came back, and its answer CancelDone comes back
+// in m_ack; SendDone is posted once per send, by whichever of receive, cancel
+// or deletion takes the sender off the list. A send can end (the receiver
+// took the sender) while its CancelSend is still on the way: the sender then
+// waits for CancelDone before m_request carries anything else
+// (ipc::await_request). A request names its subject
 // thread by pointer and global id; when the subject moved to another CPU in
 // the meantime, the handler forwards the request there, and when the thread
 // is gone, the handler answers as L4 says for a missing partner.
@@ -45,6 +49,7 @@ enum class RequestKind : uint8_t {
     Queued,      ///< to the sender's CPU: it waits in the receiver's senders list now
     SendDone,    ///< to the sender's CPU: its send phase ended (result in `status`)
     CancelSend,  ///< origin's send timed out or was aborted: take it off subject's queue
+    CancelDone,  ///< to the sender's CPU (in its m_ack): its CancelSend was handled
     Adopt,       ///< subject migrated to this CPU: take it in
     RunOp,       ///< run `op` for origin on subject's CPU, then OpDone
     OpDone,      ///< to origin's CPU: `op` ran
@@ -63,6 +68,10 @@ struct RemoteRequest {
     api::Word args[8] = {};             // RunOp: arguments and results
     RemoteRequest* next = nullptr;      // inbox link
 };
+
+/// Blocks the running thread `self` until its m_request is free to carry a
+/// new request (its CancelSend, if one is out, came back as CancelDone).
+void await_request(thread::Tcb* self);
 
 /// Appends `request` to CPU `cpu`'s inbox and interrupts that CPU.
 void post(unsigned cpu, RemoteRequest& request);

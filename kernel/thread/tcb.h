@@ -158,7 +158,8 @@ public:
     ipc::RemoteRequest m_ack;
     ipc::RemoteRequest m_reply;
     ipc::RemoteRequest m_adopt;
-    bool m_cancel_posted = false;
+    bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
+    bool m_awaiting_cancel = false;       // blocked until then (ipc::await_request), no send open
 
     // kernel debugger output (syscall/kdebug.cc): one line at a time, so lines of
     // threads on different CPUs never mix on the console
