@@ -77,7 +77,11 @@ inline constexpr Word kReceiving = 7;
 Word schedule(ThreadId dest, Word time_control, Word processor_control, Word prio_control,
               Word preemption_control, Word* old_time_control = nullptr);
 
-/// Schedule that only moves `dest` to processor `cpu`.
+/// Schedule that only moves `dest` to processor `cpu`. A thread that moves
+/// itself is on `cpu` when this returns; another thread moves at once if it
+/// is blocked, and otherwise when it is next switched out (it blocks, or its
+/// time slice ends), so that it runs on each CPU it is moved to
+/// (docs/kernel-core.md).
 inline Word set_processor(ThreadId dest, Word cpu) {
     return schedule(dest, kNoChange, cpu, kNoChange, kNoChange);
 }
