@@ -47,10 +47,8 @@ void take_from_queue(Tcb* receiver, Tcb* sender) {
 /// Done when the message went through at once, None when `self` must now
 /// block (queued, or a request went to another CPU), else the failure.
 WakeReason start_send(Tcb* self, Tcb* dest) {
-    if (self->m_cancel_pending) {
-        await_request(self);  // a CancelSend of an earlier send is still out in m_request
-        if (dest->m_global_id != self->m_send_to || !dest->exists()) return WakeReason::NoPartner;  // gone meanwhile
-    }
+    // A CancelSend of an earlier send still out in m_request: wait for it.
+    if (self->m_cancel_pending && !await_request(self, dest)) return WakeReason::NoPartner;
     self->m_send_partner = dest;
     self->m_remote_send = false;
     if (!dest->owned_by(arch::cpu_index())) {  // remote, or not adopted here yet: through its inbox

@@ -249,10 +249,12 @@ void handle_inbox() {
     }
 }
 
-void await_request(Tcb* self) {
+bool await_request(Tcb* self, Tcb* partner) {
+    api::ThreadId partner_id = partner->m_global_id;
     self->m_awaiting_cancel = true;
     while (self->m_cancel_pending) thread::block(State::WaitingRemote, 0);
     self->m_awaiting_cancel = false;
+    return partner->m_global_id == partner_id && partner->exists();
 }
 
 void post_send_done(Tcb* sender, WakeReason why) {

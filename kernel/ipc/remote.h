@@ -70,8 +70,9 @@ struct RemoteRequest {
 };
 
 /// Blocks the running thread `self` until its m_request is free to carry a
-/// new request (its CancelSend, if one is out, came back as CancelDone).
-void await_request(thread::Tcb* self);
+/// new request about `partner` (its CancelSend, if one is out, came back as
+/// CancelDone). False if `partner` was deleted meanwhile.
+[[nodiscard]] bool await_request(thread::Tcb* self, thread::Tcb* partner);
 
 /// Appends `request` to CPU `cpu`'s inbox and interrupts that CPU.
 void post(unsigned cpu, RemoteRequest& request);

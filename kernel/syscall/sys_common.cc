@@ -33,15 +33,12 @@ thread::Tcb* resolve_thread(ThreadId id) {
 
 uint8_t run_on_owner(thread::Tcb* target, ipc::RemoteOp op, Word args[8]) {
     thread::Tcb* self = caller();
-    api::ThreadId target_id = target->m_global_id;
-    if (self->m_cancel_pending) {
-        ipc::await_request(self);  // a CancelSend of an earlier send is still out in m_request
-        if (target->m_global_id != target_id || !target->exists()) return uint8_t(thread::WakeReason::NoPartner);
-    }
+    // A CancelSend of an earlier send still out in m_request: wait for it.
+    if (self->m_cancel_pending && !ipc::await_request(self, target)) return uint8_t(thread::WakeReason::NoPartner);
     ipc::RemoteRequest& request = self->m_request;
     request.kind = ipc::RequestKind::RunOp;
     request.subject = target;
-    request.subject_id = target_id;
+    request.subject_id = target->m_global_id;
     request.origin = self;
     request.op = op;
     request.status = uint8_t(thread::WakeReason::Done);
