@@ -38,11 +38,17 @@ struct Window {
     uint64_t size;  // 0: accepts nothing
 };
 
+/// The complete address space as a window: 4 GiB, a power of two as every fpage is,
+/// so that a send base lands at itself (the user part is 3 GiB, which is not; masking
+/// with it would drop bit 30 of every send base). transfer_item refuses a landing in
+/// the kernel's top GiB.
+constexpr Window kCompleteWindow{0, uint64_t{1} << 32};
+
 Window receive_window(Tcb* receiver) {
-    if (receiver->m_receive_to_kernel) return {0, mm::kUserSpaceEnd};
+    if (receiver->m_receive_to_kernel) return kCompleteWindow;
     api::Fpage window = api::Acceptor::from_raw(receiver->m_utcb->br(0)).receive_window();
     if (window.is_nil()) return {0, 0};
-    if (window.is_complete()) return {0, mm::kUserSpaceEnd};
+    if (window.is_complete()) return kCompleteWindow;
     if (!window.is_valid_memory() && !window.is_io()) return {0, 0};
     return {window.address(), window.size()};
 }

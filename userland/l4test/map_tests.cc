@@ -142,3 +142,24 @@ void test_map_status_bits(TestContext& t) {
 }
 
 }  // namespace l4test
+
+namespace l4test {
+
+// A page fault's answer lands where its send base says, also above 1 GiB: the kernel
+// receives it with the complete address space as window, and a send base must land at
+// itself (a window of 3 GiB, the user part, is no power of two; masking with it once
+// dropped bit 30, so a page sent at 0x4xxxxxxx landed 1 GiB lower and the thread
+// faulted at the same address for ever: a hang).
+void test_map_high_send_base(TestContext& t) {
+    Word page = value_page();
+    CHECK(t, page != 0, "sigma0 gave no page");
+    CHECK(t, page >= 0x40000000, "the root task's sigma0 page lies at %x, below 1 GiB", page);
+    TestSpace space;
+    CHECK(t, space.create(agent_main, main_thread().raw()), "create space: %s", space.error());
+    // The agent's fault at `page` goes to the mirroring pager, which answers with the
+    // root task's page there, send base = `page`.
+    Word value = agent_reads(space.id(), page);
+    CHECK(t, value == kValue, "the agent reads %x at %x, expected %x", value, page, kValue);
+}
+
+}  // namespace l4test

@@ -16,6 +16,7 @@ void test_map_chain_unmap(TestContext&);
 void test_map_grant(TestContext&);
 void test_map_rights(TestContext&);
 void test_map_status_bits(TestContext&);
+void test_map_high_send_base(TestContext&);
 void test_fault_page_fault_ipc(TestContext&);
 void test_fault_exception_ipc(TestContext&);
 void test_sched_migrate(TestContext&);
@@ -43,6 +44,7 @@ const TestCase kAllTests[] = {
     {"l4.map.grant", test_map_grant},
     {"l4.map.rights", test_map_rights},
     {"l4.map.status_bits", test_map_status_bits},
+    {"l4.map.high_send_base", test_map_high_send_base},
     {"l4.fault.page_fault_ipc", test_fault_page_fault_ipc},
     {"l4.fault.exception_ipc", test_fault_exception_ipc},
     {"l4.sched.migrate", test_sched_migrate},
