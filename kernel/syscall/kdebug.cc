@@ -76,6 +76,24 @@ uint32_t tcb_node(uint32_t number) {
     return ~0u;
 }
 
+/// The home node of the space thread number `number` lives in, ~0 when no
+/// thread has that number (Lab 2; the NUMA OS's tests read it, Lab 4).
+uint32_t space_home_node(uint32_t number) {
+    thread::Tcb* tcb = thread::tcb_slot(number);
+    if (!tcb->exists() || tcb->space() == nullptr) return ~0u;
+    return tcb->space()->home_node();
+}
+
+/// The SLIT distance from node `from` to node `to`, ~0 for a node the
+/// machine does not have. The KIP does not carry distances
+/// (docs/kip-numa.md); the NUMA OS's root pager asks here for the nearest
+/// node with memory.
+uint32_t node_distance(unsigned from, unsigned to) {
+    const platform::Topology& topology = platform::machine_topology();
+    if (from >= topology.num_nodes || to >= topology.num_nodes) return ~0u;
+    return topology.distance[from][to];
+}
+
 uint32_t statistic(uint32_t selector) {
     switch (selector) {
     case 0: {
@@ -94,6 +112,8 @@ uint32_t statistic(uint32_t selector) {
     default: break;
     }
     if ((selector & ~0xFFFu) == 0x1000) return tcb_node(selector & 0xFFF);
+    if ((selector & ~0xFFFu) == 0x2000) return node_distance((selector >> 4) & 0xF, selector & 0xF);
+    if ((selector & ~0xFFFu) == 0x3000) return space_home_node(selector & 0xFFF);
     unsigned node = selector & 0xFF;
     if ((selector & ~0xFFu) == 0x100 && node < platform::machine_topology().num_nodes)
         return uint32_t(kmem::pools().on(node).free_bytes());

@@ -14,7 +14,12 @@
 //                                      3 page tables of all spaces, 4 nodes
 //                                      running a copy of the kernel's code
 //                                      (Lab 2), 0x100 + n free bytes of node
-//                                      n's pool; ~0 for an unknown selector.
+//                                      n's pool, 0x1000 + t the node of
+//                                      thread number t's TCB page (Lab 3),
+//                                      0x2000 + 16 a + b the SLIT distance
+//                                      from node a to node b, 0x3000 + t the
+//                                      home node of thread number t's space;
+//                                      ~0 for an unknown selector.
 //                                      Tests use them to check that nothing
 //                                      leaks; the evaluation lab reads them.
 //   int3; jmp 1f; mov $string, %eax; 1:

@@ -27,6 +27,20 @@ unsigned tcb_node(unsigned number) {
     return value;
 }
 
+unsigned node_distance(unsigned from, unsigned to) {
+    if (from > 0xF || to > 0xF) return ~0u;
+    unsigned value = 0x2000 + 16 * from + to;
+    asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
+    return value;
+}
+
+unsigned space_home_node(unsigned number) {
+    if (number > 0xFFF) return ~0u;
+    unsigned value = 0x3000 + number;
+    asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
+    return value;
+}
+
 unsigned kernel_pool_free_bytes(unsigned node) {
     unsigned value = 0x100 + (node & 0xFF);
     if (node > 0xFF) return ~0u;

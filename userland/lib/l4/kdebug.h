@@ -35,6 +35,11 @@ unsigned kernel_pool_free_bytes(unsigned node);
 /// The node whose kernel pool holds thread number `number`'s TCB page (~0:
 /// no such thread), read from the kernel's page table (Lab 3).
 unsigned tcb_node(unsigned number);
+/// The SLIT distance from node `from` to node `to` (~0: no such node); the KIP does
+/// not carry distances (docs/kip-numa.md).
+unsigned node_distance(unsigned from, unsigned to);
+/// The home node of the space thread number `number` lives in (~0: no such thread).
+unsigned space_home_node(unsigned number);
 
 /// Print `message` and where we are, and stop this thread in the kernel debugger.
 [[noreturn]] void enter(const char* message);
