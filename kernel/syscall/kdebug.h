@@ -20,6 +20,10 @@
 //                                      from node a to node b, 0x3000 + t the
 //                                      home node of thread number t's space;
 //                                      ~0 for an unknown selector.
+//                           op 0x51 (Proxima): the physical address behind
+//                                      user address EAX in the space of
+//                                      thread number ECX, into EAX (~0:
+//                                      nothing mapped, no such thread)
 //                                      Tests use them to check that nothing
 //                                      leaks; the evaluation lab reads them.
 //   int3; jmp 1f; mov $string, %eax; 1:
@@ -35,7 +39,7 @@ namespace kdebug {
 /// Handles the int3 of the running thread at `ip` (the address after int3).
 /// `eax` is the thread's EAX; returns the new EAX. Sets *stop when the
 /// thread entered the debugger and must not run on.
-uint32_t handle_breakpoint(uintptr_t ip, uint32_t eax, bool* stop);
+uint32_t handle_breakpoint(uintptr_t ip, uint32_t eax, uint32_t ecx, bool* stop);
 
 /// Reads `count` bytes of the running thread's memory at user address
 /// `address`; false if any of them is not mapped (nothing is trusted).

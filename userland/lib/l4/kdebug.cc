@@ -60,4 +60,10 @@ void enter(const char* message) {
             : "eax", "memory");
 }
 
+unsigned physical_in_space(unsigned number, unsigned address) {
+    unsigned value = address;
+    asm volatile("int3\n\tcmpb $0x51, %%al" : "+a"(value) : "c"(number) : "memory");
+    return value;
+}
+
 }  // namespace l4::kdebug

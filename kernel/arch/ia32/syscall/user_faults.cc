@@ -107,7 +107,7 @@ void handle_user_exception(TrapFrame& f) {
         break;
     case kVectorBreakpoint: {
         bool stop = false;
-        f.eax = kdebug::handle_breakpoint(f.eip, f.eax, &stop);
+        f.eax = kdebug::handle_breakpoint(f.eip, f.eax, f.ecx, &stop);
         return;
     }
     case kVectorGeneralProtection: {
