@@ -59,6 +59,8 @@ const Module* find_program(const char* name) {
 
 bool find_option(const char* key, char* value, size_t size) { return l4::find_option(g_cmdline, key, value, size); }
 
+const char* command_line() { return g_cmdline; }
+
 bool has_flag(const char* word) { return l4::has_word(g_cmdline, word); }
 
 }  // namespace baseos

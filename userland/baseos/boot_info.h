@@ -38,6 +38,9 @@ struct Module {
 /// The value of option `key` (key=value) in the kernel command line; false if absent.
 [[nodiscard]] bool find_option(const char* key, char* value, size_t size);
 
+/// The kernel command line.
+[[nodiscard]] const char* command_line();
+
 /// Whether the kernel command line holds the flag `word` ("exit").
 [[nodiscard]] bool has_flag(const char* word);
 

@@ -2,8 +2,6 @@
 // what the OS saw; ostest's modes are described in userland/apps/ostest/main.cc.
 #include "tests.h"
 
-#include <stdarg.h>
-
 #include "boot_info.h"
 #include "frames.h"
 #include "l4/ipc.h"
@@ -13,6 +11,7 @@
 #include "l4/run_end.h"
 #include "l4/sigma0_client.h"
 #include "l4/string.h"
+#include "l4/test_runner.h"
 #include "pager.h"
 #include "task.h"
 
@@ -22,16 +21,7 @@ namespace {
 
 constexpr unsigned kWaitLimitMs = 30000;
 
-char g_message[160];
-char g_tests[1024];
-
-bool fail(const char* format, ...) {
-    va_list args;
-    va_start(args, format);
-    l4::vsnprintf(g_message, sizeof g_message, format, args);
-    va_end(args);
-    return false;
-}
+using l4::tests::fail;
 
 /// Waits until every task has ended; false after kWaitLimitMs.
 bool wait_idle() {
@@ -123,77 +113,19 @@ bool spawn() {
     return ended == 2 ? true : fail("%u tasks ended, expected parent and child", ended);
 }
 
-struct OsTest {
-    const char* name;
-    bool (*run)();
-};
-
-constexpr OsTest kTests[] = {
+constexpr l4::tests::Test kTests[] = {
     {"l4.os.load_and_exit", load_and_exit}, {"l4.os.threads", threads},   {"l4.os.reclaim", reclaim},
     {"l4.os.rpc_malformed", rpc_malformed}, {"l4.os.spawn", spawn},
 };
 
-/// Calls visit(name, length) for each comma-separated word of test=.
-template <typename Visit>
-void for_each_name(Visit visit) {
-    for (const char* p = g_tests; *p != '\0';) {
-        const char* end = p;
-        while (*end != '\0' && *end != ',') ++end;
-        if (end != p) visit(p, static_cast<size_t>(end - p));
-        p = *end == ',' ? end + 1 : end;
-    }
-}
-
-bool selected(const char* name) {
-    bool found = false;
-    for_each_name([&](const char* word, size_t length) {
-        if ((length == strlen(name) && strncmp(word, name, length) == 0) ||
-            (length == 9 && strncmp(word, "l4.os.all", 9) == 0))
-            found = true;
-    });
-    return found;
-}
+bool all_tasks_ended() { return wait_idle() || fail("tasks still running after the test"); }
 
 }  // namespace
 
-bool tests_requested() {
-    if (!find_option("test", g_tests, sizeof g_tests)) return false;
-    bool any = false;
-    for_each_name([&](const char* word, size_t length) { any |= length > 6 && strncmp(word, "l4.os.", 6) == 0; });
-    return any;
-}
+bool tests_requested() { return l4::tests::requested(command_line(), "l4.os."); }
 
 void run_tests() {
-    char nonce[64] = "-";
-    (void)find_option("nonce", nonce, sizeof nonce);
-    unsigned passed = 0, failed = 0;
-    for_each_name([&](const char* word, size_t length) {
-        for (const OsTest& test : kTests)
-            if (length == strlen(test.name) && strncmp(word, test.name, length) == 0) return;
-        if (length == 9 && strncmp(word, "l4.os.all", 9) == 0) return;
-        char name[64];
-        size_t n = length < sizeof name ? length : sizeof name - 1;
-        memcpy(name, word, n);
-        name[n] = '\0';
-        l4::printf("KTEST %s %s FAIL no such test in baseos\n", nonce, name);
-        ++failed;
-    });
-    for (const OsTest& test : kTests) {
-        if (!selected(test.name)) continue;
-        l4::printf("KTEST %s %s START\n", nonce, test.name);
-        g_message[0] = '\0';
-        bool ok = test.run();
-        if (ok && !wait_idle()) ok = fail("tasks still running after the test");
-        if (ok) {
-            l4::printf("KTEST %s %s PASS\n", nonce, test.name);
-            ++passed;
-        } else {
-            l4::printf("KTEST %s %s FAIL %s\n", nonce, test.name, g_message);
-            ++failed;
-        }
-    }
-    l4::printf("KTEST %s summary passed=%u failed=%u\n", nonce, passed, failed);
-    l4::end_run("baseos", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
+    l4::tests::run_tests(command_line(), "l4.os.", kTests, sizeof kTests / sizeof kTests[0], all_tasks_ended, "baseos");
 }
 
 }  // namespace baseos
