@@ -32,4 +32,21 @@ unsigned processor_node(Word cpu) {
     return word.has_node() ? word.node() : 0;
 }
 
+unsigned node_of_physical(Word physical) {
+    for (Word i = 0; i < kip().memory_info.count(); ++i) {
+        api::MemoryDescriptor d = memory_descriptor(i);
+        if (d.is_node_memory() && d.low() <= physical && physical <= d.high()) return d.node();
+    }
+    return ~0u;
+}
+
+uint64_t node_memory_bytes(unsigned node) {
+    uint64_t bytes = 0;
+    for (Word i = 0; i < kip().memory_info.count(); ++i) {
+        api::MemoryDescriptor d = memory_descriptor(i);
+        if (d.is_node_memory() && d.node() == node) bytes += d.size();
+    }
+    return bytes;
+}
+
 }  // namespace l4

@@ -48,6 +48,11 @@ struct KernelInterface {
 /// The NUMA node of processor `cpu`: word 3 of its processor descriptor
 /// (docs/kip-numa.md); 0 for a CPU out of range or a KIP without the extension.
 [[nodiscard]] unsigned processor_node(Word cpu);
+/// The NUMA node whose memory holds physical address `physical`, from the KIP's
+/// ProximaNode descriptors (docs/kip-numa.md); ~0 if none holds it.
+[[nodiscard]] unsigned node_of_physical(Word physical);
+/// Bytes of memory the KIP's ProximaNode descriptors give `node` (0: none).
+[[nodiscard]] uint64_t node_memory_bytes(unsigned node);
 
 /// The global ids of the initial threads: sigma0 (UserBase, 1), root task (UserBase + 2, 1).
 [[nodiscard]] inline api::ThreadId sigma0_id() {

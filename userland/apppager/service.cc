@@ -1,0 +1,167 @@
+// service.cc: the pager's loop: page faults of the tasks' threads on this CPU, and the
+// OS protocol (os/protocol.h), the same one the base OS serves, so that every program in
+// userland/apps runs on either OS. A fault the OS cannot serve kills the task; a
+// malformed request gets the RPC layer's error reply, and the pager goes on.
+#include "api/map_item.h"
+#include "l4/ipc.h"
+#include "l4/message.h"
+#include "l4/print.h"
+#include "l4/rpc.h"
+#include "l4/utcb.h"
+#include "numa/root_protocol.h"
+#include "os/os.h"
+#include "pager.h"
+#include "task.h"
+
+namespace apppager {
+
+namespace {
+
+using l4::rpc::Reply;
+using l4::rpc::Status;
+using os::proto::Void;
+
+constexpr unsigned kLoggedFaults = 3;  // the first faults of each task are printed
+
+l4::rpc::Server g_server;  // set up before serving; read-only after
+
+/// Unlocks a task that lock_task_of() locked when it goes out of scope.
+class TaskLock {
+public:
+    explicit TaskLock(ThreadId thread) : m_task(lock_task_of(thread)) {}
+    ~TaskLock() {
+        if (m_task != nullptr) m_task->lock.unlock();
+    }
+    TaskLock(const TaskLock&) = delete;
+    TaskLock& operator=(const TaskLock&) = delete;
+    [[nodiscard]] Task* task() const { return m_task; }
+
+private:
+    Task* m_task;
+};
+
+const char* kind_of(const Task& task, Word address) {
+    if (address < task.image_end) return "image";
+    return address < os::kHeapEnd ? "heap" : "stack";
+}
+
+/// Loads the answer to a page fault; false if the task was killed instead.
+bool page_fault(ThreadId from, uint16_t label, Word address, Word ip) {
+    bool write = (static_cast<Word>(api::fault_access(label)) & static_cast<Word>(api::Rights::Write)) != 0;
+    TaskLock lock(from);
+    Task* task = lock.task();
+    if (task == nullptr) {
+        l4::printf("apppager %u: page fault from %x, which is no task's thread: ignored\n", g_self.cpu, from.raw());
+        return false;
+    }
+    const ThreadRecord& thread = *thread_record(*task, from);
+    Word frame;
+    api::Rights rights;
+    const char* why = "";
+    if (!resolve_fault_locked(*task, thread, address, write, &frame, &rights, &why)) {
+        l4::printf("numaos: task %s killed: thread %x %s %x (ip %x): %s\n", task->name, from.raw(),
+                   write ? "wrote" : "read", address, ip, why);
+        destroy_task_locked(*task, -1);
+        return false;
+    }
+    if (task->page_faults <= kLoggedFaults)
+        l4::printf("numaos: %s: page fault at %x (%s, %s) on CPU %u: pager %u, frame of node %u%s\n", task->name, address,
+                   kind_of(*task, address), write ? "write" : "read", l4::processor_no(), g_self.cpu,
+                   numa::pool_slot_of(frame),
+                   task->page_faults == kLoggedFaults ? "; further faults are counted, not shown" : "");
+    l4::load_with_item(0, 0, api::MapItem::map(api::Fpage::memory(frame, 12, rights), address & ~(numa::kPageSize - 1)));
+    return true;
+}
+
+Reply<Void> do_exit(ThreadId from, Word code) {
+    TaskLock lock(from);
+    if (lock.task() == nullptr) return Status::Refused;
+    destroy_task_locked(*lock.task(), static_cast<int>(code));
+    return Void{};  // to a thread that is gone: the reply fails, and that is fine
+}
+
+Reply<ThreadId> do_create_thread(ThreadId from, Word cpu, Word ip, Word sp) {
+    if (cpu >= system().cpus) return Status::Refused;
+    TaskLock lock(from);
+    Task* task = lock.task();
+    if (task == nullptr) return Status::Refused;
+    ThreadId id = add_thread_locked(*task, unsigned(cpu), ip, sp);
+    if (id.is_nil()) return Status::Refused;
+    l4::printf("numaos: %s: thread %x created on CPU %u (node %u)\n", task->name, id.raw(), unsigned(cpu),
+               node_of_cpu(unsigned(cpu)));
+    return id;
+}
+
+Reply<Word> do_migrate_thread(ThreadId from, ThreadId thread, Word cpu) {
+    if (cpu >= system().cpus) return Status::Refused;
+    TaskLock lock(from);
+    Task* task = lock.task();
+    ThreadRecord* record = task != nullptr ? thread_record(*task, thread) : nullptr;
+    if (record == nullptr || !move_thread_locked(*task, *record, unsigned(cpu))) return Status::Refused;
+    l4::printf("numaos: %s: thread %x migrated to CPU %u (node %u)\n", task->name, thread.raw(), unsigned(cpu),
+               node_of_cpu(unsigned(cpu)));
+    return Word{1};
+}
+
+Reply<ThreadId> do_spawn(ThreadId, os::SpawnRequest request) {
+    request.module[os::kMaxModuleName] = '\0';
+    request.args[os::kMaxArgs] = '\0';
+    const numa::ModuleRecord* module = system().find_module(request.module);
+    if (module == nullptr) {
+        l4::printf("numaos: spawn: no module called '%s'\n", request.module);
+        return Status::Refused;
+    }
+    const char* why = "";
+    ThreadId main = spawn_task(*module, request.args, &why);
+    if (main.is_nil()) {
+        l4::printf("numaos: cannot load %s: %s\n", module->name, why);
+        return Status::Refused;
+    }
+    l4::printf("numaos: task %s loaded (args '%s') by pager %u: main thread %x, master node %u\n", module->name,
+               request.args, g_self.cpu, main.raw(), g_self.node);
+    return main;
+}
+
+Reply<os::TaskInfo> do_task_info(ThreadId from) {
+    TaskLock lock(from);
+    if (lock.task() == nullptr) return Status::Refused;
+    return os::TaskInfo{lock.task()->page_faults, lock.task()->pages};
+}
+
+Reply<os::ArgsText> do_args(ThreadId from) {
+    os::ArgsText text{};
+    TaskLock lock(from);
+    if (lock.task() == nullptr) return Status::Refused;
+    for (unsigned i = 0; i <= os::kMaxArgs; ++i) text.text[i] = lock.task()->args[i];
+    return text;
+}
+
+Reply<numa::PagerWhereabouts> do_whereabouts(ThreadId) {
+    return numa::PagerWhereabouts{l4::processor_no(), g_self.cpu, g_self.node, g_self.pool_node};
+}
+
+}  // namespace
+
+void serve() {
+    g_server.on<os::proto::Exit>(do_exit);
+    g_server.on<os::proto::CreateThread>(do_create_thread);
+    g_server.on<os::proto::MigrateThread>(do_migrate_thread);
+    g_server.on<os::proto::Spawn>(do_spawn);
+    g_server.on<os::proto::GetTaskInfo>(do_task_info);
+    g_server.on<os::proto::GetArgs>(do_args);
+    g_server.on<numa::root_proto::Whereabouts>(do_whereabouts);
+    ThreadId from = ThreadId::nil();
+    l4::MsgTag tag = l4::receive(ThreadId::any(), &from);
+    for (;;) {
+        bool answer = false;
+        if (!l4::ipc_failed(tag)) {
+            if (api::is_fault_label(tag.label(), api::kLabelPageFault) && tag.untyped() == 2 && tag.typed() == 0)
+                answer = page_fault(from, tag.label(), l4::mr(1), l4::mr(2));
+            else
+                answer = g_server.handle(from, tag);
+        }
+        tag = answer ? l4::reply_wait(from, &from) : l4::receive(ThreadId::any(), &from);
+    }
+}
+
+}  // namespace apppager

@@ -1,0 +1,190 @@
+// task.cc: tasks, their threads and their spaces (task.h).
+//
+// A thread is made by the root pager's worker of the CPU it will run on (the
+// system-call server, numa/root_protocol.h), so a space made for it has that CPU's
+// node as its home node: the first thread of a task on a node makes the task's space
+// there (create_thread with space = nil), later ones join it. Each thread's pager is
+// the pager of its CPU. The thread is entered into the tables (thread_task, the task's
+// threads) before it exists, so its first page fault finds its task.
+//
+// Moving a thread to another CPU of its node changes its CPU and its pager. Moving it to
+// another node is Lab 7's (the kernel cannot yet put a thread into another space): until
+// then it keeps its space and its pager, both on the old node, and only runs elsewhere.
+#include "task.h"
+
+#include "l4/kip.h"
+#include "l4/print.h"
+#include "l4/rpc.h"
+#include "l4/string.h"
+#include "numa/root_protocol.h"
+#include "pager.h"
+
+namespace apppager {
+
+namespace {
+
+Word utcb_location(unsigned slot) { return os::kUtcbArea + slot * l4::kip().utcb_info.utcb_size(); }
+
+void copy_string(char* to, const char* from, unsigned size) {
+    unsigned n = 0;
+    for (; n + 1 < size && from[n] != '\0'; ++n) to[n] = from[n];
+    to[n] = '\0';
+}
+
+unsigned slot_of(const Task& task) { return unsigned(&task - shared().tasks); }
+
+/// Enters `thread` into the thread table and task's slot `slot`; false if no number.
+ThreadId register_thread(Task& task, unsigned slot, unsigned cpu) {
+    Shared& s = shared();
+    ThreadId id;
+    {
+        l4::SpinLockGuard guard(s.lock);
+        id = s.numbers.allocate(system().first_task_thread, l4::ThreadNumbers::kMaxNumbers);
+        if (id.is_nil()) return id;
+        s.thread_task[id.number()] = uint8_t(slot_of(task) + 1);
+    }
+    task.threads[slot] = ThreadRecord{id, cpu, node_of_cpu(cpu)};
+    return id;
+}
+
+void unregister_thread(Task& task, unsigned slot) {
+    Shared& s = shared();
+    ThreadId id = task.threads[slot].id;
+    {
+        l4::SpinLockGuard guard(s.lock);
+        s.thread_task[id.number()] = 0;
+        s.numbers.release(id);
+    }
+    task.threads[slot] = ThreadRecord{ThreadId::nil(), 0, 0};
+}
+
+/// Creates the thread in slot `slot` (registered already) through the root pager.
+bool create_thread_locked(Task& task, unsigned slot, Word ip, Word sp) {
+    ThreadRecord& t = task.threads[slot];
+    ThreadId space = ThreadId::nil();
+    for (unsigned i = 0; i < os::kMaxThreads; ++i)
+        if (i != slot && !task.threads[i].id.is_nil() && task.threads[i].node == t.node) space = task.threads[i].id;
+    if (task.directory[t.node] == 0) {
+        task.directory[t.node] = pool_for(t.node).allocate();
+        if (task.directory[t.node] == 0) return false;
+        ++task.table_frames;
+    }
+    auto done = l4::rpc::call<numa::root_proto::CreateThread>(root_worker_of(t.cpu), t.id, space, utcb_location(slot),
+                                                               pager_of(t.cpu), ip, sp);
+    return done.ok() && done.value() == 1;
+}
+
+}  // namespace
+
+Shared& shared() { return *reinterpret_cast<Shared*>(system().os_area); }
+
+Task* lock_task_of(ThreadId thread) {
+    if (thread.is_nil() || thread.is_local() || thread.number() >= l4::ThreadNumbers::kMaxNumbers) return nullptr;
+    Shared& s = shared();
+    unsigned slot;
+    {
+        l4::SpinLockGuard guard(s.lock);
+        slot = s.thread_task[thread.number()];
+    }
+    if (slot == 0) return nullptr;
+    Task& task = s.tasks[slot - 1];
+    task.lock.lock();
+    if (task.used && thread_record(task, thread) != nullptr) return &task;
+    task.lock.unlock();
+    return nullptr;
+}
+
+ThreadRecord* thread_record(Task& task, ThreadId thread) {
+    for (ThreadRecord& t : task.threads)
+        if (!t.id.is_nil() && t.id == thread) return &t;
+    return nullptr;
+}
+
+ThreadId spawn_task(const numa::ModuleRecord& module, const char* args, const char** why) {
+    auto parsed = elf::try_parse(reinterpret_cast<const uint8_t*>(module.address), module.size, os::kHeapEnd);
+    if (!parsed.ok()) {
+        *why = "not an ELF executable below the heap end";
+        return ThreadId::nil();
+    }
+    Shared& s = shared();
+    Task* task = nullptr;
+    {
+        l4::SpinLockGuard guard(s.lock);
+        for (Task& t : s.tasks)
+            if (!t.used && task == nullptr) task = &t;
+        if (task != nullptr) task->used = true;
+    }
+    if (task == nullptr) {
+        *why = "no free task slot";
+        return ThreadId::nil();
+    }
+    l4::SpinLockGuard guard(task->lock);
+    copy_string(task->name, module.name, sizeof task->name);
+    copy_string(task->args, args, sizeof task->args);
+    task->module = &module;
+    task->image = parsed.value();
+    task->image_end = (task->image.highest_vaddr + numa::kPageSize - 1) & ~(numa::kPageSize - 1);
+    task->master_node = g_self.node;
+    task->page_faults = task->pages = task->table_frames = 0;
+    for (Word& d : task->directory) d = 0;
+    for (ThreadRecord& t : task->threads) t = ThreadRecord{ThreadId::nil(), 0, 0};
+    __atomic_fetch_add(&system().live_tasks, 1, __ATOMIC_ACQ_REL);
+    ThreadId main = register_thread(*task, 0, g_self.cpu);
+    if (main.is_nil() || !create_thread_locked(*task, 0, task->image.entry, os::stack_top(0))) {
+        *why = main.is_nil() ? "no free thread number" : "the root pager could not create the main thread";
+        destroy_task_locked(*task, -1);
+        return ThreadId::nil();
+    }
+    return main;
+}
+
+ThreadId add_thread_locked(Task& task, unsigned cpu, Word ip, Word sp) {
+    unsigned slot = 1;
+    while (slot < os::kMaxThreads && !task.threads[slot].id.is_nil()) ++slot;
+    if (slot == os::kMaxThreads) return ThreadId::nil();
+    ThreadId id = register_thread(task, slot, cpu);
+    if (id.is_nil()) return id;
+    if (!create_thread_locked(task, slot, ip, sp)) {
+        unregister_thread(task, slot);
+        return ThreadId::nil();
+    }
+    return id;
+}
+
+bool move_thread_locked(Task&, ThreadRecord& thread, unsigned cpu) {
+    // Same node: the pager of the new CPU takes the thread over. Another node: Lab 7
+    // moves the thread into the task's space there; until then it keeps its pager.
+    bool same_node = node_of_cpu(cpu) == thread.node;
+    ThreadId pager = same_node ? pager_of(cpu) : ThreadId::nil();
+    auto done = l4::rpc::call<numa::root_proto::MoveThread>(root_worker_of(g_self.cpu), thread.id, Word{cpu}, pager);
+    if (!done.ok()) return false;
+    thread.cpu = cpu;
+    return true;
+}
+
+void destroy_task_locked(Task& task, int code) {
+    Shared& s = shared();
+    ThreadId main = task.threads[0].id;
+    for (unsigned slot = os::kMaxThreads; slot-- > 0;) {
+        if (task.threads[slot].id.is_nil()) continue;
+        (void)l4::rpc::call<numa::root_proto::DeleteThread>(root_worker_of(g_self.cpu), task.threads[slot].id);
+        unregister_thread(task, slot);
+    }
+    Word pages = task.pages;
+    reclaim_memory_locked(task);
+    l4::printf("numaos: task %s exited with code %d: %u page faults, %u pages reclaimed\n", task.name, code,
+               unsigned(task.page_faults), unsigned(pages));
+    {
+        l4::SpinLockGuard guard(s.lock);
+        ExitRecord& record = s.exits[s.exit_count++ % Shared::kExitRecords];
+        record.main = main;
+        copy_string(record.name, task.name, sizeof record.name);
+        record.code = code;
+        task.used = false;
+    }
+    if (code != 0) __atomic_fetch_add(&system().failed_tasks, 1, __ATOMIC_ACQ_REL);
+    __atomic_fetch_add(&system().ended_tasks, 1, __ATOMIC_ACQ_REL);
+    __atomic_fetch_sub(&system().live_tasks, 1, __ATOMIC_ACQ_REL);
+}
+
+}  // namespace apppager

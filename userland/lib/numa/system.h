@@ -1,0 +1,70 @@
+// system.h: what the root pager tells every application pager, in memory they share.
+//
+// The root pager fills one System record before it starts any pager, in the pool of its
+// own node (right after that pool's header), and sends each pager its address in the
+// start-up message (root_protocol.h). From then on the root pager only reads it, except
+// the per-pager fault counts its workers keep; the pagers keep their own shared tables
+// in the OS area it points to (userland/apppager/shared.h), and the task counts the root
+// pager waits on.
+//
+//   System
+//   +----------------------------------------+
+//   | cpus, nodes, pool node of each node    |  a memoryless node's CPUs use the pool
+//   | pagers[cpu]: ids, node, pool, faults   |  of the nearest node with memory
+//   | modules[]: name, args, window address  |  programs the pagers load
+//   | OS area (address, size)                |  zeroed pages for the pagers' tables
+//   | live / ended / failed task counts      |  written by the pagers
+//   +----------------------------------------+
+#pragma once
+
+#include "api/thread_id.h"
+#include "api/word.h"
+#include "l4/multiboot.h"
+#include "numa/layout.h"
+
+namespace numa {
+
+using api::ThreadId;
+
+struct PagerRecord {
+    ThreadId pager;        ///< the application pager's (main) thread
+    ThreadId root_worker;  ///< the root pager's worker on the same CPU: its pager and system-call server
+    unsigned cpu;
+    unsigned node;       ///< the CPU's node: the home node of the pager's space
+    unsigned pool_node;  ///< whose pool it allocates from and runs its code from
+    Word faults;         ///< page faults the root pager served it (its worker counts)
+    Word late_faults;    ///< of which after the pager said it was ready: must stay 0
+    bool ready;
+};
+
+struct ModuleRecord {
+    Word address;  ///< the ELF file, in the module window
+    Word size;
+    char name[l4::kMaxModuleName + 1];
+    char args[l4::kMaxModuleArgs + 1];
+};
+
+struct System {
+    static constexpr unsigned kMaxModules = 16;
+
+    unsigned cpus;
+    unsigned nodes;
+    unsigned pool_node[kMaxNodes];  ///< node n allocates from pool_node[n]'s pool
+    bool has_pool[kMaxNodes];
+    PagerRecord pagers[kMaxCpus];
+    unsigned module_count;
+    ModuleRecord modules[kMaxModules];
+    Word os_area;        ///< zeroed pages for the pagers' shared tables
+    Word os_area_bytes;
+    Word first_task_thread;  ///< thread numbers from here up are the pagers' to give
+    // Written by the pagers (atomically), read by the root pager.
+    unsigned live_tasks;
+    unsigned ended_tasks;
+    unsigned failed_tasks;
+
+    [[nodiscard]] const ModuleRecord* find_module(const char* name) const;
+    /// The pager record whose pager thread is `thread`, or null.
+    [[nodiscard]] const PagerRecord* pager_by_thread(ThreadId thread) const;
+};
+
+}  // namespace numa

@@ -1,0 +1,148 @@
+// main.cc: the root pager, the root task of the NUMA OS (thesis 4.2.1; docs/numaos.md).
+//
+// The master thread
+//   1. reads the kernel command line and the modules (boot.h): module 2 is the
+//      application pager, modules 3.. the programs;
+//   2. takes one memory pool per node from sigma0 (pools.h) and puts the System record
+//      (numa/system.h) and the pagers' shared OS area in its own node's pool;
+//   3. copies the application pager's image into every node's pool (pager_image.h);
+//   4. starts one worker per CPU (workers.h); each creates the pager of its CPU, on that
+//      CPU, and serves it; waits until every pager is ready;
+//   5. asks the pager of its own CPU to start every program, as a program would
+//      (os::spawn), and waits until all tasks have ended: "numaos: all tasks have
+//      ended". With `exit` on the command line it then ends the run (QEMU exits with 33
+//      when every task exited with code 0, 35 otherwise), as the base OS does.
+#include "boot.h"
+#include "l4/ipc.h"
+#include "l4/kip.h"
+#include "l4/message.h"
+#include "l4/print.h"
+#include "l4/rpc.h"
+#include "l4/run_end.h"
+#include "l4/string.h"
+#include "l4/utcb.h"
+#include "numa/pool.h"
+#include "os/os.h"
+#include "pager_image.h"
+#include "pools.h"
+#include "tests.h"
+#include "threads.h"
+#include "workers.h"
+
+namespace rootpager {
+
+namespace {
+
+using api::Word;
+using numa::kPageSize;
+
+constexpr Word kOsAreaBytes = Word{512} << 10;
+constexpr unsigned kPagerStartLimitMs = 20000;
+
+[[noreturn]] void give_up(const char* why) {
+    l4::printf("rootpager: cannot start the NUMA OS: %s\n", why);
+    l4::sleep_forever();
+}
+
+Word pool_bytes() {
+    char value[16];
+    if (!find_option("pool", value, sizeof value)) return numa::kDefaultPoolBytes;
+    Word mib = 0;
+    for (const char* p = value; *p >= '0' && *p <= '9'; ++p) mib = mib * 10 + Word(*p - '0');
+    Word bytes = mib << 20;
+    if (bytes < (Word{1} << 20) || bytes > numa::kPoolMaxBytes) {
+        l4::printf("rootpager: pool=%s is out of range (1 to %u MiB); using %u MiB\n", value,
+                   unsigned(numa::kPoolMaxBytes >> 20), unsigned(numa::kDefaultPoolBytes >> 20));
+        return numa::kDefaultPoolBytes;
+    }
+    return bytes;
+}
+
+/// The System record and the OS area, in the pool of the master's node.
+numa::System& make_system(unsigned cpus, unsigned nodes) {
+    unsigned node = l4::processor_node(l4::processor_no());
+    numa::System shape{};
+    shape.nodes = nodes;
+    if (!acquire_pools(shape, pool_bytes())) give_up("no memory");
+    numa::Pool& pool = numa::Pool::of_node(shape.pool_node[node]);
+    Word system_pages = (sizeof(numa::System) + kPageSize - 1) / kPageSize;
+    Word at = pool.allocate_consecutive(system_pages + kOsAreaBytes / kPageSize);
+    if (at == 0) give_up("the master's pool is too small for the System record");
+    numa::System& system = *reinterpret_cast<numa::System*>(at);
+    system = shape;
+    system.cpus = cpus;
+    system.os_area = at + system_pages * kPageSize;
+    system.os_area_bytes = kOsAreaBytes;
+    system.first_task_thread = first_task_number();
+    for (unsigned cpu = 0; cpu < cpus; ++cpu) {
+        numa::PagerRecord& record = system.pagers[cpu];
+        record.cpu = cpu;
+        record.node = l4::processor_node(cpu);
+        record.pool_node = system.pool_node[record.node];
+    }
+    record_programs(system);
+    return system;
+}
+
+void describe(const numa::System& system) {
+    for (unsigned node = 0; node < system.nodes; ++node) {
+        if (!system.has_pool[node]) {
+            l4::printf("rootpager: node %u has no memory: its CPUs use node %u's pool\n", node, system.pool_node[node]);
+            continue;
+        }
+        numa::Pool& pool = numa::Pool::of_node(node);
+        l4::printf("rootpager: node %u pool at %x: %u KiB in %u chunk(s) from physical %x\n", node, pool.base(),
+                   unsigned(pool.size() >> 10), pool.chunk_count(), pool.chunk(0).physical);
+    }
+}
+
+unsigned start_programs(const numa::System& system) {
+    ThreadId pager = system.pagers[l4::processor_no()].pager;
+    unsigned started = 0;
+    for (unsigned i = 0; i < system.module_count; ++i) {
+        os::SpawnRequest request{};
+        memcpy(request.module, system.modules[i].name, sizeof request.module);
+        memcpy(request.args, system.modules[i].args, sizeof request.args);
+        auto reply = l4::rpc::call<os::proto::Spawn>(pager, request);
+        if (reply.ok())
+            ++started;
+        else
+            l4::printf("rootpager: program %s did not start\n", request.module);
+    }
+    return started;
+}
+
+}  // namespace
+
+}  // namespace rootpager
+
+int main() {
+    using namespace rootpager;
+    remember_main_thread();
+    unsigned cpus = l4::processor_count() < numa::kMaxCpus ? unsigned(l4::processor_count()) : numa::kMaxCpus;
+    unsigned nodes = os::node_count();
+    l4::printf("rootpager: the NUMA OS: %u CPUs, %u NUMA nodes; one application pager per CPU\n", cpus, nodes);
+    if (!read_boot()) give_up("no multiboot information");
+    const l4::BootModule* pager = pager_module();
+    if (pager == nullptr) give_up("no application pager (module 2)");
+    numa::System& system = make_system(cpus, nodes);
+    describe(system);
+    if (!load_pager_image(*pager, system)) give_up("the application pager's image");
+    if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");
+    for (unsigned cpu = 0; cpu < cpus; ++cpu)
+        l4::printf("rootpager: pager of CPU %u (node %u, pool of node %u): thread %x, %u page faults to start\n", cpu,
+                   system.pagers[cpu].node, system.pagers[cpu].pool_node, system.pagers[cpu].pager.raw(),
+                   unsigned(system.pagers[cpu].faults));
+    if (numa_tests_requested()) run_numa_tests(system);
+    if (system.module_count == 0) l4::printf("numaos: no program modules to run\n");
+    start_programs(system);
+    while (__atomic_load_n(&system.live_tasks, __ATOMIC_ACQUIRE) != 0) l4::sleep(l4::milliseconds(10));
+    unsigned failed = __atomic_load_n(&system.failed_tasks, __ATOMIC_ACQUIRE);
+    l4::printf("numaos: all tasks have ended; %u failed\n", failed);
+    if (has_flag("exit")) {
+        l4::printf("numaos: ending the run (exit): %u task(s) failed\n", failed);
+        l4::end_run("numaos", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
+    }
+    l4::printf("numaos: nothing more to run: quit QEMU with Ctrl-A X (KARGS=exit ends the run by itself)\n");
+    l4::sleep_forever();
+}

@@ -1,0 +1,261 @@
+// tests.cc: the numa.* tests (tests.h).
+#include "tests.h"
+
+#include "api/fpage.h"
+#include "boot.h"
+#include "lib/elf.h"
+#include "l4/ipc.h"
+#include "l4/kdebug.h"
+#include "l4/kip.h"
+#include "l4/message.h"
+#include "l4/rpc.h"
+#include "l4/sigma0_client.h"
+#include "l4/string.h"
+#include "l4/test_runner.h"
+#include "numa/pool.h"
+#include "numa/root_protocol.h"
+#include "os/os.h"
+#include "threads.h"
+
+namespace rootpager {
+
+namespace {
+
+using api::Word;
+using l4::tests::fail;
+using numa::kPageSize;
+
+constexpr unsigned kWaitLimitMs = 60000;
+constexpr Word kPoolSampleStride = 16;  // every 16th page of a pool, and its last
+constexpr Word kScratchWindow = 0x0F000000;  // where a wrongly granted sigma0 page would land
+
+numa::System* g_system;
+
+unsigned root_number() { return unsigned(root_main_thread().number()); }
+
+/// Where the page at `address` of pager `cpu`'s space really lies.
+Word pager_physical(unsigned cpu, Word address) {
+    return l4::kdebug::physical_in_space(unsigned(g_system->pagers[cpu].pager.number()), unsigned(address));
+}
+
+/// The node nearest to `node` that has memory, by the kernel's SLIT.
+unsigned nearest_with_memory(unsigned node) {
+    unsigned best = ~0u, best_distance = ~0u;
+    for (unsigned other = 0; other < g_system->nodes; ++other) {
+        if (l4::node_memory_bytes(other) == 0) continue;
+        unsigned distance = other == node ? 0 : l4::kdebug::node_distance(node, other);
+        if (distance < best_distance) {
+            best = other;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+/// Does the page at `offset` of `pool` lie on the pool's node?
+bool pool_page_on_node(const numa::Pool& pool, Word offset) {
+    Word va = pool.base() + offset;
+    Word physical = l4::kdebug::physical_in_space(root_number(), unsigned(va));
+    if (physical == ~Word{0}) return fail("node %u's pool has no page at %x", pool.node(), va);
+    unsigned on = l4::node_of_physical(physical);
+    if (on != pool.node())
+        return fail("node %u's pool page at %x is physical %x, on node %d", pool.node(), va, physical, int(on));
+    return true;
+}
+
+bool pools_on_their_nodes() {
+    for (unsigned node = 0; node < g_system->nodes; ++node) {
+        bool memory = l4::node_memory_bytes(node) != 0;
+        if (memory != g_system->has_pool[node])
+            return fail("node %u %s memory but %s a pool", node, memory ? "has" : "has no",
+                        g_system->has_pool[node] ? "has" : "has no");
+        if (!memory) continue;
+        numa::Pool& pool = numa::Pool::of_node(node);
+        if (pool.node() != node || pool.size() < 64 * kPageSize)
+            return fail("node %u's pool says node %u, %u KiB", node, pool.node(), unsigned(pool.size() >> 10));
+        for (Word offset = 0; offset < pool.size(); offset += kPoolSampleStride * kPageSize)
+            if (!pool_page_on_node(pool, offset)) return false;
+        if (!pool_page_on_node(pool, pool.size() - kPageSize)) return false;
+    }
+    return true;
+}
+
+bool one_pager_per_cpu() {
+    if (g_system->cpus != l4::processor_count()) return fail("%u pager records for %u CPUs", g_system->cpus,
+                                                             unsigned(l4::processor_count()));
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        const numa::PagerRecord& r = g_system->pagers[cpu];
+        if (r.pager.is_nil() || !r.ready) return fail("CPU %u has no ready pager", cpu);
+        for (unsigned other = 0; other < cpu; ++other)
+            if (g_system->pagers[other].pager == r.pager) return fail("CPUs %u and %u share pager %x", other, cpu,
+                                                                      r.pager.raw());
+        auto where = l4::rpc::call<numa::root_proto::Whereabouts>(r.pager);
+        if (!where.ok()) return fail("the pager of CPU %u does not answer", cpu);
+        if (where.value().running_cpu != cpu || where.value().cpu != cpu)
+            return fail("the pager of CPU %u runs on CPU %u and thinks it is CPU %u's", cpu,
+                        unsigned(where.value().running_cpu), unsigned(where.value().cpu));
+        if (where.value().node != l4::processor_node(cpu))
+            return fail("the pager of CPU %u thinks its node is %u, not %u", cpu, unsigned(where.value().node),
+                        l4::processor_node(cpu));
+    }
+    return true;
+}
+
+bool pager_home_nodes() {
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        unsigned home = l4::kdebug::space_home_node(unsigned(g_system->pagers[cpu].pager.number()));
+        if (home != l4::processor_node(cpu))
+            return fail("the pager of CPU %u (node %u) lives in a space whose home node is %d", cpu,
+                        l4::processor_node(cpu), int(home));
+    }
+    return true;
+}
+
+/// Which pages of the pager's image are writable, from its ELF file.
+bool image_layout(Word* start, Word* pages, bool* writable, unsigned max_pages) {
+    const l4::BootModule* module = pager_module();
+    auto parsed = elf::try_parse(module->data, module->size, numa::kImageEnd);
+    if (!parsed.ok()) return fail("the pager's image does not parse");
+    const elf::ElfImage& image = parsed.value();
+    Word lowest = ~Word{0};
+    for (size_t i = 0; i < image.segment_count; ++i)
+        if (image.segments[i].vaddr < lowest) lowest = image.segments[i].vaddr;
+    *start = lowest & ~(kPageSize - 1);
+    *pages = (image.highest_vaddr - *start + kPageSize - 1) / kPageSize;
+    if (*pages > max_pages) return fail("the pager's image has %u pages", unsigned(*pages));
+    for (Word p = 0; p < *pages; ++p) {
+        writable[p] = false;
+        for (size_t i = 0; i < image.segment_count; ++i) {
+            const elf::ElfSegment& s = image.segments[i];
+            Word page = *start + p * kPageSize;
+            if (s.vaddr < page + kPageSize && s.vaddr_end() > page && (s.flags & elf::kFlagWrite) != 0)
+                writable[p] = true;
+        }
+    }
+    return true;
+}
+
+bool pager_code_local() {
+    constexpr unsigned kMaxPages = 256;
+    Word start = 0, pages = 0;
+    bool writable[kMaxPages];
+    if (!image_layout(&start, &pages, writable, kMaxPages)) return false;
+    for (Word p = 0; p < pages; ++p) {
+        Word va = start + p * kPageSize;
+        for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+            Word physical = pager_physical(cpu, va);
+            unsigned want = nearest_with_memory(l4::processor_node(cpu));
+            unsigned on = physical == ~Word{0} ? ~0u : l4::node_of_physical(physical);
+            if (on != want)
+                return fail("pager %u's %s page %x is physical %x, on node %d, not %u", cpu,
+                            writable[p] ? "data" : "code", va, physical, int(on), want);
+            for (unsigned other = 0; other < cpu; ++other) {
+                bool same_pool = nearest_with_memory(l4::processor_node(other)) == want;
+                bool same_frame = pager_physical(other, va) == physical;
+                if (writable[p] && same_frame)
+                    return fail("pagers %u and %u share the data page %x (physical %x)", other, cpu, va, physical);
+                if (!writable[p] && same_pool && !same_frame)
+                    return fail("pagers %u and %u of one node have two copies of code page %x", other, cpu, va);
+            }
+        }
+    }
+    return true;
+}
+
+bool memoryless_nearest() {
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        unsigned node = l4::processor_node(cpu);
+        auto where = l4::rpc::call<numa::root_proto::Whereabouts>(g_system->pagers[cpu].pager);
+        if (!where.ok()) return fail("the pager of CPU %u does not answer", cpu);
+        unsigned want = nearest_with_memory(node);
+        if (where.value().pool_node != want)
+            return fail("the pager of CPU %u (node %u%s) allocates from node %u's pool, not the nearest, %u", cpu, node,
+                        l4::node_memory_bytes(node) == 0 ? ", no memory" : "", unsigned(where.value().pool_node),
+                        want);
+    }
+    return true;
+}
+
+bool wait_for_tasks() {
+    for (unsigned ms = 0; __atomic_load_n(&g_system->live_tasks, __ATOMIC_ACQUIRE) != 0; ms += 5) {
+        if (ms >= kWaitLimitMs) return fail("tasks still run after %u ms", kWaitLimitMs);
+        l4::sleep(l4::milliseconds(5));
+    }
+    return true;
+}
+
+bool no_late_pager_faults() {
+    if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
+    unsigned failed_before = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        os::SpawnRequest request{};
+        memcpy(request.module, "ostest", 7);
+        memcpy(request.args, "mode=memory pages=32", 21);
+        if (!l4::rpc::call<os::proto::Spawn>(g_system->pagers[cpu].pager, request).ok())
+            return fail("the pager of CPU %u did not start ostest", cpu);
+        if (!wait_for_tasks()) return false;
+    }
+    if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed_before)
+        return fail("ostest mode=memory failed under the NUMA OS");
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        const numa::PagerRecord& r = g_system->pagers[cpu];
+        if (r.faults == 0) return fail("the pager of CPU %u took no page fault at all", cpu);
+        if (r.late_faults != 0) return fail("the pager of CPU %u took %u page faults after it was ready", cpu,
+                                            unsigned(r.late_faults));
+    }
+    return true;
+}
+
+// 0 while the asking thread works, then 1 (all refused) or 2 (fail() says why).
+unsigned g_asked;
+
+/// A thread other than the one that took the pools asks sigma0 for the first page of
+/// every chunk of every pool: sigma0 gives a page to one thread only (the same thread
+/// may ask again, so the master cannot ask itself).
+void ask_sigma0_for_pools(Word) {
+    api::Fpage scratch = api::Fpage::memory(kScratchWindow, 12, api::Rights::None);
+    unsigned result = 1;
+    for (unsigned node = 0; node < g_system->nodes && result == 1; ++node) {
+        if (!g_system->has_pool[node]) continue;
+        numa::Pool& pool = numa::Pool::of_node(node);
+        for (unsigned i = 0; i < pool.chunk_count() && result == 1; ++i) {
+            Word va = pool.base() + pool.chunk(i).offset;
+            Word physical = l4::kdebug::physical_in_space(root_number(), unsigned(va));
+            api::Fpage page = api::Fpage::memory(physical, 12, api::Rights::Full);
+            if (!l4::sigma0::request(page, scratch).is_nil()) {
+                (void)fail("sigma0 gave node %u's pool page %x (physical %x) to a second thread", node, va, physical);
+                result = 2;
+            }
+        }
+    }
+    __atomic_store_n(&g_asked, result, __ATOMIC_RELEASE);
+}
+
+bool sigma0_refuses_again() {
+    __atomic_store_n(&g_asked, 0, __ATOMIC_RELEASE);
+    if (start_worker(l4::processor_no(), ask_sigma0_for_pools, 0).is_nil()) return fail("cannot start a thread");
+    for (unsigned ms = 0; __atomic_load_n(&g_asked, __ATOMIC_ACQUIRE) == 0; ms += 5) {
+        if (ms >= kWaitLimitMs) return fail("the asking thread did not finish in %u ms", kWaitLimitMs);
+        l4::sleep(l4::milliseconds(5));
+    }
+    return __atomic_load_n(&g_asked, __ATOMIC_ACQUIRE) == 1;
+}
+
+constexpr l4::tests::Test kTests[] = {
+    {"l4.numa.pools_on_their_nodes", pools_on_their_nodes}, {"l4.numa.one_pager_per_cpu", one_pager_per_cpu},
+    {"l4.numa.pager_home_nodes", pager_home_nodes},         {"l4.numa.pager_code_local", pager_code_local},
+    {"l4.numa.memoryless_nearest", memoryless_nearest},     {"l4.numa.no_late_pager_faults", no_late_pager_faults},
+    {"l4.numa.sigma0_refuses_again", sigma0_refuses_again},
+};
+
+}  // namespace
+
+bool numa_tests_requested() { return l4::tests::requested(command_line(), "l4.numa."); }
+
+void run_numa_tests(numa::System& system) {
+    g_system = &system;
+    l4::tests::run_tests(command_line(), "l4.numa.", kTests, sizeof kTests / sizeof kTests[0], wait_for_tasks,
+                         "rootpager");
+}
+
+}  // namespace rootpager

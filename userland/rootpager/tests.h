@@ -1,0 +1,27 @@
+// tests.h: the NUMA OS's start-up tests (Lab 4), run by the root pager when test= names
+// numa.* tests, after every pager said it was ready. They read the effect from the
+// kernel (where each page really lies: kdebug's physical_in_space; each space's home
+// node), from the KIP (which memory is which node's) and from the pagers themselves
+// (whereabouts()), not from the root pager's own records.
+//
+//   l4.numa.pools_on_their_nodes   every node with memory has a pool, and every page of it
+//                               (sampled) lies in that node's memory
+//   l4.numa.one_pager_per_cpu      one ready pager per CPU, each running on its CPU
+//   l4.numa.pager_home_nodes       each pager's space has its CPU's node as home node
+//   l4.numa.pager_code_local       every page of every pager's image lies on its pool's
+//                               node; code shared by the pagers of a node, one copy
+//                               per node; data each pager's own
+//   l4.numa.memoryless_nearest     a memoryless node's pagers use the nearest node's pool
+//   l4.numa.no_late_pager_faults   after a program ran on every CPU, no pager took a page
+//                               fault since it was ready
+//   l4.numa.sigma0_refuses_again   sigma0 refuses every pool's memory to a second request
+#pragma once
+
+#include "numa/system.h"
+
+namespace rootpager {
+
+[[nodiscard]] bool numa_tests_requested();
+[[noreturn]] void run_numa_tests(numa::System& system);
+
+}  // namespace rootpager
