@@ -14,6 +14,7 @@
 //      quit QEMU and idles.
 #include "boot_info.h"
 #include "frames.h"
+#include "l4/cycles.h"
 #include "l4/ipc.h"
 #include "l4/print.h"
 #include "l4/run_end.h"
@@ -41,6 +42,7 @@ void start_programs() {
 
 int main() {
     using namespace baseos;
+    uint64_t started = l4::read_cycles();
     remember_main_thread();
     l4::printf("baseos: the non-NUMA OS: %u CPUs, %u NUMA nodes; task memory from node %u only\n", os::cpu_count(),
                os::node_count(), kMemoryNode);
@@ -48,6 +50,8 @@ int main() {
         l4::printf("baseos: cannot start\n");
         l4::sleep_forever();
     }
+    l4::printf("baseos: started in %llu cycles (the root task's start to every pager thread running)\n",
+               static_cast<unsigned long long>(l4::read_cycles() - started));
     if (tests_requested()) run_tests();
     if (program_count() == 0) l4::printf("baseos: no program modules to run\n");
     for (unsigned i = 0; i < program_count(); ++i)

@@ -13,6 +13,7 @@
 //      ended". With `exit` on the command line it then ends the run (QEMU exits with 33
 //      when every task exited with code 0, 35 otherwise), as the base OS does.
 #include "boot.h"
+#include "l4/cycles.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
 #include "l4/message.h"
@@ -118,6 +119,7 @@ unsigned start_programs(const numa::System& system) {
 
 int main() {
     using namespace rootpager;
+    uint64_t started = l4::read_cycles();
     remember_main_thread();
     unsigned cpus = l4::processor_count() < numa::kMaxCpus ? unsigned(l4::processor_count()) : numa::kMaxCpus;
     unsigned nodes = os::node_count();
@@ -129,6 +131,8 @@ int main() {
     describe(system);
     if (!load_pager_image(*pager, system)) give_up("the application pager's image");
     if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");
+    l4::printf("numaos: started in %llu cycles (the root task's start to every pager ready)\n",
+               static_cast<unsigned long long>(l4::read_cycles() - started));
     for (unsigned cpu = 0; cpu < cpus; ++cpu)
         l4::printf("rootpager: pager of CPU %u (node %u, pool of node %u): thread %x, %u page faults to start\n", cpu,
                    system.pagers[cpu].node, system.pagers[cpu].pool_node, system.pagers[cpu].pager.raw(),
