@@ -26,12 +26,12 @@
 # instruction: exact, repeatable instruction counts. docs/benchmarks.md says more.
 
 IPCBENCH_ELF  := $(KBUILD)/userland/ipcbench.elf
-IPCBENCH_SRCS := $(sort $(wildcard userland/ipcbench/*.cc))
+IPCBENCH_SRCS := $(call user_sources,$(sort $(wildcard userland/ipcbench/*.cc)))
 IPCBENCH_OBJS := $(call user_objs,$(IPCBENCH_SRCS))
 # The root-task machinery ipcbench borrows from the test root task: local threads,
 # created spaces and their pager, the kernel command line through sigma0.
-IPCBENCH_L4TEST_OBJS := $(call user_objs,$(addprefix userland/l4test/,threads.cc test_space.cc pager.cc \
-	root_memory.cc boot_info.cc))
+IPCBENCH_L4TEST_OBJS := $(call user_objs,$(call user_sources,$(addprefix userland/l4test/,threads.cc test_space.cc \
+	pager.cc root_memory.cc boot_info.cc)))
 # The root task's address (userland/l4test/layout.h draws the rest of the plan).
 IPCBENCH_LINK_BASE := 0x00400000
 
@@ -57,12 +57,7 @@ bench:
 	@status=0; $(MAKE) --no-print-directory bench-ipc || status=1; \
 	 $(MAKE) --no-print-directory bench-apps || status=1; exit $$status
 
-$(IPCBENCH_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
-	@mkdir -p $(@D)
-	$(call step,CXX,$<)
-	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
-
-$(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
+$(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)
 	$(call step,LD,$@)
 	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(IPCBENCH_LINK_BASE) -o $@ $(IPCBENCH_OBJS) \
 	  $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)

@@ -27,12 +27,13 @@ BOCHS_MEGS     ?= 128
 BOCHS_BREAK    ?= 0
 BOCHS_TEST_DIR := $(BUILD)/bochs-test
 
-# The modules are make qemu's MODULES, comma-separated "file args" entries;
-# scripts/bochs/prepare.sh turns each into a GRUB `module` line. The files
-# among them that this tree builds (sigma0, l4test, baseos, the programs) are
-# prerequisites. Values reach the shell in single quotes.
+# The modules are make qemu's MODULES, comma-separated "file args" entries (bare
+# program names expanded: BOOT_MODULES, mk/userland.mk); scripts/bochs/prepare.sh
+# turns each into a GRUB `module` line. The files among them that this tree builds
+# (sigma0, l4test, baseos, the programs) are prerequisites. Values reach the shell in
+# single quotes.
 BOCHS_COMMA        := ,
-BOCHS_MODULE_FILES  = $(filter $(USERLAND_ELFS) $(OS_ELFS),$(subst $(BOCHS_COMMA), ,$(MODULES)))
+BOCHS_MODULE_FILES  = $(filter $(KBUILD)/userland/%.elf,$(subst $(BOCHS_COMMA), ,$(BOOT_MODULES)))
 BOCHS_TEST_MODULES  = $(SIGMA0_ELF),$(BASEOS_ELF),$(KBUILD)/userland/demo.elf
 bochs_quote         = '$(subst ','\'',$(1))'
 
@@ -40,7 +41,7 @@ bochs_quote         = '$(subst ','\'',$(1))'
 # iso` always rebuilds it (about a second): a stale CD would boot yesterday's.
 iso: $(KERNEL) $(BOCHS_MODULE_FILES) | $(TOOLS_OK)
 	@NM=$(NM) bash scripts/bochs/prepare.sh --kernel=$(KERNEL) --out=$(BOCHS_DIR) \
-	  --kargs=$(call bochs_quote,$(KARGS)) --modules=$(call bochs_quote,$(strip $(MODULES))) \
+	  --kargs=$(call bochs_quote,$(KARGS)) --modules=$(call bochs_quote,$(BOOT_MODULES)) \
 	  --cpus=$(BOCHS_CPUS) --megs=$(BOCHS_MEGS) --serial=$(BOCHS_SERIAL)
 
 bochs: iso

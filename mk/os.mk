@@ -1,6 +1,7 @@
 # mk/os.mk: the base OS (userland/baseos), its client library (userland/lib/os) and the
 # programs that run on it (userland/apps/<name>/). Included by the top Makefile after
-# mk/userland.mk, whose compiler flags, library objects and link script it uses.
+# mk/userland.mk, whose compiler flags, compile rule, library objects, link script and
+# SOL= machinery (user_sources, USER_SOL_STAMP) it uses.
 #
 #   make os           $(KBUILD)/userland/baseos.elf and $(KBUILD)/userland/<name>.elf
 #                     for every directory userland/apps/<name>/
@@ -26,8 +27,9 @@ OS_LINK_BASE := 0x00400000
 # The ELF loader is the kernel's (kernel/lib/elf.cc); baseos compiles it itself unless
 # the user library already does.
 BASEOS_ELF_SRCS := $(if $(filter kernel/lib/elf.cc,$(USERLAND_LIB_SRCS)),,kernel/lib/elf.cc)
-BASEOS_SRCS := $(sort $(wildcard userland/baseos/*.cc)) userland/lib/os/topology.cc $(BASEOS_ELF_SRCS)
-OS_LIB_SRCS := userland/lib/os/os.cc userland/lib/os/topology.cc
+BASEOS_SRCS := $(call user_sources,$(sort $(wildcard userland/baseos/*.cc)) userland/lib/os/topology.cc \
+	$(BASEOS_ELF_SRCS))
+OS_LIB_SRCS := $(call user_sources,userland/lib/os/os.cc userland/lib/os/topology.cc)
 APP_NAMES   := $(sort $(patsubst userland/apps/%/,%,$(dir $(wildcard userland/apps/*/*.cc))))
 APP_ELFS    := $(APP_NAMES:%=$(KBUILD)/userland/%.elf)
 OS_ELFS     := $(BASEOS_ELF) $(APP_ELFS)
@@ -36,7 +38,7 @@ BASEOS_OBJS := $(call user_objs,$(BASEOS_SRCS))
 OS_LIB_OBJS := $(call user_objs,$(OS_LIB_SRCS)) $(USERLAND_OBJDIR)/userland/lib/os/crt0.o
 # Programs start in os/crt0.S, not in the library's crt0.S.
 APP_LIB_OBJS := $(OS_LIB_OBJS) $(filter-out %/crt0.o,$(USERLAND_LIB_OBJS))
-app_objs = $(call user_objs,$(sort $(wildcard userland/apps/$(1)/*.cc)))
+app_objs = $(call user_objs,$(call user_sources,$(sort $(wildcard userland/apps/$(1)/*.cc))))
 OS_CC_OBJS := $(sort $(filter-out $(USERLAND_CC_OBJS),$(BASEOS_OBJS) $(call user_objs,$(OS_LIB_SRCS)) \
 	$(foreach app,$(APP_NAMES),$(call app_objs,$(app)))))
 
@@ -48,32 +50,23 @@ APP_MODULES = $(shell printf '%s\n' '$(APPS)' | tr ';' '\n' | sed -e 's/^[[:spac
 
 os: $(OS_ELFS)
 
-$(OS_CC_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
-	@mkdir -p $(@D)
-	$(call step,CXX,$<)
-	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
-
 $(USERLAND_OBJDIR)/userland/lib/os/crt0.o: userland/lib/os/crt0.S | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,AS,$<)
 	$(Q)$(CXX) $(USER_ASFLAGS) -c $< -o $@
 
-$(BASEOS_ELF): $(BASEOS_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
+$(BASEOS_ELF): $(BASEOS_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)
 	$(call step,LD,$@)
 	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(OS_LINK_BASE) -o $@ $(BASEOS_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
 define app_rule
-$(KBUILD)/userland/$(1).elf: $(call app_objs,$(1)) $(APP_LIB_OBJS) $(USER_LDSCRIPT)
+$(KBUILD)/userland/$(1).elf: $(call app_objs,$(1)) $(APP_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)
 	$$(call step,LD,$$@)
 	$$(Q)$$(LD) $$(USER_LDFLAGS) --defsym=user_link_base=$$(OS_LINK_BASE) -o $$@ $(call app_objs,$(1)) $$(APP_LIB_OBJS) $$(CLANG_RT)
 endef
 $(foreach app,$(APP_NAMES),$(eval $(call app_rule,$(app))))
 
 -include $(OS_CC_OBJS:.o=.d)
-
-# make qemu builds the OS programs its modules name (the first word of each).
-comma := ,
-qemu qemu-gdb: $(filter $(OS_ELFS),$(subst $(comma), ,$(MODULES)))
 
 OS_TESTS := $(shell paste -sd, tests/os/ostests.list)
 OS_TEST_PRESETS := uma,2x2,4x1

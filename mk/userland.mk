@@ -3,6 +3,10 @@
 #   make userland     $(KBUILD)/userland/sigma0.elf and $(KBUILD)/userland/l4test.elf
 #   make core-tests   the kernel core's user-level tests (userland/l4test) under the
 #                     uma, 2x2 and 4x1 presets, through the grader
+#   make programs PROGRAMS='sigma0 l4test'
+#                     $(KBUILD)/userland/<name>.elf for each name (what the grader's lab
+#                     mode builds for the modules a stage boots); print-programs prints
+#                     their paths, in the same order
 #
 # The programs are freestanding C++20 for IA32 like the kernel (same compiler, same
 # code-generation flags), static and not position independent, each linked at its own
@@ -11,7 +15,30 @@
 #
 # `make qemu` boots them as multiboot modules: MODULES, a comma-separated list (module 0
 # sigma0, module 1 the root task, each file optionally followed by arguments), becomes
-# QEMU's -initrd list. `make qemu MODULES=` boots the kernel alone.
+# QEMU's -initrd list. An entry whose file is a bare program name (no '/' and no '.',
+# such as `sigma0` or `demo iter=2`) stands for $(KBUILD)/userland/<name>.elf, which
+# make qemu builds first. `make qemu MODULES=` boots the kernel alone.
+#
+# Lab files at user level and SOL=. A lab's manifest may name user sources
+# (userland/rootpager/pools.cc); SOL= then takes them from solutions/labN/<same path>,
+# exactly as it does kernel sources (the top Makefile's SOL_MAP and sol_source). Every
+# makefile that compiles user sources does it the same way, in three steps:
+#
+#   FOO_SRCS := $(call user_sources,$(sort $(wildcard userland/foo/*.cc)))   # (1)
+#   FOO_OBJS := $(call user_objs,$(FOO_SRCS))                                 # (2)
+#   $(FOO_ELF): $(FOO_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)   # (3)
+#   	$(call step,LD,$@)
+#   	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=... -o $@ $(FOO_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
+#   -include $(FOO_OBJS:.o=.d)
+#
+# (1) user_sources swaps each file SOL selects for its solution; (2) the objects, which
+# the pattern rule below compiles (a solution's object lies under .../obj/solutions/labN/,
+# beside the student's, and its quoted includes also search the directory of the file it
+# replaces, so `#include "pools.h"` finds userland/rootpager/pools.h); (3) the link
+# depends on USER_SOL_STAMP, which changes whenever SOL selects other labs, so a change
+# of SOL relinks even when every object it now links is older than the program. SOL swaps
+# sources, not headers: a header named in a manifest is compiled from the tree whatever
+# SOL says (as in the kernel), so manifests should name .cc files.
 
 USERLAND_OBJDIR := $(KBUILD)/userland/obj
 SIGMA0_ELF      := $(KBUILD)/userland/sigma0.elf
@@ -32,48 +59,88 @@ USER_LDFLAGS := -m elf_i386 -nostdlib -static --no-pie -T $(USER_LDSCRIPT)
 SIGMA0_LINK_BASE := 0xB0000000
 L4TEST_LINK_BASE := 0x00400000
 
+# The SOL= machinery for user sources (see the top of this file). user_sources maps a
+# list of sources through sol_source (top Makefile); user_objs names their objects.
+user_sources = $(foreach f,$(1),$(call sol_source,$(f)))
+user_objs = $(patsubst %,$(USERLAND_OBJDIR)/%.o,$(basename $(1)))
+empty :=
+space := $(empty) $(empty)
+comma := ,
+# solutions/labN/a/b/c.cc -> a/b/c.cc: the file a solution replaces
+sol_original = $(subst $(space),/,$(wordlist 3,999,$(subst /, ,$(1))))
+user_sol_flags = $(if $(filter solutions/%,$(1)),-iquote $(dir $(call sol_original,$(1))))
+# Records which labs' solutions the user programs were linked from: every user link
+# depends on it, so a change of SOL relinks (the kernel's sol.stamp, without the hidden
+# tests, which no user program links).
+USER_SOL_STAMP := $(KBUILD)/userland/sol.stamp
+
 # The kernel's ELF loader (kernel/lib/elf.h, pure code) is part of the library too, so
 # that user-level program loaders use the same checks (elf::try_parse, elf::try_load),
 # and so are the kernel's C memory and string functions (kernel/lib/string.h).
-USERLAND_LIB_SRCS := $(sort $(wildcard userland/lib/*.cc userland/lib/l4/*.cc)) kernel/lib/elf.cc \
-	kernel/lib/string.cc userland/lib/crt0.S
-SIGMA0_SRCS       := $(sort $(wildcard userland/sigma0/*.cc))
-L4TEST_SRCS       := $(sort $(wildcard userland/l4test/*.cc))
-
-user_objs = $(patsubst %,$(USERLAND_OBJDIR)/%.o,$(basename $(1)))
+USERLAND_LIB_SRCS := $(call user_sources,$(sort $(wildcard userland/lib/*.cc userland/lib/l4/*.cc)) kernel/lib/elf.cc \
+	kernel/lib/string.cc) userland/lib/crt0.S
+SIGMA0_SRCS       := $(call user_sources,$(sort $(wildcard userland/sigma0/*.cc)))
+L4TEST_SRCS       := $(call user_sources,$(sort $(wildcard userland/l4test/*.cc)))
 USERLAND_LIB_OBJS := $(call user_objs,$(USERLAND_LIB_SRCS))
 SIGMA0_OBJS       := $(call user_objs,$(SIGMA0_SRCS))
 L4TEST_OBJS       := $(call user_objs,$(L4TEST_SRCS))
 USERLAND_CC_OBJS  := $(filter-out %/crt0.o,$(USERLAND_LIB_OBJS)) $(SIGMA0_OBJS) $(L4TEST_OBJS)
 
 MODULES ?= $(SIGMA0_ELF),$(L4TEST_ELF)
-QEMU_MODULE_ARGS = $(if $(strip $(MODULES)),-initrd "$(strip $(MODULES))")
+# MODULES with bare program names expanded: "sigma0,demo iter=2" ->
+# "$(KBUILD)/userland/sigma0.elf,$(KBUILD)/userland/demo.elf iter=2"
+BOOT_MODULES = $(shell printf '%s\n' '$(strip $(MODULES))' | tr ',' '\n' | sed -E -e 's/^[[:space:]]+//' -e '/^$$/d' \
+	-e 's@^([A-Za-z0-9_-]+)([[:space:]]|$$)@$(KBUILD)/userland/\1.elf\2@' | paste -sd, -)
+QEMU_MODULE_ARGS = $(if $(strip $(MODULES)),-initrd "$(BOOT_MODULES)")
 
-.PHONY: userland core-tests
+.PHONY: userland core-tests programs print-programs print-user-cxxflags
 
 userland: $(USERLAND_ELFS)
 
-$(USERLAND_CC_OBJS): $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
+# The grader's lab mode builds the programs a stage boots (stage.toml's modules) with
+# the kernel, in one make, and asks for their paths (proxima_grader/build.py).
+PROGRAMS ?=
+PROGRAM_ELFS = $(patsubst %,$(KBUILD)/userland/%.elf,$(PROGRAMS))
+programs: $(PROGRAM_ELFS)
+
+print-programs:
+	@echo $(PROGRAM_ELFS)
+
+# The user programs' compiler flags: the grader's fence compiles each user-level lab
+# file alone with them.
+print-user-cxxflags:
+	@echo '$(USER_CXXFLAGS)'
+
+# Every user object, of any user makefile: a source taken from solutions/ also finds
+# the quoted includes of the file it replaces (user_sol_flags).
+$(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,CXX,$<)
-	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CXX) $(USER_CXXFLAGS) $(call user_sol_flags,$<) -MMD -MP -c $< -o $@
+
+$(USER_SOL_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo 'SOL_LABS=$(SOL_LABS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
 $(USERLAND_OBJDIR)/userland/lib/crt0.o: userland/lib/crt0.S | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,AS,$<)
 	$(Q)$(CXX) $(USER_ASFLAGS) -c $< -o $@
 
-$(SIGMA0_ELF): $(SIGMA0_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
+$(SIGMA0_ELF): $(SIGMA0_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)
 	$(call step,LD,$@)
 	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(SIGMA0_LINK_BASE) -o $@ $(SIGMA0_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
-$(L4TEST_ELF): $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT)
+$(L4TEST_ELF): $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)
 	$(call step,LD,$@)
 	$(Q)$(LD) $(USER_LDFLAGS) --defsym=user_link_base=$(L4TEST_LINK_BASE) -o $@ $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(CLANG_RT)
 
 -include $(USERLAND_CC_OBJS:.o=.d)
 
 qemu qemu-gdb: $(if $(strip $(MODULES)),$(USERLAND_ELFS))
+# ... and the programs its modules name in this build (the first word of each entry).
+qemu qemu-gdb: $(filter $(KBUILD)/userland/%.elf,$(subst $(comma), ,$(BOOT_MODULES)))
 
 # The user-level tests of the kernel core. Generous limits: QEMU emulates, and the
 # fuzzer prints a progress line every 500 system calls, so a run that goes quiet for
