@@ -76,9 +76,11 @@ USER_SOL_STAMP := $(KBUILD)/userland/sol.stamp
 
 # The kernel's ELF loader (kernel/lib/elf.h, pure code) is part of the library too, so
 # that user-level program loaders use the same checks (elf::try_parse, elf::try_load),
-# and so are the kernel's C memory and string functions (kernel/lib/string.h).
+# and so are the kernel's C memory and string functions (kernel/lib/string.h) and its
+# formatter (kernel/lib/format.h: l4::lab_printf formats and escapes as the kernel's
+# lab_printf does).
 USERLAND_LIB_SRCS := $(call user_sources,$(sort $(wildcard userland/lib/*.cc userland/lib/l4/*.cc)) kernel/lib/elf.cc \
-	kernel/lib/string.cc) userland/lib/crt0.S
+	kernel/lib/string.cc kernel/lib/format.cc) userland/lib/crt0.S
 SIGMA0_SRCS       := $(call user_sources,$(sort $(wildcard userland/sigma0/*.cc)))
 L4TEST_SRCS       := $(call user_sources,$(sort $(wildcard userland/l4test/*.cc)))
 USERLAND_LIB_OBJS := $(call user_objs,$(USERLAND_LIB_SRCS))

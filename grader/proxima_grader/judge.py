@@ -60,11 +60,11 @@ def judge(spec: RunSpec, nonce: str, end: ProcessEnd, capture: SerialCapture) ->
     panic = next((e for e in events if e.kind == "panic"), None)
     verdict, reason = _classify(spec, end, capture, panic, problems)
     running = _running_test(tests)
-    if running and verdict in (Verdict.PANIC, Verdict.TRIPLE_FAULT, Verdict.FLOOD, Verdict.HANG,
-                               Verdict.TIMEOUT):
+    if running and (verdict.panicked or verdict in (Verdict.TRIPLE_FAULT, Verdict.FLOOD, Verdict.HANG,
+                                                    Verdict.TIMEOUT)):
         reason += f" (during test '{running}')"
     focus = None
-    if verdict is Verdict.PANIC and panic:
+    if verdict.panicked and panic:
         focus = panic.line.number
     elif verdict is Verdict.FAILED_CHECK:
         focus = next((p.line for p in problems if p.line is not None), None)
@@ -217,7 +217,7 @@ def _classify(spec: RunSpec, end: ProcessEnd, capture: SerialCapture, panic,
     if exited and code is not None and code > 0 and code % 2 == 0:
         return Verdict.QEMU_ERROR, f"QEMU exit {code}, which no kernel status gives"
     if panic:
-        return Verdict.PANIC, panic.line.text.strip()
+        return (Verdict.USER_PANIC if panic.name == "user" else Verdict.PANIC), panic.line.text.strip()
     if exited and code == EXIT_PANIC:
         return Verdict.PANIC, "kernel exit status 0x12 (panic), but no PANIC line was printed"
     if exited and code == EXIT_RESET:

@@ -8,6 +8,8 @@
     KTEST <nonce> available <name>          test=list: a test exists (ignored)
     BOOT <nonce> complete cpus=<n> nodes=<m>
     PANIC cpu=<n>: <message>                then registers and a backtrace
+    PANIC user: <message>                   a user program stopped the run
+                                            (l4::lab_missing, userland/lib/l4/lab.h)
 
 <nonce> is the random token the grader put on this run's kernel command
 line, so output copied from an earlier run, or printed by code that does not
@@ -30,12 +32,14 @@ _RESULT = re.compile(r"(\S+)\s+(START|PASS|FAIL)(?:\s+(.*))?")
 _EVIDENCE = re.compile(r"(\S+)\s+EVIDENCE\s+(.*)")
 _COMPLETE = re.compile(r"complete\s+cpus=(\d+)\s+nodes=(\d+)")
 _PANIC = re.compile(r"PANIC\b")
+_USER_PANIC = re.compile(r"PANIC user:")
 
 
 @dataclass(frozen=True)
 class Event:
     """One structured line. kind: start, pass, fail, summary, boot, panic, malformed."""
     kind: str               # start, pass, fail, evidence, summary, boot, panic, malformed
+                            # (a user program's panic: kind panic, name "user")
     line: Line
     nonce: str = ""
     name: str = ""          # test name, for start/pass/fail
@@ -46,7 +50,7 @@ class Event:
 def parse_line(line: Line) -> Event | None:
     text = line.text.strip()
     if _PANIC.match(text):
-        return Event("panic", line, message=text)
+        return Event("panic", line, name="user" if _USER_PANIC.match(text) else "", message=text)
     ktest = _KTEST.fullmatch(text)
     if ktest:
         nonce, rest = ktest.groups()

@@ -61,7 +61,7 @@ def excerpt(result: RunResult) -> list[Line]:
     focus = next((i for i, line in enumerate(lines) if line.number == outcome.focus_line), None)
     if focus is None:
         return lines[-TAIL_LINES:]
-    if outcome.verdict is Verdict.PANIC:
+    if outcome.verdict.panicked:
         return lines[max(0, focus - 3):focus + PANIC_LINES]
     return lines[max(0, focus - CONTEXT_LINES):focus + CONTEXT_LINES + 1]
 
@@ -135,7 +135,7 @@ def panic_signature(result: RunResult) -> tuple | None:
     once CPU numbers and addresses are blanked; the same tests and options.
     """
     outcome = result.outcome
-    if outcome.verdict is not Verdict.PANIC:
+    if not outcome.verdict.panicked:
         return None
     spec = result.spec
     return (spec.label, spec.tests, spec.kargs, normalize(outcome.reason),

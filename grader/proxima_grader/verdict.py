@@ -15,6 +15,8 @@ class Verdict(enum.Enum):
     """
     QEMU_ERROR = "qemu error"      # QEMU did not start, rejected its options, or crashed
     PANIC = "kernel panic"         # a PANIC line, or kernel status 0x12
+    USER_PANIC = "user-level panic"  # a `PANIC user:` line: a user program stopped the run
+                                     # (l4::lab_missing in a hole of a user-level lab)
     TRIPLE_FAULT = "triple fault"  # the CPU reset (QEMU exit 0 under -no-reboot)
     FLOOD = "output flood"         # serial output passed the cap; killed at once
     HANG = "hang"                  # no serial output for hang_seconds; killed
@@ -24,6 +26,10 @@ class Verdict(enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def panicked(self) -> bool:
+        return self in (Verdict.PANIC, Verdict.USER_PANIC)
 
 
 class TestState(enum.Enum):

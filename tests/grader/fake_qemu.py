@@ -11,6 +11,8 @@ chosen by the kernel option `fake=<scenario>` (or $PROXIMA_FAKE_SCENARIO):
   panic         the test named by `fakepanic=` (default: the first) starts,
                 then a PANIC block, exit 37
   panic-silent  the same PANIC block, then silence forever
+  user-panic    the test named by `fakepanic=` starts, then a user program's
+                `PANIC user: LAB 9: ... is not written yet` line, exit 37
   status-panic  exit 37 without a PANIC line
   triple        a test starts, then exit 0 (CPU reset)
   qemu-error    an error on stderr, exit 1
@@ -179,6 +181,10 @@ def main(argv):
                 line(f"still working {number}")
                 time.sleep(float(kargs.get("fakegap", "1")))
             time.sleep(3600)
+        if scenario == "user-panic" and name == panicking:
+            line("PANIC user: LAB 9: userland/fake/pager.cc: fake::serve() is not written yet "
+                 "(find 'LAB 9: your code here' in that file)")
+            sys.exit(37)
         if scenario in ("panic", "panic-silent") and name == panicking:
             cpu, address = 1, 0xdeadbeef
             if "fakepanicvary" in kargs:

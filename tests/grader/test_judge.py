@@ -94,6 +94,18 @@ class Judge(unittest.TestCase):
         self.assertEqual(outcome.reason, "PANIC cpu=0: oops (during test 'a')")
         self.assertEqual(outcome.focus_line, 2)
 
+    def test_a_user_programs_panic_is_a_user_level_panic(self):
+        text = ("KTEST @ a START\nPANIC user: LAB 4: userland/rootpager/pools.cc: "
+                "rootpager::take_pools() is not written yet\n")
+        outcome = run(text, exit_code=37)
+        self.assertIs(outcome.verdict, Verdict.USER_PANIC)
+        self.assertTrue(outcome.verdict.panicked)
+        self.assertEqual(outcome.reason, "PANIC user: LAB 4: userland/rootpager/pools.cc: "
+                                         "rootpager::take_pools() is not written yet (during test 'a')")
+        self.assertEqual(outcome.focus_line, 2)
+        # lab_printf's escaped lines never count as one.
+        self.assertIs(run("lab| PANIC user: x\n" + GOOD).verdict, Verdict.PASS)
+
     def test_exit_1_without_stderr_suggests_status_0(self):
         outcome = run(GOOD, exit_code=1)
         self.assertIs(outcome.verdict, Verdict.QEMU_ERROR)

@@ -3,8 +3,9 @@
 // QEMU's isa-debug-exit device (IO port 0xF4, which every Proxima machine has)
 // ends QEMU when a byte is written to it; QEMU's exit status is then
 // (byte << 1) | 1. The kernel uses 0x10 (33: passed), 0x11 (35: failed) and
-// 0x12 (37: panic); root tasks that end a run use the first two. The port is an
-// IO fpage like any other: sigma0 maps it on request (docs/user-boot.md).
+// 0x12 (37: panic); root tasks that end a run use the first two, and a user-level
+// lab's hole (l4::lab_missing, l4/lab.h) the third. The port is an IO fpage like any
+// other: sigma0 maps it on request (docs/user-boot.md).
 #pragma once
 
 #include <stdint.h>
@@ -14,6 +15,7 @@ namespace l4 {
 inline constexpr uint16_t kDebugExitPort = 0xF4;
 inline constexpr uint8_t kRunPassed = 0x10;
 inline constexpr uint8_t kRunFailed = 0x11;
+inline constexpr uint8_t kRunPanic = 0x12;
 
 /// Asks sigma0 for the port and writes `status` to it. If that does not end
 /// the run (no such device: Bochs, or a machine without it), says so on the
