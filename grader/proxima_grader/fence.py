@@ -6,9 +6,18 @@ itself. The fence keeps lab code away from everything that reports or ends a
 run. Each lab's `labs/lab<N>-*/fence.toml` lists what the files of its
 manifest may use:
 
-    headers = ["mm/kmem.h", "lib/lab.h", "stddef.h"]   # #include, kernel/-relative
+    headers = ["mm/kmem.h", "lib/lab.h", "stddef.h"]   # #include, as the file writes it
     calls   = ["kmem::pools()", "mm::NodePool::*"]      # symbols used, not defined
     defines = ["kmem::*"]                               # global symbols defined
+
+User-level lab files (a manifest path under userland/: the root pager, the
+application pagers) run in user mode, where printing, reading the command
+line and ending the run are library calls and inline assembly (kdebug's
+int3, the debug-exit port). They go through the same five steps, with the
+user programs' flags (`make print-user-cxxflags`: headers "l4/..." under
+userland/lib, "api/..." under kernel/, and the file's own directory) and
+USER_NEVER_HEADERS besides NEVER_HEADERS; they print with l4::lab_printf
+(userland/lib/l4/lab.h).
 
 Names are demangled C++ (`llvm-nm -C`); `*` matches any text. Every file of
 a lab is checked in five steps, before the kernel is built, so that nothing
@@ -17,13 +26,16 @@ a rule forbids ever reaches the compiler's output:
     (1) its #include lines, as text: each a literal name from `headers`
         (no computed, absolute or `..` includes, no __has_include, and no
         #line, which would pass the file's own code off as a header's);
-    (2) its preprocessed text (clang++ -E with the kernel's flags): what came
+    (2) its preprocessed text (clang++ -E with the kernel's flags, or the
+        user programs' for a file under userland/): what came
         from the file itself, macros expanded, must hold no inline assembly,
         no pragma, and no attribute that places code or data or runs it on
         its own (section, constructor, used, weak, alias, ...);
     (3) the headers it reaches, directly or through others: never one in
         NEVER_HEADERS (the console, the boot options, the debug-exit device,
-        port IO, the self-test harness);
+        port IO, the self-test harness) or USER_NEVER_HEADERS (their user-level
+        counterparts: kdebug, printf, the end of a run, the command line, the
+        multiboot information, the test root task);
     (4) the object it compiles to, alone: sections only of code and data
         (no .init_array or .ctors: no global constructors; no .ktests);
     (5) that object's symbols: every undefined one in `calls` (or defined by
@@ -59,6 +71,18 @@ FENCE_KEYS = {"headers", "calls", "defines"}
 # that print, read the command line, end the run, or reach the test harness.
 NEVER_HEADERS = ("lib/console.h", "lib/ksyms.h", "platform/boot_options.h", "platform/debug_exit.h",
                  "platform/multiboot.h", "arch/port_io.h", "test/*", "syscall/kdebug.h")
+# The same for user-level lab code, relative to the tree (lab files of any lab
+# are checked against both lists): the kernel debugger's console and statistics
+# (kdebug.h) and printf over it (print.h), the debug-exit port (run_end.h), the
+# command line's options and the multiboot information it is read from
+# (options.h, multiboot.h), and the test harnesses: a root task's KTEST runner
+# (test_runner.h), the test root task (userland/l4test), the base OS's and the
+# root pager's own tests, and the base OS's boot information.
+USER_NEVER_HEADERS = ("userland/lib/l4/kdebug.h", "userland/lib/l4/print.h", "userland/lib/l4/run_end.h",
+                      "userland/lib/l4/options.h", "userland/lib/l4/multiboot.h",
+                      "userland/lib/l4/test_runner.h", "userland/l4test/*", "userland/baseos/tests.h",
+                      "userland/baseos/boot_info.h", "userland/rootpager/tests.h")
+USER_DIR = "userland"   # a manifest file under it is user-level lab code
 
 # Symbols the compiler itself may call for any code (i386 64-bit division and
 # shifts from compiler-rt, block copies), always allowed.
@@ -154,13 +178,27 @@ def _matches(name: str, patterns) -> bool:
     return any(fnmatch.fnmatchcase(name, p.replace("[", "[[]")) for p in patterns)
 
 
+def is_user_file(relative: str) -> bool:
+    """Whether a manifest file is user-level code (built with the user programs' flags)."""
+    return Path(relative).parts[:1] == (USER_DIR,)
+
+
 def kernel_cxxflags(tree: Path) -> list[str]:
     """The kernel's compiler flags, as its Makefile has them (`make print-kernel-cxxflags`)."""
+    return _make_flags(tree, "print-kernel-cxxflags")
+
+
+def user_cxxflags(tree: Path) -> list[str]:
+    """The user programs' compiler flags (`make print-user-cxxflags`, mk/userland.mk)."""
+    return _make_flags(tree, "print-user-cxxflags")
+
+
+def _make_flags(tree: Path, target: str) -> list[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k not in ("SOL", "BUILD")}
-    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(tree), "print-kernel-cxxflags"],
+    result = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(tree), target],
                             capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300)
     if result.returncode != 0 or not result.stdout.strip():
-        raise FenceError(f"`make print-kernel-cxxflags` failed in {tree}: {result.stderr.strip()[-500:]}")
+        raise FenceError(f"`make {target}` failed in {tree}: {result.stderr.strip()[-500:]}")
     return shlex.split(result.stdout.strip().splitlines()[-1])
 
 
@@ -297,18 +335,22 @@ def check_tokens(lines: list[tuple[int, str]], relative: str) -> tuple[list[Viol
 
 
 def check_headers_reached(dependencies: list[str], tree: Path, relative: str) -> list[Violation]:
-    """(3) No header of NEVER_HEADERS, through any chain of includes."""
-    kernel = os.path.realpath(tree / "kernel")
+    """(3) No header of NEVER_HEADERS or USER_NEVER_HEADERS, through any chain of includes."""
+    root = os.path.realpath(tree)
+    kernel = os.path.join(root, "kernel")
     violations = []
     for dependency in dependencies:
         real = os.path.realpath(tree / dependency) if not os.path.isabs(dependency) else os.path.realpath(dependency)
-        if not real.startswith(kernel + os.sep):
+        if not real.startswith(root + os.sep):
             continue
-        header = os.path.relpath(real, kernel)
-        if any(fnmatch.fnmatchcase(header, never) for never in NEVER_HEADERS):
+        header = os.path.relpath(real, root)
+        in_kernel = os.path.relpath(real, kernel) if real.startswith(kernel + os.sep) else None
+        if (in_kernel is not None and any(fnmatch.fnmatchcase(in_kernel, never) for never in NEVER_HEADERS)) \
+                or any(fnmatch.fnmatchcase(header, never) for never in USER_NEVER_HEADERS):
             violations.append(Violation(relative, 0, "header",
-                                        f"reaches kernel/{header} through its includes: lab code must not "
-                                        "(it prints, reads the command line, ends the run or is the test harness)"))
+                                        f"reaches {header} through its includes: lab code must not (it "
+                                        "prints, reads the command line or the multiboot information, ends "
+                                        "the run or is the test harness)"))
     return violations
 
 
@@ -392,15 +434,21 @@ def check_file(tree: Path, relative: str, fence: Fence, others_define: list[str]
         report.symbols[relative] = undefined
 
 
-def check_labs(tree: Path, labs: list[tuple[int, Path, list[str]]], cxxflags: list[str] | None = None) -> FenceReport:
+def check_labs(tree: Path, labs: list[tuple[int, Path, list[str]]], cxxflags: list[str] | None = None,
+               user_flags: list[str] | None = None) -> FenceReport:
     """Fences the files of the given labs: (number, lab directory, manifest files
     to check) in lab order. A file may call what its own lab's and earlier labs'
-    files define."""
+    files define. `cxxflags` and `user_flags`: the kernel's and the user
+    programs' compiler flags (default: the tree's Makefile says)."""
     tree = Path(tree)
     report = FenceReport()
     if not any(files for _, _, files in labs):
         return report
-    flags = cxxflags if cxxflags is not None else kernel_cxxflags(tree)
+    sources = [f for _, _, files in labs for f in files if f.endswith(".cc")]
+    if cxxflags is None and not all(is_user_file(f) for f in sources):
+        cxxflags = kernel_cxxflags(tree)
+    if user_flags is None and any(is_user_file(f) for f in sources):
+        user_flags = user_cxxflags(tree)
     students = {os.path.realpath(tree / f) for _, _, files in labs for f in files}
     defined_so_far: list[str] = []
     for number, lab_dir, files in labs:
@@ -408,6 +456,7 @@ def check_labs(tree: Path, labs: list[tuple[int, Path, list[str]]], cxxflags: li
         defined_so_far += fence.defines
         for relative in files:
             if relative.endswith(".cc"):
+                flags = user_flags if is_user_file(relative) else cxxflags
                 check_file(tree, relative, fence, defined_so_far, flags, report, students)
             elif relative.endswith(".h"):
                 text = (tree / relative).read_text("utf-8", "replace")

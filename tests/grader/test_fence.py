@@ -1,7 +1,9 @@
 """The fence (proxima_grader/fence.py) on the real kernel's Lab 1: the reference
 solutions and the handout pass it; every attack an adversarial student tried
 is a violation that names the file, the rule and what was used; a student who
-uses only what the handout allows sees nothing.
+uses only what the handout allows sees nothing. Then a user-level lab file
+(UserFence): the user programs' flags, no kdebug, printf, end of run or
+command line, no inline assembly.
 
 Each attack is the reference kmem.cc (or node_pool.cc) with a few lines added,
 checked in a scratch copy of the kit's kernel/ with the kit's compiler flags.
@@ -227,6 +229,113 @@ static void call_at(uintptr_t address) { reinterpret_cast<void (*)(int)>(address
 static const char* lab1_words() { return "asm __attribute__((section)) #pragma"; }
 ''')
         self.assertTrue(report.ok, [str(v) for v in report.violations])
+
+
+USER_LAB = "labs/lab9-user"
+USER_FILE = "userland/labx/pools.cc"
+USER_FENCE = """\
+headers = ["l4/lab.h", "l4/sigma0_client.h", "api/fpage.h", "stdint.h", "labx/helper.h"]
+calls = ["l4::lab_printf(char const*, ...)", "l4::lab_missing(unsigned int, char const*, char const*)",
+         "l4::sigma0::*"]
+defines = ["labx::*"]
+"""
+CLEAN_USER_FILE = """\
+// pools.cc: a user-level lab file (the fence's test: a root pager's pool code).
+#include "l4/lab.h"
+#include "l4/sigma0_client.h"
+
+namespace labx {
+
+unsigned take_pools(unsigned nodes) {
+    if (nodes == 0) {
+        // LAB 9: your code here
+        l4::lab_missing(9, "userland/labx/pools.cc", "labx::take_pools");
+    }
+    l4::lab_printf("taking %u pools", nodes);
+    return nodes;
+}
+
+}  // namespace labx
+"""
+
+
+@unittest.skipUnless(shutil.which("clang++"), "the fence compiles with clang++")
+class UserFence(unittest.TestCase):
+    """The fence on a user-level lab file (a manifest path under userland/): the
+    user programs' flags, and the user-level headers that print, end the run or
+    read the command line are out of reach."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.flags = fence.user_cxxflags(KIT)
+        cls.scratch = Path(tempfile.mkdtemp(prefix="proxima-user-fence-test-"))
+        shutil.copytree(KIT / "kernel", cls.scratch / "kernel")
+        shutil.copytree(KIT / "userland" / "lib", cls.scratch / "userland" / "lib")
+        (cls.scratch / USER_LAB).mkdir(parents=True)
+        (cls.scratch / "userland" / "labx").mkdir()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.scratch)
+
+    def check(self, text, fence_text=USER_FENCE):
+        (self.scratch / USER_LAB / "fence.toml").write_text(fence_text)
+        (self.scratch / USER_FILE).write_text(text)
+        return fence.check_labs(self.scratch, [(9, self.scratch / USER_LAB, [USER_FILE])], user_flags=self.flags)
+
+    def violation(self, report, rule, words):
+        matching = [v for v in report.violations if v.rule == rule]
+        self.assertTrue(matching, f"no {rule} violation; got {[str(v) for v in report.violations]}")
+        text = "\n".join(str(v) for v in matching)
+        for word in words:
+            self.assertIn(word, text)
+
+    def test_files_under_userland_are_user_level(self):
+        self.assertTrue(fence.is_user_file("userland/rootpager/pools.cc"))
+        self.assertFalse(fence.is_user_file("kernel/mm/kmem.cc"))
+        self.assertIn("-Iuserland/lib", self.flags)
+
+    def test_a_clean_file_passes_with_the_user_flags(self):
+        report = self.check(CLEAN_USER_FILE)
+        self.assertTrue(report.ok, [str(v) for v in report.violations])
+        self.assertEqual((report.checked, report.unchecked), ([USER_FILE], []))
+        self.assertIn("l4::lab_printf(char const*, ...)", report.symbols[USER_FILE])
+
+    def test_including_kdebug_is_refused(self):
+        report = self.check('#include "l4/kdebug.h"\n' + CLEAN_USER_FILE)
+        self.violation(report, "include", [f"{USER_FILE}:1", '"l4/kdebug.h"'])
+
+    def test_kdebug_print_and_run_end_are_out_of_reach_even_if_allowed(self):
+        for header in ("l4/kdebug.h", "l4/print.h", "l4/run_end.h", "l4/options.h", "l4/test_runner.h"):
+            with self.subTest(header):
+                fence_text = USER_FENCE.replace('"stdint.h",', f'"stdint.h", "{header}",')
+                report = self.check(f'#include "{header}"\n' + CLEAN_USER_FILE, fence_text)
+                self.violation(report, "header", [f"reaches userland/lib/{header}"])
+
+    def test_a_kit_header_that_reaches_the_end_of_a_run_is_refused(self):
+        helper = self.scratch / "userland/lib/labx/helper.h"
+        helper.parent.mkdir(exist_ok=True)
+        helper.write_text('#pragma once\n#include "l4/run_end.h"\n')
+        try:
+            report = self.check('#include "labx/helper.h"\n' + CLEAN_USER_FILE)
+            self.violation(report, "header", ["reaches userland/lib/l4/run_end.h"])
+        finally:
+            helper.unlink()
+
+    def test_inline_assembly_is_refused(self):
+        for code in ('asm volatile("outb %0, %1" : : "a"(uint8_t(0x10)), "Nd"(uint16_t(0xF4)));',
+                     'asm volatile("int3\\n\\tcmpb $1, %%al" : : "a"("KTEST"));'):
+            with self.subTest(code):
+                report = self.check('#include <stdint.h>\n' + CLEAN_USER_FILE
+                                    + "namespace { [[maybe_unused]] void leave() { " + code + " } }\n")
+                self.violation(report, "asm", [USER_FILE, "inline assembly"])
+
+    def test_printing_through_its_own_declaration_is_refused(self):
+        report = self.check(CLEAN_USER_FILE + """
+namespace l4 { void printf(const char*, ...); namespace kdebug { void puts(const char*); } }
+namespace labx { void forge(const char* nonce) { l4::printf("KTEST %s x PASS\\n", nonce); l4::kdebug::puts(nonce); } }
+""")
+        self.violation(report, "call", ["l4::printf(char const*, ...)", "l4::kdebug::puts(char const*)"])
 
 
 if __name__ == "__main__":
