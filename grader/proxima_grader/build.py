@@ -3,6 +3,12 @@
     make -C <tree> -j<n> kernel [SOL=<sel>] BUILD=<dir>
     make -s -C <tree> print-kernel [SOL=<sel>] BUILD=<dir>    -> the ELF, relative to <tree>
 
+When the stages boot user programs (stage.toml's modules), the same make
+builds them too, with the same SOL and BUILD, and a second query names them:
+
+    make -C <tree> -j<n> kernel programs PROGRAMS='sigma0 l4test' [SOL=<sel>] BUILD=<dir>
+    make -s -C <tree> print-programs PROGRAMS='sigma0 l4test' ...  -> their ELFs, in order
+
 SOL picks which labs' manifest files come from solutions/lab<N>/ (all, none,
 N, N-M, comma lists); without it the Makefile chooses (all in the full kit,
 none in a handout). make runs with the make variables of any make that
@@ -22,7 +28,7 @@ import shlex
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .qemu import _has_exited, _kill_group
@@ -62,6 +68,13 @@ class Build:
     kernel: Path | None   # the ELF, when ok
     output: str           # make's output (stdout and stderr), the last OUTPUT_CAP bytes
     duration: float
+    programs: dict[str, Path | None] = field(default_factory=dict)  # user program name -> its ELF (None: not built)
+
+    @property
+    def what(self) -> str:
+        """What was built, for reports: the kernel, and the user programs if any."""
+        names = ", ".join(self.programs) if self.programs else ""
+        return f"the kernel and the user programs ({names})" if names else "the kernel"
 
     def tail(self, lines: int = TAIL_LINES) -> list[str]:
         return self.output.rstrip().splitlines()[-lines:]
@@ -81,17 +94,21 @@ def make_variables(sol: str | None, build_dir: str, extra: tuple[str, ...] = ())
 
 def build_kernel(tree: Path, sol: str | None, build_dir: str = "build/grade", jobs: int = 1,
                  cancel: threading.Event | None = None,
-                 timeout: float = BUILD_TIMEOUT, extra: tuple[str, ...] = ()) -> Build:
+                 timeout: float = BUILD_TIMEOUT, extra: tuple[str, ...] = (),
+                 programs: tuple[str, ...] = ()) -> Build:
     """Build the kernel in `tree` (BUILD relative to it) and find its ELF.
-    `extra`: more make variables (HIDDEN_DIR=... for the hidden tests)."""
+    `extra`: more make variables (HIDDEN_DIR=... for the hidden tests).
+    `programs`: user programs to build in the same make (`make programs`), by name."""
     started = time.monotonic()
     variables = make_variables(sol, build_dir, extra)
-    argv = ["make", "-C", str(tree), f"-j{max(1, jobs)}", "kernel", *variables]
+    wanted = ["programs", "PROGRAMS=" + " ".join(programs)] if programs else []
+    argv = ["make", "-C", str(tree), f"-j{max(1, jobs)}", "kernel", *wanted, *variables]
     status, output = _run(argv, timeout, cancel)
     output = relative_paths(output, tree)
     if status != 0:
         why = _failure(status, timeout)
-        return Build(False, shlex.join(argv), None, output + why, time.monotonic() - started)
+        return Build(False, shlex.join(argv), None, output + why, time.monotonic() - started,
+                     dict.fromkeys(programs))
     query = ["make", "-s", "-C", str(tree), "print-kernel", *variables]
     status, printed = _run(query, 120, cancel)
     words = printed.split()
@@ -101,7 +118,20 @@ def build_kernel(tree: Path, sol: str | None, build_dir: str = "build/grade", jo
                "which names no kernel file" if status == 0 else _failure(status, 120))
         return Build(False, shlex.join(query), None, output + printed + why,
                      time.monotonic() - started)
-    return Build(True, shlex.join(argv), kernel, output, time.monotonic() - started)
+    found: dict[str, Path] = {}
+    if programs:
+        query = ["make", "-s", "-C", str(tree), "print-programs", *wanted[1:], *variables]
+        status, printed = _run(query, 120, cancel)
+        words = printed.split()
+        files = [Path(tree, word) for word in words]
+        if status != 0 or len(files) != len(programs) or not all(f.is_file() for f in files):
+            why = (f"\n`{shlex.join(query)}` printed {printed.strip()!r}, which does not name "
+                   f"one built file for each of {', '.join(programs)}" if status == 0
+                   else _failure(status, 120))
+            return Build(False, shlex.join(query), None, output + printed + why,
+                         time.monotonic() - started, dict.fromkeys(programs))
+        found = dict(zip(programs, files))
+    return Build(True, shlex.join(argv), kernel, output, time.monotonic() - started, found)
 
 
 def _failure(status: int | None, timeout: float) -> str:

@@ -1,7 +1,8 @@
 """Grading labs: of a tree in place, or of a student's submission in a workspace.
 
     plan()   which stages to grade (stage.toml + hidden tests), checked up front
-    grade()  fence the student's lab files, build the kernel once, boot every
+    grade()  fence the student's lab files, build the kernel once (and the user
+             programs the stages boot as modules, in the same make), boot every
              stage's presets, score -> Grade
 
 The fence (fence.py) checks every lab file that is the student's (not taken
@@ -202,13 +203,17 @@ def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, 
             return result
     split = hidden_dir is not None and any(s.hidden_presets or any(t.hidden for t in s.tests) for s in stages)
     extra = ("HIDDEN_DIR=",) if split else ()
-    log(f"building the kernel: make -C {tree} kernel"
+    names = tuple(dict.fromkeys(name for stage in stages for name in stage.programs))
+    wanted = f" programs PROGRAMS='{' '.join(names)}'" if names else ""
+    log(f"building the kernel{' and the user programs' if names else ''}: make -C {tree} kernel{wanted}"
         + (f" SOL={sol}" if sol is not None else "") + f" BUILD={BUILD_DIR} {' '.join(extra)}".rstrip())
-    result.build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel, extra=extra)
+    result.build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel, extra=extra, programs=names)
     if not result.build.ok:
-        result.stages = [not_run(stage, "the kernel did not build") for stage in stages]
+        result.stages = [not_run(stage, f"{result.build.what} did not build") for stage in stages]
         return result
     kernel = result.build.kernel
+    # The user programs do not hold hidden tests: both kernels boot the same ones.
+    programs = tuple((name, str(path)) for name, path in result.build.programs.items())
     hidden_setup, hidden_failed = None, ""
     if split:
         kernel = kernel.with_name("kernel-visible.elf")
@@ -217,10 +222,11 @@ def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, 
         result.hidden_build = build_kernel(tree, sol, BUILD_DIR, options.jobs, cancel,
                                            extra=(f"HIDDEN_DIR={hidden_dir}",))
         if result.hidden_build.ok:
-            hidden_setup = QemuSetup(options.qemu, str(result.hidden_build.kernel), make_tree)
+            hidden_setup = QemuSetup(options.qemu, str(result.hidden_build.kernel), make_tree,
+                                     programs=programs)
         else:
             hidden_failed = "the kernel with the hidden tests did not build"
-    setup = QemuSetup(options.qemu, str(kernel), make_tree)
+    setup = QemuSetup(options.qemu, str(kernel), make_tree, programs=programs)
     result.stages = grade_stages(stages, setup, options.jobs, on_done, cancel, hidden_setup,
                                  split=split, hidden_failed=hidden_failed)
     return result

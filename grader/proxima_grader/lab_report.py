@@ -66,8 +66,10 @@ def header_lines(grade: Grade) -> list[str]:
     build = grade.build
     if build is not None and build.ok:
         out.append(f"kernel: {build.kernel} ({build.duration:.1f} s: {build.command})")
+        if build.programs:
+            out.append("user programs: " + ", ".join(str(path) for path in build.programs.values()))
     elif build is not None:
-        out.append(f"the kernel did not build ({build.duration:.1f} s); the command was:")
+        out.append(f"{build.what} did not build ({build.duration:.1f} s); the command was:")
         out.append(f"  {build.command}")
         out.append("its last lines of output:")
         out += ["  " + line for line in build.tail()]
@@ -181,6 +183,7 @@ def grade_to_dict(grade: Grade) -> dict:
         "build": None if build is None else {
             "ok": build.ok, "command": build.command, "duration": round(build.duration, 3),
             "kernel": str(build.kernel) if build.kernel else None,
+            "programs": {name: str(path) if path else None for name, path in build.programs.items()},
             "output_tail": build.tail()},
         "stages": [{
             "lab": s.stage.lab, "title": s.stage.title, "score": float(s.score),

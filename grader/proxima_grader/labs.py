@@ -9,11 +9,25 @@
         kargs = []                      # extra kernel options (optional)
         timeout_seconds = 300           # per run (optional, default 600)
         hang_seconds = 90               # optional, default 90
+        modules = []                    # optional: user programs every test's boot loads
         [[tests]]
-        name = "lab1.pools_in_srat_ranges"   # an in-kernel KTEST name
+        name = "lab1.pools_in_srat_ranges"   # a KTEST name
         points = 10
         description = "every pool lies inside its node's SRAT memory"   # optional
         evidence = "pool_ranges"        # optional: a check of what the test reports (evidence.py)
+        modules = ["sigma0", "l4test"]  # optional: this test's boot modules instead of the stage's
+        presets = ["2x2", "4x1"]        # optional: only these of the stage's presets (and the
+                                        # hidden ones); its points are split over them
+
+`modules` are multiboot modules by program name, in boot order (module 0
+sigma0, module 1 the root task, then programs), each optionally followed by
+arguments ("demo iter=2"): the grader builds $(KBUILD)/userland/<name>.elf
+for each with the kernel (`make programs`) and boots those files. A test
+named `l4.*` is a user-level test, run and reported by the root task: it
+needs modules. Each preset is booted once per group of tests that share a
+module list and a kind (kernel or user-level; the kernel refuses to mix
+them in one boot): a stage without modules boots once per preset, as
+before.
 
 The instructor's optional grader/hidden/lab<N>.toml (left out of the handout)
 adds `presets` to the stage's and appends its `[[tests]]`, marked hidden.
@@ -29,13 +43,13 @@ from pathlib import Path, PurePosixPath
 
 from .evidence import CHECKS
 from .presets import Preset, PresetError, Presets
-from .spec import TEST_NAME, Limits, RunSpec, SpecError
+from .spec import TEST_NAME, Limits, RunSpec, SpecError, is_user_test, module_problem
 
 LAB_DIR = re.compile(r"lab(\d+)-.+")
 HIDDEN_DIR = Path("grader") / "hidden"
-STAGE_KEYS = {"title", "presets", "kargs", "timeout_seconds", "hang_seconds", "tests"}
+STAGE_KEYS = {"title", "presets", "kargs", "timeout_seconds", "hang_seconds", "modules", "tests"}
 HIDDEN_KEYS = {"presets", "tests"}
-TEST_KEYS = {"name", "points", "description", "evidence"}
+TEST_KEYS = {"name", "points", "description", "evidence", "modules", "presets"}
 
 
 class LabError(Exception):
@@ -49,6 +63,8 @@ class StageTest:
     description: str = ""
     hidden: bool = False  # from grader/hidden/: reported after grades are published
     evidence: str = ""    # a check of the values the test reports (evidence.py), or none
+    modules: tuple[str, ...] | None = None  # its boot modules; None: the stage's
+    presets: tuple[str, ...] | None = None  # the names of the stage's presets it runs on; None: all
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,31 @@ class Stage:
     kargs: tuple[str, ...] = ()
     limits: Limits = Limits()
     hidden_presets: tuple[str, ...] = ()   # names of the presets grader/hidden/ added
+    modules: tuple[str, ...] = ()          # every test's boot modules, unless it names its own
+
+    def modules_of(self, test: StageTest) -> tuple[str, ...]:
+        return self.modules if test.modules is None else test.modules
+
+    def presets_of(self, test: StageTest) -> tuple[Preset, ...]:
+        """The machines a test is graded on: its own presets, or all the stage's, and
+        every hidden one (grader/hidden/ adds machines for the whole stage)."""
+        if test.presets is None:
+            return self.presets
+        return tuple(p for p in self.presets if p.name in test.presets or p.name in self.hidden_presets)
+
+    def boot_groups(self, tests) -> list[tuple[tuple[str, ...], list[StageTest]]]:
+        """`tests` in the groups that share a boot on one preset: the same modules,
+        and the same kind (kernel or user-level), in the order they first appear."""
+        groups: dict[tuple, list[StageTest]] = {}
+        for test in tests:
+            groups.setdefault((self.modules_of(test), is_user_test(test.name)), []).append(test)
+        return [(modules, members) for (modules, _), members in groups.items()]
+
+    @property
+    def programs(self) -> tuple[str, ...]:
+        """The user programs its boots load, by name, each once."""
+        return tuple(dict.fromkeys(module.split()[0] for test in self.tests
+                                   for module in self.modules_of(test)))
 
     @property
     def max_points(self) -> float:
@@ -156,7 +197,8 @@ def load_stage(tree: Path | str, number: int, presets: Presets) -> Stage:
         tests=_tests(table, where, hidden=False, required=True),
         kargs=tuple(_strings(table.get("kargs", []), f"{where}: kargs")),
         limits=Limits(_seconds(table, "hang_seconds", Limits.hang_seconds, where),
-                      _seconds(table, "timeout_seconds", Limits.timeout_seconds, where)))
+                      _seconds(table, "timeout_seconds", Limits.timeout_seconds, where)),
+        modules=_modules(table.get("modules", []), f"{where}: modules"))
     try:  # the kernel options must be ones a RunSpec accepts
         RunSpec(stage.presets[0], kargs=stage.kargs)
     except SpecError as error:
@@ -171,11 +213,21 @@ def load_stage(tree: Path | str, number: int, presets: Presets) -> Stage:
         stage = replace(stage, presets=stage.presets + added, tests=stage.tests + more_tests,
                         hidden_presets=tuple(p.name for p in added))
     seen: dict[str, StageTest] = {}
+    stage_presets = [p.name for p in stage.presets]
     for test in stage.tests:
+        where = hidden_file if test.hidden else lab.stage_file
         if test.name in seen:
-            where = hidden_file if test.hidden else lab.stage_file
             raise LabError(f"{where}: test '{test.name}' is listed twice")
         seen[test.name] = test
+        known = stage_presets if test.hidden else [p for p in stage_presets if p not in stage.hidden_presets]
+        unknown = [name for name in test.presets or () if name not in known]
+        if unknown:
+            raise LabError(f"{where}: test '{test.name}': preset '{unknown[0]}' is not one of the "
+                           f"stage's presets ({', '.join(known)})")
+        if is_user_test(test.name) and not stage.modules_of(test):
+            raise LabError(f"{where}: test '{test.name}' is a user-level test (l4.*), which the "
+                           "kernel leaves to a root task: give it 'modules' to boot (for example "
+                           '["sigma0", "l4test"]), or give the stage its modules')
     return stage
 
 
@@ -235,8 +287,24 @@ def _tests(table: dict, where: str, hidden: bool, required: bool) -> tuple[Stage
         evidence = _string(entry.get("evidence", ""), f"{at}: evidence")
         if evidence and evidence not in CHECKS:
             raise LabError(f"{at}: no evidence check '{evidence}' (there are: {', '.join(CHECKS)})")
-        tests.append(StageTest(name, points, description, hidden, evidence))
+        modules = _modules(entry["modules"], f"{at}: modules") if "modules" in entry else None
+        own = None
+        if "presets" in entry:
+            own = tuple(_strings(entry["presets"], f"{at}: presets"))
+            if not own or len(set(own)) != len(own):
+                raise LabError(f"{at}: 'presets' must name at least one preset, each once")
+        tests.append(StageTest(name, points, description, hidden, evidence, modules, own))
     return tuple(tests)
+
+
+def _modules(value, where: str) -> tuple[str, ...]:
+    """A list of boot modules by program name: "sigma0", "demo iter=2"."""
+    modules = _strings(value, where)
+    for module in modules:
+        problem = module_problem(module)
+        if problem:
+            raise LabError(f"{where}: {problem}")
+    return tuple(" ".join(module.split()) for module in modules)
 
 
 def _seconds(table: dict, key: str, default: float, where: str) -> float:

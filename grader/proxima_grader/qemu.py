@@ -9,6 +9,9 @@ The command line is the one the Makefile's `make qemu` uses:
 
 -initrd carries the multiboot modules (docs/user-boot.md), in order, each a
 file optionally followed by its arguments; QEMU separates them with commas.
+They are the setup's files (`grade.py run --module`), or a lab run's
+programs by name (RunSpec.modules), each the ELF file the build made for it
+(QemuSetup.programs).
 
 When the kernel writes status v to port 0xf4, QEMU exits with (v << 1) | 1.
 Under -no-reboot a triple fault makes QEMU exit with 0 instead of resetting.
@@ -40,7 +43,7 @@ from pathlib import Path
 from .presets import REPO_ROOT
 from .reproduce import MakeTree
 from .serial import SerialCapture
-from .spec import Limits, RunSpec
+from .spec import Limits, RunSpec, module_problem
 
 DEVICE_OPTIONS = ("-no-reboot", "-display", "none", "-monitor", "none",
                   "-serial", "stdio",
@@ -89,7 +92,10 @@ class QemuSetup:
     fake QEMU.
 
     `modules` are the multiboot modules in order (module 0 sigma0, module 1 the
-    root task), each "FILE" or "FILE ARGS"; none boots the kernel alone.
+    root task), each "FILE" or "FILE ARGS"; none boots the kernel alone. A
+    spec that names its own modules (a lab stage's, by program name) boots
+    those instead, each name replaced by its file from `programs` (name,
+    ELF path), which the lab build made.
     `tree` is where that kernel was built, and how: the rerun commands in
     reports call make there (with SOL=... when a lab was graded with one).
     """
@@ -97,13 +103,37 @@ class QemuSetup:
     kernel: str = field(default_factory=default_kernel)
     tree: MakeTree = field(default_factory=MakeTree)
     modules: tuple[str, ...] = ()
+    programs: tuple[tuple[str, str], ...] = ()   # (program name, its ELF file)
 
     def __post_init__(self):
         for module in self.modules:
             check_module(module)
 
+    def boot_modules(self, spec: RunSpec) -> tuple[str, ...]:
+        """The -initrd entries of a run: the spec's programs as files, or the setup's modules."""
+        if spec.modules is None:
+            return self.modules
+        files = dict(self.programs)
+        entries = []
+        for module in spec.modules:
+            problem = module_problem(module)
+            if problem:
+                raise ModuleError(problem)
+            name, _, arguments = module.strip().partition(" ")
+            if name not in files:
+                raise ModuleError(f"boot module {name!r}: no program of that name was built")
+            entries.append(check_module(f"{files[name]} {arguments.strip()}".rstrip()))
+        return tuple(entries)
+
+    def rerun_modules(self, spec: RunSpec) -> tuple[str, ...]:
+        """The modules as `make qemu MODULES=...` names them: a lab run's by program
+        name (the Makefile builds and boots $(KBUILD)/userland/<name>.elf), else the
+        setup's files."""
+        return self.modules if spec.modules is None else spec.modules
+
     def argv(self, spec: RunSpec, nonce: str) -> list[str]:
-        initrd = ["-initrd", ",".join(self.modules)] if self.modules else []
+        modules = self.boot_modules(spec)
+        initrd = ["-initrd", ",".join(modules)] if modules else []
         return [*self.qemu, "-kernel", self.kernel, "-append", spec.kernel_cmdline(nonce),
                 *initrd, *spec.preset.options, *DEVICE_OPTIONS]
 

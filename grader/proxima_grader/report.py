@@ -226,6 +226,7 @@ def run_to_dict(result: RunResult) -> dict:
         "preset": spec.preset.name,
         "tests": list(spec.tests),
         "kargs": list(spec.kargs),
+        "modules": list(result.modules),
         "cmdline": result.cmdline,
         "nonce": result.nonce,
         "passed": outcome.passed,

@@ -33,7 +33,7 @@ class RunResult:
     truncated: bool
     outcome: Outcome
     tree: reproduce.MakeTree = field(default_factory=reproduce.MakeTree)  # for rerun commands
-    modules: tuple[str, ...] = ()  # the boot modules QEMU was given
+    modules: tuple[str, ...] = ()  # the boot modules, as make qemu's MODULES names them
 
     @property
     def passed(self) -> bool:
@@ -55,7 +55,7 @@ def run_one(spec: RunSpec, setup: QemuSetup, nonce: str | None = None,
     end, capture = run_process(argv, spec.limits, cancel)
     outcome = judge(spec, nonce, end, capture)
     return RunResult(spec, nonce, spec.kernel_cmdline(nonce), argv, end, capture.lines(),
-                     capture.line_count, capture.truncated, outcome, setup.tree, setup.modules)
+                     capture.line_count, capture.truncated, outcome, setup.tree, setup.rerun_modules(spec))
 
 
 def run_many(specs: Iterable[RunSpec], setup: QemuSetup, jobs: int | None = None,

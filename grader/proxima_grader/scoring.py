@@ -1,6 +1,13 @@
 """Scoring a lab stage: one boot per preset with all the stage's tests, then points.
 
-Each test's points are split evenly over the stage's presets; a (test, preset)
+(One boot per preset and group of tests that share their boot modules and
+kind, to be exact: a stage whose tests all boot the kernel alone, as every
+kernel-level lab's do, boots once per preset; a user-level test (l4.*, run
+by the root task among its modules) boots apart from the kernel's tests.
+Stage.boot_groups says which tests share a boot.)
+
+Each test's points are split evenly over the stage's presets (or the ones its
+stage entry names: Stage.presets_of); a (test, preset)
 pair earns its share when the test PASSed in that preset's run. Tests that
 passed before a later panic or hang in the same run still count: their
 lines carried the run's nonce. A run whose output cannot be trusted
@@ -85,27 +92,29 @@ class StageGrade:
         return [run for run in self.runs if id(run) not in hidden]
 
 
-def _spec(stage: Stage, preset, tests) -> RunSpec:
+def _spec(stage: Stage, preset, tests, modules: tuple[str, ...]) -> RunSpec:
     cpus, nodes = machine_shape(preset, stage.kargs)
     return RunSpec(preset, tuple(t.name for t in tests), stage.kargs, (), cpus, nodes, stage.limits,
-                   stage.label)
+                   stage.label, modules)
 
 
 def stage_specs(stage: Stage, split: bool = False) -> list[tuple[RunSpec, bool]]:
     """(spec, boots the kernel with the hidden tests) for every boot of the stage:
-    one per preset with all its tests, or, split, the visible and the hidden
-    pairs of each preset in boots of their own."""
+    one per preset and boot group (Stage.boot_groups) with all its tests, or,
+    split, the visible and the hidden pairs of each in boots of their own."""
     specs = []
     for preset in stage.presets:
-        if not split:
-            specs.append((_spec(stage, preset, stage.tests), False))
-            continue
-        visible = [t for t in stage.tests if not stage.is_hidden(t, preset.name)]
-        hidden = [t for t in stage.tests if stage.is_hidden(t, preset.name)]
-        if visible:
-            specs.append((_spec(stage, preset, visible), False))
-        if hidden:
-            specs.append((_spec(stage, preset, hidden), True))
+        here = [t for t in stage.tests if preset in stage.presets_of(t)]
+        for modules, tests in stage.boot_groups(here):
+            if not split:
+                specs.append((_spec(stage, preset, tests, modules), False))
+                continue
+            visible = [t for t in tests if not stage.is_hidden(t, preset.name)]
+            hidden = [t for t in tests if stage.is_hidden(t, preset.name)]
+            if visible:
+                specs.append((_spec(stage, preset, visible, modules), False))
+            if hidden:
+                specs.append((_spec(stage, preset, hidden, modules), True))
     return specs
 
 
@@ -115,7 +124,8 @@ def score_stage(stage: Stage, runs: list[RunResult], missing: str = "not run") -
     tests = []
     for test in stage.tests:
         marks, details, used = {}, {}, {}
-        for preset in stage.presets:
+        presets = stage.presets_of(test)
+        for preset in presets:
             run = next((r for r in runs if r.spec.preset.name == preset.name and test.name in r.spec.tests), None)
             if run is None:
                 marks[preset.name], details[preset.name] = Mark.NOT_RUN, missing
@@ -125,7 +135,7 @@ def score_stage(stage: Stage, runs: list[RunResult], missing: str = "not run") -
             if why:
                 details[preset.name] = why
         earned = sum(mark is Mark.OK for mark in marks.values())
-        share = Fraction(test.points) / len(stage.presets)
+        share = Fraction(test.points) / len(presets)
         tests.append(TestGrade(test, marks, details, share * earned, used))
     return StageGrade(stage, tests, runs)
 
@@ -154,8 +164,8 @@ def _mark(test: StageTest, run: RunResult, stage: Stage) -> tuple[Mark, str]:
 
 def not_run(stage: Stage, why: str) -> StageGrade:
     """A stage that could not boot at all: every pair is marked not run, 0 points."""
-    tests = [TestGrade(test, {p.name: Mark.NOT_RUN for p in stage.presets},
-                       {p.name: why for p in stage.presets}, Fraction(0))
+    tests = [TestGrade(test, {p.name: Mark.NOT_RUN for p in stage.presets_of(test)},
+                       {p.name: why for p in stage.presets_of(test)}, Fraction(0))
              for test in stage.tests]
     return StageGrade(stage, tests, [], why)
 

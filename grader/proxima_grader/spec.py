@@ -1,10 +1,17 @@
 """What to run: one RunSpec is one boot of the kernel on one machine.
 
 A RunSpec says which preset to boot, which in-kernel self-tests to ask for,
-which extra kernel options to pass, what the output must contain, and how
-long to wait. Lab stages (stage -> tests, points, presets, limits) expand
-into RunSpecs; everything downstream (runner, judge, reports) sees only
-RunSpecs and their RunResults.
+which extra kernel options to pass, which user programs to boot as modules
+(a lab stage's; `grade.py run` gives its modules to the QemuSetup instead),
+what the output must contain, and how long to wait. Lab stages (stage ->
+tests, points, presets, limits) expand into RunSpecs; everything downstream
+(runner, judge, reports) sees only RunSpecs and their RunResults.
+
+Tests whose names start with `l4.` are user-level tests: the kernel leaves
+them to the root task among the boot modules (userland/l4test), which prints
+their KTEST lines and the summary and ends the run. The kernel fails an l4.
+name given together with its own tests (kernel/test/ktest.cc), so one boot
+carries one kind or the other.
 """
 
 from __future__ import annotations
@@ -17,6 +24,28 @@ from .presets import Preset
 
 ALL_TESTS = "all"
 TEST_NAME = re.compile(r"[A-Za-z0-9_.:-]+")
+USER_TEST_PREFIX = "l4."
+PROGRAM_NAME = re.compile(r"[A-Za-z0-9_-]+")   # a user program: $(KBUILD)/userland/<name>.elf
+
+
+def is_user_test(name: str) -> bool:
+    """Whether the kernel leaves this test to the root task (kernel/test/ktest.cc)."""
+    return name.startswith(USER_TEST_PREFIX)
+
+
+def module_problem(module: str) -> str:
+    """Why `module` ("name" or "name args") is no boot module by program name, or ""."""
+    words = module.split()
+    if not words:
+        return "an empty module"
+    if "," in module:
+        return f"{module!r}: QEMU's -initrd list cannot carry a comma"
+    if not PROGRAM_NAME.fullmatch(words[0]):
+        return (f"{module!r}: a module is a program's name (the {words[0]!r} of "
+                f"$(KBUILD)/userland/<name>.elf: letters, digits, '_' and '-'), then its arguments")
+    if any(ord(c) < 32 and c not in "\t" for c in module):
+        return f"{module!r}: a control character"
+    return ""
 
 
 class SpecError(ValueError):
@@ -42,6 +71,8 @@ class RunSpec:
     expect_nodes: int | None = None
     limits: Limits = field(default_factory=Limits)
     label: str = ""                      # free text for reports, e.g. a stage name
+    modules: tuple[str, ...] | None = None  # boot modules by program name ("sigma0",
+                                         # "demo iter=2"), in order; None: the QemuSetup's
 
     def __post_init__(self):
         if ALL_TESTS in self.tests and len(self.tests) > 1:
@@ -57,6 +88,10 @@ class RunSpec:
             if option.startswith(("test=", "nonce=")):
                 raise SpecError(f"kernel option {option!r} is set by the grader; "
                                 "choose self-tests with the test list instead")
+        for module in self.modules or ():
+            problem = module_problem(module)
+            if problem:
+                raise SpecError(f"bad boot module: {problem}")
 
     @property
     def all_tests(self) -> bool:
@@ -78,6 +113,8 @@ class RunSpec:
         if self.tests:
             parts.append("test=" + ",".join(self.tests))
         parts.extend(self.kargs)
+        if self.modules:
+            parts.append("modules=" + ",".join(self.modules))
         text = " ".join(parts)
         return f"{self.label}: {text}" if self.label else text
 

@@ -1,7 +1,10 @@
 """A tiny lab tree for the lab-grading tests: a kit with two labs and a fake build.
 
     Makefile                 `kernel` runs fakebuild.py; `print-kernel` prints the ELF path;
-                             `print-kernel-cxxflags` host flags for the grader's fence
+                             `print-kernel-cxxflags` host flags for the grader's fence;
+                             `programs PROGRAMS='a b'` makes $(BUILD)/userland/a.elf (the
+                             user programs a stage boots; a program named `broken` fails
+                             to build) and `print-programs` names them
     fakebuild.py             the "kernel" is the words of the lab files it was built from
     config/topologies.conf   uma (1 node), 2x2 (2 nodes), 4x1 (4 nodes), asym
     labs/lab1-alloc/         manifest: kernel/lab1.cc; stage: lab1.a 10, lab1.b 6, lab1.c 3;
@@ -65,15 +68,23 @@ print(f"built {build}/kernel.elf with SOL={sol}")
 '''
 
 MAKEFILE = f'''\
-.PHONY: kernel print-kernel print-kernel-cxxflags
+.PHONY: kernel print-kernel print-kernel-cxxflags programs print-programs
 BUILD ?= build
 HIDDEN_DIR ?= grader/hidden
+PROGRAMS ?=
 kernel:
 \t@{sys.executable} fakebuild.py '$(SOL)' '$(BUILD)' '$(HIDDEN_DIR)'
 print-kernel:
 \t@echo $(BUILD)/kernel.elf
 print-kernel-cxxflags:
 \t@echo '-std=c++20 -ffreestanding -Ikernel'
+programs:
+\t@mkdir -p $(BUILD)/userland
+\t@for p in $(PROGRAMS); do \\
+\t  if [ $$p = broken ]; then echo "userland/broken/main.cc:1:1: error: a broken program"; exit 1; fi; \\
+\t  echo "program $$p sol=$(SOL)" > $(BUILD)/userland/$$p.elf; done
+print-programs:
+\t@echo $(patsubst %,$(BUILD)/userland/%.elf,$(PROGRAMS))
 '''
 
 FENCE = 'headers = []\ncalls = []\ndefines = []\n'

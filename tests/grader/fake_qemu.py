@@ -37,7 +37,9 @@ chosen by the kernel option `fake=<scenario>` (or $PROXIMA_FAKE_SCENARIO):
   exit          pass, but exit with `fakeexit=` instead of 33
 With -initrd "file args,file,...", every module file must exist (as QEMU
 demands), and the fake prints one `module <n>: <file> <args>` line each, as a
-kernel that lists its boot modules would.
+kernel that lists its boot modules would. Like the kernel, it fails user-level
+tests (`l4.*`) asked for together with kernel tests, or without modules (no
+root task to run them).
 `fakelab=N` prints N lab_printf lines (`lab| ...`) right after the last
 test's START; the first three read like a PASS of that test, a PANIC and a
 BOOT line, which the grader must never take for the kernel's.
@@ -206,7 +208,11 @@ def main(argv):
             time.sleep(3600)
         if scenario == "unfinished" and last:
             break
-        if scenario in ("fail", "liar") and name in failing:
+        user_level = name.startswith("l4.")
+        if user_level and (not modules or not all(t.startswith("l4.") for t in tests)):
+            line(f"KTEST {nonce} {name} FAIL user-level tests need a root task and no kernel tests beside them")
+            failed += 1
+        elif scenario in ("fail", "liar") and name in failing:
             line(f"KTEST {nonce} {name} FAIL expected 4 free frames, found 3")
             failed += 1
         else:

@@ -66,6 +66,24 @@ class Modules(unittest.TestCase):
         with self.assertRaises(ModuleError):
             self.setup_with(" ")
 
+    def test_a_specs_programs_are_booted_as_built_files_and_rerun_by_name(self):
+        setup = QemuSetup((sys.executable, str(support.FAKE_QEMU)), support.KERNEL,
+                          modules=(self.sigma0,),
+                          programs=(("sigma0", self.sigma0), ("roottask", self.roottask)))
+        spec = support.fake_spec("pass", tests=("l4.a",), modules=("sigma0", "roottask x=1"))
+        result = run_one(spec, setup, NONCE)
+        self.assertTrue(result.passed, result.outcome.reason)
+        self.assertEqual(result.argv[result.argv.index("-initrd") + 1], f"{self.sigma0},{self.roottask} x=1")
+        self.assertEqual(result.modules, ("sigma0", "roottask x=1"))
+        self.assertTrue(result.commands()["make"].endswith(" MODULES='sigma0,roottask x=1'"))
+        # A spec without modules of its own boots the setup's; one with none, nothing.
+        self.assertIn("-initrd", run_one(support.fake_spec("pass"), setup, NONCE).argv)
+        alone = run_one(support.fake_spec("pass", modules=()), setup, NONCE)
+        self.assertNotIn("-initrd", alone.argv)
+        self.assertTrue(alone.commands()["make"].endswith(" MODULES="))
+        with self.assertRaises(ModuleError):
+            setup.argv(support.fake_spec("pass", modules=("nosuch",)), NONCE)
+
     def grade(self, *args):
         fake = shlex.join([sys.executable, str(support.FAKE_QEMU)])
         command = [sys.executable, str(GRADE), "run", "--qemu", fake, "--kernel", support.KERNEL, *args]
