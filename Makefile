@@ -98,9 +98,11 @@ help:
 	@echo "                      build/release/userland/sigma0.elf,...) boots the test root task; MODULES= the kernel alone"
 	@echo "make userland         build sigma0 and the test root task"
 	@echo "make programs PROGRAMS='sigma0 l4test'  build these user programs (what make grade builds for a stage's modules)"
-	@echo "make os               build the base OS, its library and every program in userland/apps"
+	@echo "make qemu OS=numa     the same programs on the NUMA OS: root pager and one application pager per CPU (docs/numaos.md)"
+	@echo "make os               build the base OS, its library and every program in userland/apps (make numaos: the NUMA OS)"
 	@echo "make core-tests       the kernel core's user-level tests (userland/l4test) on uma, 2x2 and 4x1"
 	@echo "make os-tests         the base OS's tests (baseos runs userland/apps/ostest) on uma, 2x2 and 4x1"
+	@echo "make numaos-tests     the NUMA OS's l4.numa.* tests on six machines, then pingpong and arraywalk on it"
 	@echo "make bench [TOPO=..]  IPC round trips (ipcbench, pingpong) and the array walk: CSVs and plots in $(BUILD)/bench;"
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
 	@echo "make check-apps       boot pingpong and arraywalk briefly under uma and 2x2: they must finish with checked results"
@@ -212,13 +214,20 @@ gdb: $(KERNEL) $(KBUILD)/gdbinit
 # ---- tests ----------------------------------------------------------------
 
 include tests/host/host.mk
-# make qemu boots sigma0, the base OS and the programs in APPS (mk/os.mk, docs/baseos.md);
-# MODULES=... boots other modules instead (the test root task: sigma0.elf,l4test.elf).
-MODULES ?= $(SIGMA0_ELF),$(BASEOS_ELF),$(APP_MODULES)
+# make qemu boots sigma0, an OS and the programs in APPS (mk/os.mk): OS=base the base OS
+# (docs/baseos.md), OS=numa the NUMA OS's root pager and application pager (mk/numaos.mk,
+# docs/numaos.md). MODULES=... boots other modules instead (the test root task:
+# sigma0.elf,l4test.elf).
+OS ?= base
+OS_MODULES_base = $(SIGMA0_ELF),$(BASEOS_ELF),$(APP_MODULES)
+OS_MODULES_numa = $(SIGMA0_ELF),$(ROOTPAGER_ELF),$(APPPAGER_ELF),$(APP_MODULES)
+$(if $(filter base numa,$(OS)),,$(error OS=$(OS): the OS is base or numa))
+MODULES ?= $(OS_MODULES_$(OS))
 
 include mk/userland.mk
 include mk/os.mk
 include mk/bench.mk
+include mk/numaos.mk
 include mk/bochs.mk
 include mk/gdb.mk
 
@@ -249,7 +258,7 @@ lab-tests: | $(TOOLS_OK)
 	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests check-apps lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests numaos-tests check-apps lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

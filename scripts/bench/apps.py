@@ -30,14 +30,16 @@ PINGPONG_FIELDS = ["topo", "clock", "case", "rounds", "cycles_per_ipc", "min", "
                    "client_node", "server_node"]
 ARRAYWALK_FIELDS = ["topo", "clock", "overlap", "iter", "mb", "thread", "cpu", "node", "cycles", "faults", "pages",
                     "ok"]
-ECHO = ("PINGPONG", "ARRAYWALK", "baseos", "PANIC", "sigma0:")
-# The base OS's line when its last task has ended; the run is over and QEMU is
-# stopped here (this runner reads the exit codes itself, so it boots without `exit`).
-ALL_ENDED = "baseos: all tasks have ended"
+ECHO = ("PINGPONG", "ARRAYWALK", "baseos", "numaos", "rootpager", "PANIC", "sigma0:")
+# The OS's line when its last task has ended (the base OS's or the NUMA OS's); the run
+# is over and QEMU is stopped here (this runner reads the exit codes itself, so it
+# boots without `exit`).
+ALL_ENDED = ("baseos: all tasks have ended", "numaos: all tasks have ended")
 
 
 class Booter:
-    """Boots one program at a time under the base OS and checks how the run ended."""
+    """Boots one program at a time under an OS (the modules say which) and checks how the
+    run ended."""
 
     def __init__(self, qemu, modules, app_dir, log_dir, topo, clock, timeout):
         self.qemu, self.modules, self.app_dir, self.log_dir = qemu, modules, app_dir, log_dir
@@ -58,17 +60,17 @@ class Booter:
             return lines, f"the kernel panicked; see {log_path}"
         code = exit_code(lines, name)
         if code is None:
-            return lines, f"QEMU ended (status {status}) without the base OS saying {name} exited; see {log_path}"
+            return lines, f"QEMU ended (status {status}) without the OS saying {name} exited; see {log_path}"
         if code != 0:
             return lines, f"{name} exited with {code}; see {log_path}"
         return lines, None
 
 
-EXIT_LINE = re.compile(r"baseos: task (\S+) exited with code (-?\d+)")
+EXIT_LINE = re.compile(r"(?:baseos|numaos): task (\S+) exited with code (-?\d+)")
 
 
 def exit_code(lines, name):
-    """The exit code the base OS reported for program `name`: the first non-zero one of
+    """The exit code the OS reported for program `name`: the first non-zero one of
     its tasks (pingpong spawns a second), else 0; None if it reported none."""
     codes = [int(m.group(2)) for m in map(EXIT_LINE.match, lines) if m and m.group(1) == name]
     if not codes:

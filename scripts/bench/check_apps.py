@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_apps.py: boots pingpong and arraywalk once each, with short parameters, under
-the base OS on a few machine presets, and fails unless each printed its result lines
-and exited with 0.
+an OS (the base OS or the NUMA OS: --modules says which) on a few machine presets, and
+fails unless each printed its result lines and exited with 0.
 
 A test, not a benchmark: the numbers are not looked at, only that the programs ran
 their cases, read back every value right (their own checks) and ended well. `make
@@ -52,7 +52,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topologies", required=True, help="config/topologies.conf")
     parser.add_argument("--presets", default="uma,2x2", help="comma-separated preset names")
-    parser.add_argument("--modules", required=True, help="sigma0 and the base OS, comma-separated")
+    parser.add_argument("--modules", required=True, help="sigma0 and the OS's modules, comma-separated")
     parser.add_argument("--app-dir", required=True, help="where pingpong.elf and arraywalk.elf are")
     parser.add_argument("--log-dir", required=True, help="where the serial logs go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before one QEMU run is stopped")
