@@ -41,7 +41,8 @@ void touch_all_regions() {
     for (unsigned i = 0; i < s.module_count; ++i)
         sum += touch(s.modules[i].address, s.modules[i].address + s.modules[i].size);
     for (unsigned node = 0; node < s.nodes; ++node)
-        if (s.has_pool[node]) sum += touch(numa::pool_base(node), numa::pool_base(node) + numa::Pool::of_node(node).size());
+        if (s.has_pool[node])
+            sum += touch(numa::pool_base(node), numa::pool_base(node) + numa::Pool::of_node(node).size());
     (void)sum;
 }
 

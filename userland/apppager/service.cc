@@ -65,11 +65,12 @@ bool page_fault(ThreadId from, uint16_t label, Word address, Word ip) {
         return false;
     }
     if (task->page_faults <= kLoggedFaults)
-        l4::printf("numaos: %s: page fault at %x (%s, %s) on CPU %u: pager %u, frame of node %u%s\n", task->name, address,
-                   kind_of(*task, address), write ? "write" : "read", l4::processor_no(), g_self.cpu,
+        l4::printf("numaos: %s: page fault at %x (%s, %s) on CPU %u: pager %u, frame of node %u%s\n", task->name,
+                   address, kind_of(*task, address), write ? "write" : "read", l4::processor_no(), g_self.cpu,
                    numa::pool_slot_of(frame),
                    task->page_faults == kLoggedFaults ? "; further faults are counted, not shown" : "");
-    l4::load_with_item(0, 0, api::MapItem::map(api::Fpage::memory(frame, 12, rights), address & ~(numa::kPageSize - 1)));
+    Word page = address & ~(numa::kPageSize - 1);
+    l4::load_with_item(0, 0, api::MapItem::map(api::Fpage::memory(frame, 12, rights), page));
     return true;
 }
 

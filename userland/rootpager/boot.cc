@@ -1,6 +1,9 @@
 // boot.cc: see boot.h.
 #include "boot.h"
 
+#include "modules.h"
+#include "pager_image.h"
+
 #include "api/fpage.h"
 #include "l4/options.h"
 #include "l4/print.h"
@@ -64,6 +67,15 @@ void record_programs(numa::System& system) {
         memcpy(to.name, from.name, sizeof to.name);
         memcpy(to.args, from.args, sizeof to.args);
     }
+}
+
+bool load_pager_module(const numa::System& system) {
+    if (!g_have_pager) {
+        l4::printf("rootpager: no application pager (module 2)\n");
+        return false;
+    }
+    const l4::BootModule& m = g_modules[0];
+    return load_pager_image(m.data, m.size, m.name, system);
 }
 
 bool is_module_page(Word address) {

@@ -23,6 +23,9 @@ using api::Word;
 [[nodiscard]] const l4::BootModule* pager_module();
 /// Copies the program modules (3..) into `system`.
 void record_programs(numa::System& system);
+/// Parses and copies the application pager's image (module 2) into every pool
+/// (pager_image.h); false (with a message) if there is none or it does not fit.
+[[nodiscard]] bool load_pager_module(const numa::System& system);
 
 /// The value of `key=value` on the kernel command line; false if absent.
 [[nodiscard]] bool find_option(const char* key, char* value, size_t size);
@@ -30,8 +33,5 @@ void record_programs(numa::System& system);
 [[nodiscard]] bool has_flag(const char* word);
 /// The command line itself.
 [[nodiscard]] const char* command_line();
-
-/// Whether the module window of the root pager holds `address` (a module page).
-[[nodiscard]] bool is_module_page(Word address);
 
 }  // namespace rootpager

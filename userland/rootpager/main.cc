@@ -24,7 +24,6 @@
 #include "l4/utcb.h"
 #include "numa/pool.h"
 #include "os/os.h"
-#include "pager_image.h"
 #include "pools.h"
 #include "tests.h"
 #include "threads.h"
@@ -59,12 +58,18 @@ Word pool_bytes() {
     return bytes;
 }
 
+/// Whether the command line says `key=value`.
+bool has_word_option(const char* key, const char* value) {
+    char text[16];
+    return find_option(key, text, sizeof text) && strcmp(text, value) == 0;
+}
+
 /// The System record and the OS area, in the pool of the master's node.
 numa::System& make_system(unsigned cpus, unsigned nodes) {
     unsigned node = l4::processor_node(l4::processor_no());
     numa::System shape{};
     shape.nodes = nodes;
-    if (!acquire_pools(shape, pool_bytes())) give_up("no memory");
+    if (!acquire_pools(shape, pool_bytes(), !has_word_option("pools", "one"))) give_up("no memory");
     numa::Pool& pool = numa::Pool::of_node(shape.pool_node[node]);
     Word system_pages = (sizeof(numa::System) + kPageSize - 1) / kPageSize;
     Word at = pool.allocate_consecutive(system_pages + kOsAreaBytes / kPageSize);
@@ -125,11 +130,9 @@ int main() {
     unsigned nodes = os::node_count();
     l4::printf("rootpager: the NUMA OS: %u CPUs, %u NUMA nodes; one application pager per CPU\n", cpus, nodes);
     if (!read_boot()) give_up("no multiboot information");
-    const l4::BootModule* pager = pager_module();
-    if (pager == nullptr) give_up("no application pager (module 2)");
     numa::System& system = make_system(cpus, nodes);
     describe(system);
-    if (!load_pager_image(*pager, system)) give_up("the application pager's image");
+    if (!load_pager_module(system)) give_up("the application pager's image");
     if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");
     l4::printf("numaos: started in %llu cycles (the root task's start to every pager ready)\n",
                static_cast<unsigned long long>(l4::read_cycles() - started));

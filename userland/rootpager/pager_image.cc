@@ -10,7 +10,7 @@
 #include "pager_image.h"
 
 #include "lib/elf.h"
-#include "l4/print.h"
+#include "l4/lab.h"
 #include "l4/string.h"
 #include "numa/pool.h"
 
@@ -30,7 +30,7 @@ Word g_copies[numa::kMaxNodes][kMaxImagePages];  // frames, by node and page ind
 bool g_writable[kMaxImagePages];
 
 /// Copies the segment bytes that fall into the page at `page` into `frame`.
-void fill_page(Word page, Word frame, unsigned index) {
+[[maybe_unused]] void fill_page(Word page, Word frame, unsigned index) {
     for (size_t i = 0; i < g_image.segment_count; ++i) {
         const elf::ElfSegment& s = g_image.segments[i];
         if (s.vaddr >= page + kPageSize || s.vaddr_end() <= page) continue;
@@ -39,44 +39,50 @@ void fill_page(Word page, Word frame, unsigned index) {
         Word file_end = s.vaddr + s.file_size;
         Word to = file_end < page + kPageSize ? file_end : page + kPageSize;
         if (from < to)
-            memcpy(reinterpret_cast<void*>(frame + (from - page)), g_file + s.file_offset + (from - s.vaddr), to - from);
+            memcpy(reinterpret_cast<void*>(frame + (from - page)), g_file + s.file_offset + (from - s.vaddr),
+                   to - from);
     }
 }
 
 }  // namespace
 
-bool load_pager_image(const l4::BootModule& module, const numa::System& system) {
-    auto parsed = elf::try_parse(module.data, module.size, numa::kImageEnd);
+/// (3) Copies the image into node `node`'s pool: a frame of that pool for each of its
+/// g_pages pages, filled from the ELF file, recorded in g_copies[node]. False if the
+/// pool has too few frames.
+bool copy_image_to_pool(unsigned node) {
+    // LAB 4: your code here
+    // For each of the image's g_pages pages: a frame of node `node`'s pool
+    // (numa::Pool::of_node(node).allocate(); 0 when it is full: return false), filled
+    // with fill_page(the page's address, the frame, its index), recorded in
+    // g_copies[node][index]. Return true.
+    l4::lab_missing(4, "userland/rootpager/pager_image.cc", "rootpager::copy_image_to_pool");
+}
+
+bool load_pager_image(const uint8_t* file, Word size, const char* name, const numa::System& system) {
+    auto parsed = elf::try_parse(file, size, numa::kImageEnd);
     if (!parsed.ok()) {
-        l4::printf("rootpager: %s is not an ELF executable below %x\n", module.name, numa::kImageEnd);
+        l4::lab_printf("rootpager: %s is not an ELF executable below %x", name, numa::kImageEnd);
         return false;
     }
     g_image = parsed.value();
-    g_file = module.data;
+    g_file = file;
     Word lowest = ~Word{0};
     for (size_t i = 0; i < g_image.segment_count; ++i)
         if (g_image.segments[i].vaddr < lowest) lowest = g_image.segments[i].vaddr;
     g_start = lowest & ~(kPageSize - 1);
     if (g_start < numa::kImageBase) {
-        l4::printf("rootpager: %s starts at %x, below the pagers' image region\n", module.name, g_start);
+        l4::lab_printf("rootpager: %s starts at %x, below the pagers' image region", name, g_start);
         return false;
     }
     g_pages = (g_image.highest_vaddr - g_start + kPageSize - 1) / kPageSize;
     if (g_pages > kMaxImagePages) {
-        l4::printf("rootpager: %s spans %u pages, more than %u\n", module.name, g_pages, kMaxImagePages);
+        l4::lab_printf("rootpager: %s spans %u pages, more than %u", name, g_pages, kMaxImagePages);
         return false;
     }
     for (unsigned node = 0; node < system.nodes; ++node) {
-        if (!system.has_pool[node]) continue;
-        numa::Pool& pool = numa::Pool::of_node(node);
-        for (Word i = 0; i < g_pages; ++i) {
-            Word frame = pool.allocate();
-            if (frame == 0) {
-                l4::printf("rootpager: node %u's pool is too small for the pager's image\n", node);
-                return false;
-            }
-            fill_page(g_start + i * kPageSize, frame, unsigned(i));
-            g_copies[node][i] = frame;
+        if (system.has_pool[node] && !copy_image_to_pool(node)) {
+            l4::lab_printf("rootpager: node %u's pool is too small for the pager's image", node);
+            return false;
         }
     }
     return true;

@@ -9,9 +9,9 @@
 // when it first touches them (pagers.cc).
 #pragma once
 
-#include "api/rights.h"
+#include <stdint.h>
+
 #include "api/word.h"
-#include "l4/multiboot.h"
 #include "numa/system.h"
 
 namespace rootpager {
@@ -20,7 +20,11 @@ using api::Word;
 
 /// Parses the pager's ELF file and copies it into the pool of every node that has one;
 /// false (with a message) if it is no ELF for the pager's region or a pool is full.
-[[nodiscard]] bool load_pager_image(const l4::BootModule& module, const numa::System& system);
+[[nodiscard]] bool load_pager_image(const uint8_t* file, Word size, const char* name, const numa::System& system);
+
+/// Lab 4, (3): copies the parsed image into node `node`'s pool, one frame per page;
+/// false if the pool is too small.
+[[nodiscard]] bool copy_image_to_pool(unsigned node);
 
 /// The entry point, and the pages [image_start(), image_end()) the image spans.
 [[nodiscard]] Word pager_entry();

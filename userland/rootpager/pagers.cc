@@ -21,15 +21,15 @@
 #include "pagers.h"
 
 #include "api/fpage.h"
-#include "boot.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
+#include "l4/lab.h"
 #include "l4/message.h"
-#include "l4/print.h"
 #include "l4/space.h"
 #include "l4/string.h"
 #include "l4/thread.h"
 #include "l4/utcb.h"
+#include "modules.h"
 #include "numa/pool.h"
 #include "os/layout.h"
 #include "pager_image.h"
@@ -37,85 +37,37 @@
 
 namespace rootpager {
 
-namespace {
-
 using api::Fpage;
 using api::MapItem;
 using api::Rights;
 using api::Word;
 using numa::kPageSize;
 
-constexpr uint64_t kStartTimeoutMs = 1000;
-
-}  // namespace
-
 bool create_pager(numa::PagerRecord& record) {
-    ThreadId id = new_root_thread_id();
-    ThreadId me = l4::my_global_id();
-    Fpage kip_area = Fpage::memory(os::kKipArea, l4::kip().kip_area_info.log2_size(), Rights::None);
-    Fpage utcb_area = Fpage::memory(os::kUtcbArea, os::kUtcbAreaLog2, Rights::None);
-    const char* step = nullptr;
-    if (id.is_nil())
-        step = "a thread number";
-    else if (l4::thread_control(id, id, root_main_thread(), ThreadId::nil(), l4::kNoChange) != 1)
-        step = "ThreadControl (new space)";
-    else if (l4::space_control(id, 0, kip_area, utcb_area, ThreadId::any()) != 1)
-        step = "SpaceControl";
-    else if (l4::thread_control(id, id, root_main_thread(), me, os::kUtcbArea) != 1)
-        step = "ThreadControl (activate)";
-    if (step != nullptr) {
-        l4::printf("rootpager: cannot create the pager of CPU %u: %s failed, ErrorCode %u\n", record.cpu, step,
-                   l4::error_code());
-        return false;
-    }
-    record.pager = id;
-    record.root_worker = me;
-    l4::load_words(0, {pager_entry(), 0});
-    if (l4::ipc_failed(l4::send(id, l4::milliseconds(kStartTimeoutMs)))) {
-        l4::printf("rootpager: the start message to the pager of CPU %u did not go through\n", record.cpu);
-        return false;
-    }
-    return true;
+    // LAB 4: your code here
+    // This runs on CPU record.cpu. The three X.2 steps, each checked (1 = done):
+    //   l4::thread_control(id, id, root_main_thread(), nil, l4::kNoChange): thread and space;
+    //   l4::space_control(id, 0, KIP area at os::kKipArea, UTCB area at os::kUtcbArea);
+    //   l4::thread_control(id, id, root_main_thread(), this thread, os::kUtcbArea): active.
+    // id from new_root_thread_id(). Set record.pager and record.root_worker (this
+    // thread), then send the X.2 start message: l4::load_words(0, {pager_entry(), 0}) and
+    // l4::send(id, l4::milliseconds(1000)). On any failure lab_printf why and return false.
+    l4::lab_missing(4, "userland/rootpager/pagers.cc", "rootpager::create_pager");
 }
 
-bool serve_pager_fault(const numa::System& system, numa::PagerRecord& record, Word address, bool write, MapItem* answer) {
-    Word page = address & ~(kPageSize - 1);
-    bool writable = false;
-    Word frame = image_frame(record.pool_node, page, &writable);
-    if (frame != 0) {
-        if (writable) {
-            Word own = numa::Pool::of_node(record.pool_node).allocate();
-            if (own == 0) {
-                l4::printf("rootpager: node %u's pool has no page left for pager %u\n", record.pool_node, record.cpu);
-                return false;
-            }
-            memcpy(reinterpret_cast<void*>(own), reinterpret_cast<const void*>(frame), kPageSize);
-            *answer = MapItem::map(Fpage::memory(own, 12, Rights::Full), page);
-        } else {
-            if (write) {
-                l4::printf("rootpager: pager %u wrote to its code at %x\n", record.cpu, address);
-                return false;
-            }
-            *answer = MapItem::map(Fpage::memory(frame, 12, Rights::ReadExecute), page);
-        }
-        return true;
-    }
-    if (numa::in_pool_area(address)) {
-        unsigned node = numa::pool_slot_of(address);
-        const numa::PoolChunk* c = system.has_pool[node] ? numa::Pool::of_node(node).chunk_at(address) : nullptr;
-        if (c != nullptr) {
-            Word base = numa::pool_base(node) + c->offset;
-            *answer = MapItem::map(Fpage::memory(base, unsigned(c->log2_size), Rights::Full), base);
-            return true;
-        }
-    }
-    if (numa::in_module_window(address) && is_module_page(address) && !write) {
-        *answer = MapItem::map(Fpage::memory(page, 12, Rights::ReadExecute), page);
-        return true;
-    }
-    l4::printf("rootpager: pager %u touched %x (%s), which is none of its regions\n", record.cpu, address,
-               write ? "write" : "read");
-    return false;
+bool serve_pager_fault(const numa::System& system, numa::PagerRecord& record, Word address, bool write,
+                       MapItem* answer) {
+    // LAB 4: your code here
+    // Answer from record.pool_node's memory (pagers.h draws it):
+    //   image page (image_frame): read-only: that node's copy, MapItem::map(read-execute
+    //     fpage of the frame, page); writable: a new frame of that node's pool holding a
+    //     copy of the node's page, read-write;
+    //   pool area (numa::in_pool_area): the chunk of the pool that holds it
+    //     (Pool::chunk_at; only for nodes with system.has_pool), as one fpage at the same
+    //     address, read-write;
+    //   module window (is_module_page), read only: the page, read-execute.
+    // Anything else: lab_printf it and return false (no answer).
+    l4::lab_missing(4, "userland/rootpager/pagers.cc", "rootpager::serve_pager_fault");
 }
 
 }  // namespace rootpager

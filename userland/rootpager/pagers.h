@@ -28,6 +28,7 @@ namespace rootpager {
 
 /// Worker side: the answer to pager `record`'s page fault at `address`. False (with a
 /// message) if the pager touched what it must not: it gets no answer.
-[[nodiscard]] bool serve_pager_fault(const numa::System& system, numa::PagerRecord& record, api::Word address, bool write, api::MapItem* answer);
+[[nodiscard]] bool serve_pager_fault(const numa::System& system, numa::PagerRecord& record, api::Word address,
+                                     bool write, api::MapItem* answer);
 
 }  // namespace rootpager

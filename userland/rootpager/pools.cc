@@ -12,79 +12,59 @@
 #include "pools.h"
 
 #include "api/fpage.h"
-#include "l4/kdebug.h"
-#include "l4/print.h"
+#include "l4/lab.h"
 #include "l4/sigma0_client.h"
 #include "numa/pool.h"
+#include "numa/topology.h"
 
 namespace rootpager {
-
-namespace {
 
 using api::Word;
 using numa::PoolChunk;
 
-constexpr unsigned kLargestLog2 = 22;  // 4 MiB
-constexpr unsigned kSmallestLog2 = 12;
-
-/// The largest fpage size that fits at `offset` (alignment) and below `bytes`.
-unsigned largest_fit(Word offset, Word bytes) {
-    for (unsigned log2 = kLargestLog2; log2 > kSmallestLog2; --log2) {
-        Word size = Word{1} << log2;
-        if (offset % size == 0 && offset + size <= bytes) return log2;
-    }
-    return kSmallestLog2;
-}
-
-/// Fills node `node`'s pool slot from sigma0; returns the bytes it got.
+/// (1) Fills node `node`'s pool slot from sigma0, in the largest fpages that fit, up to
+/// `bytes`; records each fpage in `chunks` and returns the bytes it got (0: the node
+/// has no memory).
 Word take_node_memory(unsigned node, Word bytes, PoolChunk* chunks, unsigned* chunk_count) {
-    Word offset = 0;
-    unsigned log2 = largest_fit(0, bytes);
-    while (offset < bytes && *chunk_count < numa::Pool::kMaxChunks) {
-        Word size = Word{1} << log2;
-        api::Fpage window = api::Fpage::memory(numa::pool_base(node) + offset, log2, api::Rights::None);
-        api::Fpage got = l4::sigma0::request_on_node(node, log2, window);
-        if (got.is_nil()) {
-            if (log2 == kSmallestLog2) break;  // the node has no page left
-            --log2;
-            continue;
-        }
-        chunks[(*chunk_count)++] = PoolChunk{offset, got.address(), log2};
-        offset += size;
-        unsigned next = largest_fit(offset, bytes);
-        if (next < log2) log2 = next;
-    }
-    return offset;
+    // LAB 4: your code here
+    // Ask sigma0 for memory on `node` (l4::sigma0::request_on_node) in naturally aligned
+    // fpages, largest first (4 MiB, then smaller when sigma0 has none that large), each
+    // received into a window of its own size at the next free offset of the slot
+    // (numa::pool_base(node) + offset), so that it lands exactly there. Record each as
+    // PoolChunk{offset, physical address, log2 size}; stop at `bytes`, when the node has
+    // not even one page left, or at numa::Pool::kMaxChunks chunks. Return the bytes taken.
+    l4::lab_missing(4, "userland/rootpager/pools.cc", "rootpager::take_node_memory");
 }
 
-}  // namespace
+/// (2) The node whose pool node `node`'s pagers use: its own if it has one, else the
+/// nearest node with a pool (the smallest SLIT distance; the lower number on a tie).
+unsigned nearest_pool_node(const numa::System& system, unsigned node) {
+    // LAB 4: your code here
+    // A node with a pool (system.has_pool) uses its own. Any other node uses the pool of
+    // the node with a pool at the smallest SLIT distance (numa::node_distance), the lower
+    // node number on a tie.
+    l4::lab_missing(4, "userland/rootpager/pools.cc", "rootpager::nearest_pool_node");
+}
 
-bool acquire_pools(numa::System& system, Word bytes) {
+bool acquire_pools(numa::System& system, Word bytes, bool per_node) {
+    bool any = false;
     for (unsigned node = 0; node < system.nodes; ++node) {
+        system.has_pool[node] = false;
+        if (!per_node && any) continue;  // pools=one: the first node with memory only
         PoolChunk chunks[numa::Pool::kMaxChunks];
         unsigned count = 0;
         Word got = take_node_memory(node, bytes, chunks, &count);
-        system.has_pool[node] = got != 0;
-        if (got != 0) numa::Pool::of_node(node).init(node, chunks, count, got);
+        if (got == 0) continue;
+        system.has_pool[node] = true;
+        numa::Pool::of_node(node).init(node, chunks, count, got);
+        any = true;
     }
-    // Every node allocates from its own pool, or from the nearest one with memory.
-    bool any = false;
-    for (unsigned node = 0; node < system.nodes; ++node) {
-        unsigned best = node;
-        unsigned best_distance = ~0u;
-        for (unsigned other = 0; other < system.nodes; ++other) {
-            if (!system.has_pool[other]) continue;
-            unsigned distance = other == node ? 0 : l4::kdebug::node_distance(node, other);
-            if (distance < best_distance) {
-                best = other;
-                best_distance = distance;
-            }
-        }
-        system.pool_node[node] = best;
-        any = any || system.has_pool[node];
+    if (!any) {
+        l4::lab_printf("rootpager: sigma0 gave no node any memory");
+        return false;
     }
-    if (!any) l4::printf("rootpager: sigma0 gave no node any memory\n");
-    return any;
+    for (unsigned node = 0; node < system.nodes; ++node) system.pool_node[node] = nearest_pool_node(system, node);
+    return true;
 }
 
 }  // namespace rootpager

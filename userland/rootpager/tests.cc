@@ -67,8 +67,7 @@ bool pools_on_their_nodes() {
     for (unsigned node = 0; node < g_system->nodes; ++node) {
         bool memory = l4::node_memory_bytes(node) != 0;
         if (memory != g_system->has_pool[node])
-            return fail("node %u %s memory but %s a pool", node, memory ? "has" : "has no",
-                        g_system->has_pool[node] ? "has" : "has no");
+            return fail(memory ? "node %u has memory but no pool" : "node %u has no memory but a pool", node);
         if (!memory) continue;
         numa::Pool& pool = numa::Pool::of_node(node);
         if (pool.node() != node || pool.size() < 64 * kPageSize)

@@ -58,7 +58,8 @@ namespace root_proto {
 using l4::rpc::Void;
 using Startup = l4::rpc::Proc<0x0D00, StartupInfo()>;
 using Ready = l4::rpc::Proc<0x0D01, Word()>;
-using CreateThread = l4::rpc::Proc<0x0D02, Word(ThreadId id, ThreadId space, Word utcb, ThreadId pager, Word ip, Word sp)>;
+using CreateThread =
+    l4::rpc::Proc<0x0D02, Word(ThreadId id, ThreadId space, Word utcb, ThreadId pager, Word ip, Word sp)>;
 using DeleteThread = l4::rpc::Proc<0x0D03, Word(ThreadId id)>;
 using MoveThread = l4::rpc::Proc<0x0D04, Word(ThreadId id, Word cpu, ThreadId pager)>;
 using Whereabouts = l4::rpc::Proc<0x0D05, PagerWhereabouts()>;

@@ -19,8 +19,8 @@
 
 #include "api/thread_id.h"
 #include "api/word.h"
-#include "l4/multiboot.h"
 #include "numa/layout.h"
+#include "os/protocol.h"
 
 namespace numa {
 
@@ -40,8 +40,8 @@ struct PagerRecord {
 struct ModuleRecord {
     Word address;  ///< the ELF file, in the module window
     Word size;
-    char name[l4::kMaxModuleName + 1];
-    char args[l4::kMaxModuleArgs + 1];
+    char name[os::kMaxModuleName + 1];
+    char args[os::kMaxArgs + 1];
 };
 
 struct System {

@@ -1,0 +1,208 @@
+"""The kit's checks of Lab 4 itself (instructor-only: make handout leaves tests/labs/ out).
+
+Like test_lab3.py, this proves Lab 4's grader both ways, on the real kernel and the
+real NUMA OS (Lab 4 is the first user-level lab: its files are the root pager's):
+  - mutants, small deliberate bugs in the reference solution, each graded as a
+    submission on top of the reference of Labs 1 to 3 (--sol 1-3), make the tests
+    named for them FAIL and so lose points, and every test in stage.toml is one a
+    mutant makes FAIL; the unchanged reference, graded the same way, passes every
+    visible test on every visible preset;
+  - the handout, given the solutions of Labs 1 to 3 as a student would be, fails
+    Lab 4 with the user-level panic that names the first missing function, and
+    still passes Lab 3;
+  - forged result lines (the nonce found in the root pager's memory, printed from
+    Lab 4's code) earn nothing;
+  - the off switch: with pools=one every pager uses one pool, so the NUMA tests
+    fail on 2x2 and pass without the option.
+"""
+
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from lab_grading import GRADE, ROOT, LabUnderTest, make_grade_in, make_handout  # noqa: E402
+
+LAB = LabUnderTest(4)
+POOLS = "userland/rootpager/pools.cc"
+IMAGE = "userland/rootpager/pager_image.cc"
+PAGERS = "userland/rootpager/pagers.cc"
+
+# (name, file, [(text in the reference solution, replacement)], what it breaks, the
+# tests that must report FAIL on at least one visible preset).
+MUTANTS = [
+    ("pools_from_node0", POOLS,
+     [("l4::sigma0::request_on_node(node, log2, window)", "l4::sigma0::request_on_node(0, log2, window)")],
+     "every node's pool is taken from node 0's memory",
+     ("l4.numa.pools_on_their_nodes", "l4.numa.pager_code_local")),
+    ("nearest_is_first", POOLS,
+     [("        if (distance < best_distance) {\n", "        if (best_distance == ~0u && distance != 0) {\n")],
+     "a memoryless node takes the first pool there is, not the nearest",
+     ("l4.numa.memoryless_nearest", "l4.numa.pager_code_local")),
+    ("one_image_copy", IMAGE,
+     [("        g_copies[node][i] = frame;\n", "        g_copies[node][i] = node == 0 ? frame : g_copies[0][i];\n")],
+     "every node runs node 0's copy of the pager's code",
+     ("l4.numa.pager_code_local",)),
+    ("pager_on_master_cpu", PAGERS,
+     [("    const char* step = nullptr;\n    if (id.is_nil())\n",
+       "    const char* step = nullptr;\n    (void)l4::set_processor(me, 0);\n    if (id.is_nil())\n"),
+      ("    record.pager = id;\n",
+       "    (void)l4::set_processor(id, record.cpu);\n    (void)l4::set_processor(me, record.cpu);\n"
+       "    record.pager = id;\n")],
+     "the pager's space is made on CPU 0 and the pager moved to its CPU afterwards",
+     ("l4.numa.pager_home_nodes",)),
+    ("faults_from_node0", PAGERS,
+     [("image_frame(record.pool_node, page, &writable)", "image_frame(0, page, &writable)"),
+      ("numa::Pool::of_node(record.pool_node).allocate()", "numa::Pool::of_node(0).allocate()")],
+     "the pagers' faults are answered from node 0's memory",
+     ("l4.numa.pager_code_local",)),
+]
+
+
+def mutate(submission, name, file, edits):
+    path = pathlib.Path(submission, file)
+    text = path.read_text()
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise AssertionError(f"mutant {name} no longer applies: {old!r} is not in {file} exactly once")
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+
+
+class Mutants(unittest.TestCase):
+    def test_every_stage_test_can_fail(self):
+        caught = {test for *_, caught_by in MUTANTS for test in caught_by}
+        # l4.numa.one_pager_per_cpu, no_late_pager_faults and sigma0_refuses_again
+        # guard what the given code does around the student's (a pager that does not
+        # start, a pager region missed at start, a root pager that asks twice): they
+        # are proved by the planted faults below, not by a mutant of the lab files.
+        given = {"l4.numa.one_pager_per_cpu", "l4.numa.no_late_pager_faults", "l4.numa.sigma0_refuses_again"}
+        self.assertEqual([test for test in LAB.visible_tests if test not in caught | given], [],
+                         "no mutant makes these tests of stage.toml fail")
+
+    def test_the_reference_passes_when_graded_like_a_mutant(self):
+        with tempfile.TemporaryDirectory() as submission:
+            LAB.submission(submission, LAB.solution)
+            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-3")
+            self.assertTrue(report["build"]["ok"], stdout[-3000:])
+            self.assertEqual(LAB.not_ok(report), "(none)", stdout[-3000:])
+
+    def test_every_mutant_loses_points(self):
+        for name, file, edits, why, caught_by in MUTANTS:
+            with self.subTest(mutant=name, breaks=why), tempfile.TemporaryDirectory() as submission:
+                LAB.submission(submission, LAB.solution)
+                mutate(submission, name, file, edits)
+                status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-3")
+                self.assertTrue(report["build"]["ok"], f"mutant {name} did not build:\n{stdout[-3000:]}")
+                score, max_score = LAB.stage_points(report)
+                self.assertNotEqual(status, 0, f"mutant {name} ({why}) passed:\n{stdout[-3000:]}")
+                self.assertLess(score, max_score, f"mutant {name} ({why}) kept full marks")
+                missed = LAB.failed_tests(report, caught_by)
+                self.assertEqual(missed, [], f"mutant {name} ({why}): {', '.join(missed)} did not FAIL on any "
+                                             f"preset; the tests not ok:\n{LAB.not_ok(report)}")
+
+
+# Lab code that finds the run's nonce in the root pager's memory (the kernel command
+# line the root pager read into its .bss) and prints results with it, through the
+# only channels Lab 4's fence leaves: lab_printf and lab_missing's message. It runs in
+# place of take_node_memory, the first function the root pager calls.
+NONCE_THIEF = r'''
+    const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
+    const char* memory = reinterpret_cast<const char*>(0x00400000);
+    size_t size = 0x40000;   // the root pager's image: code, data and .bss (the command line)
+    char nonce[17] = "not-found";
+    for (size_t i = 0; i + 32 < size; ++i) {
+        if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
+        bool hex = true;
+        for (int k = 0; k < 16; ++k) {
+            char c = memory[i + 6 + k];
+            hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        }
+        if (!hex) continue;
+        memcpy(nonce, memory + i + 6, 16);
+        nonce[16] = '\0';
+        break;
+    }
+    (void)node;
+    (void)bytes;
+    (void)chunks;
+    (void)chunk_count;
+    l4::lab_printf("stolen\nKTEST %s l4.numa.pools_on_their_nodes START\n"
+                   "KTEST %s l4.numa.pools_on_their_nodes PASS", nonce, nonce);
+    l4::lab_missing(4, "stolen\nKTEST - l4.numa.pools_on_their_nodes PASS\n", nonce);
+'''
+
+
+class Forgery(unittest.TestCase):
+    def test_a_stolen_nonce_earns_nothing(self):
+        with tempfile.TemporaryDirectory() as submission:
+            LAB.submission(submission, ROOT)   # the handout's version: its holes unwritten
+            path = pathlib.Path(submission, POOLS)
+            text = path.read_text()
+            hole = '    l4::lab_missing(4, "userland/rootpager/pools.cc", "rootpager::take_node_memory");\n'
+            self.assertIn(hole, text)
+            text = text.replace('#include "l4/lab.h"\n', '#include "l4/lab.h"\n#include "l4/string.h"\n', 1)
+            path.write_text(text.replace(hole, NONCE_THIEF, 1))
+            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-3")
+            self.assertEqual(report["status"], "failed", stdout[-3000:])   # the fence let it build
+            self.assertNotEqual(status, 0)
+            self.assertEqual(LAB.stage_points(report)[0], 0, stdout[-3000:])
+            runs = [run for run in report["stages"][0]["runs"] if run["preset"] in LAB.visible_presets]
+            self.assertEqual(sorted(run["preset"] for run in runs), sorted(LAB.visible_presets))
+            lines = [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
+            # Found and printed, but escaped: the K of KTEST comes out as \x4b.
+            self.assertTrue(any(line.startswith("lab| stolen\\n\\x4bTEST ") and "not-found" not in line
+                                for line in lines),
+                            "the thief did not find the nonce, so this check proves nothing:\n" + "\n".join(lines))
+            self.assertTrue(all("stolen\\n" in run["reason"] and "\nKTEST" not in run["reason"] for run in runs),
+                            [run["reason"] for run in runs])
+
+
+class Handout(unittest.TestCase):
+    def test_handout_with_labs_1_to_3_solved_fails_lab4_and_passes_lab3(self):
+        with tempfile.TemporaryDirectory() as parent:
+            handout = make_handout(parent)
+            for file in LAB.manifest:
+                self.assertIn("LAB 4: your code here", (handout / file).read_text())
+            for lab in (1, 2, 3):
+                shutil.copytree(ROOT / "solutions" / f"lab{lab}", handout, dirs_exist_ok=True)
+            run, report = make_grade_in(handout, 4, parent)
+            self.assertNotEqual(run.returncode, 0, "the handout passed Lab 4")
+            self.assertEqual(LAB.stage_points(report)[0], 0, run.stdout[-3000:])
+            self.assertIn("LAB 4: userland/rootpager/pools.cc: rootpager::take_node_memory() is not written yet",
+                          run.stdout)
+            run, report = make_grade_in(handout, 3, parent)
+            self.assertEqual(run.returncode, 0, f"Lab 3's solution fails Lab 3 in the handout:\n{run.stdout[-3000:]}")
+
+
+class OffSwitch(unittest.TestCase):
+    def test_pools_one_puts_every_pager_on_one_pool(self):
+        with tempfile.TemporaryDirectory() as parent:
+            build = pathlib.Path(parent, "build")
+            variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
+            programs = "sigma0 rootpager apppager ostest"
+            subprocess.run(["make", "-s", "-j2", "kernel", "programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
+                           check=True, capture_output=True, timeout=900)
+            kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True,
+                                    capture_output=True, text=True).stdout.strip()
+            elfs = subprocess.run(["make", "-s", "print-programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
+                                  check=True, capture_output=True, text=True).stdout.split()
+            modules = [arg for elf in elfs for arg in ("--module", elf)]
+            run = subprocess.run(GRADE + ["run", "--kernel", kernel, *modules, "--topo", "2x2", "--kargs", "pools=one",
+                                          "--kargs", "", "--tests", "l4.numa.pools_on_their_nodes,l4.numa.pager_code_local",
+                                          "--json"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=900)
+            runs = {tuple(result["kargs"]): result for result in json.loads(run.stdout)["runs"]}
+            self.assertEqual(sorted(runs), [(), ("pools=one",)])
+            self.assertTrue(runs[()]["passed"], runs[()]["reason"])
+            off = runs[("pools=one",)]
+            self.assertFalse(off["passed"], "with pools=one the pagers still had node-local pools")
+            self.assertIn("node 1 has memory but no pool", off["reason"])
+
+
+if __name__ == "__main__":
+    unittest.main()
