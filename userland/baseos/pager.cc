@@ -141,20 +141,7 @@ Reply<os::ArgsText> do_args(ThreadId from) {
     return text;
 }
 
-void pager_loop(Word) {
-    ThreadId from = ThreadId::nil();
-    l4::MsgTag tag = l4::receive(ThreadId::any(), &from);
-    for (;;) {
-        bool answer = false;
-        if (!l4::ipc_failed(tag)) {
-            if (api::is_fault_label(tag.label(), api::kLabelPageFault) && tag.untyped() == 2 && tag.typed() == 0)
-                answer = page_fault(from, tag.label(), l4::mr(1), l4::mr(2));
-            else
-                answer = g_server.handle(from, tag);
-        }
-        tag = answer ? l4::reply_wait(from, &from) : l4::receive(ThreadId::any(), &from);
-    }
-}
+void pager_loop(Word) { g_server.serve_with_faults(page_fault); }
 
 }  // namespace
 

@@ -93,7 +93,7 @@ Reply<Word> do_move_thread(ThreadId from, ThreadId id, Word cpu, ThreadId pager)
 }
 
 /// Loads the answer to a page fault of this CPU's pager; false: no answer.
-bool pager_fault(ThreadId from, uint16_t label, Word address) {
+bool pager_fault(ThreadId from, uint16_t label, Word address, Word) {
     numa::PagerRecord& record = g_system->pagers[l4::processor_no()];
     if (from != record.pager) {
         l4::printf("rootpager: page fault from %x, which is not the pager of CPU %u: ignored\n", from.raw(),
@@ -115,18 +115,7 @@ bool pager_fault(ThreadId from, uint16_t label, Word address) {
 void worker_loop(Word cpu) {
     numa::PagerRecord& record = g_system->pagers[cpu];
     if (!create_pager(record)) l4::sleep_forever();
-    ThreadId from = ThreadId::nil();
-    l4::MsgTag tag = l4::receive(ThreadId::any(), &from);
-    for (;;) {
-        bool answer = false;
-        if (!l4::ipc_failed(tag)) {
-            if (api::is_fault_label(tag.label(), api::kLabelPageFault) && tag.untyped() == 2 && tag.typed() == 0)
-                answer = pager_fault(from, tag.label(), l4::mr(1));
-            else
-                answer = g_server.handle(from, tag);
-        }
-        tag = answer ? l4::reply_wait(from, &from) : l4::receive(ThreadId::any(), &from);
-    }
+    g_server.serve_with_faults(pager_fault);
 }
 
 }  // namespace

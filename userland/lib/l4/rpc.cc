@@ -45,4 +45,19 @@ void Server::serve() {
     }
 }
 
+void Server::serve_with_faults(PageFaultHandler page_fault) {
+    ThreadId from = ThreadId::nil();
+    MsgTag tag = receive(ThreadId::any(), &from);
+    for (;;) {
+        bool answer = false;
+        if (!ipc_failed(tag)) {
+            if (api::is_fault_label(tag.label(), api::kLabelPageFault) && tag.untyped() == 2 && tag.typed() == 0)
+                answer = page_fault(from, tag.label(), mr(1), mr(2));
+            else
+                answer = handle(from, tag);
+        }
+        tag = answer ? reply_wait(from, &from) : receive(ThreadId::any(), &from);
+    }
+}
+
 }  // namespace l4::rpc

@@ -160,6 +160,13 @@ public:
     /// Receives from anybody, handles, replies and waits for the next, for ever.
     [[noreturn]] void serve();
 
+    /// A pager's answer to a page fault (label -2 << 4: the access bits in the label,
+    /// MR1 the address, MR2 the IP): loads the reply (a map item) and returns true, or
+    /// returns false for no reply.
+    using PageFaultHandler = bool (*)(ThreadId from, uint16_t label, Word address, Word ip);
+    /// serve(), and a page fault of any thread goes to `page_fault` (a pager's loop).
+    [[noreturn]] void serve_with_faults(PageFaultHandler page_fault);
+
 private:
     struct Entry {
         uint16_t label;
