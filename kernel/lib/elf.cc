@@ -6,6 +6,8 @@
 // checks are written as "offset <= size && length <= size - offset", which cannot wrap.
 #include "lib/elf.h"
 
+#include "lib/string.h"
+
 namespace elf {
 namespace {
 
@@ -185,6 +187,23 @@ api::Result<void, ElfError> try_load(const ElfImage& image, const uint8_t* data,
         if (!sink.try_place(s, data + s.file_offset)) return ElfError::SinkFailed;
     }
     return {};
+}
+
+PageContents fill_page(const ElfImage& image, const uint8_t* data, uint32_t page, uint8_t* out) {
+    PageContents found{false, false};
+    uint64_t page_end = uint64_t{page} + kPageBytes;
+    for (size_t i = 0; i < image.segment_count; i++) {
+        const ElfSegment& s = image.segments[i];
+        if (s.vaddr >= page_end || s.vaddr_end() <= page) continue;
+        found.in_image = true;
+        if ((s.flags & kFlagWrite) != 0) found.writable = true;
+        // The file bytes [vaddr, vaddr + file_size) that lie in [page, page + 4 KiB).
+        uint64_t from = s.vaddr > page ? s.vaddr : page;
+        uint64_t file_end = uint64_t{s.vaddr} + s.file_size;
+        uint64_t to = file_end < page_end ? file_end : page_end;
+        if (from < to) memcpy(out + (from - page), data + s.file_offset + (from - s.vaddr), size_t(to - from));
+    }
+    return found;
 }
 
 }  // namespace elf

@@ -102,4 +102,19 @@ protected:
 [[nodiscard]] api::Result<void, ElfError> try_load(const ElfImage& image, const uint8_t* data, size_t size,
                                                    SegmentSink& sink);
 
+/// The 4 KiB pages fill_page() fills.
+inline constexpr uint32_t kPageBytes = 4096;
+
+/// What fill_page() found at a page of an image.
+struct PageContents {
+    bool in_image;  ///< a segment overlaps the page
+    bool writable;  ///< a writable segment does
+};
+
+/// Demand paging, a page at a time: copies into `out` (kPageBytes, zeroed by the caller)
+/// the file bytes of `image`'s segments that fall into the page at virtual address `page`
+/// (page-aligned), from `data` (the file try_parse() checked, so every segment's file
+/// bytes lie inside it). Bytes of the page no segment's file part covers stay zero.
+PageContents fill_page(const ElfImage& image, const uint8_t* data, uint32_t page, uint8_t* out);
+
 }  // namespace elf

@@ -360,3 +360,34 @@ TEST_CASE("elf: random byte flips of the fixture never crash the loader", "[elf]
     }
     CHECK(accepted > 0);
 }
+
+TEST_CASE("elf: fill_page gives each page of the fixture its loaded bytes", "[elf]") {
+    const Bytes& b = fixture();
+    auto r = elf::try_parse(b.data(), b.size(), kUserLimit);
+    REQUIRE(r.ok());
+    MapSink sink;
+    REQUIRE(elf::try_load(r.value(), b.data(), b.size(), sink).ok());
+    uint32_t lowest = ~0u, highest = 0;
+    for (size_t i = 0; i < r.value().segment_count; i++) {
+        lowest = std::min(lowest, r.value().segments[i].vaddr);
+        highest = std::max(highest, r.value().segments[i].vaddr_end());
+    }
+    // Every page the image touches, and one page on each side of it.
+    for (uint32_t page = (lowest & ~0xFFFu) - elf::kPageBytes; page < highest + elf::kPageBytes;
+         page += elf::kPageBytes) {
+        std::vector<uint8_t> out(elf::kPageBytes, 0);
+        elf::PageContents found = elf::fill_page(r.value(), b.data(), page, out.data());
+        bool any = false, writable = false;
+        for (uint32_t i = 0; i < elf::kPageBytes; i++) {
+            auto at = sink.memory.find(page + i);
+            CAPTURE(page, i);
+            REQUIRE(out[i] == (at == sink.memory.end() ? 0 : at->second));
+            if (at != sink.memory.end()) {
+                any = true;
+                writable = writable || (sink.flags.at(page + i) & elf::kFlagWrite) != 0;
+            }
+        }
+        CHECK(found.in_image == any);
+        CHECK(found.writable == writable);
+    }
+}

@@ -33,24 +33,13 @@ Word* entry_locked(Task& task, Word page) {
     return reinterpret_cast<Word*>(table) + ((page >> 12) & 1023);
 }
 
-/// Copies the segment bytes that fall into `page` into `frame`; returns the rights
-/// the page gets, or None if no segment overlaps it.
+/// Fills `frame` (zeroed) with the image's bytes of `page`: the rights the page gets
+/// (writable if a writable segment overlaps it), or None if no segment does.
 api::Rights fill_from_image(const Task& task, Word page, Word frame) {
-    api::Rights rights = api::Rights::None;
-    for (size_t i = 0; i < task.image.segment_count; ++i) {
-        const elf::ElfSegment& s = task.image.segments[i];
-        if (s.vaddr >= page + kPageSize || s.vaddr_end() <= page) continue;
-        rights = (s.flags & elf::kFlagWrite) != 0 || rights == api::Rights::Full ? api::Rights::Full
-                                                                                  : api::Rights::ReadExecute;
-        // The file bytes [vaddr, vaddr + file_size) that lie in [page, page + 4096).
-        Word from = s.vaddr > page ? s.vaddr : page;
-        Word file_end = s.vaddr + s.file_size;
-        Word to = file_end < page + kPageSize ? file_end : page + kPageSize;
-        if (from < to)
-            memcpy(reinterpret_cast<void*>(frame + (from - page)), task.module->data + s.file_offset + (from - s.vaddr),
-                   to - from);
-    }
-    return rights;
+    elf::PageContents found =
+        elf::fill_page(task.image, task.module->data, page, reinterpret_cast<uint8_t*>(frame));
+    if (!found.in_image) return api::Rights::None;
+    return found.writable ? api::Rights::Full : api::Rights::ReadExecute;
 }
 
 bool image_overlaps(const Task& task, Word page) {

@@ -11,7 +11,6 @@
 
 #include "lib/elf.h"
 #include "l4/lab.h"
-#include "l4/string.h"
 #include "numa/pool.h"
 
 namespace rootpager {
@@ -29,19 +28,11 @@ Word g_pages;
 Word g_copies[numa::kMaxNodes][kMaxImagePages];  // frames, by node and page index
 bool g_writable[kMaxImagePages];
 
-/// Copies the segment bytes that fall into the page at `page` into `frame`.
+/// Copies the segment bytes that fall into the page at `page` into `frame` (zeroed), and
+/// notes whether the page is writable.
 void fill_page(Word page, Word frame, unsigned index) {
-    for (size_t i = 0; i < g_image.segment_count; ++i) {
-        const elf::ElfSegment& s = g_image.segments[i];
-        if (s.vaddr >= page + kPageSize || s.vaddr_end() <= page) continue;
-        if ((s.flags & elf::kFlagWrite) != 0) g_writable[index] = true;
-        Word from = s.vaddr > page ? s.vaddr : page;
-        Word file_end = s.vaddr + s.file_size;
-        Word to = file_end < page + kPageSize ? file_end : page + kPageSize;
-        if (from < to)
-            memcpy(reinterpret_cast<void*>(frame + (from - page)), g_file + s.file_offset + (from - s.vaddr),
-                   to - from);
-    }
+    elf::PageContents found = elf::fill_page(g_image, g_file, page, reinterpret_cast<uint8_t*>(frame));
+    g_writable[index] = found.writable;
 }
 
 }  // namespace
