@@ -2,16 +2,21 @@
 
 FIND_NONCE is C++ for a lab function's body: it searches memory for the kernel
 command line (through the direct map) and leaves the run's nonce in `nonce`
-("not-found" if it is not there). Each lab's check appends the result lines it
+("not-found" if it is not there); find_nonce() searches other memory (a
+user-level lab's own image). Each lab's check appends the result lines it
 prints with it, through the only channels the fence leaves (lab_printf and a
 panic message), which both come out escaped on one line.
 """
 
-FIND_NONCE = r'''
+def find_nonce(memory, size):
+    """C++ for a lab function's body: searches the `size` bytes at address `memory` (C++
+    expressions) for the command line's nonce and leaves it in `nonce` ("not-found" if
+    it is not there)."""
+    return r'''
     const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
-    const char* memory = reinterpret_cast<const char*>(0xC0000000);
+    const char* memory = reinterpret_cast<const char*>(MEMORY);
     char nonce[17] = "not-found";
-    for (size_t i = 0; i + 32 < (32u << 20); ++i) {
+    for (size_t i = 0; i + 32 < (SIZE); ++i) {
         if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
         bool hex = true;
         for (int k = 0; k < 16; ++k) {
@@ -23,7 +28,11 @@ FIND_NONCE = r'''
         nonce[16] = '\0';
         break;
     }
-'''
+'''.replace("MEMORY", memory).replace("SIZE", size)
+
+
+# The kernel labs': the kernel command line, through the direct map.
+FIND_NONCE = find_nonce("0xC0000000", "32u << 20")
 
 
 def assert_thief_earned_nothing_but_was_seen(test, runs):

@@ -26,6 +26,7 @@ import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import GRADE, ROOT, LabUnderTest, make_grade_in, make_handout  # noqa: E402
+from nonce_thief import find_nonce  # noqa: E402
 
 LAB = LabUnderTest(4)
 POOLS = "userland/rootpager/pools.cc"
@@ -107,26 +108,11 @@ class Mutants(unittest.TestCase):
 
 
 # Lab code that finds the run's nonce in the root pager's memory (the kernel command
-# line the root pager read into its .bss) and prints results with it, through the
+# line the root pager read into its .bss: the image's first 256 KiB) and prints results
+# with it, through the
 # only channels Lab 4's fence leaves: lab_printf and lab_missing's message. It runs in
 # place of take_node_memory, the first function the root pager calls.
-NONCE_THIEF = r'''
-    const char pattern[] = {'n', 'o', 'n', 'c', 'e', '=', '\0'};
-    const char* memory = reinterpret_cast<const char*>(0x00400000);
-    size_t size = 0x40000;   // the root pager's image: code, data and .bss (the command line)
-    char nonce[17] = "not-found";
-    for (size_t i = 0; i + 32 < size; ++i) {
-        if (memory[i] != 'n' || memcmp(memory + i, pattern, 6) != 0) continue;
-        bool hex = true;
-        for (int k = 0; k < 16; ++k) {
-            char c = memory[i + 6 + k];
-            hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        }
-        if (!hex) continue;
-        memcpy(nonce, memory + i + 6, 16);
-        nonce[16] = '\0';
-        break;
-    }
+NONCE_THIEF = find_nonce("0x00400000", "0x40000") + r'''
     (void)node;
     (void)bytes;
     (void)chunks;
