@@ -183,17 +183,13 @@ bool wait_for_tasks() {
     return true;
 }
 
+bool run_ostest(unsigned cpu, const char* args);
+
 bool no_late_pager_faults() {
     if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
     unsigned failed_before = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
-    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
-        os::SpawnRequest request{};
-        memcpy(request.module, "ostest", 7);
-        memcpy(request.args, "mode=memory pages=32", 21);
-        if (!l4::rpc::call<os::proto::Spawn>(g_system->pagers[cpu].pager, request).ok())
-            return fail("the pager of CPU %u did not start ostest", cpu);
-        if (!wait_for_tasks()) return false;
-    }
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu)
+        if (!run_ostest(cpu, "mode=memory pages=32")) return false;
     if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed_before)
         return fail("ostest mode=memory failed under the NUMA OS");
     for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
@@ -240,11 +236,62 @@ bool sigma0_refuses_again() {
     return __atomic_load_n(&g_asked, __ATOMIC_ACQUIRE) == 1;
 }
 
+/// Starts `ostest <args>` at the pager of `cpu` and waits until every task has ended.
+bool run_ostest(unsigned cpu, const char* args) {
+    os::SpawnRequest request{};
+    memcpy(request.module, "ostest", 7);
+    for (unsigned i = 0; i < os::kMaxArgs && args[i] != '\0'; ++i) request.args[i] = args[i];
+    if (!l4::rpc::call<os::proto::Spawn>(g_system->pagers[cpu].pager, request).ok())
+        return fail("the pager of CPU %u did not start 'ostest %s'", cpu, args);
+    return wait_for_tasks();
+}
+
+/// The base OS's program tests, on the NUMA OS: every ostest mode ends as it must,
+/// started from every CPU's pager in turn (so from every node).
+bool os_programs() {
+    if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
+    const char* const good[] = {"mode=exit code=0", "mode=threads", "mode=memory pages=16", "mode=malformed",
+                                "mode=parent"};
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        for (const char* args : good) {
+            unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
+            if (!run_ostest(cpu, args)) return false;
+            if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
+                return fail("'ostest %s' from CPU %u's pager failed", args, cpu);
+        }
+        unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
+        if (!run_ostest(cpu, "mode=crash")) return false;
+        if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed + 1)
+            return fail("'ostest mode=crash' from CPU %u's pager was not killed", cpu);
+    }
+    return true;
+}
+
+/// A task that ends gives back every frame: after tasks ran from every CPU's pager,
+/// each pool holds exactly the frames it held before.
+bool reclaim() {
+    if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
+    Word before[numa::kMaxNodes] = {};
+    for (unsigned node = 0; node < g_system->nodes; ++node)
+        if (g_system->has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu)
+        if (!run_ostest(cpu, "mode=memory pages=64") || !run_ostest(cpu, "mode=crash")) return false;
+    for (unsigned node = 0; node < g_system->nodes; ++node) {
+        if (!g_system->has_pool[node]) continue;
+        Word after = numa::Pool::of_node(node).frames_in_use();
+        if (after != before[node])
+            return fail("node %u's pool holds %u frames after the tasks ended, %u before", node, unsigned(after),
+                        unsigned(before[node]));
+    }
+    return true;
+}
+
 constexpr l4::tests::Test kTests[] = {
     {"l4.numa.pools_on_their_nodes", pools_on_their_nodes}, {"l4.numa.one_pager_per_cpu", one_pager_per_cpu},
     {"l4.numa.pager_home_nodes", pager_home_nodes},         {"l4.numa.pager_code_local", pager_code_local},
     {"l4.numa.memoryless_nearest", memoryless_nearest},     {"l4.numa.no_late_pager_faults", no_late_pager_faults},
-    {"l4.numa.sigma0_refuses_again", sigma0_refuses_again},
+    {"l4.numa.sigma0_refuses_again", sigma0_refuses_again}, {"l4.numa.os_programs", os_programs},
+    {"l4.numa.reclaim", reclaim},
 };
 
 }  // namespace

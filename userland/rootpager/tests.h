@@ -15,6 +15,8 @@
 //   l4.numa.no_late_pager_faults   after a program ran on every CPU, no pager took a page
 //                               fault since it was ready
 //   l4.numa.sigma0_refuses_again   sigma0 refuses every pool's memory to a second request
+//   l4.numa.os_programs         ostest's modes end as they must, started from every CPU
+//   l4.numa.reclaim             tasks that ended (or were killed) gave every frame back
 #pragma once
 
 #include "numa/system.h"
