@@ -57,7 +57,8 @@ RANK = {name: i for i, (name, _) in enumerate(LAYERS)}
 
 # Kernel files that user programs compile or include as well (mk/userland.mk,
 # mk/os.mk): besides api/, these may include only each other.
-SHARED_WITH_USER = {"lib/string.h", "lib/string.cc", "lib/elf.h", "lib/elf.cc", "lib/thread_safety.h"}
+SHARED_WITH_USER = {"lib/string.h", "lib/string.cc", "lib/elf.h", "lib/elf.cc", "lib/format.h", "lib/format.cc",
+                    "lib/thread_safety.h"}
 
 SOURCE_SUFFIXES = (".h", ".cc", ".S")
 INCLUDE = re.compile(r'^\s*#\s*include\s*(?:"([^"]+)"|<([^>]+)>|(\S.*))')
