@@ -9,11 +9,12 @@
 #       collect ipcbench's BENCH lines into $(BUILD)/bench/ipc.csv, a plot
 #       $(BUILD)/bench/ipc.png (when gnuplot is installed) and a table on the terminal.
 #   make bench-apps [PINGPONG_ARGS='rounds=N batches=N'] [ARRAYWALK_OVERLAPS='0 0.5 1']
-#                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8]
+#                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8] [OS=numa]
 #       boots the base OS with userland/apps/pingpong once and userland/apps/arraywalk
 #       once per overlap and iteration count (the thesis's 5.3 and 5.4.1), and lets
 #       scripts/bench/apps.py write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png}, the
-#       serial logs in $(BUILD)/bench/logs/ and tables on the terminal.
+#       serial logs in $(BUILD)/bench/logs/ and tables on the terminal. OS=numa: the
+#       same on the NUMA OS (docs/numaos.md), into $(BUILD)/bench/numa/.
 #   make check-apps
 #       a test, not a benchmark: boots pingpong and arraywalk with short parameters
 #       under uma and 2x2 (scripts/bench/check_apps.py); fails unless each printed its
@@ -70,12 +71,15 @@ bench-ipc: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
 	$(PYTHON) scripts/bench/run.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) \
 	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) --kargs '$(KARGS)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
 
-# apps.py adds the modules for each run (sigma0, the base OS, the program and its
-# arguments), so QEMU_CMD gets none.
+# apps.py adds the modules for each run (sigma0, the OS, the program and its
+# arguments), so QEMU_CMD gets none. OS=numa runs the programs on the NUMA OS
+# (mk/numaos.mk adds its programs to the prerequisites) and writes to bench/numa.
+BENCH_OS_MODULES = $(if $(filter numa,$(OS)),$(SIGMA0_ELF)$(comma)$(ROOTPAGER_ELF)$(comma)$(APPPAGER_ELF),$(SIGMA0_ELF)$(comma)$(BASEOS_ELF))
+BENCH_APPS_OUT = $(BENCH_OUT)$(if $(filter numa,$(OS)),/numa)
 bench-apps: MODULES =
 bench-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) check-topo
-	$(PYTHON) scripts/bench/apps.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) --timeout $(BENCH_TIMEOUT) \
-	  $(if $(BENCH_ICOUNT),--icount) --modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --app-dir $(BENCH_APP_DIR) \
+	$(PYTHON) scripts/bench/apps.py --topo '$(BENCH_TOPO)' --out $(BENCH_APPS_OUT) --timeout $(BENCH_TIMEOUT) \
+	  $(if $(BENCH_ICOUNT),--icount) --modules '$(BENCH_OS_MODULES)' --app-dir $(BENCH_APP_DIR) \
 	  --pingpong-args '$(PINGPONG_ARGS)' --overlaps '$(ARRAYWALK_OVERLAPS)' --iters '$(ARRAYWALK_ITERS)' \
 	  --mb '$(ARRAYWALK_MB)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
 

@@ -45,6 +45,9 @@ NUMAOS_TESTS := $(shell paste -sd, tests/os/numatests.list)
 NUMAOS_TEST_PRESETS := uma,2x2,4x1,n8,memless,asym3
 NUMAOS_MODULES := $(SIGMA0_ELF),$(ROOTPAGER_ELF),$(APPPAGER_ELF)
 
+# make bench-apps OS=numa: the programs need the NUMA OS (mk/bench.mk).
+bench-apps: $(if $(filter numa,$(OS)),$(NUMAOS_ELFS))
+
 .PHONY: numaos-tests
 
 numaos-tests: $(KERNEL) $(SIGMA0_ELF) $(NUMAOS_ELFS) $(OSTEST_ELF) $(BENCH_APP_ELFS)
