@@ -93,13 +93,27 @@ numa::System& make_system(unsigned cpus, unsigned nodes) {
 void describe(const numa::System& system) {
     for (unsigned node = 0; node < system.nodes; ++node) {
         if (!system.has_pool[node]) {
-            l4::printf("rootpager: node %u has no memory: its CPUs use node %u's pool\n", node, system.pool_node[node]);
+            l4::printf("rootpager: node %u has no pool (no memory, or pools=one): its CPUs use node %u's pool\n",
+                       node, system.pool_node[node]);
             continue;
         }
         numa::Pool& pool = numa::Pool::of_node(node);
         l4::printf("rootpager: node %u pool at %x: %u KiB in %u chunk(s) from physical %x\n", node, pool.base(),
                    unsigned(pool.size() >> 10), pool.chunk_count(), pool.chunk(0).physical);
     }
+}
+
+/// Statistics: each pool's frames in use (the pagers' own pages and tables, and what
+/// tasks hold), and each pager's page faults.
+void describe_use(const numa::System& system) {
+    for (unsigned node = 0; node < system.nodes; ++node)
+        if (system.has_pool[node])
+            l4::printf("numaos: node %u pool: %u of %u frames in use\n", node,
+                       unsigned(numa::Pool::of_node(node).frames_in_use()),
+                       unsigned(numa::Pool::of_node(node).total_frames()));
+    for (unsigned cpu = 0; cpu < system.cpus; ++cpu)
+        l4::printf("numaos: pager of CPU %u: %u page faults, %u after it was ready\n", cpu,
+                   unsigned(system.pagers[cpu].faults), unsigned(system.pagers[cpu].late_faults));
 }
 
 unsigned start_programs(const numa::System& system) {
@@ -146,6 +160,7 @@ int main() {
     while (__atomic_load_n(&system.live_tasks, __ATOMIC_ACQUIRE) != 0) l4::sleep(l4::milliseconds(10));
     unsigned failed = __atomic_load_n(&system.failed_tasks, __ATOMIC_ACQUIRE);
     l4::printf("numaos: all tasks have ended; %u failed\n", failed);
+    describe_use(system);
     if (has_flag("exit")) {
         l4::printf("numaos: ending the run (exit): %u task(s) failed\n", failed);
         l4::end_run("numaos", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
