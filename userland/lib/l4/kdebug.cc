@@ -14,39 +14,28 @@ int try_getchar() {
     return result == 0xFF ? -1 : static_cast<int>(result);
 }
 
-unsigned kernel_statistic(Statistic which) {
-    unsigned value = static_cast<unsigned>(which);
+namespace {
+
+/// kdebug op 0x50: the kernel's answer to statistics selector `selector`.
+unsigned statistic(unsigned selector) {
+    unsigned value = selector;
     asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
     return value;
 }
 
-unsigned tcb_node(unsigned number) {
-    if (number > 0xFFF) return ~0u;
-    unsigned value = 0x1000 + number;
-    asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
-    return value;
-}
+}  // namespace
+
+unsigned kernel_statistic(Statistic which) { return statistic(static_cast<unsigned>(which)); }
+
+unsigned tcb_node(unsigned number) { return number > 0xFFF ? ~0u : statistic(0x1000 + number); }
 
 unsigned node_distance(unsigned from, unsigned to) {
-    if (from > 0xF || to > 0xF) return ~0u;
-    unsigned value = 0x2000 + 16 * from + to;
-    asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
-    return value;
+    return from > 0xF || to > 0xF ? ~0u : statistic(0x2000 + 16 * from + to);
 }
 
-unsigned space_home_node(unsigned number) {
-    if (number > 0xFFF) return ~0u;
-    unsigned value = 0x3000 + number;
-    asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
-    return value;
-}
+unsigned space_home_node(unsigned number) { return number > 0xFFF ? ~0u : statistic(0x3000 + number); }
 
-unsigned kernel_pool_free_bytes(unsigned node) {
-    unsigned value = 0x100 + (node & 0xFF);
-    if (node > 0xFF) return ~0u;
-    asm volatile("int3\n\tcmpb $0x50, %%al" : "+a"(value) : : "memory");
-    return value;
-}
+unsigned kernel_pool_free_bytes(unsigned node) { return node > 0xFF ? ~0u : statistic(0x100 + node); }
 
 void enter(const char* message) {
     puts(message);
