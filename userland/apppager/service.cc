@@ -28,15 +28,18 @@ l4::rpc::Server g_server;  // set up before serving; read-only after
 /// Unlocks a task that lock_task_of() locked when it goes out of scope.
 class TaskLock {
 public:
-    explicit TaskLock(ThreadId thread) : m_task(lock_task_of(thread)) {}
+    explicit TaskLock(ThreadId thread) : m_task(lock_task_of(thread, &m_record)) {}
     ~TaskLock() {
         if (m_task != nullptr) m_task->lock.unlock();
     }
     TaskLock(const TaskLock&) = delete;
     TaskLock& operator=(const TaskLock&) = delete;
     [[nodiscard]] Task* task() const { return m_task; }
+    /// The calling thread's record in task() (when there is a task).
+    [[nodiscard]] const ThreadRecord& record() const { return *m_record; }
 
 private:
+    ThreadRecord* m_record = nullptr;
     Task* m_task;
 };
 
@@ -54,7 +57,7 @@ bool page_fault(ThreadId from, uint16_t label, Word address, Word ip) {
         l4::printf("apppager %u: page fault from %x, which is no task's thread: ignored\n", g_self.cpu, from.raw());
         return false;
     }
-    const ThreadRecord& thread = *thread_record(*task, from);
+    const ThreadRecord& thread = lock.record();
     Word frame;
     api::Rights rights;
     const char* why = "";

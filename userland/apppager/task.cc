@@ -78,7 +78,7 @@ bool create_thread_locked(Task& task, unsigned slot, Word ip, Word sp) {
 
 Shared& shared() { return *reinterpret_cast<Shared*>(system().os_area); }
 
-Task* lock_task_of(ThreadId thread) {
+Task* lock_task_of(ThreadId thread, ThreadRecord** record) {
     if (thread.is_nil() || thread.is_local() || thread.number() >= l4::ThreadNumbers::kMaxNumbers) return nullptr;
     Shared& s = shared();
     unsigned slot;
@@ -89,7 +89,11 @@ Task* lock_task_of(ThreadId thread) {
     if (slot == 0) return nullptr;
     Task& task = s.tasks[slot - 1];
     task.lock.lock();
-    if (task.used && thread_record(task, thread) != nullptr) return &task;
+    ThreadRecord* found = task.used ? thread_record(task, thread) : nullptr;
+    if (found != nullptr) {
+        if (record != nullptr) *record = found;
+        return &task;
+    }
     task.lock.unlock();
     return nullptr;
 }

@@ -85,8 +85,9 @@ struct Shared {
 /// The pagers' shared tables (the OS area the root pager made).
 [[nodiscard]] Shared& shared();
 
-/// The task `thread` belongs to, locked, or null. The caller unlocks task->lock.
-[[nodiscard]] Task* lock_task_of(ThreadId thread);
+/// The task `thread` belongs to, locked, or null; *record (if given) its record there.
+/// The caller unlocks task->lock.
+[[nodiscard]] Task* lock_task_of(ThreadId thread, ThreadRecord** record = nullptr);
 /// The record of `thread` in `task`, or null.
 [[nodiscard]] ThreadRecord* thread_record(Task& task, ThreadId thread);
 
