@@ -65,6 +65,22 @@ class LabUnderTest:
         return [t for t in tests if not any(mark == "fail" and reason.startswith("FAIL")
                                             for mark, reason in marks[t].values())]
 
+    def check_mutant(self, test, name, why, caught_by, sol, mutate):
+        """Grades the reference with `mutate(submission directory)` applied, as a
+        submission on the reference of `sol`: it must build, lose points, and make each
+        of `caught_by` report FAIL on some visible preset (`test`: the TestCase)."""
+        with tempfile.TemporaryDirectory() as submission:
+            self.submission(submission, self.solution)
+            mutate(submission)
+            status, report, stdout = self.grade("--submission", submission, "--sol", sol)
+            test.assertTrue(report["build"]["ok"], f"mutant {name} did not build:\n{stdout[-3000:]}")
+            score, max_score = self.stage_points(report)
+            test.assertNotEqual(status, 0, f"mutant {name} ({why}) passed:\n{stdout[-3000:]}")
+            test.assertLess(score, max_score, f"mutant {name} ({why}) kept full marks")
+            missed = self.failed_tests(report, caught_by)
+            test.assertEqual(missed, [], f"mutant {name} ({why}): {', '.join(missed)} did not FAIL on any "
+                                         f"preset; the tests not ok:\n{self.not_ok(report)}")
+
     def submission(self, directory, source):
         """Fills `directory` with this lab's manifest files from `source` (a tree)."""
         for file in self.manifest:
