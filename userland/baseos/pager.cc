@@ -132,6 +132,23 @@ Reply<os::TaskInfo> do_task_info(ThreadId from) {
     return os::TaskInfo{task->page_faults, task->pages};
 }
 
+/// make_local (os/protocol.h). The base OS has one space and one node, so a local range
+/// is what every page already is: it checks the range as the NUMA OS does (page-aligned,
+/// not empty, inside the heap or the stack area, no page of it touched yet) and answers
+/// 1, and the pages stay as they are. It keeps no record of the ranges, so it has no
+/// limit on their number.
+Reply<Word> do_make_local(ThreadId from, Word start, Word bytes) {
+    Word end = start + bytes;
+    if (bytes == 0 || start % kPageSize != 0 || bytes % kPageSize != 0 || end < start) return Status::Refused;
+    OsGuard guard;
+    Task* task = task_of_locked(from);
+    if (task == nullptr) return Status::Refused;
+    bool heap = start >= task->image_end && end <= os::kHeapEnd;
+    bool stack = start >= os::kStackArea && end <= os::kStackAreaEnd;
+    if ((!heap && !stack) || any_page_given_locked(*task, start, end)) return Status::Refused;
+    return Word{1};
+}
+
 Reply<os::ArgsText> do_args(ThreadId from) {
     os::ArgsText text{};
     OsGuard guard;
@@ -152,6 +169,7 @@ bool start_pagers() {
     g_server.on<os::proto::Spawn>(do_spawn);
     g_server.on<os::proto::GetTaskInfo>(do_task_info);
     g_server.on<os::proto::GetArgs>(do_args);
+    g_server.on<os::proto::MakeLocal>(do_make_local);
     unsigned cpus = os::cpu_count() < kMaxCpus ? os::cpu_count() : kMaxCpus;
     for (unsigned cpu = 0; cpu < cpus; ++cpu) {
         g_pagers[cpu] = start_os_thread(cpu, pager_loop, cpu);

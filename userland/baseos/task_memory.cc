@@ -104,6 +104,18 @@ bool resolve_fault_locked(Task& task, Word address, bool write, Word* frame, api
     return true;
 }
 
+bool any_page_given_locked(const Task& task, Word start, Word end) {
+    for (Word page = start; page < end;) {
+        const Word* entries = reinterpret_cast<const Word*>(task.directory[page >> 22]);
+        Word region_end = (page | 0x3FFFFF) + 1;  // the next 4 MiB boundary: the next table
+        if (entries != nullptr)
+            for (Word p = page; p < end && p < region_end; p += kPageSize)
+                if (entries[(p >> 12) & 1023] != 0) return true;
+        page = region_end;
+    }
+    return false;
+}
+
 void reclaim_memory_locked(Task& task) {
     unsigned batch = 0;
     for (Word& table : task.directory) {

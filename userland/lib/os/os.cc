@@ -70,6 +70,11 @@ ThreadId spawn(const char* module, const char* arguments) {
     return reply.ok() ? reply.value() : ThreadId::nil();
 }
 
+bool make_local(Word start, Word bytes) {
+    auto reply = call<proto::MakeLocal>(l4::pager(), start, bytes);
+    return reply.ok() && reply.value() == 1;
+}
+
 TaskInfo task_info() {
     auto reply = call<proto::GetTaskInfo>(l4::pager());
     return reply.ok() ? reply.value() : TaskInfo{0, 0};

@@ -34,6 +34,11 @@ bool migrate_thread(ThreadId thread, unsigned cpu);
 /// with argument string `args`; returns its main thread, nil if refused.
 ThreadId spawn(const char* module, const char* args);
 
+/// Makes [start, start + bytes) node-local (protocol.h): on the NUMA OS each node's
+/// space gets its own pages there. The range must be page-aligned, in the heap or the
+/// stack area, and not touched yet. True when the OS accepted it.
+bool make_local(Word start, Word bytes);
+
 /// Page faults served and pages held so far (zeros if the OS did not answer).
 TaskInfo task_info();
 

@@ -14,6 +14,15 @@
 //   0x0B04  spawn(SpawnRequest)                     the new task's main thread (global id)
 //   0x0B05  task_info()                             TaskInfo
 //   0x0B06  args()                                  ArgsText: the task's argument string
+//   0x0B07  make_local(start, bytes)                1: [start, start + bytes) is local
+//
+// make_local (thesis 4.2.2) marks a page-aligned range of the heap or the stack area as
+// node-local: on the NUMA OS each node's space gets its own, private pages there (from
+// its own node, never entered into the task's master table), so threads on different
+// nodes see different memory at the same address. It is refused (Refused) for a range
+// that is not page-aligned, not in the heap or the stacks, or already touched, and when
+// the task has no room for another range. The base OS has one space and one node: it
+// checks the range the same way and accepts it, and every page stays shared.
 #pragma once
 
 #include "api/thread_id.h"
@@ -51,6 +60,7 @@ using MigrateThread = l4::rpc::Proc<0x0B03, Word(ThreadId thread, Word cpu)>;
 using Spawn = l4::rpc::Proc<0x0B04, ThreadId(SpawnRequest request)>;
 using GetTaskInfo = l4::rpc::Proc<0x0B05, TaskInfo()>;
 using GetArgs = l4::rpc::Proc<0x0B06, ArgsText()>;
+using MakeLocal = l4::rpc::Proc<0x0B07, Word(Word start, Word bytes)>;
 }  // namespace proto
 
 }  // namespace os
