@@ -17,6 +17,16 @@ namespace {
 
 }  // namespace
 
+ThreadStart prepare_thread_start(char* stack, size_t stack_size, void (*function)(api::Word), api::Word arg) {
+    // As if local_thread_entry(function, arg) had just been called: a return address
+    // (none), then the two arguments.
+    api::Word* sp = reinterpret_cast<api::Word*>(stack + stack_size) - 4;
+    sp[0] = 0;
+    sp[1] = reinterpret_cast<api::Word>(function);
+    sp[2] = arg;
+    return ThreadStart{reinterpret_cast<api::Word>(&local_thread_entry), reinterpret_cast<api::Word>(sp)};
+}
+
 bool start_local_thread(api::ThreadId id, api::ThreadId main, unsigned cpu, unsigned utcb_slot, char* stack,
                         size_t stack_size, void (*function)(api::Word), api::Word arg, const char** step) {
     api::Word utcb_size = kip().utcb_info.utcb_size();
@@ -29,15 +39,10 @@ bool start_local_thread(api::ThreadId id, api::ThreadId main, unsigned cpu, unsi
         *step = "Schedule";
         return false;
     }
-    // As if local_thread_entry(function, arg) had just been called: a return address
-    // (none), then the two arguments.
-    api::Word* sp = reinterpret_cast<api::Word*>(stack + stack_size) - 4;
-    sp[0] = 0;
-    sp[1] = reinterpret_cast<api::Word>(function);
-    sp[2] = arg;
+    ThreadStart start = prepare_thread_start(stack, stack_size, function, arg);
     ThreadRegisters regs;
-    regs.sp = reinterpret_cast<api::Word>(sp);
-    regs.ip = reinterpret_cast<api::Word>(&local_thread_entry);
+    regs.sp = start.sp;
+    regs.ip = start.ip;
     regs.control = exreg::kSetSp | exreg::kSetIp | exreg::kHaltFlag | exreg::kCancelReceive | exreg::kCancelSend;
     if (exchange_registers(id, regs).is_nil()) {
         *step = "ExchangeRegisters";

@@ -17,6 +17,15 @@
 
 namespace l4 {
 
+/// Where a thread must start (ExchangeRegisters' IP and SP) to run function(arg) on the
+/// `stack_size` bytes at `stack`, and sleep for ever if it returns.
+struct ThreadStart {
+    api::Word ip;
+    api::Word sp;
+};
+[[nodiscard]] ThreadStart prepare_thread_start(char* stack, size_t stack_size, void (*function)(api::Word),
+                                               api::Word arg);
+
 /// Starts `id` (a free global id) as function(arg) on processor `cpu` in the caller's
 /// space, using UTCB slot `utcb_slot` (1.. : slot 0 is the main thread's) and the
 /// `stack_size` bytes at `stack`. `main` is the space's main thread (the space

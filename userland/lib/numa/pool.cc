@@ -10,8 +10,11 @@ void Pool::init(unsigned node, const PoolChunk* chunks, unsigned chunk_count, Wo
     m_size = size;
     m_chunk_count = chunk_count < kMaxChunks ? chunk_count : kMaxChunks;
     for (unsigned i = 0; i < m_chunk_count; ++i) m_chunks[i] = chunks[i];
+    Word owner_bytes = (size / kPageSize) * sizeof(Word);
+    m_owners = reinterpret_cast<Word*>(base() + kPageSize);
+    memset(m_owners, 0, owner_bytes);
     l4::SpinLockGuard guard(m_lock);
-    m_next_unused = kPageSize;  // the header
+    m_next_unused = kPageSize + (owner_bytes + kPageSize - 1) / kPageSize * kPageSize;  // header and owners
     m_free_list = 0;
     m_in_use = 0;
 }
@@ -49,6 +52,7 @@ Word Pool::allocate_consecutive(Word pages) {
 }
 
 void Pool::release(Word frame) {
+    set_owner(frame, 0);
     l4::SpinLockGuard guard(m_lock);
     *reinterpret_cast<Word*>(frame) = m_free_list;
     m_free_list = frame;

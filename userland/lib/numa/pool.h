@@ -4,9 +4,9 @@
 // Node n's pool lies at pool_base(n) (layout.h) in the root pager and in every
 // application pager. Its first page is this header; the rest are page frames:
 //
-//   pool_base(n)                                                 pool_base(n) + size
-//   | Pool header | frames handed out, or on the free list | never used yet |
-//                                                          ^ m_next_unused
+//   pool_base(n)                                                         pool_base(n) + size
+//   | Pool header | owners | frames handed out, or on the free list | never used yet |
+//                                                                  ^ m_next_unused
 //
 // allocate() takes a frame from the free list, else the next never-used one, and zeroes
 // it; release() puts it on the free list (its first word links to the next). Only
@@ -15,6 +15,12 @@
 // the pagers' own pages (their image copies, their data) from the same pools before any
 // task exists. m_lock, a spin lock in the shared page, guards the counts and the lists
 // across all those address spaces.
+//
+// `owners` is the reverse map (thesis 4.2.1: a pager must know, for a frame of its pool,
+// which task maps it where, to unmap it): one word per frame, set by whoever holds the
+// frame (set_owner) and cleared by release(). The application pagers store the task and
+// the virtual page there (apppager/task.h); 0 means a frame of no task (a table, a
+// pager's own page).
 //
 // The header also records where the pool lies in physical memory: the chunks sigma0
 // gave, each a naturally aligned power of two, so that tests can check that every
@@ -51,8 +57,11 @@ public:
     /// Root pager, at start: `pages` consecutive zeroed frames that were never used
     /// (for the System record and the OS area), or 0.
     [[nodiscard]] Word allocate_consecutive(Word pages);
-    /// Gives `frame` (one of this pool's, from allocate()) back.
+    /// Gives `frame` (one of this pool's, from allocate()) back; clears its owner.
     void release(Word frame);
+    /// The reverse map: who holds `frame` (one of this pool's frames), 0 if nobody said.
+    void set_owner(Word frame, Word owner) { __atomic_store_n(&owner_slot(frame), owner, __ATOMIC_RELEASE); }
+    [[nodiscard]] Word owner(Word frame) { return __atomic_load_n(&owner_slot(frame), __ATOMIC_ACQUIRE); }
 
     [[nodiscard]] unsigned node() const { return m_node; }
     [[nodiscard]] Word size() const { return m_size; }
@@ -67,7 +76,10 @@ public:
     [[nodiscard]] Word physical(Word address) const;
 
 private:
+    [[nodiscard]] Word& owner_slot(Word frame) { return m_owners[(frame - base()) / kPageSize]; }
+
     l4::SpinLock m_lock;
+    Word* m_owners = nullptr;  ///< one word per page of the pool, right after the header
     unsigned m_node = 0;
     Word m_size = 0;
     Word m_next_unused GUARDED_BY(m_lock) = 0;  ///< offset of the first never-used frame
