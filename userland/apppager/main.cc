@@ -7,7 +7,9 @@
 //      page of every program module, each page of every node pool. The worker maps each
 //      on its fault; afterwards this pager takes no page fault (the worker counts any
 //      that come later: System::pagers[cpu].late_faults, which the tests read);
-//   3. ready(), and then serve the tasks of this CPU (service.cc).
+//   3. take a frame of its own pool for its MCS queue nodes (numa/pager_lock.h), have the
+//      root pager start its unmap worker (unmap.h);
+//   4. ready(), and then serve the tasks of this CPU (service.cc).
 #include "l4/ipc.h"
 #include "l4/message.h"
 #include "l4/print.h"
@@ -15,6 +17,7 @@
 #include "l4/utcb.h"
 #include "numa/root_protocol.h"
 #include "pager.h"
+#include "unmap.h"
 
 extern "C" char __image_start[];
 extern "C" char __image_end[];
@@ -62,6 +65,12 @@ int main() {
     g_self.pool_node = unsigned(startup.value().pool_node);
     g_self.system = reinterpret_cast<numa::System*>(startup.value().system);
     touch_all_regions();
+    Word nodes = numa::Pool::of_node(g_self.pool_node).allocate();
+    if (nodes == 0 || !start_unmap_worker()) {
+        l4::printf("apppager %u: cannot start: %s\n", g_self.cpu, nodes == 0 ? "no memory" : "no unmap worker");
+        l4::sleep_forever();
+    }
+    g_self.lock_nodes = reinterpret_cast<l4::McsNode*>(nodes);
     if (!l4::rpc::call<numa::root_proto::Ready>(l4::pager()).ok()) {
         l4::printf("apppager %u: the root pager refused ready()\n", g_self.cpu);
         l4::sleep_forever();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "api/thread_id.h"
+#include "l4/mcs_lock.h"
 #include "numa/pool.h"
 #include "numa/system.h"
 
@@ -21,6 +22,8 @@ struct Self {
     unsigned node;       ///< this CPU's node: the home node of this pager's space
     unsigned pool_node;  ///< where this pager's memory comes from (first touch)
     numa::System* system;
+    ThreadId unmap_worker;    ///< this pager's second thread (unmap.h)
+    l4::McsNode* lock_nodes;  ///< [0] the pager's, [1] its unmap worker's: in its own pool
 };
 
 /// Set by main() before the pager serves anybody.

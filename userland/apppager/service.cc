@@ -10,6 +10,7 @@
 #include "l4/utcb.h"
 #include "numa/root_protocol.h"
 #include "os/os.h"
+#include "memory.h"
 #include "pager.h"
 #include "task.h"
 
@@ -48,33 +49,60 @@ const char* kind_of(const Task& task, Word address) {
     return address < os::kHeapEnd ? "heap" : "stack";
 }
 
-/// Loads the answer to a page fault; false if the task was killed instead.
+/// The task of a faulting thread, with `busy` raised while the fault is served: the
+/// task cannot end meanwhile (destroy_task_locked waits), but no task lock is held.
+class FaultingTask {
+public:
+    explicit FaultingTask(ThreadId thread) {
+        ThreadRecord* record = nullptr;
+        m_task = lock_task_of(thread, &record);
+        if (m_task == nullptr) return;
+        m_node = record->node;
+        __atomic_fetch_add(&m_task->busy, 1, __ATOMIC_ACQ_REL);
+        m_task->lock.unlock();
+    }
+    ~FaultingTask() { done(); }
+    FaultingTask(const FaultingTask&) = delete;
+    FaultingTask& operator=(const FaultingTask&) = delete;
+    [[nodiscard]] Task* task() const { return m_task; }
+    [[nodiscard]] unsigned node() const { return m_node; }
+    void done() {
+        if (m_task != nullptr) __atomic_fetch_sub(&m_task->busy, 1, __ATOMIC_ACQ_REL);
+        m_task = nullptr;
+    }
+
+private:
+    Task* m_task;
+    unsigned m_node = 0;
+};
+
+/// Serves a page fault; the fault path answers it itself (memory.h), so this returns
+/// false: the server has nothing more to send.
 bool page_fault(ThreadId from, uint16_t label, Word address, Word ip) {
     bool write = (static_cast<Word>(api::fault_access(label)) & static_cast<Word>(api::Rights::Write)) != 0;
-    TaskLock lock(from);
-    Task* task = lock.task();
+    FaultingTask faulting(from);
+    Task* task = faulting.task();
     if (task == nullptr) {
         l4::printf("apppager %u: page fault from %x, which is no task's thread: ignored\n", g_self.cpu, from.raw());
         return false;
     }
-    const ThreadRecord& thread = lock.record();
-    Word frame;
-    api::Rights rights;
-    const char* why = "";
-    if (!resolve_fault_locked(*task, thread, address, write, &frame, &rights, &why)) {
-        l4::printf("numaos: task %s killed: thread %x %s %x (ip %x): %s\n", task->name, from.raw(),
-                   write ? "wrote" : "read", address, ip, why);
-        destroy_task_locked(*task, -1);
-        return false;
-    }
-    if (task->page_faults <= kLoggedFaults)
-        l4::printf("numaos: %s: page fault at %x (%s, %s) on CPU %u: pager %u, frame of node %u%s\n", task->name,
-                   address, kind_of(*task, address), write ? "write" : "read", l4::processor_no(), g_self.cpu,
-                   numa::pool_slot_of(frame),
-                   task->page_faults == kLoggedFaults ? "; further faults are counted, not shown" : "");
     Word page = address & ~(numa::kPageSize - 1);
-    l4::load_with_item(0, 0, api::MapItem::map(api::Fpage::memory(frame, 12, rights), page));
-    return true;
+    unsigned first_touch =
+        system().placement == numa::Placement::Master ? task->master_node : faulting.node();
+    const char* why = resolve_fault(Fault{*task, faulting.node(), first_touch, from, page, write});
+    Word faults = __atomic_load_n(&task->page_faults, __ATOMIC_RELAXED);
+    if (why == nullptr && faults <= kLoggedFaults)
+        l4::printf("numaos: %s: page fault at %x (%s, %s) on CPU %u: pager %u, node %u%s\n", task->name, address,
+                   kind_of(*task, address), write ? "write" : "read", l4::processor_no(), g_self.cpu,
+                   faulting.node(), faults == kLoggedFaults ? "; further faults are counted, not shown" : "");
+    faulting.done();
+    if (why == nullptr) return false;
+    TaskLock lock(from);
+    if (lock.task() == nullptr) return false;  // somebody else ended it meanwhile
+    l4::printf("numaos: task %s killed: thread %x %s %x (ip %x): %s\n", lock.task()->name, from.raw(),
+               write ? "wrote" : "read", address, ip, why);
+    destroy_task_locked(*lock.task(), -1);
+    return false;
 }
 
 Reply<Void> do_exit(ThreadId from, Word code) {
@@ -129,7 +157,14 @@ Reply<ThreadId> do_spawn(ThreadId, os::SpawnRequest request) {
 Reply<os::TaskInfo> do_task_info(ThreadId from) {
     TaskLock lock(from);
     if (lock.task() == nullptr) return Status::Refused;
-    return os::TaskInfo{lock.task()->page_faults, lock.task()->pages};
+    return os::TaskInfo{__atomic_load_n(&lock.task()->page_faults, __ATOMIC_RELAXED),
+                        __atomic_load_n(&lock.task()->pages, __ATOMIC_RELAXED)};
+}
+
+Reply<Word> do_make_local(ThreadId from, Word start, Word bytes) {
+    TaskLock lock(from);
+    if (lock.task() == nullptr || !add_local_range(*lock.task(), start, bytes)) return Status::Refused;
+    return Word{1};
 }
 
 Reply<os::ArgsText> do_args(ThreadId from) {
@@ -153,6 +188,7 @@ void serve() {
     g_server.on<os::proto::Spawn>(do_spawn);
     g_server.on<os::proto::GetTaskInfo>(do_task_info);
     g_server.on<os::proto::GetArgs>(do_args);
+    g_server.on<os::proto::MakeLocal>(do_make_local);
     g_server.on<numa::root_proto::Whereabouts>(do_whereabouts);
     g_server.serve_with_faults(page_fault);
 }

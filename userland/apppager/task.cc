@@ -31,10 +31,8 @@ void copy_string(char* to, const char* from, unsigned size) {
     to[n] = '\0';
 }
 
-unsigned slot_of(const Task& task) { return unsigned(&task - shared().tasks); }
-
 /// Enters `thread` into the thread table and task's slot `slot`; false if no number.
-ThreadId register_thread(Task& task, unsigned slot, unsigned cpu) {
+ThreadId register_thread(Task& task, unsigned slot, unsigned cpu) REQUIRES(task.lock) {
     Shared& s = shared();
     ThreadId id;
     {
@@ -44,10 +42,11 @@ ThreadId register_thread(Task& task, unsigned slot, unsigned cpu) {
         s.thread_task[id.number()] = uint8_t(slot_of(task) + 1);
     }
     task.threads[slot] = ThreadRecord{id, cpu, node_of_cpu(cpu)};
+    task.on_cpu[cpu] |= uint64_t{1} << slot;
     return id;
 }
 
-void unregister_thread(Task& task, unsigned slot) {
+void unregister_thread(Task& task, unsigned slot) REQUIRES(task.lock) {
     Shared& s = shared();
     ThreadId id = task.threads[slot].id;
     {
@@ -55,26 +54,50 @@ void unregister_thread(Task& task, unsigned slot) {
         s.thread_task[id.number()] = 0;
         s.numbers.release(id);
     }
+    task.on_cpu[task.threads[slot].cpu] &= ~(uint64_t{1} << slot);
     task.threads[slot] = ThreadRecord{ThreadId::nil(), 0, 0};
 }
 
 /// Creates the thread in slot `slot` (registered already) through the root pager.
-bool create_thread_locked(Task& task, unsigned slot, Word ip, Word sp) {
+bool create_thread_locked(Task& task, unsigned slot, Word ip, Word sp) REQUIRES(task.lock) {
     ThreadRecord& t = task.threads[slot];
     ThreadId space = ThreadId::nil();
     for (unsigned i = 0; i < os::kMaxThreads; ++i)
         if (i != slot && !task.threads[i].id.is_nil() && task.threads[i].node == t.node) space = task.threads[i].id;
-    if (task.directory[t.node] == 0) {
-        task.directory[t.node] = pool_for(t.node).allocate();
-        if (task.directory[t.node] == 0) return false;
-        ++task.table_frames;
-    }
     auto done = l4::rpc::call<numa::root_proto::CreateThread>(root_worker_of(t.cpu), t.id, space, utcb_location(slot),
                                                                pager_of(t.cpu), ip, sp);
     return done.ok() && done.value() == 1;
 }
 
+/// A free task, as new: no threads, no tables, no ranges.
+void reset_task(Task& task, const numa::ModuleRecord& module, const elf::ElfImage& image,
+                const char* args) NO_THREAD_SAFETY_ANALYSIS {
+    copy_string(task.name, module.name, sizeof task.name);
+    copy_string(task.args, args, sizeof task.args);
+    task.module = &module;
+    task.image = image;
+    task.image_end = (image.highest_vaddr + numa::kPageSize - 1) & ~(numa::kPageSize - 1);
+    task.master_node = g_self.node;
+    task.dying = false;
+    task.busy = 0;
+    task.page_faults = task.pages = task.table_frames = 0;
+    task.local_count = 0;
+    for (NodeSpace& space : task.node) space.directory = 0;
+    task.master.directory = 0;
+    task.master.lock.set_kind(system().master_lock);
+    for (ThreadRecord& t : task.threads) t = ThreadRecord{ThreadId::nil(), 0, 0};
+    for (uint64_t& bits : task.on_cpu) bits = 0;
+}
+
 }  // namespace
+
+unsigned slot_of(const Task& task) { return unsigned(&task - shared().tasks); }
+
+bool has_space_on(Task& task, unsigned node) {
+    for (unsigned cpu = 0; cpu < system().cpus; ++cpu)
+        if (node_of_cpu(cpu) == node && task.on_cpu[cpu] != 0) return true;
+    return false;
+}
 
 Shared& shared() { return *reinterpret_cast<Shared*>(system().os_area); }
 
@@ -89,7 +112,7 @@ Task* lock_task_of(ThreadId thread, ThreadRecord** record) {
     if (slot == 0) return nullptr;
     Task& task = s.tasks[slot - 1];
     task.lock.lock();
-    ThreadRecord* found = task.used ? thread_record(task, thread) : nullptr;
+    ThreadRecord* found = task.used && !task.dying ? thread_record(task, thread) : nullptr;
     if (found != nullptr) {
         if (record != nullptr) *record = found;
         return &task;
@@ -123,15 +146,7 @@ ThreadId spawn_task(const numa::ModuleRecord& module, const char* args, const ch
         return ThreadId::nil();
     }
     l4::SpinLockGuard guard(task->lock);
-    copy_string(task->name, module.name, sizeof task->name);
-    copy_string(task->args, args, sizeof task->args);
-    task->module = &module;
-    task->image = parsed.value();
-    task->image_end = (task->image.highest_vaddr + numa::kPageSize - 1) & ~(numa::kPageSize - 1);
-    task->master_node = g_self.node;
-    task->page_faults = task->pages = task->table_frames = 0;
-    for (Word& d : task->directory) d = 0;
-    for (ThreadRecord& t : task->threads) t = ThreadRecord{ThreadId::nil(), 0, 0};
+    reset_task(*task, module, parsed.value(), args);
     __atomic_fetch_add(&system().live_tasks, 1, __ATOMIC_ACQ_REL);
     ThreadId main = register_thread(*task, 0, g_self.cpu);
     if (main.is_nil() || !create_thread_locked(*task, 0, task->image.entry, os::stack_top(0))) {
@@ -155,19 +170,26 @@ ThreadId add_thread_locked(Task& task, unsigned cpu, Word ip, Word sp) {
     return id;
 }
 
-bool move_thread_locked(Task&, ThreadRecord& thread, unsigned cpu) {
+bool move_thread_locked(Task& task, ThreadRecord& thread, unsigned cpu) {
     // Same node: the pager of the new CPU takes the thread over. Another node: Lab 7
     // moves the thread into the task's space there; until then it keeps its pager.
     bool same_node = node_of_cpu(cpu) == thread.node;
     ThreadId pager = same_node ? pager_of(cpu) : ThreadId::nil();
     auto done = l4::rpc::call<numa::root_proto::MoveThread>(root_worker_of(g_self.cpu), thread.id, Word{cpu}, pager);
     if (!done.ok()) return false;
+    uint64_t bit = uint64_t{1} << (&thread - task.threads);
+    task.on_cpu[thread.cpu] &= ~bit;
+    task.on_cpu[cpu] |= bit;
     thread.cpu = cpu;
     return true;
 }
 
 void destroy_task_locked(Task& task, int code) {
     Shared& s = shared();
+    // Nobody finds the task from now on; the faults already being served end first.
+    task.dying = true;
+    l4::SpinWait wait;
+    while (__atomic_load_n(&task.busy, __ATOMIC_ACQUIRE) != 0) wait.relax();
     ThreadId main = task.threads[0].id;
     for (unsigned slot = os::kMaxThreads; slot-- > 0;) {
         if (task.threads[slot].id.is_nil()) continue;
@@ -175,7 +197,7 @@ void destroy_task_locked(Task& task, int code) {
         unregister_thread(task, slot);
     }
     Word pages = task.pages;
-    reclaim_memory_locked(task);
+    reclaim_memory(task);
     l4::printf("numaos: task %s exited with code %d: %u page faults, %u pages reclaimed\n", task.name, code,
                unsigned(task.page_faults), unsigned(pages));
     {

@@ -3,25 +3,34 @@
 //
 // A task is all threads and address spaces of one program: one L4 space per node it
 // has threads on, made on demand on that node (its home node is that node). Its master
-// node is the node of the pager that started it: the master pager's tables say, for
-// every global page, which frame backs it.
+// node is the node of the pager that started it: the master table says, for every
+// global page, which frame backs it.
 //
 //   Shared (the OS area, numa::System::os_area)
-//   +------------------------------------------+
-//   | lock: task slots, thread numbers, exits  |
-//   | thread_task[number] -> task slot + 1     |  which task a thread belongs to
-//   | tasks[i]:                                |
-//   |   lock (the master pager's lock)         |  guards the rest of the task
-//   |   threads[slot]: id, cpu, node of space  |  UTCB slot = thread slot, in every space
-//   |   directory[node] -> (task, node) table  |  two levels, as the MMU's; frames
-//   |                                          |  of node's pool
-//   +------------------------------------------+
+//   +---------------------------------------------+
+//   | lock: task slots, thread numbers, exits     |
+//   | thread_task[number] -> task slot + 1        |  which task a thread belongs to
+//   | tasks[i]:                                   |
+//   |   lock: threads, local ranges, life         |
+//   |   threads[slot]: id, cpu, node of space     |  UTCB slot = thread slot, in every space
+//   |   on_cpu[cpu]: thread slots there (bits)    |  the per-CPU thread lists
+//   |   local[]: make_local ranges                |
+//   |   node[n]: lock, table of n's space         |  what n's space maps: frames of n's
+//   |                                             |  pool (local) or any pool (global)
+//   |   master: lock (spin or MCS), table         |  every global page's one frame
+//   +---------------------------------------------+
 //
-//   directory[va >> 22] -> table[(va >> 12) & 1023] = frame | local | rights
+//   table: directory[va >> 22] -> second level[(va >> 12) & 1023] = frame | local | rights
 //
-// A frame is an address in the pool area (numa/layout.h); `local` marks a page only
-// this node's space maps (a replicated code page), which is never in the master's
-// table. Lock order: a task's lock, then Shared::lock, then a pool's lock.
+// A frame is an address in the pool area (numa/layout.h); `local` marks a frame only
+// node n's space maps (a replicated code page, a make_local page), which is never in
+// the master's table. Every frame of a task has its owner in its pool's reverse map
+// (numa::Pool::owner): the page and the task's slot, owner_of().
+//
+// Locks, in the order they may be taken: a task's master lock, then one node lock of
+// the same task, then a pool's lock. A task's own lock and Shared::lock are never held
+// while waiting for a table lock. A page fault runs with no task lock, only `busy`
+// raised, so that a task that ends waits for the faults in progress (memory.h).
 #pragma once
 
 #include "api/rights.h"
@@ -30,6 +39,7 @@
 #include "l4/spin_lock.h"
 #include "l4/thread_numbers.h"
 #include "numa/layout.h"
+#include "numa/pager_lock.h"
 #include "numa/system.h"
 #include "os/layout.h"
 #include "os/protocol.h"
@@ -41,6 +51,7 @@ using api::Word;
 
 inline constexpr Word kEntryLocal = 1 << 3;
 inline constexpr Word kEntryRights = 7;
+inline constexpr unsigned kMaxLocalRanges = 8;
 
 struct ThreadRecord {
     ThreadId id;    ///< nil: a free slot
@@ -48,17 +59,42 @@ struct ThreadRecord {
     unsigned node;  ///< the node of the space it is in
 };
 
+/// What node n's space of a task maps: guarded by `lock`, which the pagers of node n
+/// take to serve a fault and the master-lock holder takes to change n's entries.
+struct NodeSpace {
+    l4::SpinLock lock;
+    Word directory GUARDED_BY(lock);  ///< 0: no table yet
+};
+
+/// The master pager's table: the frame of every global page (thesis 4.2.5).
+struct MasterTable {
+    numa::PagerLock lock;
+    Word directory GUARDED_BY(lock);
+};
+
+struct LocalRange {
+    Word start;
+    Word end;
+};
+
 struct Task {
     l4::SpinLock lock;
     bool used;
+    bool dying GUARDED_BY(lock);  ///< ending: nobody may find it any more
+    unsigned busy;                ///< page faults in progress (atomic)
     char name[os::kMaxModuleName + 1];
     char args[os::kMaxArgs + 1];
     const numa::ModuleRecord* module;
     elf::ElfImage image;
     Word image_end;
     unsigned master_node;
-    ThreadRecord threads[os::kMaxThreads];  ///< by UTCB slot; [0] is the main thread
-    Word directory[numa::kMaxNodes];        ///< the (task, node) tables; 0: no space there
+    ThreadRecord threads[os::kMaxThreads] GUARDED_BY(lock);  ///< by UTCB slot; [0] is the main thread
+    uint64_t on_cpu[numa::kMaxCpus] GUARDED_BY(lock);        ///< bit s: threads[s] runs there
+    LocalRange local[kMaxLocalRanges];  ///< written under lock; local_count published last
+    unsigned local_count;               ///< atomic
+    NodeSpace node[numa::kMaxNodes];
+    MasterTable master;
+    // Statistics, atomic: the pagers of every node change them.
     Word page_faults;
     Word pages;         ///< frames the task holds (global and local)
     Word table_frames;  ///< frames of its tables
@@ -86,30 +122,31 @@ struct Shared {
 [[nodiscard]] Shared& shared();
 
 /// The task `thread` belongs to, locked, or null; *record (if given) its record there.
-/// The caller unlocks task->lock.
+/// A task that is ending is nobody's. The caller unlocks task->lock.
 [[nodiscard]] Task* lock_task_of(ThreadId thread, ThreadRecord** record = nullptr);
 /// The record of `thread` in `task`, or null.
-[[nodiscard]] ThreadRecord* thread_record(Task& task, ThreadId thread);
+[[nodiscard]] ThreadRecord* thread_record(Task& task, ThreadId thread) REQUIRES(task.lock);
+/// The task's slot in Shared::tasks.
+[[nodiscard]] unsigned slot_of(const Task& task);
+/// Whether the task has a thread on node `node` (and so a space there).
+[[nodiscard]] bool has_space_on(Task& task, unsigned node) REQUIRES(task.lock);
 
 /// Starts `module` as a new task on this pager's CPU (its master node is this node),
 /// with argument string `args`: its main thread runs at the ELF entry. Returns the main
 /// thread, or nil and *why.
 [[nodiscard]] ThreadId spawn_task(const numa::ModuleRecord& module, const char* args, const char** why);
 /// A new thread of `task` on `cpu`, in the task's space on that CPU's node (made now if
-/// the task has none there), started at ip, sp; nil if refused. Needs task.lock.
-[[nodiscard]] ThreadId add_thread_locked(Task& task, unsigned cpu, Word ip, Word sp);
-/// Moves `thread` of `task` to `cpu`; false if refused. Needs task.lock.
-[[nodiscard]] bool move_thread_locked(Task& task, ThreadRecord& thread, unsigned cpu);
-/// Ends `task`: deletes its threads (and so its spaces), takes back every frame and
-/// records its exit code. Needs task.lock; the task is free afterwards.
-void destroy_task_locked(Task& task, int code);
+/// the task has none there), started at ip, sp; nil if refused.
+[[nodiscard]] ThreadId add_thread_locked(Task& task, unsigned cpu, Word ip, Word sp) REQUIRES(task.lock);
+/// Moves `thread` of `task` to `cpu`; false if refused.
+[[nodiscard]] bool move_thread_locked(Task& task, ThreadRecord& thread, unsigned cpu) REQUIRES(task.lock);
+/// Ends `task`: waits for its faults in progress, deletes its threads (and so its
+/// spaces), takes back every frame and records its exit code. The task is free
+/// afterwards; the caller still unlocks task.lock.
+void destroy_task_locked(Task& task, int code) REQUIRES(task.lock);
 
-/// Serves a page fault of `thread` of `task` at `address` (task_memory.cc). False and
-/// *why if the task touched what it must not; the caller then kills it. Needs task.lock.
-[[nodiscard]] bool resolve_fault_locked(Task& task, const ThreadRecord& thread, Word address, bool write,
-                                        Word* frame, api::Rights* rights, const char** why);
-/// Gives every frame and table of `task` back to its pool. Needs task.lock, and the
-/// task's spaces gone.
-void reclaim_memory_locked(Task& task);
+/// Gives every frame and table of `task` back to its pool (task_memory.cc). The task's
+/// spaces must be gone and no fault in progress.
+void reclaim_memory(Task& task);
 
 }  // namespace apppager

@@ -1,23 +1,25 @@
-// task_memory.cc: a task's memory across its per-node spaces: what a page fault gets,
-// and giving it all back (task.h draws the tables; os/layout.h the task's layout).
+// task_memory.cc: a task's memory across its per-node spaces: which kind of page a fault
+// is on, the tables, frames and answers the Lab 5 files use (memory.h), and giving it
+// all back (task.h draws the tables; os/layout.h the task's layout).
 //
 // A fault of a thread whose space is on node n, at page P (thesis 4.2.1, "Synchronization
-// of User-Level Page Management Structures", and 4.2.5):
-//   1. n's table has P: map that frame again (a second thread, a write after a read);
-//   2. P is read-only image (code, constants): a local replica: a frame of n's pool
-//      with the image's bytes, entered into n's table only (never the master's);
-//   3. P is global (writable image, heap, stack): the master's table decides. It has P:
-//      enter that frame into n's table too; it has not: first touch: a frame of n's
-//      pool, zeroed or filled from the image, entered into n's table and the master's.
-//      The task's lock (the master pager's lock) is held throughout, so two pagers
-//      faulting on P at once end with one frame.
-//   Anything else (address 0, a guard page, a write to code) kills the task.
-// Every table a node's space needs is in that node's pool; the master's in the master
-// node's, which is the one allocation a pager makes in another node's pool.
+// of User-Level Page Management Structures", 4.2.5 and 4.2.6):
+//   1. n's table has P with the rights the access needs: map that frame again (another
+//      thread of the node, a fault after an unmap);
+//   2. P is in a make_local range: map_local_page (local_pages.cc);
+//   3. P is read-only image (code, constants): map_code_page on a read, and
+//      promote_code_page on a write (promotion.cc); with placement=master (the off
+//      switch) a read takes the global path instead: one copy, no replicas;
+//   4. anything else allowed (writable image, heap, stack) is global: map_global_page
+//      (global_pages.cc).
+//   Anything else (address 0, a guard page) kills the task.
+#include "l4/ipc.h"
+#include "l4/message.h"
 #include "l4/string.h"
+#include "api/map_item.h"
+#include "memory.h"
 #include "numa/pool.h"
 #include "pager.h"
-#include "task.h"
 
 namespace apppager {
 
@@ -25,31 +27,19 @@ namespace {
 
 using numa::kPageSize;
 
-/// The entry for `page` in `node`'s table of `task`, making the table if needed; null
-/// when the node's pool is used up.
-Word* entry_locked(Task& task, unsigned node, Word page) {
-    Word& directory = task.directory[node];
+/// The entry for `page` in the table at `directory` (levels from `pool`, counted in
+/// task.table_frames); null when the pool is used up, or when !make and none exists.
+Word* table_entry(Task& task, Word& directory, numa::Pool& pool, Word page, bool make) {
     if (directory == 0) {
-        directory = pool_for(node).allocate();
-        if (directory == 0) return nullptr;
-        ++task.table_frames;
+        if (!make || (directory = pool.allocate()) == 0) return nullptr;
+        __atomic_fetch_add(&task.table_frames, 1, __ATOMIC_RELAXED);
     }
     Word& table = reinterpret_cast<Word*>(directory)[page >> 22];
     if (table == 0) {
-        table = pool_for(node).allocate();
-        if (table == 0) return nullptr;
-        ++task.table_frames;
+        if (!make || (table = pool.allocate()) == 0) return nullptr;
+        __atomic_fetch_add(&task.table_frames, 1, __ATOMIC_RELAXED);
     }
     return reinterpret_cast<Word*>(table) + ((page >> 12) & 1023);
-}
-
-/// Fills `frame` (zeroed) with the image's bytes of `page`: the rights the page gets
-/// (writable if a writable segment overlaps it), or None if no segment does.
-api::Rights fill_from_image(const Task& task, Word page, Word frame) {
-    const uint8_t* file = reinterpret_cast<const uint8_t*>(task.module->address);
-    elf::PageContents found = elf::fill_page(task.image, file, page, reinterpret_cast<uint8_t*>(frame));
-    if (!found.in_image) return api::Rights::None;
-    return found.writable ? api::Rights::Full : api::Rights::ReadExecute;
 }
 
 /// Whether a segment overlaps `page`, and whether a writable one does.
@@ -74,89 +64,108 @@ const char* refusal(const Task& task, Word page, bool image) {
     return nullptr;
 }
 
-}  // namespace
-
-bool resolve_fault_locked(Task& task, const ThreadRecord& thread, Word address, bool write, Word* frame,
-                          api::Rights* rights, const char** why) {
-    Word page = address & ~(kPageSize - 1);
-    unsigned node = thread.node;
-    ++task.page_faults;
-    Word* entry = entry_locked(task, node, page);
-    if (entry == nullptr) {
-        *why = "out of memory (the node's pool)";
-        return false;
-    }
-    // (1) this node's space had the page.
-    if (*entry != 0) {
-        *frame = *entry & ~(kPageSize - 1);
-        *rights = static_cast<api::Rights>(*entry & kEntryRights);
-        if (write && *rights != api::Rights::Full) {
-            *why = "write to a read-only page of the image";
-            return false;
-        }
-        return true;
-    }
-    bool writable = false;
-    bool image = image_page(task, page, &writable);
-    if ((*why = refusal(task, page, image)) != nullptr) return false;
-    if (image && !writable) {
-        // (2) a local replica of a code page.
-        if (write) {
-            *why = "write to a read-only page of the image";
-            return false;
-        }
-        Word replica = pool_for(node).allocate();
-        if (replica == 0) {
-            *why = "out of memory (the node's pool)";
-            return false;
-        }
-        *rights = fill_from_image(task, page, replica);
-        *entry = replica | kEntryLocal | static_cast<Word>(*rights);
-        *frame = replica;
-        ++task.pages;
-        return true;
-    }
-    // (3) a global page: the master's table decides.
-    Word* master = node == task.master_node ? entry : entry_locked(task, task.master_node, page);
-    if (master == nullptr) {
-        *why = "out of memory (the master node's pool)";
-        return false;
-    }
-    if (*master == 0) {
-        Word fresh = pool_for(node).allocate();
-        if (fresh == 0) {
-            *why = "out of memory (the node's pool)";
-            return false;
-        }
-        api::Rights given = image ? fill_from_image(task, page, fresh) : api::Rights::Full;
-        *master = fresh | static_cast<Word>(given);
-        ++task.pages;
-    }
-    *entry = *master;
-    *frame = *master & ~(kPageSize - 1);
-    *rights = static_cast<api::Rights>(*master & kEntryRights);
-    return true;
+bool in_local_range(const Task& task, Word page) {
+    unsigned count = __atomic_load_n(&task.local_count, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < count; ++i)
+        if (page >= task.local[i].start && page < task.local[i].end) return true;
+    return false;
 }
 
-void reclaim_memory_locked(Task& task) {
-    for (unsigned node = 0; node < numa::kMaxNodes; ++node) {
-        Word directory = task.directory[node];
-        if (directory == 0) continue;
-        bool master = node == task.master_node;
-        for (unsigned d = 0; d < 1024; ++d) {
-            Word table = reinterpret_cast<Word*>(directory)[d];
-            if (table == 0) continue;
-            Word* entries = reinterpret_cast<Word*>(table);
-            // The master's table holds every global frame once; a node's own table
-            // holds its local replicas. Both go back to the pool they came from.
-            for (unsigned i = 0; i < 1024; ++i)
-                if (entries[i] != 0 && (master || (entries[i] & kEntryLocal) != 0))
-                    numa::Pool::of_frame(entries[i]).release(entries[i] & ~(kPageSize - 1));
-            numa::Pool::of_frame(table).release(table);
-        }
-        numa::Pool::of_frame(directory).release(directory);
-        task.directory[node] = 0;
+/// Gives back every frame of one table: the entries `frames_of(entry)` says are its own
+/// (the master's: every global frame; a node's: its local frames), then the levels.
+template <typename Owns>
+void release_table(Word& directory, Owns owns) {
+    if (directory == 0) return;
+    for (unsigned d = 0; d < 1024; ++d) {
+        Word table = reinterpret_cast<Word*>(directory)[d];
+        if (table == 0) continue;
+        Word* entries = reinterpret_cast<Word*>(table);
+        for (unsigned i = 0; i < 1024; ++i)
+            if (entries[i] != 0 && owns(entries[i])) numa::Pool::of_frame(entries[i]).release(frame_of(entries[i]));
+        numa::Pool::of_frame(table).release(table);
     }
+    numa::Pool::of_frame(directory).release(directory);
+    directory = 0;
+}
+
+}  // namespace
+
+Word* node_entry(Task& task, unsigned node, Word page) {
+    return table_entry(task, task.node[node].directory, pool_for(node), page, true);
+}
+
+Word node_lookup(Task& task, unsigned node, Word page) {
+    Word* entry = table_entry(task, task.node[node].directory, pool_for(node), page, false);
+    return entry == nullptr ? 0 : *entry;
+}
+
+Word* master_entry(Task& task, Word page) {
+    return table_entry(task, task.master.directory, pool_for(task.master_node), page, true);
+}
+
+Word master_lookup(Task& task, Word page) {
+    Word* entry = table_entry(task, task.master.directory, pool_for(task.master_node), page, false);
+    return entry == nullptr ? 0 : *entry;
+}
+
+Word owner_of(const Task& task, Word page) { return page | (slot_of(task) + 1); }
+
+Word new_frame(const Fault& fault, unsigned node) {
+    numa::Pool& pool = pool_for(node);
+    Word frame = pool.allocate();
+    if (frame == 0) return 0;
+    pool.set_owner(frame, owner_of(fault.task, fault.page));
+    __atomic_fetch_add(&fault.task.pages, 1, __ATOMIC_RELAXED);
+    return frame;
+}
+
+void free_frame(Task& task, Word frame) {
+    numa::Pool::of_frame(frame).release(frame);
+    __atomic_fetch_sub(&task.pages, 1, __ATOMIC_RELAXED);
+}
+
+api::Rights fill_from_image(const Task& task, Word page, Word frame) {
+    const uint8_t* file = reinterpret_cast<const uint8_t*>(task.module->address);
+    elf::PageContents found = elf::fill_page(task.image, file, page, reinterpret_cast<uint8_t*>(frame));
+    return found.writable ? api::Rights::Full : api::Rights::ReadExecute;
+}
+
+l4::McsNode& my_lock_node() { return g_self.lock_nodes[l4::my_global_id() == g_self.unmap_worker ? 1 : 0]; }
+
+void answer(const Fault& fault, Word entry) {
+    l4::load_with_item(0, 0, api::MapItem::map(api::Fpage::memory(frame_of(entry), 12, rights_of(entry)), fault.page));
+    // The thread waits in the receive phase of its fault IPC: a send that cannot go at
+    // once would only find it gone (killed meanwhile).
+    (void)l4::send(fault.thread, l4::Time::zero());
+}
+
+const char* resolve_fault(const Fault& fault) {
+    Task& task = fault.task;
+    __atomic_fetch_add(&task.page_faults, 1, __ATOMIC_RELAXED);
+    {
+        NodeLock own(task, fault.node);
+        Word entry = node_lookup(task, fault.node, fault.page);
+        if (entry != 0 && (!fault.write || rights_of(entry) == api::Rights::Full)) {
+            answer(fault, entry);
+            return nullptr;
+        }
+    }
+    bool writable = false;
+    bool image = image_page(task, fault.page, &writable);
+    if (const char* why = refusal(task, fault.page, image)) return why;
+    if (in_local_range(task, fault.page)) return map_local_page(fault);
+    bool replicate = system().placement == numa::Placement::FirstTouch;
+    if (image && !writable && (fault.write || replicate))
+        return fault.write ? promote_code_page(fault) : map_code_page(fault);
+    return map_global_page(fault, image);
+}
+
+void reclaim_memory(Task& task) NO_THREAD_SAFETY_ANALYSIS {
+    // No fault is in progress and no space is left: nobody else looks at the tables.
+    // The master's table holds every global frame once; a node's table holds its own
+    // local frames (replicas, make_local pages) and copies of global entries.
+    release_table(task.master.directory, [](Word) { return true; });
+    for (NodeSpace& space : task.node) release_table(space.directory, [](Word entry) { return is_local(entry); });
     task.pages = 0;
     task.table_frames = 0;
 }

@@ -64,6 +64,15 @@ bool has_word_option(const char* key, const char* value) {
     return find_option(key, text, sizeof text) && strcmp(text, value) == 0;
 }
 
+/// lock=spin (the default) or lock=mcs: the lock of every task's master table.
+numa::LockKind master_lock_kind() {
+    char value[16];
+    if (!find_option("lock", value, sizeof value) || strcmp(value, "spin") == 0) return numa::LockKind::Spin;
+    if (strcmp(value, "mcs") == 0) return numa::LockKind::Mcs;
+    l4::printf("rootpager: lock=%s is neither spin nor mcs; using spin\n", value);
+    return numa::LockKind::Spin;
+}
+
 /// The System record and the OS area, in the pool of the master's node.
 numa::System& make_system(unsigned cpus, unsigned nodes) {
     unsigned node = l4::processor_node(l4::processor_no());
@@ -80,6 +89,8 @@ numa::System& make_system(unsigned cpus, unsigned nodes) {
     system.os_area = at + system_pages * kPageSize;
     system.os_area_bytes = kOsAreaBytes;
     system.first_task_thread = first_task_number();
+    system.master_lock = master_lock_kind();
+    system.placement = has_word_option("placement", "master") ? numa::Placement::Master : numa::Placement::FirstTouch;
     for (unsigned cpu = 0; cpu < cpus; ++cpu) {
         numa::PagerRecord& record = system.pagers[cpu];
         record.cpu = cpu;
@@ -145,6 +156,11 @@ int main() {
     l4::printf("rootpager: the NUMA OS: %u CPUs, %u NUMA nodes; one application pager per CPU\n", cpus, nodes);
     if (!read_boot()) give_up("no multiboot information");
     numa::System& system = make_system(cpus, nodes);
+    l4::printf("rootpager: master tables locked with %s locks; %s\n",
+               system.master_lock == numa::LockKind::Mcs ? "MCS" : "spin",
+               system.placement == numa::Placement::Master
+                   ? "placement=master: every task page from its master node, code not replicated"
+                   : "first-touch placement, code replicated per node");
     describe(system);
     if (!load_pager_module(system)) give_up("the application pager's image");
     if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");

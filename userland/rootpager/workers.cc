@@ -75,6 +75,26 @@ Reply<Word> do_create_thread(ThreadId from, ThreadId id, ThreadId space, Word ut
     return Word{1};
 }
 
+Reply<ThreadId> do_start_helper(ThreadId from, Word ip, Word sp) {
+    numa::PagerRecord& record = g_system->pagers[l4::processor_no()];
+    if (record.pager != from || !record.unmap_worker.is_nil()) return Status::Refused;
+    ThreadId id = new_root_thread_id();
+    if (id.is_nil()) return Status::Refused;
+    Word utcb = os::kUtcbArea + l4::kip().utcb_info.utcb_size();
+    if (l4::thread_control(id, from, root_main_thread(), l4::my_global_id(), utcb) != 1) return Status::Refused;
+    l4::ThreadRegisters regs;
+    regs.sp = sp;
+    regs.ip = ip;
+    regs.control = l4::exreg::kSetSp | l4::exreg::kSetIp | l4::exreg::kHaltFlag | l4::exreg::kCancelReceive |
+                   l4::exreg::kCancelSend;
+    if (l4::exchange_registers(id, regs).is_nil()) {
+        (void)l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
+        return Status::Refused;
+    }
+    record.unmap_worker = id;
+    return id;
+}
+
 Reply<Word> do_delete_thread(ThreadId from, ThreadId id) {
     if (calling_pager(from) == nullptr || id.is_nil() || id.number() < first_task_number()) return Status::Refused;
     if (l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange) != 1)
@@ -95,8 +115,8 @@ Reply<Word> do_move_thread(ThreadId from, ThreadId id, Word cpu, ThreadId pager)
 /// Loads the answer to a page fault of this CPU's pager; false: no answer.
 bool pager_fault(ThreadId from, uint16_t label, Word address, Word) {
     numa::PagerRecord& record = g_system->pagers[l4::processor_no()];
-    if (from != record.pager) {
-        l4::printf("rootpager: page fault from %x, which is not the pager of CPU %u: ignored\n", from.raw(),
+    if (from != record.pager && from != record.unmap_worker) {
+        l4::printf("rootpager: page fault from %x, which is not a thread of the pager of CPU %u: ignored\n", from.raw(),
                    record.cpu);
         return false;
     }
@@ -127,6 +147,7 @@ bool start_workers(numa::System& system) {
     g_server.on<numa::root_proto::CreateThread>(do_create_thread);
     g_server.on<numa::root_proto::DeleteThread>(do_delete_thread);
     g_server.on<numa::root_proto::MoveThread>(do_move_thread);
+    g_server.on<numa::root_proto::StartHelper>(do_start_helper);
     for (unsigned cpu = 0; cpu < system.cpus; ++cpu)
         if (start_worker(cpu, worker_loop, cpu).is_nil()) return false;
     return true;

@@ -16,6 +16,7 @@
 //   0x0D03  delete_thread(id)                              1
 //   0x0D04  move_thread(id, cpu, pager)                    1
 //   0x0D05  whereabouts() (served by a pager)              PagerWhereabouts
+//   0x0D06  start_helper(ip, sp)                           the new thread's id
 //
 // The system-call server (0x0D02..0x0D04): only the root task may call ThreadControl and
 // Schedule on other spaces' threads, so a pager asks the root pager's worker of a CPU
@@ -26,6 +27,10 @@
 // starts at ip, sp. move_thread moves a thread to CPU `cpu` and, unless `pager` is nil,
 // gives it that pager. Only application pagers may call them: anybody else gets
 // Refused, and nothing happens.
+//
+// start_helper() makes a second thread in the calling pager's space, on its CPU, started
+// at ip, sp, with the root pager's worker as its pager (PagerRecord::unmap_worker): the
+// pager's unmap worker (apppager/unmap.h). Only a pager may call it, once.
 //
 // whereabouts() asks an application pager where it runs (the CPU the kernel runs it on
 // when it answers) and what it was told; the root pager's tests call it.
@@ -63,6 +68,7 @@ using CreateThread =
 using DeleteThread = l4::rpc::Proc<0x0D03, Word(ThreadId id)>;
 using MoveThread = l4::rpc::Proc<0x0D04, Word(ThreadId id, Word cpu, ThreadId pager)>;
 using Whereabouts = l4::rpc::Proc<0x0D05, PagerWhereabouts()>;
+using StartHelper = l4::rpc::Proc<0x0D06, ThreadId(Word ip, Word sp)>;
 }  // namespace root_proto
 
 }  // namespace numa

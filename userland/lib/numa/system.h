@@ -13,6 +13,8 @@
 //   | pagers[cpu]: ids, node, pool, faults   |  of the nearest node with memory
 //   | modules[]: name, args, window address  |  programs the pagers load
 //   | OS area (address, size)                |  zeroed pages for the pagers' tables
+//   | master_lock: spin or MCS               |  the kind of every master table's lock
+//   | placement: first touch or master       |  the Lab 5 off switch
 //   | live / ended / failed task counts      |  written by the pagers
 //   +----------------------------------------+
 #pragma once
@@ -20,15 +22,25 @@
 #include "api/thread_id.h"
 #include "api/word.h"
 #include "numa/layout.h"
+#include "numa/pager_lock.h"
 #include "os/protocol.h"
 
 namespace numa {
 
 using api::ThreadId;
 
+/// Where the application pagers put a task's pages (root pager option placement=).
+enum class Placement : Word {
+    FirstTouch = 0,  ///< a global page from the pool of the node that touches it first;
+                     ///< code replicated per node (thesis 4.2.5, 4.2.6)
+    Master = 1,      ///< the off switch: every page from the master node's pool, code
+                     ///< not replicated (one global copy), as a non-NUMA pager would
+};
+
 struct PagerRecord {
     ThreadId pager;        ///< the application pager's (main) thread
     ThreadId root_worker;  ///< the root pager's worker on the same CPU: its pager and system-call server
+    ThreadId unmap_worker;  ///< the pager's second thread, which unmaps on other pagers' request
     unsigned cpu;
     unsigned node;       ///< the CPU's node: the home node of the pager's space
     unsigned pool_node;  ///< whose pool it allocates from and runs its code from
@@ -57,6 +69,8 @@ struct System {
     Word os_area;        ///< zeroed pages for the pagers' shared tables
     Word os_area_bytes;
     Word first_task_thread;  ///< thread numbers from here up are the pagers' to give
+    LockKind master_lock;    ///< the lock of every task's master table (option lock=)
+    Placement placement;     ///< where new pages of tasks come from (option placement=)
     // Written by the pagers (atomically), read by the root pager.
     unsigned live_tasks;
     unsigned ended_tasks;

@@ -1,0 +1,11 @@
+// unmap.h: each pager's unmap worker, the second thread of its space, which unmaps frames
+// on other pagers' request (numa/pager_protocol.h); promotion.cc uses it through
+// unmap_from_node() (memory.h).
+#pragma once
+
+namespace apppager {
+
+/// Asks the root pager to start this pager's unmap worker; false if it refused.
+[[nodiscard]] bool start_unmap_worker();
+
+}  // namespace apppager
