@@ -1,0 +1,279 @@
+// numaprobe: the program the root pager's Lab 5 tests run (userland/rootpager/
+// sync_tests.cc) to see master-pager synchronisation from inside a task: it makes the
+// page faults, and the test reads their effect from the kernel (numa/probe_protocol.h).
+//
+//   numaprobe mode=<m> inspect=<id> [pages=N] [rounds=N]
+//
+// It starts one thread on every CPU (at most 16), so the task has a space on every
+// node. Thread i runs on CPU i. They meet at barriers in .bss, which is global memory:
+// one frame in every space of the task, so threads on different nodes see one counter.
+// At each inspection point every thread waits while the main thread reports to the
+// test thread `inspect` (a thread id, hex) and waits for its answer. Modes:
+//
+//   first_touch pages=N  thread i writes its own N heap pages; report 1 covers all of
+//                        them, thread i's slice being pages [i * N, (i + 1) * N)
+//   shared rounds=R      in round r every thread writes its own word of heap page r at
+//                        once (all fault on one untouched page together), then checks
+//                        it reads every other thread's word; report 1 at the end
+//   local pages=N        make_local on N untouched heap pages; each thread writes
+//                        mark | its node into its own word of every page, then checks
+//                        that it reads its node's words and none of another node's;
+//                        report 1
+//   promote              every thread reads the code page probe_code_page (a page of
+//                        the text segment, replicated per node); report 1. Thread 0
+//                        writes word 0 (the OS promotes the page to global); every
+//                        thread checks it reads the new value; report 2
+//
+// Without inspect= it reports to nobody and only checks values, for a run by hand. On
+// the base OS (one space) mode local fails on a machine with more than one node: its
+// pages stay shared, as os/protocol.h says.
+// Exit code: a numa::ProbeExit (0: every check passed and the test said go on); when it
+// gives up early it says why in one line and in a phase-0 report.
+#include "l4/ipc.h"
+#include "l4/message.h"
+#include "l4/options.h"
+#include "l4/print.h"
+#include "l4/rpc.h"
+#include "l4/string.h"
+#include "l4/system.h"
+#include "l4/thread.h"
+#include "l4/utcb.h"
+#include "numa/probe_protocol.h"
+#include "os/os.h"
+
+// The code page of mode promote: a page of its own in the text segment (user.ld puts
+// .text.* there, R-X), filled with kCodePattern.
+asm(R"(
+    .section .text.probe_code, "ax"
+    .balign 4096
+    .global probe_code_page
+probe_code_page:
+    .fill 1024, 4, 0x5A5A5A5A
+    .balign 4096
+    .previous
+)");
+extern "C" uint32_t probe_code_page[1024];
+
+namespace {
+
+using api::Word;
+using numa::ProbeExit;
+using os::ThreadId;
+
+constexpr unsigned kMaxThreads = numa::kProbeMaxThreads;
+constexpr Word kWordsPerPage = os::kPageSize / sizeof(Word);
+constexpr uint32_t kCodePattern = 0x5A5A5A5A;
+constexpr uint32_t kPromoted = 0xC0DE0000 | 0x5A5;
+constexpr Word kLocalMark = 0x10CA0000;
+constexpr Word kSharedMark = 0x5A000000;
+constexpr Word kMaxPages = 64;    // per thread (first_touch) or in all (local)
+constexpr Word kMaxRounds = 256;  // pages of mode shared
+constexpr uint64_t kBarrierLimitUs = 120'000'000;
+constexpr uint64_t kInspectLimitMs = 120'000;
+
+/// A barrier in global memory for `parties` threads, which spin on its generation and
+/// yield their CPU meanwhile. Once a wait timed out the barrier stays broken.
+class Barrier {
+public:
+    void init(unsigned parties) { m_parties = parties; }
+
+    /// Waits until every party arrived; false if that took longer than kBarrierLimitUs.
+    [[nodiscard]] bool wait() {
+        if (__atomic_load_n(&m_broken, __ATOMIC_ACQUIRE)) return false;
+        Word generation = __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE);
+        if (__atomic_add_fetch(&m_arrived, 1, __ATOMIC_ACQ_REL) == m_parties) {
+            __atomic_store_n(&m_arrived, 0, __ATOMIC_RELAXED);
+            __atomic_store_n(&m_generation, generation + 1, __ATOMIC_RELEASE);
+            return true;
+        }
+        uint64_t deadline = l4::system_clock() + kBarrierLimitUs;
+        for (unsigned spins = 1; __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE) == generation; ++spins) {
+            l4::thread_switch(ThreadId::nil());
+            if (spins % 64 == 0 && (__atomic_load_n(&m_broken, __ATOMIC_ACQUIRE) || l4::system_clock() > deadline)) {
+                __atomic_store_n(&m_broken, true, __ATOMIC_RELEASE);
+                return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    unsigned m_parties = 0;
+    Word m_arrived = 0;
+    Word m_generation = 0;
+    bool m_broken = false;
+};
+
+// Set by the main thread before it starts any thread; read-only afterwards.
+struct Setup {
+    unsigned threads;
+    Word base;    ///< the first page of the mode's memory
+    Word pages;   ///< first_touch: per thread; local: in all
+    Word rounds;  ///< shared
+    unsigned node_of[kMaxThreads];
+    ThreadId inspector;
+};
+Setup g_setup;
+ThreadId g_ids[kMaxThreads];
+Barrier g_everybody;  ///< the threads and the main thread: a checkpoint
+Barrier g_threads;    ///< the threads only
+Word g_failures;      ///< value checks that failed, by any thread
+
+Word number_arg(const char* key, Word fallback) {
+    char text[16];
+    Word value = 0;
+    return os::arg_value(key, text, sizeof text) && l4::parse_number(text, &value) ? value : fallback;
+}
+
+volatile Word* page_words(Word page) { return reinterpret_cast<volatile Word*>(g_setup.base + page * os::kPageSize); }
+
+void count_failure() { __atomic_add_fetch(&g_failures, 1, __ATOMIC_RELAXED); }
+
+/// A thread's side of an inspection point: it arrives when its work is done, and waits
+/// until the main thread had the answer.
+bool checkpoint() { return g_everybody.wait() && g_everybody.wait(); }
+
+void first_touch_thread(unsigned i) {
+    for (Word p = i * g_setup.pages; p < (i + 1) * g_setup.pages; ++p) page_words(p)[1] = p + 1;
+    for (Word p = i * g_setup.pages; p < (i + 1) * g_setup.pages; ++p)
+        if (page_words(p)[1] != p + 1) count_failure();
+    (void)checkpoint();
+}
+
+void shared_thread(unsigned i) {
+    for (Word r = 0; r < g_setup.rounds; ++r) {
+        if (!g_threads.wait()) return;
+        page_words(r)[i] = kSharedMark | r << 8 | i;
+        if (!g_threads.wait()) return;
+        for (unsigned j = 0; j < g_setup.threads; ++j)
+            if (page_words(r)[j] != (kSharedMark | r << 8 | j)) count_failure();
+    }
+    (void)checkpoint();
+}
+
+void local_thread(unsigned i) {
+    unsigned node = g_setup.node_of[i];
+    for (Word p = 0; p < g_setup.pages; ++p) page_words(p)[i] = kLocalMark | node;
+    if (!g_threads.wait()) return;
+    // Threads of this node wrote this node's copy; other nodes' threads wrote theirs.
+    for (Word p = 0; p < g_setup.pages; ++p)
+        for (unsigned j = 0; j < g_setup.threads; ++j)
+            if (page_words(p)[j] != (g_setup.node_of[j] == node ? kLocalMark | node : 0)) count_failure();
+    (void)checkpoint();
+}
+
+void promote_thread(unsigned i) {
+    volatile uint32_t* code = probe_code_page;
+    for (Word w = 0; w < kWordsPerPage; ++w)
+        if (code[w] != kCodePattern) count_failure();
+    if (!checkpoint()) return;
+    if (i == 0) code[0] = kPromoted;
+    if (!g_threads.wait()) return;
+    if (code[0] != kPromoted || code[1] != kCodePattern) count_failure();
+    (void)checkpoint();
+}
+
+void (*g_thread_body)(unsigned);
+
+void thread_main(Word index) { g_thread_body(unsigned(index)); }
+
+/// Reports `phase` to the inspector (phase 0: `failures` is the exit code): 1 go on,
+/// 0 stop, and ~0 when the call failed.
+Word report(Word phase, Word base, Word pages, Word failures) {
+    if (phase != 0)
+        l4::printf("numaprobe: phase %u: %u page(s) at %x, %u failed check(s)\n", unsigned(phase), unsigned(pages),
+                   unsigned(base), unsigned(failures));
+    if (g_setup.inspector.is_nil()) return 1;
+    numa::ProbeReport r{};
+    r.phase = phase;
+    r.base = base;
+    r.pages = pages;
+    r.thread_count = g_setup.threads;
+    for (unsigned i = 0; i < g_setup.threads; ++i) r.threads[i] = g_ids[i];
+    r.failures = failures;
+    auto answer = l4::rpc::call_with_timeout<numa::probe_proto::Inspect>(
+        g_setup.inspector, l4::milliseconds(kInspectLimitMs), r);
+    return answer.ok() ? answer.value() : ~Word{0};
+}
+
+/// Gives up before the next phase: says why here and to the inspector; the exit code.
+int give_up(ProbeExit code, const char* why) {
+    l4::printf("numaprobe: %s\n", why);
+    if (!g_setup.inspector.is_nil()) (void)report(0, g_setup.base, 0, Word(code));
+    return int(code);
+}
+
+/// The main thread's side of an inspection point: wait for the threads, report, let
+/// them go on. The exit code if the probe must stop, else -1.
+int inspect(Word phase, Word base, Word pages) {
+    if (!g_everybody.wait()) return give_up(ProbeExit::BarrierTimeout, "a thread did not reach the checkpoint");
+    Word failures = __atomic_load_n(&g_failures, __ATOMIC_ACQUIRE);
+    Word answer = report(phase, base, pages, failures);
+    if (answer == ~Word{0}) {
+        l4::printf("numaprobe: the inspect call to %x failed\n", g_setup.inspector.raw());
+        return int(ProbeExit::NoInspector);
+    }
+    if (answer != 1) {
+        l4::printf("numaprobe: the test said stop after phase %u\n", unsigned(phase));
+        return int(ProbeExit::Stopped);
+    }
+    if (!g_everybody.wait()) return give_up(ProbeExit::BarrierTimeout, "a thread did not leave the checkpoint");
+    return -1;
+}
+
+int verdict() {
+    Word failures = __atomic_load_n(&g_failures, __ATOMIC_ACQUIRE);
+    if (failures == 0) return int(ProbeExit::Passed);
+    l4::printf("numaprobe: %u value check(s) failed\n", unsigned(failures));
+    return int(ProbeExit::ChecksFailed);
+}
+
+/// Starts thread i on CPU i for every CPU; false if the OS refused one.
+bool start_threads() {
+    g_everybody.init(g_setup.threads + 1);
+    g_threads.init(g_setup.threads);
+    for (unsigned i = 0; i < g_setup.threads; ++i) {
+        g_ids[i] = os::create_thread(i, thread_main, i);
+        if (g_ids[i].is_nil()) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int main() {
+    char mode[16] = "";
+    (void)os::arg_value("mode", mode, sizeof mode);
+    g_setup.threads = os::cpu_count() < kMaxThreads ? os::cpu_count() : kMaxThreads;
+    for (unsigned i = 0; i < g_setup.threads; ++i) g_setup.node_of[i] = os::node_of_cpu(i);
+    g_setup.inspector = ThreadId::from_raw(number_arg("inspect", 0));
+    g_setup.base = (os::heap_start() + os::kPageSize - 1) & ~(os::kPageSize - 1);
+    g_setup.pages = number_arg("pages", 4);
+    g_setup.rounds = number_arg("rounds", 24);
+    if (g_setup.pages == 0 || g_setup.pages > kMaxPages || g_setup.rounds == 0 || g_setup.rounds > kMaxRounds)
+        return give_up(ProbeExit::BadArguments, "pages= must be 1 to 64, rounds= 1 to 256");
+
+    Word base = g_setup.base, pages = 0;
+    if (strcmp(mode, "first_touch") == 0) {
+        g_thread_body = first_touch_thread;
+        pages = g_setup.pages * g_setup.threads;
+    } else if (strcmp(mode, "shared") == 0) {
+        g_thread_body = shared_thread;
+        pages = g_setup.rounds;
+    } else if (strcmp(mode, "local") == 0) {
+        g_thread_body = local_thread;
+        pages = g_setup.pages;
+        if (!os::make_local(base, pages * os::kPageSize))
+            return give_up(ProbeExit::MakeLocalRefused, "the OS refused make_local on untouched heap pages");
+    } else if (strcmp(mode, "promote") == 0) {
+        g_thread_body = promote_thread;
+        base = reinterpret_cast<Word>(probe_code_page);
+        pages = 1;
+    } else {
+        return give_up(ProbeExit::BadArguments, "mode= must be first_touch, shared, local or promote");
+    }
+    if (!start_threads()) return give_up(ProbeExit::NoThread, "create_thread refused");
+    int stop = inspect(1, base, pages);
+    if (stop < 0 && strcmp(mode, "promote") == 0) stop = inspect(2, base, pages);
+    return stop >= 0 ? stop : verdict();
+}

@@ -1,0 +1,17 @@
+// test_support.h: what the root pager's test files (tests.cc, sync_tests.cc) share: the
+// System record under test, and questions about the machine and the tasks.
+#pragma once
+
+#include "numa/system.h"
+
+namespace rootpager {
+
+/// The System record run_numa_tests() was given.
+[[nodiscard]] numa::System& tested_system();
+/// The node nearest to `node` that has memory (`node` itself if it has some), by the
+/// kernel's SLIT distances: where a pager of `node` takes its frames from.
+[[nodiscard]] unsigned nearest_with_memory(unsigned node);
+/// Waits until no task is alive; false (and fail() says so) after a minute.
+[[nodiscard]] bool wait_for_tasks();
+
+}  // namespace rootpager
