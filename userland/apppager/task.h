@@ -145,8 +145,9 @@ struct Shared {
 /// afterwards; the caller still unlocks task.lock.
 void destroy_task_locked(Task& task, int code) REQUIRES(task.lock);
 
-/// Gives every frame and table of `task` back to its pool (task_memory.cc). The task's
-/// spaces must be gone and no fault in progress.
-void reclaim_memory(Task& task);
+/// Gives every frame and table of `task` back to its pool (task_memory.cc); per_pool[n]:
+/// how many of the task's pages went back to node n's pool. The task's spaces must be
+/// gone and no fault in progress.
+void reclaim_memory(Task& task, Word (&per_pool)[numa::kMaxNodes]);
 
 }  // namespace apppager

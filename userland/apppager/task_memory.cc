@@ -71,17 +71,21 @@ bool in_local_range(const Task& task, Word page) {
     return false;
 }
 
-/// Gives back every frame of one table: the entries `frames_of(entry)` says are its own
-/// (the master's: every global frame; a node's: its local frames), then the levels.
+/// Gives back every frame of one table: the entries `owns(entry)` says are its own (the
+/// master's: every global frame; a node's: its local frames), counted by the pool they
+/// go back to in `per_pool`, then the levels.
 template <typename Owns>
-void release_table(Word& directory, Owns owns) {
+void release_table(Word& directory, Owns owns, Word (&per_pool)[numa::kMaxNodes]) {
     if (directory == 0) return;
     for (unsigned d = 0; d < 1024; ++d) {
         Word table = reinterpret_cast<Word*>(directory)[d];
         if (table == 0) continue;
         Word* entries = reinterpret_cast<Word*>(table);
         for (unsigned i = 0; i < 1024; ++i)
-            if (entries[i] != 0 && owns(entries[i])) numa::Pool::of_frame(entries[i]).release(frame_of(entries[i]));
+            if (entries[i] != 0 && owns(entries[i])) {
+                numa::Pool::of_frame(entries[i]).release(frame_of(entries[i]));
+                ++per_pool[numa::pool_slot_of(entries[i])];
+            }
         numa::Pool::of_frame(table).release(table);
     }
     numa::Pool::of_frame(directory).release(directory);
@@ -160,12 +164,14 @@ const char* resolve_fault(const Fault& fault) {
     return map_global_page(fault, image);
 }
 
-void reclaim_memory(Task& task) NO_THREAD_SAFETY_ANALYSIS {
+void reclaim_memory(Task& task, Word (&per_pool)[numa::kMaxNodes]) NO_THREAD_SAFETY_ANALYSIS {
     // No fault is in progress and no space is left: nobody else looks at the tables.
     // The master's table holds every global frame once; a node's table holds its own
     // local frames (replicas, make_local pages) and copies of global entries.
-    release_table(task.master.directory, [](Word) { return true; });
-    for (NodeSpace& space : task.node) release_table(space.directory, [](Word entry) { return is_local(entry); });
+    for (Word& count : per_pool) count = 0;
+    release_table(task.master.directory, [](Word) { return true; }, per_pool);
+    for (NodeSpace& space : task.node)
+        release_table(space.directory, [](Word entry) { return is_local(entry); }, per_pool);
     task.pages = 0;
     task.table_frames = 0;
 }
