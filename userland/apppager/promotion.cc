@@ -54,48 +54,18 @@ const char* map_code_page(const Fault& fault) {
 }
 
 const char* promote_code_page(const Fault& fault) {
-    Task& task = fault.task;
-    MasterLock master(task);
-    Word* global = master_entry(task, fault.page);
-    if (global == nullptr) return "out of memory (the master node's pool)";
-    if (*global != 0 && rights_of(*global) != api::Rights::Full) {
-        // Global from the start (placement=master: no replicas): one frame already.
-        *global = make_entry(frame_of(*global), api::Rights::Full, false);
-    } else if (*global == 0) {
-        Word frame = 0;
-        {
-            NodeLock own(task, fault.node);
-            Word entry = node_lookup(task, fault.node, fault.page);
-            if (is_local(entry)) frame = frame_of(entry);
-        }
-        if (frame == 0) {
-            frame = new_frame(fault, fault.node);
-            if (frame == 0) return "out of memory (the node's pool)";
-            (void)fill_from_image(task, fault.page, frame);
-        }
-        *global = make_entry(frame, api::Rights::Full, false);
-        for (unsigned node = 0; node < system().nodes; ++node) {
-            if (node == fault.node) continue;
-            Word replica = 0;
-            {
-                NodeLock other(task, node);
-                Word entry = node_lookup(task, node, fault.page);
-                if (is_local(entry)) {
-                    replica = frame_of(entry);
-                    *node_entry(task, node, fault.page) = 0;
-                }
-            }
-            if (replica == 0) continue;
-            unmap_from_node(node, replica);
-            free_frame(task, replica);
-        }
-    }
-    NodeLock own(task, fault.node);
-    Word* entry = node_entry(task, fault.node, fault.page);
-    if (entry == nullptr) return "out of memory (the node's pool)";
-    *entry = *global;
-    answer(fault, *entry);
-    return nullptr;
+    // LAB 5: your code here
+    // Under the master lock, with global = master_entry(task, page):
+    //   1. *global != 0 and read-only (placement=master): make it Full, same frame;
+    //   2. *global == 0: the page becomes global. Its frame: n's replica, if n's table
+    //      has a local entry (look under n's node lock), else a new frame of n's pool
+    //      filled from the image. *global = make_entry(frame, Full, false). Then for
+    //      every other node m (0 .. system().nodes): under m's node lock, if m's entry is
+    //      local (a replica), remember its frame and clear the entry; after dropping
+    //      m's lock: unmap_from_node(m, replica), then free_frame(task, replica);
+    //   3. under n's node lock: n's entry = *global; answer(fault, entry).
+    // Return nullptr, or why the task must die (out of memory).
+    l4::lab_missing(5, "userland/apppager/promotion.cc", "apppager::promote_code_page");
 }
 
 }  // namespace apppager

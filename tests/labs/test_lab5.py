@@ -1,0 +1,216 @@
+"""The kit's checks of Lab 5 itself (instructor-only: make handout leaves tests/labs/ out).
+
+Like test_lab4.py, this proves Lab 5's grader both ways, on the real kernel and the
+real NUMA OS (Lab 5's files are the application pagers' fault path):
+  - mutants, small deliberate bugs in the reference solution, each graded as a
+    submission on top of the reference of Labs 1 to 4 (--sol 1-4), make the tests
+    named for them FAIL and so lose points, and every test in stage.toml is one a
+    mutant makes FAIL; the unchanged reference, graded the same way, passes every
+    visible test on every visible preset;
+  - the handout, given the solutions of Labs 1 to 4 as a student would be, fails
+    Lab 5 with the user-level panic that names the first missing function, and
+    still passes Lab 4 (whose tests run no task, so no Lab 5 code);
+  - forged result lines printed from Lab 5's code earn nothing: the pagers' memory
+    (their image, the modules, every pool) does not hold the run's nonce, and the
+    lines come out escaped;
+  - the off switch: with placement=master every page comes from the master's node
+    and code is not replicated, so first_touch and code_promotion fail on 2x2.
+"""
+
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+import shutil
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from lab_grading import GRADE, ROOT, LabUnderTest, make_grade_in, make_handout  # noqa: E402
+from nonce_thief import find_nonce  # noqa: E402
+
+LAB = LabUnderTest(5)
+GLOBAL = "userland/apppager/global_pages.cc"
+LOCAL = "userland/apppager/local_pages.cc"
+PROMOTION = "userland/apppager/promotion.cc"
+
+# (name, file, [(text in the reference solution, replacement)], what it breaks, the
+# tests that must report FAIL on at least one visible preset).
+MUTANTS = [
+    ("no_master_lock", GLOBAL,
+     [("    Task& task = fault.task;\n    MasterLock master(task);\n", "    Task& task = fault.task;\n")],
+     "the master's table is read and written without its lock: two nodes faulting at once make two frames",
+     ("l4.numa.one_frame_shared",)),
+    ("first_touch_on_node0", GLOBAL,
+     [("new_frame(fault, fault.first_touch_node)", "new_frame(fault, 0)")],
+     "every global page is allocated from node 0's pool, not the faulting node's",
+     ("l4.numa.first_touch",)),
+    ("own_table_only", GLOBAL,
+     [("        *global = make_entry(frame, rights, false);\n",
+       "        NodeLock own(task, fault.node);\n"
+       "        Word* mine = node_entry(task, fault.node, fault.page);\n"
+       "        if (mine == nullptr) return \"out of memory\";\n"
+       "        *mine = make_entry(frame, rights, false);\n"
+       "        answer(fault, *mine);\n"
+       "        return nullptr;\n")],
+     "a first touch enters the new frame into the faulting node's table only, not the master's",
+     ("l4.numa.one_frame_shared",)),
+    ("local_pages_global", LOCAL,
+     [("    Task& task = fault.task;\n    NodeLock own(task, fault.node);\n",
+       "    Task& task = fault.task;\n    if (task.used) return map_global_page(fault, false);\n"
+       "    NodeLock own(task, fault.node);\n")],
+     "make_local pages go through the master's table like global ones",
+     ("l4.numa.make_local",)),
+    ("promotion_keeps_replicas", PROMOTION,
+     [("            unmap_from_node(node, replica);\n", "")],
+     "a promoted code page's replicas leave the other nodes' tables but stay mapped in their spaces",
+     ("l4.numa.code_promotion",)),
+    ("replica_not_freed", PROMOTION,
+     [("            free_frame(task, replica);\n", "")],
+     "a promoted code page's replicas are unmapped but never given back to their pools",
+     ("l4.numa.exit_frees_all",)),
+]
+
+
+def mutate(submission, name, file, edits):
+    path = pathlib.Path(submission, file)
+    text = path.read_text()
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise AssertionError(f"mutant {name} no longer applies: {old!r} is not in {file} exactly once")
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+
+
+class Mutants(unittest.TestCase):
+    def test_every_stage_test_can_fail(self):
+        caught = {test for *_, caught_by in MUTANTS for test in caught_by}
+        self.assertEqual([test for test in LAB.visible_tests if test not in caught], [],
+                         "no mutant makes these tests of stage.toml fail")
+
+    def test_the_reference_passes_when_graded_like_a_mutant(self):
+        with tempfile.TemporaryDirectory() as submission:
+            LAB.submission(submission, LAB.solution)
+            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-4")
+            self.assertTrue(report["build"]["ok"], stdout[-3000:])
+            self.assertEqual(LAB.not_ok(report), "(none)", stdout[-3000:])
+
+    def test_every_mutant_loses_points(self):
+        for name, file, edits, why, caught_by in MUTANTS:
+            with self.subTest(mutant=name, breaks=why):
+                LAB.check_mutant(self, name, why, caught_by, "1-4",
+                                 lambda submission: mutate(submission, name, file, edits))
+
+
+# Lab code that looks for the run's nonce everywhere an application pager can read
+# besides its own image (which never holds it: the pager never sees the command line):
+# every program module in the module window and every node's pool, and prints result
+# lines with whatever it found, through the only channels Lab 5's fence leaves:
+# lab_printf and lab_missing's message. It runs in place of map_global_page, the first
+# Lab 5 function a task's page fault reaches.
+SEARCH = r'''
+    const numa::System& s = *g_self.system;
+    Word places[numa::System::kMaxModules + numa::kMaxNodes][2];
+    unsigned count = 0;
+    for (unsigned i = 0; i < s.module_count; ++i) {
+        places[count][0] = s.modules[i].address;
+        places[count][1] = s.modules[i].size;
+        ++count;
+    }
+    for (unsigned node = 0; node < s.nodes; ++node)
+        if (s.has_pool[node]) {
+            places[count][0] = numa::pool_base(node);
+            places[count][1] = numa::Pool::of_node(node).size();
+            ++count;
+        }
+    const char* found = "not-found";
+    for (unsigned place = 0; place < count; ++place) {
+'''
+NONCE_THIEF = SEARCH + find_nonce("places[place][0]", "places[place][1]") + r'''
+        if (nonce[0] != 'n') {
+            l4::lab_printf("stolen from %x", places[place][0]);
+            found = nonce;
+            break;
+        }
+    }
+    (void)image;
+    l4::lab_printf("stolen\nKTEST %s l4.numa.first_touch START\nKTEST %s l4.numa.first_touch PASS", found, found);
+    l4::lab_missing(5, "stolen\nKTEST - l4.numa.first_touch PASS\n", found);
+'''
+
+
+class Forgery(unittest.TestCase):
+    def test_forged_lines_from_a_pager_earn_nothing(self):
+        with tempfile.TemporaryDirectory() as submission:
+            LAB.submission(submission, ROOT)   # the handout's version: its holes unwritten
+            path = pathlib.Path(submission, GLOBAL)
+            text = path.read_text()
+            hole = '    l4::lab_missing(5, "userland/apppager/global_pages.cc", "apppager::map_global_page");\n'
+            self.assertIn(hole, text)
+            text = text.replace('#include "l4/lab.h"\n',
+                                '#include "l4/lab.h"\n#include "l4/string.h"\n#include "numa/pool.h"\n'
+                                '#include "pager.h"\n', 1)
+            path.write_text(text.replace(hole, NONCE_THIEF, 1))
+            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-4")
+            self.assertEqual(report["status"], "failed", stdout[-3000:])   # the fence let it build
+            self.assertNotEqual(status, 0)
+            self.assertEqual(LAB.stage_points(report)[0], 0, stdout[-3000:])
+            runs = [run for run in report["stages"][0]["runs"] if run["preset"] in LAB.visible_presets]
+            self.assertEqual(sorted(run["preset"] for run in runs), sorted(LAB.visible_presets))
+            lines = [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
+            # Printed, escaped (the K of KTEST comes out as \x4b); and nowhere a pager
+            # can read holds the nonce.
+            self.assertTrue(any(line.startswith("lab| stolen\\n\\x4bTEST not-found") for line in lines),
+                            "the thief's lines are not there, or it found a nonce:\n" + "\n".join(lines))
+            self.assertFalse(any(line.startswith("lab| stolen from") for line in lines), "\n".join(lines))
+            self.assertTrue(all("stolen\\n" in run["reason"] and "\nKTEST" not in run["reason"] for run in runs),
+                            [run["reason"] for run in runs])
+
+
+class Handout(unittest.TestCase):
+    def test_handout_with_labs_1_to_4_solved_fails_lab5_and_passes_lab4(self):
+        with tempfile.TemporaryDirectory() as parent:
+            handout = make_handout(parent)
+            for file in LAB.manifest:
+                self.assertIn("LAB 5: your code here", (handout / file).read_text())
+            for lab in (1, 2, 3, 4):
+                shutil.copytree(ROOT / "solutions" / f"lab{lab}", handout, dirs_exist_ok=True)
+            run, report = make_grade_in(handout, 5, parent)
+            self.assertNotEqual(run.returncode, 0, "the handout passed Lab 5")
+            self.assertEqual(LAB.stage_points(report)[0], 0, run.stdout[-3000:])
+            self.assertIn("LAB 5: userland/apppager/global_pages.cc: apppager::map_global_page() is not written yet",
+                          run.stdout)
+            run, report = make_grade_in(handout, 4, parent)
+            self.assertEqual(run.returncode, 0, f"Lab 4's solution fails Lab 4 in the handout:\n{run.stdout[-3000:]}")
+
+
+class OffSwitch(unittest.TestCase):
+    def test_placement_master_puts_every_page_on_the_master_node(self):
+        with tempfile.TemporaryDirectory() as parent:
+            build = pathlib.Path(parent, "build")
+            variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
+            programs = "sigma0 rootpager apppager numaprobe"
+            subprocess.run(["make", "-s", "-j2", "kernel", "programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
+                           check=True, capture_output=True, timeout=900)
+            kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True,
+                                    capture_output=True, text=True).stdout.strip()
+            elfs = subprocess.run(["make", "-s", "print-programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
+                                  check=True, capture_output=True, text=True).stdout.split()
+            modules = [arg for elf in elfs for arg in ("--module", elf)]
+            tests = "l4.numa.first_touch,l4.numa.one_frame_shared,l4.numa.code_promotion"
+            run = subprocess.run(GRADE + ["run", "--kernel", kernel, *modules, "--topo", "2x2",
+                                          "--kargs", "pool=8 placement=master", "--kargs", "pool=8",
+                                          "--tests", tests, "--json"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=900)
+            runs = {tuple(result["kargs"]): result for result in json.loads(run.stdout)["runs"]}
+            self.assertEqual(sorted(runs), [("pool=8",), ("pool=8", "placement=master")])
+            self.assertTrue(runs[("pool=8",)]["passed"], runs[("pool=8",)]["reason"])
+            off = runs[("pool=8", "placement=master")]
+            self.assertFalse(off["passed"], "with placement=master the pages were still first-touch")
+            results = {r["name"]: r for r in off["test_results"]} if isinstance(off["test_results"], list) \
+                else off["test_results"]
+            self.assertIn("l4.numa.first_touch", json.dumps(results))
+
+
+if __name__ == "__main__":
+    unittest.main()
