@@ -27,10 +27,11 @@
 // the master's table. Every frame of a task has its owner in its pool's reverse map
 // (numa::Pool::owner): the page and the task's slot, owner_of().
 //
-// Locks, in the order they may be taken: a task's master lock, then one node lock of
-// the same task, then a pool's lock. A task's own lock and Shared::lock are never held
-// while waiting for a table lock. A page fault runs with no task lock, only `busy`
-// raised, so that a task that ends waits for the faults in progress (memory.h).
+// Locks, in the order they may be taken: a task's own lock (threads, ranges, its life),
+// the task's master lock, one node lock of the same task, a pool's lock; Shared::lock
+// alone or under a task's own lock. A page fault takes no task's own lock: it only
+// raises `busy`, so that a task that ends waits for the faults in progress, and nobody
+// who holds a master or node lock ever waits for a task's own lock (memory.h).
 #pragma once
 
 #include "api/rights.h"
@@ -66,7 +67,7 @@ struct NodeSpace {
     Word directory GUARDED_BY(lock);  ///< 0: no table yet
 };
 
-/// The master pager's table: the frame of every global page (thesis 4.2.5).
+/// The master pager's table: the frame of every global page (thesis 4.2.1).
 struct MasterTable {
     numa::PagerLock lock;
     Word directory GUARDED_BY(lock);

@@ -15,7 +15,9 @@
 //   shared rounds=R      in round r every thread writes its own word of heap page r at
 //                        once (all fault on one untouched page together), then checks
 //                        it reads every other thread's word; report 1 at the end
-//   local pages=N        make_local on N untouched heap pages; each thread writes
+//   local pages=N        make_local on N untouched heap pages (and ranges it must
+//                        refuse: unaligned, empty, overlapping, touched, not heap or
+//                        stack: each accepted one is a failed check); each thread writes
 //                        mark | its node into its own word of every page, then checks
 //                        that it reads its node's words and none of another node's;
 //                        report 1
@@ -228,6 +230,29 @@ int verdict() {
     return int(ProbeExit::ChecksFailed);
 }
 
+/// make_local must refuse what os/protocol.h says it refuses; each range it accepts
+/// counts as a failed check. `base`, `pages`: the range it accepted just before.
+void check_make_local_refusals(Word base, Word pages) {
+    Word after = base + (pages + 1) * os::kPageSize;  // untouched, a page above the range
+    page_words(pages + 2)[0] = 1;                     // touched: global now
+    const struct {
+        Word start, bytes;
+    } kRefused[] = {
+        {after + 8, os::kPageSize},                            // not page-aligned
+        {after, os::kPageSize / 2},                            // not whole pages
+        {after, 0},                                            // empty
+        {base + os::kPageSize, os::kPageSize},                 // overlaps the range
+        {base + (pages + 2) * os::kPageSize, os::kPageSize},   // touched already
+        {reinterpret_cast<Word>(&g_setup) & ~(os::kPageSize - 1), os::kPageSize},  // the image
+        {os::kUtcbArea, os::kPageSize},                        // neither heap nor stack
+    };
+    for (const auto& range : kRefused)
+        if (os::make_local(range.start, range.bytes)) {
+            l4::printf("numaprobe: make_local(%x, %x) was accepted\n", unsigned(range.start), unsigned(range.bytes));
+            count_failure();
+        }
+}
+
 /// Starts thread i on CPU i for every CPU; false if the OS refused one.
 bool start_threads() {
     g_everybody.init(g_setup.threads + 1);
@@ -265,6 +290,7 @@ int main() {
         pages = g_setup.pages;
         if (!os::make_local(base, pages * os::kPageSize))
             return give_up(ProbeExit::MakeLocalRefused, "the OS refused make_local on untouched heap pages");
+        check_make_local_refusals(base, pages);
     } else if (strcmp(mode, "promote") == 0) {
         g_thread_body = promote_thread;
         base = reinterpret_cast<Word>(probe_code_page);

@@ -1,4 +1,4 @@
-// pager_lock.h: the lock that guards a task's master table (thesis 4.2.1, 4.2.5: "a
+// pager_lock.h: the lock that guards a task's master table (thesis 4.2.1: "a
 // simple spin lock ... more sophisticated locking techniques like MCS locks [31] can be
 // used, which allow each processor to spin on local memory"). Both are here, and the
 // root pager's option `lock=spin|mcs` picks one for the whole run (System::master_lock),

@@ -16,7 +16,7 @@
 //   0x0B06  args()                                  ArgsText: the task's argument string
 //   0x0B07  make_local(start, bytes)                1: [start, start + bytes) is local
 //
-// make_local (thesis 4.2.2) marks a page-aligned range of the heap or the stack area as
+// make_local (thesis 4.2.1) marks a page-aligned range of the heap or the stack area as
 // node-local: on the NUMA OS each node's space gets its own, private pages there (from
 // its own node, never entered into the task's master table), so threads on different
 // nodes see different memory at the same address. It is refused (Refused) for a range

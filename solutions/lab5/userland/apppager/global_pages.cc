@@ -1,5 +1,5 @@
 // global_pages.cc: a fault on a global page: the master pager's table decides which frame
-// backs it, for every node's space of the task (thesis 4.2.5). Lab 5.
+// backs it, for every node's space of the task (thesis 4.2.1, 4.2.6). Lab 5.
 //
 // Thread T, whose space is on node n, touches page P of the heap, a stack or the
 // writable image, and n's table has no entry for P (task_memory.cc looked):

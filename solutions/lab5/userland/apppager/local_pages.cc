@@ -1,4 +1,4 @@
-// local_pages.cc: make_local ranges: memory each node has its own copy of (thesis 4.2.2,
+// local_pages.cc: make_local ranges: memory each node has its own copy of (thesis 4.2.1,
 // "The make_local function"). Lab 5.
 //
 // add_local_range (the make_local request, os/protocol.h) records [start, end) in the

@@ -1,5 +1,5 @@
 // promotion.cc: code pages: replicated read-only on every node, and made global when
-// somebody writes one (thesis 4.2.6, "similar to copy on write"). Lab 5.
+// somebody writes one (thesis 4.2.5, "similar to copy on write"). Lab 5.
 //
 // map_code_page: a read fault on page P of the read-only image, on node n, whose table
 // has no entry for P. Under the master lock:
