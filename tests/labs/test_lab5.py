@@ -207,9 +207,10 @@ class OffSwitch(unittest.TestCase):
             self.assertTrue(runs[("pool=8",)]["passed"], runs[("pool=8",)]["reason"])
             off = runs[("pool=8", "placement=master")]
             self.assertFalse(off["passed"], "with placement=master the pages were still first-touch")
-            results = {r["name"]: r for r in off["test_results"]} if isinstance(off["test_results"], list) \
-                else off["test_results"]
-            self.assertIn("l4.numa.first_touch", json.dumps(results))
+            states = {name: result["state"] for name, result in off["test_results"].items()}
+            self.assertEqual(states["l4.numa.first_touch"], "fail", off["test_results"])
+            self.assertEqual(states["l4.numa.code_promotion"], "fail", off["test_results"])
+            self.assertEqual(states["l4.numa.one_frame_shared"], "pass", off["test_results"])
 
 
 if __name__ == "__main__":

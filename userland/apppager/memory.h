@@ -73,10 +73,12 @@ api::Rights fill_from_image(const Task& task, Word page, Word frame);
 /// This pager thread's MCS queue node, in its own node's pool (numa/pager_lock.h).
 [[nodiscard]] l4::McsNode& my_lock_node();
 
-/// Holds a task's master lock for a scope.
+/// Holds a task's master lock for a scope (and counts it: Task::master_locks).
 class SCOPED_CAPABILITY MasterLock {
 public:
-    explicit MasterLock(Task& task) ACQUIRE(task.master.lock) : m_guard(task.master.lock, my_lock_node()) {}
+    explicit MasterLock(Task& task) ACQUIRE(task.master.lock) : m_guard(task.master.lock, my_lock_node()) {
+        ++task.master_locks;
+    }
     ~MasterLock() RELEASE() = default;
 
 private:

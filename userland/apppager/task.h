@@ -97,6 +97,7 @@ struct Task {
     MasterTable master;
     // Statistics, atomic: the pagers of every node change them.
     Word page_faults;
+    Word master_locks;  ///< how often its master lock was taken (counted under it)
     Word pages;         ///< frames the task holds (global and local)
     Word table_frames;  ///< frames of its tables
 };
