@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRADE = [sys.executable, str(ROOT / "grader" / "grade.py")]
@@ -113,3 +114,57 @@ def build_reference_kernel(build):
                    timeout=600)
     return subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True, capture_output=True,
                           text=True).stdout.strip()
+
+
+def build_reference_programs(build, programs):
+    """The kit's kernel and user `programs` (names, one string) with every lab's
+    reference and no hidden tests, built in `build`; returns (kernel, ["--module",
+    file, ...]) for grade.py run."""
+    variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
+    subprocess.run(["make", "-s", "-j2", "kernel", "programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
+                   check=True, capture_output=True, timeout=900)
+    kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    elfs = subprocess.run(["make", "-s", "print-programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
+                          check=True, capture_output=True, text=True).stdout.split()
+    return kernel, [arg for elf in elfs for arg in ("--module", elf)]
+
+
+def apply_edits(submission, name, file, edits):
+    """Mutant `name`: each (old, new) of `edits` replaces text that must be in `file`
+    of `submission` exactly once."""
+    path = pathlib.Path(submission, file)
+    text = path.read_text()
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise AssertionError(f"mutant {name} no longer applies: {old!r} is not in {file} exactly once")
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+
+
+def mutant_tests(lab, mutants, sol, given=frozenset()):
+    """The Mutants test case of a lab's checks. `mutants`: (name, file, [(old, new)],
+    what it breaks, the tests that must report FAIL); graded on the reference of `sol`.
+    `given`: stage tests that no mutant of the lab's files can make fail (they guard
+    the kit's code around them), proved elsewhere."""
+
+    class Mutants(unittest.TestCase):
+        def test_every_stage_test_can_fail(self):
+            caught = {test for *_, caught_by in mutants for test in caught_by}
+            self.assertEqual([test for test in lab.visible_tests if test not in caught | set(given)], [],
+                             "no mutant makes these tests of stage.toml fail")
+
+        def test_the_reference_passes_when_graded_like_a_mutant(self):
+            with tempfile.TemporaryDirectory() as submission:
+                lab.submission(submission, lab.solution)
+                status, report, stdout = lab.grade("--submission", submission, "--sol", sol)
+                self.assertTrue(report["build"]["ok"], stdout[-3000:])
+                self.assertEqual(lab.not_ok(report), "(none)", stdout[-3000:])
+
+        def test_every_mutant_loses_points(self):
+            for name, file, edits, why, caught_by in mutants:
+                with self.subTest(mutant=name, breaks=why):
+                    lab.check_mutant(self, name, why, caught_by, sol,
+                                     lambda submission: apply_edits(submission, name, file, edits))
+
+    return Mutants

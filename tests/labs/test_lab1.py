@@ -12,7 +12,6 @@ The reference solution's full marks are checked by `make lab-tests` itself
 """
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess

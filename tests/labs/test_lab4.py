@@ -25,7 +25,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from lab_grading import GRADE, ROOT, LabUnderTest, make_grade_in, make_handout  # noqa: E402
+from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs, make_grade_in,  # noqa: E402
+                         make_handout, mutant_tests)
 from nonce_thief import find_nonce  # noqa: E402
 
 LAB = LabUnderTest(4)
@@ -64,39 +65,12 @@ MUTANTS = [
 ]
 
 
-def mutate(submission, name, file, edits):
-    path = pathlib.Path(submission, file)
-    text = path.read_text()
-    for old, new in edits:
-        if text.count(old) != 1:
-            raise AssertionError(f"mutant {name} no longer applies: {old!r} is not in {file} exactly once")
-        text = text.replace(old, new, 1)
-    path.write_text(text)
-
-
-class Mutants(unittest.TestCase):
-    def test_every_stage_test_can_fail(self):
-        caught = {test for *_, caught_by in MUTANTS for test in caught_by}
-        # l4.numa.one_pager_per_cpu, no_late_pager_faults and sigma0_refuses_again
-        # guard what the given code does around the student's (a pager that does not
-        # start, a pager region missed at start, a root pager that asks twice): they
-        # are proved by the planted faults below, not by a mutant of the lab files.
-        given = {"l4.numa.one_pager_per_cpu", "l4.numa.no_late_pager_faults", "l4.numa.sigma0_refuses_again"}
-        self.assertEqual([test for test in LAB.visible_tests if test not in caught | given], [],
-                         "no mutant makes these tests of stage.toml fail")
-
-    def test_the_reference_passes_when_graded_like_a_mutant(self):
-        with tempfile.TemporaryDirectory() as submission:
-            LAB.submission(submission, LAB.solution)
-            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-3")
-            self.assertTrue(report["build"]["ok"], stdout[-3000:])
-            self.assertEqual(LAB.not_ok(report), "(none)", stdout[-3000:])
-
-    def test_every_mutant_loses_points(self):
-        for name, file, edits, why, caught_by in MUTANTS:
-            with self.subTest(mutant=name, breaks=why):
-                LAB.check_mutant(self, name, why, caught_by, "1-3",
-                                 lambda submission: mutate(submission, name, file, edits))
+# l4.numa.one_pager_per_cpu, no_late_pager_faults and sigma0_refuses_again guard what
+# the given code does around the student's (a pager that does not start, a pager region
+# missed at start, a root pager that asks twice): they are proved by the planted faults
+# below, not by a mutant of the lab files.
+Mutants = mutant_tests(LAB, MUTANTS, "1-3", given={"l4.numa.one_pager_per_cpu", "l4.numa.no_late_pager_faults",
+                                                   "l4.numa.sigma0_refuses_again"})
 
 
 # Lab code that finds the run's nonce in the root pager's memory (the kernel command
@@ -160,16 +134,8 @@ class Handout(unittest.TestCase):
 class OffSwitch(unittest.TestCase):
     def test_pools_one_puts_every_pager_on_one_pool(self):
         with tempfile.TemporaryDirectory() as parent:
-            build = pathlib.Path(parent, "build")
-            variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
-            programs = "sigma0 rootpager apppager ostest"
-            subprocess.run(["make", "-s", "-j2", "kernel", "programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
-                           check=True, capture_output=True, timeout=900)
-            kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True,
-                                    capture_output=True, text=True).stdout.strip()
-            elfs = subprocess.run(["make", "-s", "print-programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
-                                  check=True, capture_output=True, text=True).stdout.split()
-            modules = [arg for elf in elfs for arg in ("--module", elf)]
+            kernel, modules = build_reference_programs(pathlib.Path(parent, "build"),
+                                                       "sigma0 rootpager apppager ostest")
             run = subprocess.run(GRADE + ["run", "--kernel", kernel, *modules, "--topo", "2x2", "--kargs", "pools=one",
                                           "--kargs", "", "--tests", "l4.numa.pools_on_their_nodes,l4.numa.pager_code_local",
                                           "--json"],

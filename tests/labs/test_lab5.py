@@ -22,11 +22,12 @@ import pathlib
 import subprocess
 import sys
 import tempfile
-import unittest
 import shutil
+import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from lab_grading import GRADE, ROOT, LabUnderTest, make_grade_in, make_handout  # noqa: E402
+from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs, make_grade_in,  # noqa: E402
+                         make_handout, mutant_tests)
 from nonce_thief import find_nonce  # noqa: E402
 
 LAB = LabUnderTest(5)
@@ -72,34 +73,7 @@ MUTANTS = [
 ]
 
 
-def mutate(submission, name, file, edits):
-    path = pathlib.Path(submission, file)
-    text = path.read_text()
-    for old, new in edits:
-        if text.count(old) != 1:
-            raise AssertionError(f"mutant {name} no longer applies: {old!r} is not in {file} exactly once")
-        text = text.replace(old, new, 1)
-    path.write_text(text)
-
-
-class Mutants(unittest.TestCase):
-    def test_every_stage_test_can_fail(self):
-        caught = {test for *_, caught_by in MUTANTS for test in caught_by}
-        self.assertEqual([test for test in LAB.visible_tests if test not in caught], [],
-                         "no mutant makes these tests of stage.toml fail")
-
-    def test_the_reference_passes_when_graded_like_a_mutant(self):
-        with tempfile.TemporaryDirectory() as submission:
-            LAB.submission(submission, LAB.solution)
-            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-4")
-            self.assertTrue(report["build"]["ok"], stdout[-3000:])
-            self.assertEqual(LAB.not_ok(report), "(none)", stdout[-3000:])
-
-    def test_every_mutant_loses_points(self):
-        for name, file, edits, why, caught_by in MUTANTS:
-            with self.subTest(mutant=name, breaks=why):
-                LAB.check_mutant(self, name, why, caught_by, "1-4",
-                                 lambda submission: mutate(submission, name, file, edits))
+Mutants = mutant_tests(LAB, MUTANTS, "1-4")
 
 
 # Lab code that looks for the run's nonce everywhere an application pager can read
@@ -187,16 +161,8 @@ class Handout(unittest.TestCase):
 class OffSwitch(unittest.TestCase):
     def test_placement_master_puts_every_page_on_the_master_node(self):
         with tempfile.TemporaryDirectory() as parent:
-            build = pathlib.Path(parent, "build")
-            variables = ["SOL=all", f"BUILD={build}", "HIDDEN_DIR="]
-            programs = "sigma0 rootpager apppager numaprobe"
-            subprocess.run(["make", "-s", "-j2", "kernel", "programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
-                           check=True, capture_output=True, timeout=900)
-            kernel = subprocess.run(["make", "-s", "print-kernel", *variables], cwd=ROOT, check=True,
-                                    capture_output=True, text=True).stdout.strip()
-            elfs = subprocess.run(["make", "-s", "print-programs", f"PROGRAMS={programs}", *variables], cwd=ROOT,
-                                  check=True, capture_output=True, text=True).stdout.split()
-            modules = [arg for elf in elfs for arg in ("--module", elf)]
+            kernel, modules = build_reference_programs(pathlib.Path(parent, "build"),
+                                                       "sigma0 rootpager apppager numaprobe")
             tests = "l4.numa.first_touch,l4.numa.one_frame_shared,l4.numa.code_promotion"
             run = subprocess.run(GRADE + ["run", "--kernel", kernel, *modules, "--topo", "2x2",
                                           "--kargs", "pool=8 placement=master", "--kargs", "pool=8",

@@ -33,6 +33,18 @@ l4::rpc::Server g_server;   // set up before the workers start; read-only after
 /// The record of the pager that sent a request, or null: only pagers may call.
 const numa::PagerRecord* calling_pager(ThreadId from) { return g_system->pager_by_thread(from); }
 
+/// Starts the new thread `id` at ip, sp; deletes it (false) if it could not.
+bool start_at(ThreadId id, Word ip, Word sp) {
+    l4::ThreadRegisters regs;
+    regs.sp = sp;
+    regs.ip = ip;
+    regs.control = l4::exreg::kSetSp | l4::exreg::kSetIp | l4::exreg::kHaltFlag | l4::exreg::kCancelReceive |
+                   l4::exreg::kCancelSend;
+    if (!l4::exchange_registers(id, regs).is_nil()) return true;
+    (void)l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
+    return false;
+}
+
 Reply<Word> do_ready(ThreadId from) {
     numa::PagerRecord& record = g_system->pagers[l4::processor_no()];
     if (record.pager != from) return Status::Refused;
@@ -63,15 +75,7 @@ Reply<Word> do_create_thread(ThreadId from, ThreadId id, ThreadId space, Word ut
     } else if (l4::thread_control(id, space, main, pager, utcb) != 1) {
         return Status::Refused;
     }
-    l4::ThreadRegisters regs;
-    regs.sp = sp;
-    regs.ip = ip;
-    regs.control = l4::exreg::kSetSp | l4::exreg::kSetIp | l4::exreg::kHaltFlag | l4::exreg::kCancelReceive |
-                   l4::exreg::kCancelSend;
-    if (l4::exchange_registers(id, regs).is_nil()) {
-        (void)l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
-        return Status::Refused;
-    }
+    if (!start_at(id, ip, sp)) return Status::Refused;
     return Word{1};
 }
 
@@ -82,15 +86,7 @@ Reply<ThreadId> do_start_helper(ThreadId from, Word ip, Word sp) {
     if (id.is_nil()) return Status::Refused;
     Word utcb = os::kUtcbArea + l4::kip().utcb_info.utcb_size();
     if (l4::thread_control(id, from, root_main_thread(), l4::my_global_id(), utcb) != 1) return Status::Refused;
-    l4::ThreadRegisters regs;
-    regs.sp = sp;
-    regs.ip = ip;
-    regs.control = l4::exreg::kSetSp | l4::exreg::kSetIp | l4::exreg::kHaltFlag | l4::exreg::kCancelReceive |
-                   l4::exreg::kCancelSend;
-    if (l4::exchange_registers(id, regs).is_nil()) {
-        (void)l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
-        return Status::Refused;
-    }
+    if (!start_at(id, ip, sp)) return Status::Refused;
     record.unmap_worker = id;
     return id;
 }
