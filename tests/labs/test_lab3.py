@@ -24,7 +24,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from lab_grading import GRADE, ROOT, LabUnderTest, build_reference_kernel, make_grade_in, make_handout  # noqa: E402
+from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_kernel, make_grade_in,  # noqa: E402
+                         make_handout, mutant_tests)
 from nonce_thief import FIND_NONCE, assert_thief_earned_nothing_but_was_seen  # noqa: E402
 
 LAB = LabUnderTest(3)
@@ -82,32 +83,8 @@ MUTANTS = [
 ]
 
 
-def mutate(submission, name, old, new):
-    path = pathlib.Path(submission, FILE)
-    text = path.read_text()
-    if text.count(old) != 1:
-        raise AssertionError(f"mutant {name} no longer applies: its text is not in {FILE} exactly once")
-    path.write_text(text.replace(old, new, 1))
-
-
-class Mutants(unittest.TestCase):
-    def test_every_stage_test_can_fail(self):
-        caught = {test for *_, caught_by in MUTANTS for test in caught_by}
-        self.assertEqual([test for test in LAB.visible_tests if test not in caught], [],
-                         "no mutant makes these tests of stage.toml fail")
-
-    def test_the_reference_passes_when_graded_like_a_mutant(self):
-        with tempfile.TemporaryDirectory() as submission:
-            LAB.submission(submission, LAB.solution)
-            status, report, stdout = LAB.grade("--submission", submission, "--sol", "1-2")
-            self.assertTrue(report["build"]["ok"], stdout[-3000:])
-            self.assertEqual(LAB.not_ok(report), "(none)", stdout[-3000:])
-
-    def test_every_mutant_loses_points(self):
-        for name, old, new, why, caught_by in MUTANTS:
-            with self.subTest(mutant=name, breaks=why):
-                LAB.check_mutant(self, name, why, caught_by, "1-2",
-                                 lambda submission: mutate(submission, name, old, new))
+Mutants = mutant_tests(LAB, [(name, FILE, [(old, new)], why, caught_by)
+                              for name, old, new, why, caught_by in MUTANTS], "1-2")
 
 
 # Lab code that finds the run's nonce in memory and prints results for
