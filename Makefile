@@ -231,6 +231,12 @@ include mk/numaos.mk
 include mk/bochs.mk
 include mk/gdb.mk
 
+# make qemu builds the programs its modules name in this build (the first word of each
+# entry). Here, after every mk/*.mk: the default modules name the base OS, the NUMA OS
+# and the APPS programs, whose names those files define (a prerequisite list is expanded
+# where it is read, so it must not be read before them).
+qemu qemu-gdb: $(filter $(KBUILD)/userland/%.elf,$(subst $(comma), ,$(BOOT_MODULES)))
+
 GRADE := $(PYTHON) grader/grade.py
 SELFTESTS := $(shell paste -sd, tests/boot/selftests.list)
 

@@ -141,8 +141,8 @@ $(L4TEST_ELF): $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_S
 -include $(USERLAND_CC_OBJS:.o=.d)
 
 qemu qemu-gdb: $(if $(strip $(MODULES)),$(USERLAND_ELFS))
-# ... and the programs its modules name in this build (the first word of each entry).
-qemu qemu-gdb: $(filter $(KBUILD)/userland/%.elf,$(subst $(comma), ,$(BOOT_MODULES)))
+# ... and the programs its modules name in this build: the top Makefile adds them once
+# every mk/*.mk has defined its programs' names.
 
 # The user-level tests of the kernel core. Generous limits: QEMU emulates, and the
 # fuzzer prints a progress line every 500 system calls, so a run that goes quiet for

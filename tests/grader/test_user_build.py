@@ -83,6 +83,20 @@ class UserSol(unittest.TestCase):
         files = self.make("-n", "qemu", "TOPO=2x2", f"MODULES={elf}/sigma0.elf,{elf}/l4test.elf")
         self.assertIn(f'-initrd "{elf}/sigma0.elf,{elf}/l4test.elf"', files)
 
+    def test_make_qemu_builds_the_os_and_programs_it_boots(self):
+        # A fresh build: the default modules (the base OS and the demo) and the NUMA OS's
+        # are built before QEMU starts, not only named on its command line.
+        build = Path(self.directory.name, "fresh-build")
+        elf = build / "release/userland"
+        env = {k: v for k, v in os.environ.items() if k not in INHERITED}
+        for args, programs in ((["qemu"], ["sigma0", "baseos", "demo"]),
+                               (["qemu", "OS=numa", "APPS=pingpong rounds=2"],
+                                ["sigma0", "rootpager", "apppager", "pingpong"])):
+            dry = subprocess.run(["make", "-s", "-n", *args, "TOPO=2x2", f"BUILD={build}"], cwd=self.kit, env=env,
+                                 capture_output=True, text=True, timeout=300, check=True).stdout
+            for program in programs:
+                self.assertIn(f"-o {elf}/{program}.elf ", dry, f"make {' '.join(args)} does not build {program}")
+
     def test_the_handout_has_the_students_user_file_and_no_solutions(self):
         subprocess.run(["git", "init", "-q"], cwd=self.kit, check=True)
         subprocess.run(["git", "add", "-A"], cwd=self.kit, check=True)
