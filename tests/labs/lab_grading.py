@@ -168,3 +168,31 @@ def mutant_tests(lab, mutants, sol, given=frozenset()):
                                      lambda submission: apply_edits(submission, name, file, edits))
 
     return Mutants
+
+
+def handout_tests(lab, missing):
+    """The Handout test case of a lab's checks: the handout, with the solutions of the
+    labs before `lab` put in as a student would be given them, fails `lab` with 0 points
+    and the panic `missing` ("LAB n: file: function() is not written yet"), and passes
+    the lab before it in full."""
+    number = lab.number
+
+    class Handout(unittest.TestCase):
+        def test_handout_with_the_earlier_labs_solved_fails_this_lab_and_passes_the_one_before(self):
+            with tempfile.TemporaryDirectory() as parent:
+                handout = make_handout(parent)
+                for file in lab.manifest:
+                    self.assertIn(f"LAB {number}: your code here", (handout / file).read_text())
+                for earlier in range(1, number):
+                    shutil.copytree(ROOT / "solutions" / f"lab{earlier}", handout, dirs_exist_ok=True)
+                run, report = make_grade_in(handout, number, parent)
+                self.assertNotEqual(run.returncode, 0, f"the handout passed Lab {number}")
+                self.assertEqual(lab.stage_points(report)[0], 0, run.stdout[-3000:])
+                self.assertIn(missing, run.stdout)
+                run, report = make_grade_in(handout, number - 1, parent)
+                self.assertEqual(run.returncode, 0,
+                                 f"Lab {number - 1}'s solution fails Lab {number - 1} in the handout:\n{run.stdout[-3000:]}")
+                score, max_score = lab.stage_points(report)
+                self.assertEqual((report["passed"], score), (True, max_score), run.stdout[-3000:])
+
+    return Handout
