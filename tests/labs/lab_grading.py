@@ -82,6 +82,30 @@ class LabUnderTest:
             test.assertEqual(missed, [], f"mutant {name} ({why}): {', '.join(missed)} did not FAIL on any "
                                          f"preset; the tests not ok:\n{self.not_ok(report)}")
 
+    def grade_thief(self, test, file, hole, thief, includes, sol):
+        """Grades the handout's version of this lab's files with `hole` in `file` replaced
+        by `thief` (C++ that steals or forges result lines; `includes`: headers it adds
+        after l4/lab.h) on the reference of `sol`. Asserts that the fence let it build and
+        that it earned 0 points on every visible preset; returns (the visible runs, their
+        lab_printf lines, the stage's reasons checked: no result line escaped into them)."""
+        with tempfile.TemporaryDirectory() as submission:
+            self.submission(submission, ROOT)   # the handout's version: its holes unwritten
+            path = pathlib.Path(submission, file)
+            text = path.read_text()
+            test.assertIn(hole, text)
+            added = "".join(f'#include "{header}"\n' for header in includes)
+            text = text.replace('#include "l4/lab.h"\n', '#include "l4/lab.h"\n' + added, 1)
+            path.write_text(text.replace(hole, thief, 1))
+            status, report, stdout = self.grade("--submission", submission, "--sol", sol)
+            test.assertEqual(report["status"], "failed", stdout[-3000:])   # the fence let it build
+            test.assertNotEqual(status, 0)
+            test.assertEqual(self.stage_points(report)[0], 0, stdout[-3000:])
+            runs = [run for run in report["stages"][0]["runs"] if run["preset"] in self.visible_presets]
+            test.assertEqual(sorted(run["preset"] for run in runs), sorted(self.visible_presets))
+            test.assertTrue(all("stolen\\n" in run["reason"] and "\nKTEST" not in run["reason"] for run in runs),
+                            [run["reason"] for run in runs])
+            return runs, [line["text"] for run in runs for line in run["lab_printf"]["lines"]]
+
     def submission(self, directory, source):
         """Fills `directory` with this lab's manifest files from `source` (a tree)."""
         for file in self.manifest:
