@@ -93,12 +93,6 @@ void reset_task(Task& task, const numa::ModuleRecord& module, const elf::ElfImag
 
 unsigned slot_of(const Task& task) { return unsigned(&task - shared().tasks); }
 
-bool has_space_on(Task& task, unsigned node) {
-    for (unsigned cpu = 0; cpu < system().cpus; ++cpu)
-        if (node_of_cpu(cpu) == node && task.on_cpu[cpu] != 0) return true;
-    return false;
-}
-
 Shared& shared() { return *reinterpret_cast<Shared*>(system().os_area); }
 
 Task* lock_task_of(ThreadId thread, ThreadRecord** record) {

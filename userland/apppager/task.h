@@ -130,8 +130,6 @@ struct Shared {
 [[nodiscard]] ThreadRecord* thread_record(Task& task, ThreadId thread) REQUIRES(task.lock);
 /// The task's slot in Shared::tasks.
 [[nodiscard]] unsigned slot_of(const Task& task);
-/// Whether the task has a thread on node `node` (and so a space there).
-[[nodiscard]] bool has_space_on(Task& task, unsigned node) REQUIRES(task.lock);
 
 /// Starts `module` as a new task on this pager's CPU (its master node is this node),
 /// with argument string `args`: its main thread runs at the ELF entry. Returns the main
