@@ -137,11 +137,13 @@ bool read_user(uintptr_t address, void* out, uint32_t count) {
 /// The physical address behind user address `vaddr` in the space of thread
 /// number `number`, ~0 if nothing is mapped there or there is no such thread.
 /// Tests read where a page really lies (Lab 4: the pagers' code and pools).
-uint32_t physical_in_space(uint32_t number, uint32_t vaddr) {
+/// With `needed` = Write: only if the mapping there lets the thread write (Lab 6: a
+/// page made read-only on every node).
+uint32_t physical_in_space(uint32_t number, uint32_t vaddr, mm::Rights needed) {
     if (number > 0xFFF) return ~0u;
     thread::Tcb* tcb = thread::tcb_slot(number);
     if (!tcb->exists() || tcb->space() == nullptr || vaddr >= mm::kUserSpaceEnd) return ~0u;
-    uint64_t phys = tcb->space()->translate(vaddr, mm::Rights::None);
+    uint64_t phys = tcb->space()->translate(vaddr, needed);
     return phys > 0xFFFFFFFFu ? ~0u : uint32_t(phys);
 }
 
@@ -160,7 +162,8 @@ uint32_t handle_breakpoint(uintptr_t ip, uint32_t eax, uint32_t ecx, bool* stop)
         case 0x01: put_string(self, eax); break;
         case 0x02: break;
         case 0x50: return statistic(eax);
-        case 0x51: return physical_in_space(ecx, eax);
+        case 0x51: return physical_in_space(ecx, eax, mm::Rights::None);
+        case 0x52: return physical_in_space(ecx, eax, mm::Rights::Write);
         case 0x08:
         case 0x0D: {
             int c = console::try_read_char();

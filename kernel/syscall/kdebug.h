@@ -24,6 +24,8 @@
 //                                      user address EAX in the space of
 //                                      thread number ECX, into EAX (~0:
 //                                      nothing mapped, no such thread)
+//                           op 0x52 (Proxima): the same, ~0 also where
+//                                      the mapping is read-only (Lab 6)
 //                                      Tests use them to check that nothing
 //                                      leaks; the evaluation lab reads them.
 //   int3; jmp 1f; mov $string, %eax; 1:

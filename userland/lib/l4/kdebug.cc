@@ -55,4 +55,10 @@ unsigned physical_in_space(unsigned number, unsigned address) {
     return value;
 }
 
+unsigned writable_in_space(unsigned number, unsigned address) {
+    unsigned value = address;
+    asm volatile("int3\n\tcmpb $0x52, %%al" : "+a"(value) : "c"(number) : "memory");
+    return value;
+}
+
 }  // namespace l4::kdebug

@@ -7,6 +7,7 @@
 //   op 0xD read a character from the serial port, 0xFF when none is waiting
 //   op 0x50 Proxima's kernel statistics (EAX selects; see Statistic)
 //   op 0x51 Proxima: the physical address behind EAX in the space of thread number ECX
+//   op 0x52 Proxima: the same, only where that space may write
 // `int3; jmp; mov $string, %eax` (enter()) prints the string and stops the thread.
 // docs/user-boot.md states this convention; Pistachio's l4/ia32/kdebug.h uses the same.
 #pragma once
@@ -44,6 +45,8 @@ unsigned space_home_node(unsigned number);
 /// The physical address behind `address` in the space of thread number `number`, read
 /// from that space's page table (~0: nothing mapped there, or no such thread).
 unsigned physical_in_space(unsigned number, unsigned address);
+/// The same, but ~0 also where the mapping is read-only (Lab 6).
+unsigned writable_in_space(unsigned number, unsigned address);
 
 /// Print `message` and where we are, and stop this thread in the kernel debugger.
 [[noreturn]] void enter(const char* message);
