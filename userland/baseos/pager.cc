@@ -143,10 +143,23 @@ Reply<Word> do_make_local(ThreadId from, Word start, Word bytes) {
     OsGuard guard;
     Task* task = task_of_locked(from);
     if (task == nullptr) return Status::Refused;
-    bool heap = start >= task->image_end && end <= os::kHeapEnd;
-    bool stack = start >= os::kStackArea && end <= os::kStackAreaEnd;
-    if ((!heap && !stack) || any_page_given_locked(*task, start, end)) return Status::Refused;
+    if (!in_heap_or_stacks(*task, start, end) || any_page_given_locked(*task, start, end)) return Status::Refused;
     return Word{1};
+}
+
+/// unmap (os/protocol.h): the base OS checks the request here and acts in
+/// unmap_range_locked (task_memory.cc). `how` arrives as any word a client sent.
+Reply<os::UnmapStatus> do_unmap(ThreadId from, Word start, Word pages, os::UnmapHow how) {
+    Word raw_how = static_cast<Word>(how);
+    if (raw_how != static_cast<Word>(os::UnmapHow::Unmap) && raw_how != static_cast<Word>(os::UnmapHow::ReadOnly))
+        return Status::Refused;
+    if (start % kPageSize != 0 || pages == 0 || pages > os::kMaxUnmapPages) return Status::Refused;
+    OsGuard guard;
+    Task* task = task_of_locked(from);
+    if (task == nullptr || !in_heap_or_stacks(*task, start, start + pages * kPageSize)) return Status::Refused;
+    os::UnmapStatus status;
+    unmap_range_locked(*task, start, static_cast<unsigned>(pages), how, &status);
+    return status;
 }
 
 Reply<os::ArgsText> do_args(ThreadId from) {
@@ -170,6 +183,7 @@ bool start_pagers() {
     g_server.on<os::proto::GetTaskInfo>(do_task_info);
     g_server.on<os::proto::GetArgs>(do_args);
     g_server.on<os::proto::MakeLocal>(do_make_local);
+    g_server.on<os::proto::Unmap>(do_unmap);
     unsigned cpus = os::cpu_count() < kMaxCpus ? os::cpu_count() : kMaxCpus;
     for (unsigned cpu = 0; cpu < cpus; ++cpu) {
         g_pagers[cpu] = start_os_thread(cpu, pager_loop, cpu);

@@ -9,6 +9,8 @@
 //
 // A page fault at an address the table has (a write after a read, or a second thread)
 // maps the same frame again; any other fault allocates a frame and fills it (task_memory.cc).
+// The task's unmap request (os/protocol.h) takes frames back or clears their Write
+// right in the table; a write to such a heap or stack page gets Write back.
 // When the task ends, each frame is unmapped from it and goes back to the pool, and so
 // do the tables: nothing of a task is left in the OS, nor in the kernel.
 //
@@ -20,6 +22,7 @@
 #include "boot_info.h"
 #include "lib/elf.h"
 #include "os/layout.h"
+#include "os/protocol.h"
 
 namespace baseos {
 
@@ -75,9 +78,17 @@ void destroy_task_locked(Task& task, int code);
 /// *why) if the task touched what it must not; the caller then kills it.
 [[nodiscard]] bool resolve_fault_locked(Task& task, Word address, bool write, Word* frame, api::Rights* rights,
                                         const char** why);
+/// Whether [start, end) lies in the task's heap [image end, kHeapEnd) or in the stack
+/// area (os/layout.h): where make_local and unmap may act, and where pages are writable.
+[[nodiscard]] bool in_heap_or_stacks(const Task& task, Word start, Word end);
 /// Whether any page of [start, end) (page-aligned, below the UTCB area) has a frame in
 /// `task`'s table: it was touched. An untouched 4 MiB region costs one look.
 [[nodiscard]] bool any_page_given_locked(const Task& task, Word start, Word end);
+/// unmap (os/protocol.h) for `pages` pages from `start`, which the caller checked
+/// (page-aligned, 1 to kMaxUnmapPages pages, in_heap_or_stacks): the frames `task`
+/// holds there are taken from it and go back to the pool (Unmap), or lose Write
+/// (ReadOnly). *status says which pages it held, and which were referenced or written.
+void unmap_range_locked(Task& task, Word start, unsigned pages, os::UnmapHow how, os::UnmapStatus* status);
 /// Unmaps every frame of `task` from it and gives frames and tables back to the pool.
 void reclaim_memory_locked(Task& task);
 

@@ -1,5 +1,6 @@
-// task_memory.cc: a task's memory: what a page fault gets, and giving it all back
-// (the table is drawn in task.h, the address-space layout in os/layout.h).
+// task_memory.cc: a task's memory: what a page fault gets, what the task's unmap
+// request does, and giving it all back (the table is drawn in task.h, the address-space
+// layout in os/layout.h).
 //
 // A fault at page P of a task gets, on its first touch:
 //   - P overlaps a segment of the program image: a frame with the segment bytes that
@@ -9,6 +10,26 @@
 //     zeroed, writable frame;
 //   - anything else (address 0, a guard page, the gap below the stacks, a write to
 //     code): nothing. The task is killed.
+// A write fault at a heap or stack page that the table has read-only (unmap made it
+// so) gives the page Write back: the OS tracks writes this way.
+//
+// unmap(start, pages, how) (os/protocol.h; thesis 3.2.3, 5.5), for the pages of the
+// range the table has:
+//   (1) the fpage of each frame, at the OS's own address, with the rights to take (all
+//       for Unmap, Write for ReadOnly) goes into MR0 .. MR63: 64 fpages per Unmap call;
+//   (2) Unmap without flush takes those rights from every mapping derived from the
+//       OS's, that is the task's, and leaves the OS's own; each MR comes back with the
+//       access status of the mappings it visited in its rights bits (api/rights.h):
+//       r (4) referenced, w (2) written, which also clears that status;
+//   (3) Unmap: the frames go back to the pool and their entries are cleared;
+//       ReadOnly: the entries lose Write;
+//   (4) Unmap: the OS's own status of the frames it gave back is cleared (below).
+// The status in (2) includes the OS's own mapping's, which is the status of a whole
+// 64 KiB chunk (frames.h), marked whenever the OS reads or writes a frame of it:
+// zeroing and filling a new frame, linking a free one. So after each of those, and
+// before a task could get a frame of that chunk reported, the OS clears its own status
+// with an Unmap of an fpage without rights (which reads the status and takes nothing);
+// the frame it names has no mapping in any task then, so no task's status is lost.
 #include "frames.h"
 #include "l4/space.h"
 #include "l4/string.h"
@@ -19,14 +40,16 @@ namespace baseos {
 
 namespace {
 
-constexpr Word kRightsMask = 7;
 constexpr unsigned kUnmapBatch = 64;  // fpages per Unmap call: MR0 .. MR63
+
+Word frame_of(Word entry) { return entry & ~(kPageSize - 1); }
+api::Rights rights_of(Word entry) { return api::rights_from_bits(entry); }
 
 /// The table entry for `page`, making the table if needed; null when out of memory.
 Word* entry_locked(Task& task, Word page) {
     Word& table = task.directory[page >> 22];
     if (table == 0) {
-        table = allocate_frame_locked();
+        table = allocate_frame_locked(FrameUse::Table);
         if (table == 0) return nullptr;
         ++task.table_frames;
     }
@@ -50,9 +73,67 @@ bool image_overlaps(const Task& task, Word page) {
     return false;
 }
 
-/// Unmaps the fpages loaded in MR0 .. MR(count - 1) from everybody but the OS.
+/// The table entry for `page` if the task has its table, else null.
+Word* existing_entry_locked(const Task& task, Word page) {
+    Word table = task.directory[page >> 22];
+    return table == 0 ? nullptr : reinterpret_cast<Word*>(table) + ((page >> 12) & 1023);
+}
+
+/// Loads MR `i` with the fpage of `frame`, naming the rights an Unmap takes.
+void load_fpage(unsigned i, Word frame, api::Rights rights) {
+    l4::set_mr(i, api::Fpage::memory(frame, 12, rights).raw());
+}
+
+/// Unmaps the fpages loaded in MR0 .. MR(count - 1) from everybody but the OS; each MR
+/// comes back with the access status of what it visited.
 void unmap_batch(unsigned count) {
     if (count != 0) l4::unmap(count - 1);
+}
+
+/// Clears the OS's own access status of `frames` (of their chunks, frames.h), which no
+/// task maps (see the top of the file).
+void forget_own_status(const Word* frames, unsigned count) {
+    for (unsigned i = 0; i < count; ++i) load_fpage(i, frames[i], api::Rights::None);
+    unmap_batch(count);
+}
+
+/// Unmaps the `count` frames loaded in MR0 .. from the task and gives them back: no
+/// frame goes back to the pool, where another task may get it, still mapped.
+void give_back_batch_locked(const Word* frames, unsigned count) {
+    unmap_batch(count);
+    for (unsigned i = 0; i < count; ++i) release_frame_locked(frames[i], FrameUse::Page);
+    forget_own_status(frames, count);
+}
+
+/// The pages of one unmap request that are loaded in the MRs, not yet unmapped.
+struct UnmapBatch {
+    unsigned count = 0;
+    Word* entries[kUnmapBatch];
+    unsigned pages[kUnmapBatch];  ///< each one's index in the request's range
+};
+
+/// Steps (2) to (4) of unmap (see the top) for the pages in `batch`.
+void finish_unmap_batch_locked(Task& task, UnmapBatch& batch, os::UnmapHow how, os::UnmapStatus* status) {
+    unmap_batch(batch.count);  // (2)
+    Word freed[kUnmapBatch];
+    for (unsigned i = 0; i < batch.count; ++i) {
+        api::Rights seen = api::Fpage::from_raw(l4::mr(i)).rights();
+        unsigned page = batch.pages[i];
+        os::set_page_bit(status->held, page);
+        if (api::any(seen & api::Rights::ReadWrite)) os::set_page_bit(status->referenced, page);
+        if (api::any(seen & api::Rights::Write)) os::set_page_bit(status->dirty, page);
+        Word& entry = *batch.entries[i];
+        if (how == os::UnmapHow::Unmap) {  // (3)
+            freed[i] = frame_of(entry);
+            release_frame_locked(freed[i], FrameUse::Page);
+            entry = 0;
+            --task.pages;
+        } else {
+            entry = frame_of(entry) | api::rights_bits(api::without(rights_of(entry), api::Rights::Write));
+        }
+    }
+    if (how == os::UnmapHow::Unmap) forget_own_status(freed, batch.count);  // (4)
+    batch.count = 0;
 }
 
 }  // namespace
@@ -67,11 +148,16 @@ bool resolve_fault_locked(Task& task, Word address, bool write, Word* frame, api
         return false;
     }
     if (*entry != 0) {
-        *frame = *entry & ~(kPageSize - 1);
-        *rights = static_cast<api::Rights>(*entry & kRightsMask);
+        *frame = frame_of(*entry);
+        *rights = rights_of(*entry);
         if (write && *rights != api::Rights::Full) {
-            *why = "write to a read-only page of the image";
-            return false;
+            if (!in_heap_or_stacks(task, page, page + kPageSize)) {
+                *why = "write to a read-only page of the image";
+                return false;
+            }
+            // Read-only since an unmap (ReadOnly): the write is tracked, Write comes back.
+            *entry = *frame | api::rights_bits(api::Rights::Full);
+            *rights = api::Rights::Full;
         }
         return true;
     }
@@ -86,22 +172,33 @@ bool resolve_fault_locked(Task& task, Word address, bool write, Word* frame, api
         *why = "no memory there";
         return false;
     }
-    Word new_frame = allocate_frame_locked();
+    Word new_frame = allocate_frame_locked(FrameUse::Page);
     if (new_frame == 0) {
         *why = "out of memory (node 0)";
         return false;
     }
     api::Rights given = image ? fill_from_image(task, page, new_frame) : api::Rights::Full;
     if (write && given != api::Rights::Full) {
-        release_frame_locked(new_frame);
+        release_frame_locked(new_frame, FrameUse::Page);
+        forget_own_status(&new_frame, 1);
         *why = "write to a read-only page of the image";
         return false;
     }
-    *entry = new_frame | static_cast<Word>(given);
+    // The OS zeroed and filled the frame: its own mapping is marked referenced and
+    // dirty, and an unmap would report that as the task's. Reading the status with an
+    // fpage without rights clears it, before the task holds the frame.
+    forget_own_status(&new_frame, 1);
+    *entry = new_frame | api::rights_bits(given);
     ++task.pages;
     *frame = new_frame;
     *rights = given;
     return true;
+}
+
+bool in_heap_or_stacks(const Task& task, Word start, Word end) {
+    bool heap = start >= task.image_end && end <= os::kHeapEnd;
+    bool stack = start >= os::kStackArea && end <= os::kStackAreaEnd;
+    return start < end && (heap || stack);
 }
 
 bool any_page_given_locked(const Task& task, Word start, Word end) {
@@ -116,26 +213,39 @@ bool any_page_given_locked(const Task& task, Word start, Word end) {
     return false;
 }
 
+void unmap_range_locked(Task& task, Word start, unsigned pages, os::UnmapHow how, os::UnmapStatus* status) {
+    *status = os::UnmapStatus{};
+    api::Rights taken = how == os::UnmapHow::Unmap ? api::Rights::Full : api::Rights::Write;
+    UnmapBatch batch;
+    for (unsigned page = 0; page < pages; ++page) {
+        Word* entry = existing_entry_locked(task, start + page * kPageSize);
+        if (entry == nullptr || *entry == 0) continue;
+        load_fpage(batch.count, frame_of(*entry), taken);  // (1)
+        batch.entries[batch.count] = entry;
+        batch.pages[batch.count] = page;
+        if (++batch.count == kUnmapBatch) finish_unmap_batch_locked(task, batch, how, status);
+    }
+    finish_unmap_batch_locked(task, batch, how, status);
+}
+
 void reclaim_memory_locked(Task& task) {
+    Word frames[kUnmapBatch];
     unsigned batch = 0;
     for (Word& table : task.directory) {
         if (table == 0) continue;
-        Word* entries = reinterpret_cast<Word*>(table);
+        const Word* entries = reinterpret_cast<const Word*>(table);
         for (unsigned i = 0; i < 1024; ++i) {
             if (entries[i] == 0) continue;
-            Word frame = entries[i] & ~(kPageSize - 1);
-            l4::set_mr(batch++, api::Fpage::memory(frame, 12, api::Rights::Full).raw());
-            if (batch == kUnmapBatch) {
-                unmap_batch(batch);
+            frames[batch] = frame_of(entries[i]);
+            load_fpage(batch, frames[batch], api::Rights::Full);
+            if (++batch == kUnmapBatch) {
+                give_back_batch_locked(frames, batch);
                 batch = 0;
             }
         }
-        // Unmapped before any of its frames is reused: the batch goes out first.
-        unmap_batch(batch);
+        give_back_batch_locked(frames, batch);
         batch = 0;
-        for (unsigned i = 0; i < 1024; ++i)
-            if (entries[i] != 0) release_frame_locked(entries[i] & ~(kPageSize - 1));
-        release_frame_locked(table);
+        release_frame_locked(table, FrameUse::Table);
         table = 0;
     }
     task.pages = 0;

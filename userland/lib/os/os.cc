@@ -75,6 +75,13 @@ bool make_local(Word start, Word bytes) {
     return reply.ok() && reply.value() == 1;
 }
 
+bool unmap(Word start, Word pages, UnmapHow how, UnmapStatus* status) {
+    auto reply = call<proto::Unmap>(l4::pager(), start, pages, how);
+    if (!reply.ok()) return false;
+    if (status != nullptr) *status = reply.value();
+    return true;
+}
+
 TaskInfo task_info() {
     auto reply = call<proto::GetTaskInfo>(l4::pager());
     return reply.ok() ? reply.value() : TaskInfo{0, 0};

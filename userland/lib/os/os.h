@@ -39,6 +39,11 @@ ThreadId spawn(const char* module, const char* args);
 /// stack area, and not touched yet. True when the OS accepted it.
 bool make_local(Word start, Word bytes);
 
+/// Unmaps `pages` pages from `start` from every thread of the task, or makes them
+/// read-only (protocol.h says what each `how` does). True when the OS did it; *status
+/// (if given) then says which pages were held, referenced and dirty.
+bool unmap(Word start, Word pages, UnmapHow how, UnmapStatus* status = nullptr);
+
 /// Page faults served and pages held so far (zeros if the OS did not answer).
 TaskInfo task_info();
 
