@@ -113,9 +113,19 @@ bool spawn() {
     return ended == 2 ? true : fail("%u tasks ended, expected parent and child", ended);
 }
 
+/// unmap (os/protocol.h): ostest checks what the task sees; here, that the pages it
+/// gave back by unmap are back in the pool once it has ended.
+bool unmap() {
+    ExitRecord record;
+    if (!expect_code("mode=unmap", 0, &record)) return false;
+    if (frames_held_by_tasks() != 0 || free_frames() != total_frames())
+        return fail("%u of %u frames free after the task ended", free_frames(), total_frames());
+    return true;
+}
+
 constexpr l4::tests::Test kTests[] = {
-    {"l4.os.load_and_exit", load_and_exit}, {"l4.os.threads", threads},   {"l4.os.reclaim", reclaim},
-    {"l4.os.rpc_malformed", rpc_malformed}, {"l4.os.spawn", spawn},
+    {"l4.os.load_and_exit", load_and_exit}, {"l4.os.threads", threads}, {"l4.os.reclaim", reclaim},
+    {"l4.os.rpc_malformed", rpc_malformed}, {"l4.os.spawn", spawn},     {"l4.os.unmap", unmap},
 };
 
 bool all_tasks_ended() { return wait_idle() || fail("tasks still running after the test"); }

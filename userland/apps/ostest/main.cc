@@ -9,6 +9,7 @@
 //   mode=malformed     raw requests the OS must answer with the RPC error reply
 //   mode=parent        spawns `ostest mode=child parent=<id>` and answers its message
 //   mode=child         sends its parent a number and checks the answer
+//   mode=unmap         the OS's unmap on heap and stack pages (unmap.cc)
 #include "l4/options.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
@@ -17,10 +18,21 @@
 #include "l4/string.h"
 #include "l4/utcb.h"
 #include "os/os.h"
+#include "ostest.h"
+
+namespace ostest {
+
+int failed(int step, const char* why) {
+    l4::printf("ostest: step %d failed: %s\n", step, why);
+    return step;
+}
+
+}  // namespace ostest
 
 namespace {
 
 using api::MsgTag;
+using ostest::failed;
 using api::Word;
 
 constexpr unsigned kMaxCpus = 16;
@@ -34,11 +46,6 @@ Word number_arg(const char* key, Word fallback) {
     if (!os::arg_value(key, text, sizeof text)) return fallback;
     Word value = 0;
     return l4::parse_number(text, &value) ? value : fallback;
-}
-
-int failed(int step, const char* why) {
-    l4::printf("ostest: step %d failed: %s\n", step, why);
-    return step;
 }
 
 void touch_pages(Word base, unsigned pages) {
@@ -172,6 +179,7 @@ int main() {
     if (strcmp(mode, "malformed") == 0) return mode_malformed();
     if (strcmp(mode, "parent") == 0) return mode_parent();
     if (strcmp(mode, "child") == 0) return mode_child();
+    if (strcmp(mode, "unmap") == 0) return ostest::mode_unmap();
     l4::printf("ostest: unknown mode '%s' (args '%s')\n", mode, os::args());
     return 100;
 }
