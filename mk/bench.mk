@@ -9,16 +9,18 @@
 #       collect ipcbench's BENCH lines into $(BUILD)/bench/ipc.csv, a plot
 #       $(BUILD)/bench/ipc.png (when gnuplot is installed) and a table on the terminal.
 #   make bench-apps [PINGPONG_ARGS='rounds=N batches=N'] [ARRAYWALK_OVERLAPS='0 0.5 1']
-#                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8] [OS=numa]
-#       boots the base OS with userland/apps/pingpong once and userland/apps/arraywalk
-#       once per overlap and iteration count (the thesis's 5.3 and 5.4.1), and lets
-#       scripts/bench/apps.py write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png}, the
-#       serial logs in $(BUILD)/bench/logs/ and tables on the terminal. OS=numa: the
-#       same on the NUMA OS (docs/numaos.md), into $(BUILD)/bench/numa/.
+#                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8] [UNMAP_PAGES='1 64']
+#                   [UNMAP_ROUNDS=50] [OS=numa]
+#       boots the base OS with userland/apps/pingpong once, userland/apps/arraywalk
+#       once per overlap and iteration count (the thesis's 5.3 and 5.4.1) and
+#       userland/apps/unmapbench once per number of pages (5.5), and lets
+#       scripts/bench/apps.py write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png} and
+#       unmap.csv, the serial logs in $(BUILD)/bench/logs/ and tables on the terminal.
+#       OS=numa: the same on the NUMA OS (docs/numaos.md), into $(BUILD)/bench/numa/.
 #   make check-apps
-#       a test, not a benchmark: boots pingpong and arraywalk with short parameters
-#       under uma and 2x2 (scripts/bench/check_apps.py); fails unless each printed its
-#       result lines and exited with 0.
+#       a test, not a benchmark: boots pingpong, arraywalk and unmapbench with short
+#       parameters under uma and 2x2 (scripts/bench/check_apps.py); fails unless each
+#       printed its result lines and exited with 0.
 #
 # Benchmarks are not tests: `make test` does not run them, and a slow kernel does not
 # fail them. The cycles are the time-stamp counter of QEMU's emulated CPUs (TCG), which
@@ -48,8 +50,12 @@ PINGPONG_ARGS      ?=
 ARRAYWALK_OVERLAPS ?= 0 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1
 ARRAYWALK_ITERS    ?= 1 4
 ARRAYWALK_MB       ?= 8
+# unmapbench (thesis Figure 5.17): one page, and around the base OS's 64 fpages per
+# Unmap system call up to the protocol's most (os::kMaxUnmapPages); one boot each.
+UNMAP_PAGES        ?= 1 63 64 128
+UNMAP_ROUNDS       ?= 50
 BENCH_APP_DIR       = $(KBUILD)/userland
-BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.elf
+BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.elf $(BENCH_APP_DIR)/unmapbench.elf
 
 .PHONY: bench bench-ipc bench-apps check-apps
 
@@ -81,10 +87,11 @@ bench-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) check-topo
 	$(PYTHON) scripts/bench/apps.py --topo '$(BENCH_TOPO)' --out $(BENCH_APPS_OUT) --timeout $(BENCH_TIMEOUT) \
 	  $(if $(BENCH_ICOUNT),--icount) --modules '$(BENCH_OS_MODULES)' --app-dir $(BENCH_APP_DIR) \
 	  --pingpong-args '$(PINGPONG_ARGS)' --overlaps '$(ARRAYWALK_OVERLAPS)' --iters '$(ARRAYWALK_ITERS)' \
-	  --mb '$(ARRAYWALK_MB)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
+	  --mb '$(ARRAYWALK_MB)' --unmap-pages '$(UNMAP_PAGES)' --unmap-rounds '$(UNMAP_ROUNDS)' \
+	  -- $(QEMU_CMD) $(BENCH_ICOUNT)
 
 # check_apps.py adds each preset's machine shape and the modules.
 check-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS)
-	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets uma,2x2 \
+	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets uma,2x2 --unmapbench \
 	  --modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --app-dir $(BENCH_APP_DIR) --log-dir $(BUILD)/check-apps \
 	  -- $(QEMU) -kernel $(KERNEL) -append '' $(QEMU_DEVICES)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""apps.py: boots the base OS with the benchmark programs pingpong and arraywalk in QEMU
-and turns their result lines into tables, CSV files and plots.
+"""apps.py: boots the base OS with the benchmark programs pingpong, arraywalk and
+unmapbench in QEMU and turns their result lines into tables, CSV files and plots.
 
 `make bench` (mk/bench.mk) calls it with the QEMU command after `--` (the kernel on one
 machine preset, no modules). For each run this script adds the modules (sigma0, the
@@ -15,9 +15,12 @@ serial output in OUT/logs/. It writes
                        cycles, faults, pages, ok: three rows per run
     OUT/arraywalk.png  total cycles and page faults against the overlap, one line per
                        iteration count (the thesis's Figures 5.14 and 5.15)
+    OUT/unmap.csv      unmapbench's cycles per unmap call, one row per number of pages
+                       (unmap.py)
 
 (plots only when gnuplot is installed) and prints tables. The line protocols are in
-userland/apps/pingpong/main.cc and userland/apps/arraywalk/main.cc.
+userland/apps/pingpong/main.cc, userland/apps/arraywalk/main.cc and
+userland/apps/unmapbench/main.cc.
 """
 import argparse
 import os
@@ -25,12 +28,13 @@ import re
 import sys
 
 from qemu_run import CLOCK_NOTES, EXIT_PANIC, cycles_label, gnuplot, parse_fields, run_qemu, write_csv
+from unmap import DEFAULT_PAGES, print_unmap, run_unmapbench, write_unmap_csv
 
 PINGPONG_FIELDS = ["topo", "clock", "case", "rounds", "cycles_per_ipc", "min", "mean", "client_cpu", "server_cpu",
                    "client_node", "server_node"]
 ARRAYWALK_FIELDS = ["topo", "clock", "overlap", "iter", "mb", "thread", "cpu", "node", "cycles", "faults", "pages",
                     "ok"]
-ECHO = ("PINGPONG", "ARRAYWALK", "baseos", "numaos", "rootpager", "PANIC", "sigma0:")
+ECHO = ("PINGPONG", "ARRAYWALK", "UNMAPBENCH", "baseos", "numaos", "rootpager", "PANIC", "sigma0:")
 # The OS's line when its last task has ended (the base OS's or the NUMA OS's); the run
 # is over and QEMU is stopped here (this runner reads the exit codes itself, so it
 # boots without `exit`).
@@ -211,11 +215,13 @@ def main():
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one QEMU run is stopped")
     parser.add_argument("--icount", action="store_true", help="QEMU runs with -icount shift=0")
     parser.add_argument("--modules", required=True, help="sigma0 and the base OS, comma-separated")
-    parser.add_argument("--app-dir", required=True, help="where pingpong.elf and arraywalk.elf are")
+    parser.add_argument("--app-dir", required=True, help="where the programs' ELF files are")
     parser.add_argument("--pingpong-args", default="", help="pingpong's arguments")
     parser.add_argument("--overlaps", default="0 0.5 1", help="arraywalk overlaps, space-separated")
     parser.add_argument("--iters", default="1 4", help="arraywalk iteration counts, space-separated")
     parser.add_argument("--mb", default="8", help="arraywalk array size in MiB")
+    parser.add_argument("--unmap-pages", default=DEFAULT_PAGES, help="unmapbench pages per call, space-separated")
+    parser.add_argument("--unmap-rounds", default="50", help="unmapbench measured rounds")
     parser.add_argument("qemu", nargs=argparse.REMAINDER, help="-- then the QEMU command")
     args = parser.parse_args()
     qemu = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
@@ -226,18 +232,21 @@ def main():
     booter = Booter(qemu, args.modules, args.app_dir, os.path.join(args.out, "logs"), args.topo, clock, args.timeout)
     results, skipped, pingpong_errors = run_pingpong(booter, args.pingpong_args)
     rows, arraywalk_errors = run_arraywalk(booter, args.overlaps.split(), args.iters.split(), args.mb)
+    unmap_rows, unmap_errors = run_unmapbench(booter, args.unmap_pages.split(), args.unmap_rounds)
 
     pingpong_csv = os.path.join(args.out, "pingpong.csv")
     write_csv(pingpong_csv, PINGPONG_FIELDS, [dict(r, topo=args.topo, clock=clock) for r in results])
     arraywalk_csv = os.path.join(args.out, "arraywalk.csv")
     write_csv(arraywalk_csv, ARRAYWALK_FIELDS, [dict(r, topo=args.topo, clock=clock) for r in rows])
     print_pingpong(args.topo, clock, results, skipped)
+    unmap_csv = write_unmap_csv(args.out, args.topo, clock, unmap_rows)
     print_arraywalk(args.topo, clock, rows)
+    print_unmap(args.topo, clock, unmap_rows)
     pngs = [p for p in (plot_pingpong(args.out, args.topo, clock, results),
                         plot_arraywalk(args.out, args.topo, clock, rows)) if p]
-    print(f"\nwrote {pingpong_csv}, {arraywalk_csv}" + (f", {', '.join(pngs)}" if pngs else " (no plots)"))
+    print(f"\nwrote {pingpong_csv}, {arraywalk_csv}, {unmap_csv}" + (f", {', '.join(pngs)}" if pngs else " (no plots)"))
 
-    errors = pingpong_errors + arraywalk_errors
+    errors = pingpong_errors + arraywalk_errors + unmap_errors
     for error in errors:
         print(f"bench: {error}", file=sys.stderr)
     return 1 if errors else 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """check_apps.py: boots pingpong and arraywalk once each, with short parameters, under
 an OS (the base OS or the NUMA OS: --modules says which) on a few machine presets, and
-fails unless each printed its result lines and exited with 0.
+fails unless each printed its result lines and exited with 0. With --unmapbench it
+does the same with unmapbench (for an OS that serves unmap).
 
 A test, not a benchmark: the numbers are not looked at, only that the programs ran
 their cases, read back every value right (their own checks) and ended well. `make
@@ -14,11 +15,14 @@ import os
 import sys
 
 from apps import Booter, run_arraywalk, run_pingpong
+from unmap import run_unmapbench
 
 # Short runs: enough rounds and pages to exercise every path, few enough to be quick.
 PINGPONG_ARGS = "rounds=200 batches=2"
 ARRAYWALK_RUNS = [("0", "1"), ("0.5", "2"), ("1", "2")]  # (overlap, iterations)
 ARRAYWALK_MB = "1"
+UNMAP_PAGES = ["1", "65"]  # one Unmap system call of the base OS, and two
+UNMAP_ROUNDS = "5"
 
 
 def preset_options(topologies, name):
@@ -45,6 +49,9 @@ def check_preset(args, qemu, preset):
         failures += errors
         failures += [f"arraywalk overlap={overlap} iter={iterations} on {preset}: thread {r.get('thread')} not ok"
                      for r in rows if r.get("ok") != "1"]
+    if args.unmapbench:
+        rows, errors = run_unmapbench(booter, UNMAP_PAGES, UNMAP_ROUNDS)
+        failures += [f"{error} (on {preset})" for error in errors]
     return failures
 
 
@@ -53,7 +60,8 @@ def main():
     parser.add_argument("--topologies", required=True, help="config/topologies.conf")
     parser.add_argument("--presets", default="uma,2x2", help="comma-separated preset names")
     parser.add_argument("--modules", required=True, help="sigma0 and the OS's modules, comma-separated")
-    parser.add_argument("--app-dir", required=True, help="where pingpong.elf and arraywalk.elf are")
+    parser.add_argument("--app-dir", required=True, help="where the programs' ELF files are")
+    parser.add_argument("--unmapbench", action="store_true", help="also run unmapbench (the OS serves unmap)")
     parser.add_argument("--log-dir", required=True, help="where the serial logs go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before one QEMU run is stopped")
     parser.add_argument("qemu", nargs=argparse.REMAINDER, help="-- then the QEMU command")
