@@ -39,6 +39,7 @@ using os::kPageSize;
 constexpr Word kMaxRounds = 1000;
 constexpr Word kDefaultRounds = 50;
 constexpr unsigned kMaxNodes = 16;
+constexpr Word kErrorLines = 8;  // the first failures are printed, the others counted
 
 // Set by the main thread before it starts the readers; read-only afterwards.
 Word g_base;    ///< the first page
@@ -57,16 +58,20 @@ Word number_arg(const char* key, Word fallback, Word low, Word high, bool* ok) {
 }
 
 void fail(const char* reason) {
-    __atomic_add_fetch(&g_failures, 1, __ATOMIC_RELAXED);
-    l4::printf("UNMAPBENCH error reason=%s\n", reason);
+    if (__atomic_add_fetch(&g_failures, 1, __ATOMIC_RELAXED) <= kErrorLines)
+        l4::printf("UNMAPBENCH error reason=%s\n", reason);
 }
 
 volatile Word& word_of(Word page) { return *reinterpret_cast<volatile Word*>(g_base + page * kPageSize); }
 
 /// Step 1: the pages read 0 here.
 void read_pages() {
-    for (Word page = 0; page < g_pages; ++page)
-        if (word_of(page) != 0) fail("a_page_kept_its_value_after_unmap");
+    for (Word page = 0; page < g_pages; ++page) {
+        if (word_of(page) != 0) {
+            fail("a_page_kept_its_value_after_unmap");
+            return;
+        }
+    }
 }
 
 /// Waits number `pass` of the calling thread at the barrier; false (and an error) if
@@ -165,7 +170,9 @@ int run() {
         cycles[round - 1] = took;
         sum += took;
     }
-    bool ok = __atomic_load_n(&g_failures, __ATOMIC_RELAXED) == 0;
+    Word failures = __atomic_load_n(&g_failures, __ATOMIC_RELAXED);
+    if (failures > kErrorLines) l4::printf("UNMAPBENCH error reason=%u_failures_in_all\n", failures);
+    bool ok = failures == 0;
     if (ok) {
         sort(cycles, rounds);
         l4::printf("UNMAPBENCH pages=%u nodes=%u rounds=%u cycles_median=%llu cycles_mean=%llu cycles_min=%llu ok=1\n",
