@@ -41,7 +41,10 @@
 //    mappings in the window (recursively); a mapping left with no rights is
 //    removed with its whole subtree. flush: the same, and from the space's
 //    own mappings too. Both return the access status (referenced, dirty,
-//    executed) of the mappings they visit, ORed together (L4 X.2).
+//    executed) of the mappings they revoke from, ORed together (L4 X.2):
+//    an unmap does not report the caller's own accesses, and keeps what it
+//    read below a mapping in that mapping's status, so a later flush of it,
+//    or an unmap from further up the tree, still sees them (as Pistachio).
 //    A mapping is never split: a window that covers part of a derived
 //    mapping acts on all of it (see revoke_window_locked in mapping_db.cc).
 //
@@ -112,6 +115,10 @@ public:
 
     /// Reads and clears the access status of an installed mapping.
     [[nodiscard]] virtual Rights read_and_clear_status(MappingNode* node) = 0;
+
+    /// Adds `status` to the access status of an installed mapping (an unmap keeps
+    /// what it read below a mapping there, for a later flush or an unmap above).
+    virtual void add_status(MappingNode* node, Rights status) = 0;
 
     /// Removes an installed mapping and its node pointer; returns the access
     /// status it had, which would otherwise be lost.

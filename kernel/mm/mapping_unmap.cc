@@ -42,11 +42,14 @@ MdbError MappingDb::revoke(Revoke which, MappingSpace* space, uintptr_t addr, si
 //   (U1) Find the space's mappings that overlap the window, in address order
 //        (the "given" mappings, G).
 //   (U2) Flush: G is affected with everything below it: U4 on G.
-//   (U3) Unmap: G keeps its rights (its status is still read). Affected are
-//        the children of G that map physical memory inside the window's part
-//        of G, each with its whole subtree: U4 on each. A child outside that
-//        part is not touched, nor is anything below it (a child's physical
-//        range lies inside its parent's).
+//   (U3) Unmap: G keeps its rights and its own status, which is not
+//        reported (Pistachio does the same). Affected are the children of G
+//        that map physical memory inside the window's part of G, each with
+//        its whole subtree: U4 on each. What they report is added to G's
+//        status too, so that a flush of G, or an unmap from G's parent,
+//        later learns of those accesses. A child outside that part is not
+//        touched, nor is anything below it (a child's physical range lies
+//        inside its parent's).
 //   (U4) In an affected subtree every mapping loses `rights` and reports its
 //        status (revoke_subtree_locked, mapping_tree.cc);
 //   (U5) a mapping left with no rights is removed with its subtree
@@ -64,15 +67,17 @@ Rights MappingDb::revoke_window_locked(Revoke which, MappingSpace* space, uint64
             status |= revoke_subtree_locked(given, rights);
             continue;
         }
-        status |= m_target.read_and_clear_status(given);
         uint64_t phys_base = given->m_phys + (max(given->m_vaddr, base) - given->m_vaddr);
         uint64_t phys_end = given->m_phys + (min(given->end(), end) - given->m_vaddr);
+        Rights below = Rights::None;
         for (MappingNode* child = given->m_first_child; child != nullptr;) {
             MappingNode* next = child->m_next_sibling;
             if (child->m_phys < phys_end && child->phys_end() > phys_base)
-                status |= revoke_subtree_locked(child, rights);
+                below |= revoke_subtree_locked(child, rights);
             child = next;
         }
+        m_target.add_status(given, below);
+        status |= below;
     }
     return status;
 }

@@ -33,8 +33,11 @@ Fpage unmap_one(mm::Space* space, Fpage fpage, bool flush) {
     Rights status = Rights::None;
     Rights rights = fpage.rights();
     if (fpage.is_complete()) {
+        // Two windows (each an fpage the MDB takes); each call sets its own status.
+        Rights high = Rights::None;
         (void)mm::unmap(space, 0, size_t(1) << 31, rights, flush, status);
-        (void)mm::unmap(space, uintptr_t(1) << 31, size_t(1) << 30, rights, flush, status);
+        (void)mm::unmap(space, uintptr_t(1) << 31, size_t(1) << 30, rights, flush, high);
+        status |= high;
     } else if (fpage.end() <= mm::kUserSpaceEnd) {
         (void)mm::unmap(space, fpage.address(), size_t(fpage.size()), rights, flush, status);
     }

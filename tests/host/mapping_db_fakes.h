@@ -64,6 +64,8 @@ public:
         return std::exchange(entry_of(node).status, Rights::None);
     }
 
+    void add_status(MappingNode* node, Rights status) override { entry_of(node).status |= status; }
+
     Rights remove(MappingNode* node) override {
         Rights status = entry_of(node).status;
         entries.erase({key_of(node->space()), node->vaddr()});

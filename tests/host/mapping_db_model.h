@@ -123,11 +123,13 @@ public:
                 status |= revoke_subtree(g, rights);
                 continue;
             }
-            status |= std::exchange(nodes[g].status, Rights::None);
             uint64_t lo = nodes[g].phys + (std::max(nodes[g].vaddr, base) - nodes[g].vaddr);
             uint64_t hi = nodes[g].phys + (std::min(nodes[g].end(), end) - nodes[g].vaddr);
+            Rights below = Rights::None;
             for (int c : children(g))
-                if (nodes[c].phys < hi && nodes[c].phys + nodes[c].size > lo) status |= revoke_subtree(c, rights);
+                if (nodes[c].phys < hi && nodes[c].phys + nodes[c].size > lo) below |= revoke_subtree(c, rights);
+            nodes[g].status |= below;  // kept for a flush of g or an unmap above it
+            status |= below;
         }
         return status;
     }

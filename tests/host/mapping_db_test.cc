@@ -201,21 +201,26 @@ TEST_CASE("mdb: a grant with fewer rights takes them from the subtree", "[mdb]")
     test::check_invariants(w);
 }
 
-TEST_CASE("mdb: access status comes from the given and every derived mapping", "[mdb]") {
+TEST_CASE("mdb: access status: an unmap reports what lies below, a flush the mapping too", "[mdb]") {
     World w;
     w.build_figure();
     REQUIRE(w.target.touch(w.b, 0x20000, Rights::Write));
     REQUIRE(w.target.touch(w.c, 0x7000, Rights::ReadWrite));  // C may only read: referenced, not dirty
+    REQUIRE(w.target.touch(w.a, 0x10000, Rights::Execute));   // A's own access: not A's unmap's business
     CHECK(w.unmap(w.a, 0x10000, Rights::None) == Rights::ReadWrite);
     CHECK(w.target.entries.size() == 5);                         // Rights::None only reads
-    CHECK(w.unmap(w.a, 0x10000, Rights::None) == Rights::None);  // and clears
+    CHECK(w.unmap(w.a, 0x10000, Rights::None) == Rights::None);  // and clears below A
 
-    REQUIRE(w.target.touch(w.a, 0x10000, Rights::Execute));
+    // What A's unmaps read below A stays in A's status, with A's own: sigma0 sees it all.
     REQUIRE(w.target.touch(w.d, 0x30000, Rights::Read));
-    CHECK(w.unmap(w.sigma0, 0x100000, Rights::Write) == (Rights::Read | Rights::Execute));
+    CHECK(w.unmap(w.sigma0, 0x100000, Rights::Write) == Rights::Full);
+    CHECK(w.unmap(w.sigma0, 0x100000, Rights::None) == Rights::None);
     REQUIRE(w.target.touch(w.c, 0x7000, Rights::Read));
     CHECK(w.flush(w.b, 0x20000, Rights::Full) == Rights::Read);  // removed entries report too
     CHECK(w.target.entries.size() == 3);
+    REQUIRE(w.target.touch(w.a, 0x10000, Rights::Read));
+    CHECK(w.unmap(w.a, 0x10000, Rights::None) == Rights::None);  // nothing below A any more
+    CHECK(w.flush(w.a, 0x10000, Rights::None) == Rights::Read);  // a flush reports A's own
     test::check_invariants(w);
 }
 

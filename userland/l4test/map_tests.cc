@@ -132,12 +132,19 @@ void test_map_status_bits(TestContext& t) {
 
     CHECK(t, root_maps_to(a, page, Rights::Full, w, why), "root -> A: %s", why);
     CHECK(t, agent_reads(a, w) == kValue, "A cannot read its page");
-    Fpage status = agent_unmaps(a, Fpage::memory(w, 12, Rights::None), false);
-    CHECK(t, (status.raw() & 2) == 0, "after reads only, Unmap reports the page dirty (fpage %x)", status.raw());
+    // A's own accesses: its flush without rights reports them (and takes nothing); its
+    // unmap does not (it reports what lies below A, as Pistachio's does).
+    Fpage status = agent_unmaps(a, Fpage::memory(w, 12, Rights::None), true);
+    CHECK(t, (status.raw() & 2) == 0, "after reads only, Flush reports the page dirty (fpage %x)", status.raw());
+    CHECK(t, (status.raw() & 4) != 0, "after a read, Flush does not report the page referenced (fpage %x)",
+          status.raw());
     AgentAnswer write = agent_call(a, agent::kWrite, {w + 8, 0x55});
     CHECK(t, write.ok() && fault_count() == 0, "A's write failed or faulted");
     status = agent_unmaps(a, Fpage::memory(w, 12, Rights::None), false);
-    CHECK(t, (status.raw() & 2) != 0, "after a write, Unmap does not report the page dirty (fpage %x)", status.raw());
+    CHECK(t, (status.raw() & 6) == 0, "Unmap reports A's own write (fpage %x): only what lies below A counts",
+          status.raw());
+    status = agent_unmaps(a, Fpage::memory(w, 12, Rights::None), true);
+    CHECK(t, (status.raw() & 2) != 0, "after a write, Flush does not report the page dirty (fpage %x)", status.raw());
     CHECK(t, agent_reads(a, w) == kValue && fault_count() == 0, "Unmap without rights took A's page away");
 }
 
