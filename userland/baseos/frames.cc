@@ -12,16 +12,14 @@ namespace baseos {
 namespace {
 
 // Guarded by g_os_lock.
-Word g_free_lists[2];  // by FrameUse: the first free frame; each free frame's first word is the next
+Word g_free_list;  // the first free frame; each free frame's first word is the next
 Word g_free_count;
 Word g_total_count;
 
 api::Fpage window() { return api::Fpage::memory(kWindow, kWindowLog2, api::Rights::None); }
 
-Word& free_list(FrameUse use) { return g_free_lists[use == FrameUse::Page ? 0 : 1]; }
-
-/// Takes one chunk (or, failing that, one page) of node-0 memory from sigma0 for `use`.
-bool grow_locked(FrameUse use) {
+/// Takes one chunk (or, failing that, one page) of node-0 memory from sigma0.
+bool grow_locked() {
     const unsigned sizes[] = {kChunkLog2, 12};
     for (unsigned log2 : sizes) {
         api::Fpage got = l4::sigma0::request_on_node(kMemoryNode, log2, window());
@@ -31,7 +29,7 @@ bool grow_locked(FrameUse use) {
             return false;
         }
         for (Word offset = 0; offset < got.size(); offset += kPageSize)
-            release_frame_locked(window_address(got.address() + offset), use);
+            release_frame_locked(window_address(got.address() + offset));
         g_total_count += static_cast<Word>(got.size() / kPageSize);
         return true;
     }
@@ -47,20 +45,18 @@ bool map_physical_page(Word physical) {
     return !l4::sigma0::request(page, window()).is_nil();
 }
 
-Word allocate_frame_locked(FrameUse use) {
-    Word& list = free_list(use);
-    if (list == 0 && !grow_locked(use)) return 0;
-    Word frame = list;
-    list = *reinterpret_cast<Word*>(frame);
+Word allocate_frame_locked() {
+    if (g_free_list == 0 && !grow_locked()) return 0;
+    Word frame = g_free_list;
+    g_free_list = *reinterpret_cast<Word*>(frame);
     --g_free_count;
     memset(reinterpret_cast<void*>(frame), 0, kPageSize);
     return frame;
 }
 
-void release_frame_locked(Word frame, FrameUse use) {
-    Word& list = free_list(use);
-    *reinterpret_cast<Word*>(frame) = list;
-    list = frame;
+void release_frame_locked(Word frame) {
+    *reinterpret_cast<Word*>(frame) = g_free_list;
+    g_free_list = frame;
     ++g_free_count;
 }
 

@@ -8,17 +8,13 @@
 // modules) are mapped into the same window by address.
 //
 // A frame is a page of the window. Free frames form a list threaded through their first
-// word; allocate_locked() zeroes a frame before it hands it out. Frames go back to the
-// list, never to sigma0: the pool only grows, and its counts say where every frame is:
+// word; allocate_frame_locked() zeroes a frame before it hands it out. Frames go back to
+// the list, never to sigma0: the pool only grows, and its counts say where every frame is:
 //   total_frames() == free_frames() + frames held by tasks (task.h)
 //
-// Pages and tables come from chunks of their own (two free lists). A chunk is one
-// mapping of 64 KiB in the OS's space, and the kernel keeps one access status for a
-// mapping: reading or writing any frame of a chunk marks the whole chunk referenced or
-// dirty. The status of the OS's own mapping of a frame comes back with the task's when
-// the OS unmaps the frame (task_memory.cc), so the OS must not touch a chunk whose
-// frames tasks hold and leave it marked: it writes a task's table at every fault, which
-// would mark the pages beside that table dirty, so no table shares a chunk with pages.
+// Zeroing a frame and linking it into the list mark the access status of the OS's own
+// mapping (the whole 64 KiB chunk), never a task's: an Unmap reports only the mappings
+// derived from the OS's, the task's (task_memory.cc).
 #pragma once
 
 #include "api/word.h"
@@ -38,13 +34,9 @@ inline constexpr unsigned kMemoryNode = 0;
 /// Asks sigma0 for the page at `physical` (boot-loader memory); false if refused.
 [[nodiscard]] bool map_physical_page(Word physical);
 
-/// What a frame is for: a page the OS maps to a task, or a table of the OS's own.
-enum class FrameUse { Page, Table };
-
 /// A zeroed frame (its address in the OS), or 0 when node 0 has no memory left.
-[[nodiscard]] Word allocate_frame_locked(FrameUse use);
-/// Gives back a frame that allocate_frame_locked(use) gave, with the same `use`.
-void release_frame_locked(Word frame, FrameUse use);
+[[nodiscard]] Word allocate_frame_locked();
+void release_frame_locked(Word frame);
 
 [[nodiscard]] Word free_frames();
 [[nodiscard]] Word total_frames();

@@ -19,17 +19,15 @@
 //       for Unmap, Write for ReadOnly) goes into MR0 .. MR63: 64 fpages per Unmap call;
 //   (2) Unmap without flush takes those rights from every mapping derived from the
 //       OS's, that is the task's, and leaves the OS's own; each MR comes back with the
-//       access status of the mappings it visited in its rights bits (api/rights.h):
-//       r (4) referenced, w (2) written, which also clears that status;
+//       access status of the mappings it took rights from in its rights bits
+//       (api/rights.h): r (4) referenced, w (2) written, which also clears that status;
 //   (3) Unmap: the frames go back to the pool and their entries are cleared;
-//       ReadOnly: the entries lose Write;
-//   (4) Unmap: the OS's own status of the frames it gave back is cleared (below).
-// The status in (2) includes the OS's own mapping's, which is the status of a whole
-// 64 KiB chunk (frames.h), marked whenever the OS reads or writes a frame of it:
-// zeroing and filling a new frame, linking a free one. So after each of those, and
-// before a task could get a frame of that chunk reported, the OS clears its own status
-// with an Unmap of an fpage without rights (which reads the status and takes nothing);
-// the frame it names has no mapping in any task then, so no task's status is lost.
+//       ReadOnly: the entries lose Write.
+// The status in (2) is the task's alone. The OS reads and writes frames too (zeroing and
+// filling a new one, linking a free one), which marks its own mapping, a 64 KiB chunk
+// (frames.h); but an Unmap without flush reports only what lies below the caller's
+// mappings, never the caller's own accesses (the kernel's rule, as Pistachio's: step U3
+// in kernel/mm/mapping_unmap.cc). So the OS has no status of its own to clear.
 #include "frames.h"
 #include "l4/space.h"
 #include "l4/string.h"
@@ -49,7 +47,7 @@ api::Rights rights_of(Word entry) { return api::rights_from_bits(entry); }
 Word* entry_locked(Task& task, Word page) {
     Word& table = task.directory[page >> 22];
     if (table == 0) {
-        table = allocate_frame_locked(FrameUse::Table);
+        table = allocate_frame_locked();
         if (table == 0) return nullptr;
         ++task.table_frames;
     }
@@ -90,19 +88,11 @@ void unmap_batch(unsigned count) {
     if (count != 0) l4::unmap(count - 1);
 }
 
-/// Clears the OS's own access status of `frames` (of their chunks, frames.h), which no
-/// task maps (see the top of the file).
-void forget_own_status(const Word* frames, unsigned count) {
-    for (unsigned i = 0; i < count; ++i) load_fpage(i, frames[i], api::Rights::None);
-    unmap_batch(count);
-}
-
 /// Unmaps the `count` frames loaded in MR0 .. from the task and gives them back: no
 /// frame goes back to the pool, where another task may get it, still mapped.
 void give_back_batch_locked(const Word* frames, unsigned count) {
     unmap_batch(count);
-    for (unsigned i = 0; i < count; ++i) release_frame_locked(frames[i], FrameUse::Page);
-    forget_own_status(frames, count);
+    for (unsigned i = 0; i < count; ++i) release_frame_locked(frames[i]);
 }
 
 /// The pages of one unmap request that are loaded in the MRs, not yet unmapped.
@@ -112,10 +102,9 @@ struct UnmapBatch {
     unsigned pages[kUnmapBatch];  ///< each one's index in the request's range
 };
 
-/// Steps (2) to (4) of unmap (see the top) for the pages in `batch`.
+/// Steps (2) and (3) of unmap (see the top) for the pages in `batch`.
 void finish_unmap_batch_locked(Task& task, UnmapBatch& batch, os::UnmapHow how, os::UnmapStatus* status) {
     unmap_batch(batch.count);  // (2)
-    Word freed[kUnmapBatch];
     for (unsigned i = 0; i < batch.count; ++i) {
         api::Rights seen = api::Fpage::from_raw(l4::mr(i)).rights();
         unsigned page = batch.pages[i];
@@ -124,15 +113,13 @@ void finish_unmap_batch_locked(Task& task, UnmapBatch& batch, os::UnmapHow how, 
         if (api::any(seen & api::Rights::Write)) os::set_page_bit(status->dirty, page);
         Word& entry = *batch.entries[i];
         if (how == os::UnmapHow::Unmap) {  // (3)
-            freed[i] = frame_of(entry);
-            release_frame_locked(freed[i], FrameUse::Page);
+            release_frame_locked(frame_of(entry));
             entry = 0;
             --task.pages;
         } else {
             entry = frame_of(entry) | api::rights_bits(api::without(rights_of(entry), api::Rights::Write));
         }
     }
-    if (how == os::UnmapHow::Unmap) forget_own_status(freed, batch.count);  // (4)
     batch.count = 0;
 }
 
@@ -172,22 +159,17 @@ bool resolve_fault_locked(Task& task, Word address, bool write, Word* frame, api
         *why = "no memory there";
         return false;
     }
-    Word new_frame = allocate_frame_locked(FrameUse::Page);
+    Word new_frame = allocate_frame_locked();
     if (new_frame == 0) {
         *why = "out of memory (node 0)";
         return false;
     }
     api::Rights given = image ? fill_from_image(task, page, new_frame) : api::Rights::Full;
     if (write && given != api::Rights::Full) {
-        release_frame_locked(new_frame, FrameUse::Page);
-        forget_own_status(&new_frame, 1);
+        release_frame_locked(new_frame);
         *why = "write to a read-only page of the image";
         return false;
     }
-    // The OS zeroed and filled the frame: its own mapping is marked referenced and
-    // dirty, and an unmap would report that as the task's. Reading the status with an
-    // fpage without rights clears it, before the task holds the frame.
-    forget_own_status(&new_frame, 1);
     *entry = new_frame | api::rights_bits(given);
     ++task.pages;
     *frame = new_frame;
@@ -245,7 +227,7 @@ void reclaim_memory_locked(Task& task) {
         }
         give_back_batch_locked(frames, batch);
         batch = 0;
-        release_frame_locked(table, FrameUse::Table);
+        release_frame_locked(table);
         table = 0;
     }
     task.pages = 0;
