@@ -24,6 +24,48 @@ void load_error(Status status) {
 
 }  // namespace detail
 
+void load_words(const Word* words, unsigned count) {
+    set_mr(0, MsgTag::make(kReplyOk, count, 0).raw());
+    for (unsigned i = 0; i < count; ++i) set_mr(1 + i, words[i]);
+}
+
+void load_error(Status status) { detail::load_error(status); }
+
+Reply<unsigned> call_words(ThreadId server, uint16_t label, const Word* words, unsigned count, Word* reply,
+                           unsigned max_reply) {
+    if (count > kMaxWords) return Status::Malformed;
+    set_mr(0, MsgTag::make(label, count, 0).raw());
+    for (unsigned i = 0; i < count; ++i) set_mr(1 + i, words[i]);
+    MsgTag tag = l4::call(server, Time::never(), Time::never());
+    if (ipc_failed(tag)) return Status::IpcFailed;
+    if (tag.label() == kReplyError && tag.untyped() == 1 && tag.typed() == 0) {
+        Word status = mr(1);
+        return status >= static_cast<Word>(Status::Malformed) && status <= static_cast<Word>(Status::BadReply)
+                   ? static_cast<Status>(status)
+                   : Status::BadReply;
+    }
+    if (tag.label() != kReplyOk || tag.untyped() > max_reply || tag.typed() != 0) return Status::BadReply;
+    for (unsigned i = 0; i < tag.untyped(); ++i) reply[i] = mr(1 + i);
+    return unsigned(tag.untyped());
+}
+
+namespace {
+
+bool invoke_raw(void (*handler)(), ThreadId from, MsgTag tag) {
+    if (tag.typed() != 0 || tag.untyped() > kMaxWords) return false;
+    return reinterpret_cast<Server::RawHandler>(handler)(from, tag);
+}
+
+}  // namespace
+
+bool Server::on_raw(uint16_t label, RawHandler handler) {
+    for (unsigned i = 0; i < m_count; ++i)
+        if (m_entries[i].label == label) return false;
+    if (m_count == kMaxProcs) return false;
+    m_entries[m_count++] = {label, reinterpret_cast<void (*)()>(handler), &invoke_raw};
+    return true;
+}
+
 bool Server::handle(ThreadId from, MsgTag tag) {
     uint16_t label = tag.label();
     if (label >= 0xFF80) return false;  // an L4 protocol message (page fault, ...): not ours

@@ -137,6 +137,17 @@ Reply<typename P::ResultType> call(ThreadId server, const Given&... given) {
     return call_with_timeout<P>(server, Time::never(), given...);
 }
 
+/// Loads a reply of `count` words (at most kMaxWords): a raw handler's result.
+void load_words(const Word* words, unsigned count);
+/// Loads an error reply.
+void load_error(Status status);
+
+/// Calls procedure `label` at `server` with `count` words (at most kMaxWords) and waits
+/// for the reply, whose words (at most `max_reply`) go to `reply`: their number, or
+/// what went wrong. The client side of a raw procedure (Server::on_raw).
+Reply<unsigned> call_words(ThreadId server, uint16_t label, const Word* words, unsigned count, Word* reply,
+                           unsigned max_reply);
+
 /// A server: handlers by label, and the receive-dispatch-reply loop.
 class Server {
 public:
@@ -151,6 +162,13 @@ public:
         m_entries[m_count++] = {P::kLabel, reinterpret_cast<void (*)()>(handler), &HandlerOf<P>::invoke};
         return true;
     }
+
+    /// A procedure with a variable number of words (at most kMaxWords each way): the
+    /// handler reads MR1 .. MR(tag.untyped()) itself and loads its reply with
+    /// load_words() or load_error(); it returns false for a malformed request (the
+    /// server replies Malformed).
+    using RawHandler = bool (*)(ThreadId from, MsgTag tag);
+    bool on_raw(uint16_t label, RawHandler handler);
 
     /// Handles one received message: loads the reply (a result or an error)
     /// into the message registers. Returns false for messages that get no
