@@ -12,11 +12,14 @@
 // it (promotion.cc, unmap.h).
 #pragma once
 
+#include "api/fpage.h"
+#include "api/msg_tag.h"
 #include "api/rights.h"
 #include "api/thread_id.h"
 #include "l4/mcs_lock.h"
 #include "l4/spin_lock.h"
 #include "numa/pager_lock.h"
+#include "os/protocol.h"
 #include "task.h"
 
 namespace apppager {
@@ -102,8 +105,43 @@ private:
 void answer(const Fault& fault, Word entry) REQUIRES(fault.task.node[fault.node].lock);
 
 /// Takes `frame` out of node `node`'s space of `task`: every pager of that node unmaps
-/// it (unmap.h), and this returns when all have. Call it with no node lock held.
+/// it (unmap.h, unmap_frame), and this returns when all have. Call it with no node
+/// lock held. (Lab 5's promotion; the global unmap of Lab 6 is below.)
 void unmap_from_node(unsigned node, Word frame);
+
+// --- the global unmap (Lab 6) -----------------------------------------------------------
+
+/// Node `node`'s entry for `page` if its table has one (no levels are made), else null.
+[[nodiscard]] Word* node_slot(Task& task, unsigned node, Word page) REQUIRES(task.node[node].lock);
+/// The master's entry for `page` if its table has one, else null.
+[[nodiscard]] Word* master_slot(Task& task, Word page) REQUIRES(task.master.lock);
+/// Whether node `node` has a table for `task`: whether any pager of that node ever
+/// mapped a page of the task. A table made after the master lock holder looked has no
+/// global entry that lock holder is taking away (those need the master lock).
+[[nodiscard]] bool node_has_table(Task& task, unsigned node);
+/// Whether `fpage` may be in an unmap request (numa/pager_protocol.h): one page of a
+/// pool, with the rights Full or Write to take away.
+[[nodiscard]] bool is_unmap_fpage(api::Fpage fpage);
+
+/// global_unmap.cc: os::unmap(start, count, how) of `task` (service.cc checked the
+/// range): under the master lock, the master's table changes and unmap_everywhere;
+/// `status` gets the held, referenced and dirty bits of each page.
+void global_unmap(Task& task, Word start, unsigned count, os::UnmapHow how, os::UnmapStatus& status);
+/// global_unmap.cc: takes `count` pages of `task` (pages[i], whose frame and rights to
+/// take are fpages[i]; any number of them) away from every node: out of each node's
+/// table, then out of every space, by this pager (unmap_here) and the unmap worker of
+/// every other pager that mapped something of the task there, at most kMaxUnmapFpages
+/// per request, waiting for every answer. status[i] gets fpage i's access status,
+/// ORed over all of them.
+void unmap_everywhere(Task& task, const Word* pages, const api::Fpage* fpages, unsigned count, api::Rights* status)
+    REQUIRES(task.master.lock);
+/// unmap_worker.cc: one Unmap system call for `count` fpages (count <= kMaxUnmapFpages)
+/// in this pager's space, without flush: each comes back with its status bits in its
+/// rights. The originator calls it for its own space, the worker for its pager's.
+void unmap_here(api::Fpage* fpages, unsigned count);
+/// unmap_worker.cc: the unmap worker's handler of an unmap request (pager_protocol.h):
+/// loads the reply; false for a malformed request (an RPC raw handler, l4/rpc.h).
+bool serve_unmap(ThreadId from, api::MsgTag tag);
 
 // --- the Lab 5 functions --------------------------------------------------------------
 

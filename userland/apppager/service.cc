@@ -49,11 +49,12 @@ const char* kind_of(const Task& task, Word address) {
     return address < os::kHeapEnd ? "heap" : "stack";
 }
 
-/// The task of a faulting thread, with `busy` raised while the fault is served: the
-/// task cannot end meanwhile (destroy_task_locked waits), but no task lock is held.
-class FaultingTask {
+/// The task of a faulting thread (or one asking for an unmap), with `busy` raised while
+/// it is served: the task cannot end meanwhile (destroy_task_locked waits), but no task
+/// lock is held.
+class BusyTask {
 public:
-    explicit FaultingTask(ThreadId thread) {
+    explicit BusyTask(ThreadId thread) {
         ThreadRecord* record = nullptr;
         m_task = lock_task_of(thread, &record);
         if (m_task == nullptr) return;
@@ -61,9 +62,9 @@ public:
         __atomic_fetch_add(&m_task->busy, 1, __ATOMIC_ACQ_REL);
         m_task->lock.unlock();
     }
-    ~FaultingTask() { done(); }
-    FaultingTask(const FaultingTask&) = delete;
-    FaultingTask& operator=(const FaultingTask&) = delete;
+    ~BusyTask() { done(); }
+    BusyTask(const BusyTask&) = delete;
+    BusyTask& operator=(const BusyTask&) = delete;
     [[nodiscard]] Task* task() const { return m_task; }
     [[nodiscard]] unsigned node() const { return m_node; }
     void done() {
@@ -80,7 +81,7 @@ private:
 /// false: the server has nothing more to send.
 bool page_fault(ThreadId from, uint16_t label, Word address, Word ip) {
     bool write = (static_cast<Word>(api::fault_access(label)) & static_cast<Word>(api::Rights::Write)) != 0;
-    FaultingTask faulting(from);
+    BusyTask faulting(from);
     Task* task = faulting.task();
     if (task == nullptr) {
         l4::printf("apppager %u: page fault from %x, which is no task's thread: ignored\n", g_self.cpu, from.raw());
@@ -167,6 +168,32 @@ Reply<Word> do_make_local(ThreadId from, Word start, Word bytes) {
     return Word{1};
 }
 
+/// Whether os::unmap may act on [start, start + pages pages) of `task` (os/protocol.h).
+bool unmap_allowed(const Task& task, Word start, Word pages, os::UnmapHow how) {
+    if (how != os::UnmapHow::Unmap && how != os::UnmapHow::ReadOnly) return false;
+    if (start % numa::kPageSize != 0 || pages == 0 || pages > os::kMaxUnmapPages) return false;
+    auto within = [&](Word low, Word high) {  // no overflow: start < high first
+        return start >= low && start < high && pages <= (high - start) / numa::kPageSize;
+    };
+    Word end = start + pages * numa::kPageSize;
+    bool heap = within(task.image_end, os::kHeapEnd);
+    bool stack = within(os::kStackArea, os::kStackAreaEnd);
+    if (!heap && !stack) return false;
+    unsigned ranges = __atomic_load_n(&task.local_count, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < ranges; ++i)
+        if (start < task.local[i].end && task.local[i].start < end) return false;
+    return true;
+}
+
+Reply<os::UnmapStatus> do_unmap(ThreadId from, Word start, Word pages, os::UnmapHow how) {
+    BusyTask busy(from);
+    Task* task = busy.task();
+    if (task == nullptr || !unmap_allowed(*task, start, pages, how)) return Status::Refused;
+    os::UnmapStatus status{};
+    global_unmap(*task, start, unsigned(pages), how, status);
+    return status;
+}
+
 Reply<os::ArgsText> do_args(ThreadId from) {
     os::ArgsText text{};
     TaskLock lock(from);
@@ -189,6 +216,7 @@ void serve() {
     g_server.on<os::proto::GetTaskInfo>(do_task_info);
     g_server.on<os::proto::GetArgs>(do_args);
     g_server.on<os::proto::MakeLocal>(do_make_local);
+    g_server.on<os::proto::Unmap>(do_unmap);
     g_server.on<numa::root_proto::Whereabouts>(do_whereabouts);
     g_server.serve_with_faults(page_fault);
 }

@@ -82,7 +82,10 @@ void reset_task(Task& task, const numa::ModuleRecord& module, const elf::ElfImag
     task.busy = 0;
     task.page_faults = task.master_locks = task.pages = task.table_frames = 0;
     task.local_count = 0;
-    for (NodeSpace& space : task.node) space.directory = 0;
+    for (NodeSpace& space : task.node) {
+        space.directory = 0;
+        space.mapped_by = 0;
+    }
     task.master.directory = 0;
     task.master.lock.set_kind(system().master_lock);
     for (ThreadRecord& t : task.threads) t = ThreadRecord{ThreadId::nil(), 0, 0};

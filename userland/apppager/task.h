@@ -65,6 +65,8 @@ struct ThreadRecord {
 struct NodeSpace {
     l4::SpinLock lock;
     Word directory GUARDED_BY(lock);  ///< 0: no table yet
+    uint64_t mapped_by GUARDED_BY(lock);  ///< bit c: the pager of CPU c mapped a page into
+                                          ///< n's space (answer()): an unmap must ask it
 };
 
 /// The master pager's table: the frame of every global page (thesis 4.2.1).

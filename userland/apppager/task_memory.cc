@@ -6,6 +6,8 @@
 // of User-Level Page Management Structures", 4.2.5 and 4.2.6):
 //   1. n's table has P with the rights the access needs: map that frame again (another
 //      thread of the node, a fault after an unmap);
+//      a write to a global heap or stack page that os::unmap made read-only (Lab 6):
+//      the master's entry gets write access back, then as in 4 (write tracking);
 //   2. P is in a make_local range: map_local_page (local_pages.cc);
 //   3. P is read-only image (code, constants): map_code_page on a read, and
 //      promote_code_page on a write (promotion.cc); with placement=master (the off
@@ -112,7 +114,30 @@ Word master_lookup(Task& task, Word page) {
     return entry == nullptr ? 0 : *entry;
 }
 
+Word* node_slot(Task& task, unsigned node, Word page) {
+    return table_entry(task, task.node[node].directory, pool_for(node), page, false);
+}
+
+Word* master_slot(Task& task, Word page) {
+    return table_entry(task, task.master.directory, pool_for(task.master_node), page, false);
+}
+
+bool node_has_table(Task& task, unsigned node) NO_THREAD_SAFETY_ANALYSIS {
+    // Read without the node lock: see memory.h for why a stale 0 does no harm.
+    return __atomic_load_n(&task.node[node].directory, __ATOMIC_ACQUIRE) != 0;
+}
+
 Word owner_of(const Task& task, Word page) { return page | (slot_of(task) + 1); }
+
+bool is_unmap_fpage(api::Fpage fpage) {
+    bool rights = fpage.rights() == api::Rights::Full || fpage.rights() == api::Rights::Write;
+    Word frame = fpage.base();
+    if (!rights || fpage.log2_size() != 12 || !numa::in_pool_area(frame)) return false;
+    unsigned slot = numa::pool_slot_of(frame);
+    if (slot >= system().nodes || !system().has_pool[slot]) return false;
+    numa::Pool& pool = numa::Pool::of_node(slot);
+    return frame > pool.base() && frame - pool.base() < pool.size();  // a frame, not the header
+}
 
 Word new_frame(const Fault& fault, unsigned node) {
     numa::Pool& pool = pool_for(node);
@@ -137,6 +162,7 @@ api::Rights fill_from_image(const Task& task, Word page, Word frame) {
 l4::McsNode& my_lock_node() { return g_self.lock_nodes[l4::my_global_id() == g_self.unmap_worker ? 1 : 0]; }
 
 void answer(const Fault& fault, Word entry) {
+    fault.task.node[fault.node].mapped_by |= uint64_t{1} << g_self.cpu;
     l4::load_with_item(0, 0, api::MapItem::map(api::Fpage::memory(frame_of(entry), 12, rights_of(entry)), fault.page));
     // The thread waits in the receive phase of its fault IPC: a send that cannot go at
     // once would only find it gone (killed meanwhile).
@@ -146,9 +172,10 @@ void answer(const Fault& fault, Word entry) {
 const char* resolve_fault(const Fault& fault) {
     Task& task = fault.task;
     __atomic_fetch_add(&task.page_faults, 1, __ATOMIC_RELAXED);
+    Word entry = 0;
     {
         NodeLock own(task, fault.node);
-        Word entry = node_lookup(task, fault.node, fault.page);
+        entry = node_lookup(task, fault.node, fault.page);
         if (entry != 0 && (!fault.write || rights_of(entry) == api::Rights::Full)) {
             answer(fault, entry);
             return nullptr;
@@ -158,6 +185,12 @@ const char* resolve_fault(const Fault& fault) {
     bool image = image_page(task, fault.page, &writable);
     if (const char* why = refusal(task, fault.page, image)) return why;
     if (in_local_range(task, fault.page)) return map_local_page(fault);
+    if (fault.write && entry != 0 && !image && !is_local(entry)) {
+        // Made read-only by os::unmap (only heap and stack pages can be): writable again.
+        MasterLock master(task);
+        Word* global = master_slot(task, fault.page);
+        if (global != nullptr && *global != 0) *global = make_entry(frame_of(*global), api::Rights::Full, false);
+    }
     bool replicate = system().placement == numa::Placement::FirstTouch;
     if (image && !writable && (fault.write || replicate))
         return fault.write ? promote_code_page(fault) : map_code_page(fault);

@@ -4,6 +4,9 @@
 // pagers, from that pager's own mapping of the pool. Only an Unmap in that pager's space
 // reaches it: the pager that takes the frame away asks each pager of m (its unmap
 // worker; itself directly) to unmap it, and waits for each answer.
+//
+// The worker serves numa/pager_protocol.h: unmap_frame here (Lab 5's promotion), and
+// the global unmap's request through serve_unmap (unmap_worker.cc, Lab 6).
 #include "api/fpage.h"
 #include "l4/local_thread.h"
 #include "l4/print.h"
@@ -28,7 +31,7 @@ l4::rpc::Server g_worker_server;  // set up before the worker starts; read-only 
 
 api::Fpage pool_page(Word frame) { return api::Fpage::memory(frame, 12, api::Rights::Full); }
 
-Reply<Word> do_unmap(ThreadId from, Word fpage) {
+Reply<Word> do_unmap_frame(ThreadId from, Word fpage) {
     if (system().pager_by_thread(from) == nullptr) return Status::Refused;
     api::Fpage page = api::Fpage::from_raw(fpage);
     if (!numa::in_pool_area(page.base()) || page.log2_size() != 12) return Status::Refused;
@@ -41,7 +44,8 @@ void worker(Word) { g_worker_server.serve(); }
 }  // namespace
 
 bool start_unmap_worker() {
-    g_worker_server.on<numa::pager_proto::Unmap>(do_unmap);
+    g_worker_server.on<numa::pager_proto::UnmapFrame>(do_unmap_frame);
+    g_worker_server.on_raw(numa::pager_proto::kUnmapLabel, serve_unmap);
     l4::ThreadStart start = l4::prepare_thread_start(g_worker_stack, sizeof g_worker_stack, worker, 0);
     auto id = l4::rpc::call<numa::root_proto::StartHelper>(l4::pager(), start.ip, start.sp);
     if (!id.ok()) return false;
@@ -56,7 +60,7 @@ void unmap_from_node(unsigned node, Word frame) {
             (void)l4::unmap_fpage(pool_page(frame), false);
             continue;
         }
-        auto done = l4::rpc::call<numa::pager_proto::Unmap>(system().pagers[cpu].unmap_worker, pool_page(frame).raw());
+        auto done = l4::rpc::call<numa::pager_proto::UnmapFrame>(system().pagers[cpu].unmap_worker, pool_page(frame).raw());
         if (!done.ok())
             l4::printf("apppager %u: the unmap worker of CPU %u did not unmap %x\n", g_self.cpu, cpu, frame);
     }
