@@ -1,6 +1,8 @@
-// numaprobe: the program the root pager's Lab 5 tests run (userland/rootpager/
-// sync_tests.cc) to see master-pager synchronisation from inside a task: it makes the
-// page faults, and the test reads their effect from the kernel (numa/probe_protocol.h).
+// numaprobe: the program the root pager's Lab 5 and Lab 6 tests run (userland/
+// rootpager/sync_tests.cc, unmap_tests.cc) to see master-pager synchronisation and the
+// global unmap from inside a task: it makes the page faults and unmaps, and the test
+// reads their effect from the kernel (numa/probe_protocol.h). probe.h has the machinery,
+// this file Lab 5's modes, unmap_modes.cc Lab 6's.
 //
 //   numaprobe mode=<m> inspect=<id> [pages=N] [rounds=N]
 //
@@ -25,6 +27,7 @@
 //                        the text segment, replicated per node); report 1. Thread 0
 //                        writes word 0 (the OS promotes the page to global); every
 //                        thread checks it reads the new value; report 2
+//   unmap, status, read_only, concurrent, hold: the global unmap (unmap_modes.h)
 //
 // Without inspect= it reports to nobody and only checks values, for a run by hand. On
 // the base OS (one space) mode local fails on a machine with more than one node: its
@@ -33,15 +36,12 @@
 // gives up early it says why in one line and in a phase-0 report.
 #include "l4/ipc.h"
 #include "l4/message.h"
-#include "l4/options.h"
 #include "l4/print.h"
-#include "l4/rpc.h"
 #include "l4/string.h"
-#include "l4/system.h"
-#include "l4/thread.h"
-#include "l4/utcb.h"
 #include "numa/probe_protocol.h"
 #include "os/os.h"
+#include "probe.h"
+#include "unmap_modes.h"
 
 // The code page of mode promote: a page of its own in the text segment (user.ld puts
 // .text.* there, R-X), filled with kCodePattern.
@@ -56,84 +56,16 @@ probe_code_page:
 )");
 extern "C" uint32_t probe_code_page[1024];
 
+namespace numaprobe {
+
 namespace {
 
-using api::Word;
-using numa::ProbeExit;
-using os::ThreadId;
-
-constexpr unsigned kMaxThreads = numa::kProbeMaxThreads;
-constexpr Word kWordsPerPage = os::kPageSize / sizeof(Word);
 constexpr uint32_t kCodePattern = 0x5A5A5A5A;
 constexpr uint32_t kPromoted = 0xC0DE0000 | 0x5A5;
 constexpr Word kLocalMark = 0x10CA0000;
 constexpr Word kSharedMark = 0x5A000000;
 constexpr Word kMaxPages = 64;    // per thread (first_touch) or in all (local)
 constexpr Word kMaxRounds = 256;  // pages of mode shared
-constexpr uint64_t kBarrierLimitUs = 120'000'000;
-constexpr uint64_t kInspectLimitMs = 120'000;
-
-/// A barrier in global memory for `parties` threads, which spin on its generation and
-/// yield their CPU meanwhile. Once a wait timed out the barrier stays broken.
-class Barrier {
-public:
-    void init(unsigned parties) { m_parties = parties; }
-
-    /// Waits until every party arrived; false if that took longer than kBarrierLimitUs.
-    [[nodiscard]] bool wait() {
-        if (__atomic_load_n(&m_broken, __ATOMIC_ACQUIRE)) return false;
-        Word generation = __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE);
-        if (__atomic_add_fetch(&m_arrived, 1, __ATOMIC_ACQ_REL) == m_parties) {
-            __atomic_store_n(&m_arrived, 0, __ATOMIC_RELAXED);
-            __atomic_store_n(&m_generation, generation + 1, __ATOMIC_RELEASE);
-            return true;
-        }
-        uint64_t deadline = l4::system_clock() + kBarrierLimitUs;
-        for (unsigned spins = 1; __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE) == generation; ++spins) {
-            l4::thread_switch(ThreadId::nil());
-            if (spins % 64 == 0 && (__atomic_load_n(&m_broken, __ATOMIC_ACQUIRE) || l4::system_clock() > deadline)) {
-                __atomic_store_n(&m_broken, true, __ATOMIC_RELEASE);
-                return false;
-            }
-        }
-        return true;
-    }
-
-private:
-    unsigned m_parties = 0;
-    Word m_arrived = 0;
-    Word m_generation = 0;
-    bool m_broken = false;
-};
-
-// Set by the main thread before it starts any thread; read-only afterwards.
-struct Setup {
-    unsigned threads;
-    Word base;    ///< the first page of the mode's memory
-    Word pages;   ///< first_touch: per thread; local: in all
-    Word rounds;  ///< shared
-    unsigned node_of[kMaxThreads];
-    ThreadId inspector;
-};
-Setup g_setup;
-ThreadId g_ids[kMaxThreads];
-Barrier g_everybody;  ///< the threads and the main thread: a checkpoint
-Barrier g_threads;    ///< the threads only
-Word g_failures;      ///< value checks that failed, by any thread
-
-Word number_arg(const char* key, Word fallback) {
-    char text[16];
-    Word value = 0;
-    return os::arg_value(key, text, sizeof text) && l4::parse_number(text, &value) ? value : fallback;
-}
-
-volatile Word* page_words(Word page) { return reinterpret_cast<volatile Word*>(g_setup.base + page * os::kPageSize); }
-
-void count_failure() { __atomic_add_fetch(&g_failures, 1, __ATOMIC_RELAXED); }
-
-/// A thread's side of an inspection point: it arrives when its work is done, and waits
-/// until the main thread had the answer.
-bool checkpoint() { return g_everybody.wait() && g_everybody.wait(); }
 
 void first_touch_thread(unsigned i) {
     for (Word p = i * g_setup.pages; p < (i + 1) * g_setup.pages; ++p) page_words(p)[1] = p + 1;
@@ -175,61 +107,6 @@ void promote_thread(unsigned i) {
     (void)checkpoint();
 }
 
-void (*g_thread_body)(unsigned);
-
-void thread_main(Word index) { g_thread_body(unsigned(index)); }
-
-/// Reports `phase` to the inspector (phase 0: `failures` is the exit code): 1 go on,
-/// 0 stop, and ~0 when the call failed.
-Word report(Word phase, Word base, Word pages, Word failures) {
-    if (phase != 0)
-        l4::printf("numaprobe: phase %u: %u page(s) at %x, %u failed check(s)\n", unsigned(phase), unsigned(pages),
-                   unsigned(base), unsigned(failures));
-    if (g_setup.inspector.is_nil()) return 1;
-    numa::ProbeReport r{};
-    r.phase = phase;
-    r.base = base;
-    r.pages = pages;
-    r.thread_count = g_setup.threads;
-    for (unsigned i = 0; i < g_setup.threads; ++i) r.threads[i] = g_ids[i];
-    r.failures = failures;
-    auto answer = l4::rpc::call_with_timeout<numa::probe_proto::Inspect>(
-        g_setup.inspector, l4::milliseconds(kInspectLimitMs), r);
-    return answer.ok() ? answer.value() : ~Word{0};
-}
-
-/// Gives up before the next phase: says why here and to the inspector; the exit code.
-int give_up(ProbeExit code, const char* why) {
-    l4::printf("numaprobe: %s\n", why);
-    if (!g_setup.inspector.is_nil()) (void)report(0, g_setup.base, 0, Word(code));
-    return int(code);
-}
-
-/// The main thread's side of an inspection point: wait for the threads, report, let
-/// them go on. The exit code if the probe must stop, else -1.
-int inspect(Word phase, Word base, Word pages) {
-    if (!g_everybody.wait()) return give_up(ProbeExit::BarrierTimeout, "a thread did not reach the checkpoint");
-    Word failures = __atomic_load_n(&g_failures, __ATOMIC_ACQUIRE);
-    Word answer = report(phase, base, pages, failures);
-    if (answer == ~Word{0}) {
-        l4::printf("numaprobe: the inspect call to %x failed\n", g_setup.inspector.raw());
-        return int(ProbeExit::NoInspector);
-    }
-    if (answer != 1) {
-        l4::printf("numaprobe: the test said stop after phase %u\n", unsigned(phase));
-        return int(ProbeExit::Stopped);
-    }
-    if (!g_everybody.wait()) return give_up(ProbeExit::BarrierTimeout, "a thread did not leave the checkpoint");
-    return -1;
-}
-
-int verdict() {
-    Word failures = __atomic_load_n(&g_failures, __ATOMIC_ACQUIRE);
-    if (failures == 0) return int(ProbeExit::Passed);
-    l4::printf("numaprobe: %u value check(s) failed\n", unsigned(failures));
-    return int(ProbeExit::ChecksFailed);
-}
-
 /// make_local must refuse what os/protocol.h says it refuses; each range it accepts
 /// counts as a failed check. `base`, `pages`: the range it accepted just before.
 void check_make_local_refusals(Word base, Word pages) {
@@ -253,26 +130,8 @@ void check_make_local_refusals(Word base, Word pages) {
         }
 }
 
-/// Starts thread i on CPU i for every CPU; false if the OS refused one.
-bool start_threads() {
-    g_everybody.init(g_setup.threads + 1);
-    g_threads.init(g_setup.threads);
-    for (unsigned i = 0; i < g_setup.threads; ++i) {
-        g_ids[i] = os::create_thread(i, thread_main, i);
-        if (g_ids[i].is_nil()) return false;
-    }
-    return true;
-}
-
-}  // namespace
-
-int main() {
-    char mode[16] = "";
-    (void)os::arg_value("mode", mode, sizeof mode);
-    g_setup.threads = os::cpu_count() < kMaxThreads ? os::cpu_count() : kMaxThreads;
-    for (unsigned i = 0; i < g_setup.threads; ++i) g_setup.node_of[i] = os::node_of_cpu(i);
-    g_setup.inspector = ThreadId::from_raw(number_arg("inspect", 0));
-    g_setup.base = (os::heap_start() + os::kPageSize - 1) & ~(os::kPageSize - 1);
+/// Lab 5's modes.
+int run_sync_mode(const char* mode) {
     g_setup.pages = number_arg("pages", 4);
     g_setup.rounds = number_arg("rounds", 24);
     if (g_setup.pages == 0 || g_setup.pages > kMaxPages || g_setup.rounds == 0 || g_setup.rounds > kMaxRounds)
@@ -296,10 +155,26 @@ int main() {
         base = reinterpret_cast<Word>(probe_code_page);
         pages = 1;
     } else {
-        return give_up(ProbeExit::BadArguments, "mode= must be first_touch, shared, local or promote");
+        return give_up(ProbeExit::BadArguments,
+                       "mode= must be first_touch, shared, local, promote, unmap, status, read_only, concurrent or hold");
     }
     if (!start_threads()) return give_up(ProbeExit::NoThread, "create_thread refused");
     int stop = inspect(1, base, pages);
     if (stop < 0 && strcmp(mode, "promote") == 0) stop = inspect(2, base, pages);
     return stop >= 0 ? stop : verdict();
+}
+
+}  // namespace
+
+}  // namespace numaprobe
+
+int main() {
+    using namespace numaprobe;
+    char mode[16] = "";
+    (void)os::arg_value("mode", mode, sizeof mode);
+    g_setup.threads = os::cpu_count() < kMaxThreads ? os::cpu_count() : kMaxThreads;
+    for (unsigned i = 0; i < g_setup.threads; ++i) g_setup.node_of[i] = os::node_of_cpu(i);
+    g_setup.inspector = ThreadId::from_raw(number_arg("inspect", 0));
+    g_setup.base = (os::heap_start() + os::kPageSize - 1) & ~(os::kPageSize - 1);
+    return is_unmap_mode(mode) ? run_unmap_mode(mode) : run_sync_mode(mode);
 }
