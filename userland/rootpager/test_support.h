@@ -13,5 +13,7 @@ namespace rootpager {
 [[nodiscard]] unsigned nearest_with_memory(unsigned node);
 /// Waits until no task is alive; false (and fail() says so) after a minute.
 [[nodiscard]] bool wait_for_tasks();
+/// Starts `ostest <args>` at the pager of `cpu` and waits until every task has ended.
+[[nodiscard]] bool run_ostest(unsigned cpu, const char* args);
 
 }  // namespace rootpager

@@ -1,5 +1,5 @@
 // tests.cc: the numa.* tests of Lab 4 (tests.h) and the table of all of them; Lab 5's are
-// in sync_tests.cc.
+// in sync_tests.cc, Lab 6's in unmap_tests.cc.
 #include "tests.h"
 
 #include "api/fpage.h"
@@ -17,6 +17,7 @@
 #include "numa/root_protocol.h"
 #include "os/os.h"
 #include "sync_tests.h"
+#include "unmap_tests.h"
 #include "test_support.h"
 #include "threads.h"
 
@@ -191,8 +192,6 @@ bool memoryless_nearest() {
     return true;
 }
 
-bool run_ostest(unsigned cpu, const char* args);
-
 /// No pager took a page fault since it said it was ready: every counter of late faults
 /// is 0, and every pager took some at start.
 bool pagers_fault_free() {
@@ -258,16 +257,6 @@ bool sigma0_refuses_again() {
     return __atomic_load_n(&g_asked, __ATOMIC_ACQUIRE) == 1;
 }
 
-/// Starts `ostest <args>` at the pager of `cpu` and waits until every task has ended.
-bool run_ostest(unsigned cpu, const char* args) {
-    os::SpawnRequest request{};
-    memcpy(request.module, "ostest", 7);
-    for (unsigned i = 0; i < os::kMaxArgs && args[i] != '\0'; ++i) request.args[i] = args[i];
-    if (!l4::rpc::call<os::proto::Spawn>(g_system->pagers[cpu].pager, request).ok())
-        return fail("the pager of CPU %u did not start 'ostest %s'", cpu, args);
-    return wait_for_tasks();
-}
-
 /// The base OS's program tests, on the NUMA OS: every ostest mode ends as it must,
 /// started from every CPU's pager in turn (so from every node).
 bool os_programs() {
@@ -317,9 +306,22 @@ constexpr l4::tests::Test kTests[] = {
     {"l4.numa.first_touch", sync_first_touch},              {"l4.numa.one_frame_shared", sync_one_frame_shared},
     {"l4.numa.make_local", sync_make_local},                {"l4.numa.code_promotion", sync_code_promotion},
     {"l4.numa.exit_frees_all", sync_exit_frees_all},
+    {"l4.numa.unmap_everywhere", unmap_everywhere},          {"l4.numa.unmap_status", unmap_status},
+    {"l4.numa.unmap_read_only", unmap_read_only},            {"l4.numa.unmap_concurrent", unmap_concurrent},
+    {"l4.numa.unmap_refused", unmap_refused},                {"l4.numa.unmap_ostest", unmap_ostest},
 };
 
 }  // namespace
+
+bool run_ostest(unsigned cpu, const char* args) {
+    os::SpawnRequest request{};
+    memcpy(request.module, "ostest", 7);
+    for (unsigned i = 0; i < os::kMaxArgs && args[i] != '\0'; ++i) request.args[i] = args[i];
+    if (!l4::rpc::call<os::proto::Spawn>(g_system->pagers[cpu].pager, request).ok())
+        return fail("the pager of CPU %u did not start 'ostest %s'", cpu, args);
+    return wait_for_tasks();
+}
+
 
 bool numa_tests_requested() { return l4::tests::requested(command_line(), "l4.numa."); }
 
