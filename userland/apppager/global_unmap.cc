@@ -28,9 +28,9 @@
 //      whose lock we hold); every mapping made before is one of those pagers';
 //   2. for every collected pager, in batches of at most kMaxUnmapFpages fpages (the
 //      message registers: MR0 is the tag): this pager's own CPU, unmap_here(batch)
-//      directly; any other, ask_worker(cpu, batch): an unmap request to that pager's
-//      unmap worker, which answers with the batch and its status bits. Wait for each
-//      answer before going on;
+//      directly; any other, ask_worker(cpu, batch, n) (unmap.cc): an unmap request to
+//      that pager's unmap worker, which answers with the batch and its status bits.
+//      Wait for each answer before going on;
 //   3. status[i]: fpage i's status ORed over all of them (a page written on node 1 and
 //      read on node 0 is dirty and referenced).
 // The request goes to the worker, not to the pager's own thread: that thread may be
@@ -50,80 +50,36 @@
 
 namespace apppager {
 
-namespace {
-
 using numa::pager_proto::kMaxUnmapFpages;
 
-/// Asks the unmap worker of `cpu` to unmap `count` fpages; they come back with their
-/// status. False if the worker did not answer so.
-bool ask_worker(unsigned cpu, api::Fpage* fpages, unsigned count) {
-    Word words[kMaxUnmapFpages];
-    for (unsigned i = 0; i < count; ++i) words[i] = fpages[i].raw();
-    auto answer = l4::rpc::call_words(system().pagers[cpu].unmap_worker, numa::pager_proto::kUnmapLabel, words,
-                                      count, words, count);
-    if (!answer.ok() || answer.value() != count) return false;
-    for (unsigned i = 0; i < count; ++i) fpages[i] = api::Fpage::from_raw(words[i]);
-    return true;
-}
-
-}  // namespace
-
 void unmap_everywhere(Task& task, const Word* pages, const api::Fpage* fpages, unsigned count, api::Rights* status) {
-    uint64_t pagers = 0;
-    for (unsigned node = 0; node < system().nodes; ++node) {
-        if (!node_has_table(task, node)) continue;
-        NodeLock lock(task, node);
-        for (unsigned i = 0; i < count; ++i) {
-            Word* entry = node_slot(task, node, pages[i]);
-            if (entry == nullptr || *entry == 0 || frame_of(*entry) != fpages[i].base()) continue;
-            bool gone = fpages[i].rights() == api::Rights::Full;
-            *entry = gone ? 0 : make_entry(frame_of(*entry), api::Rights::ReadExecute, is_local(*entry));
-        }
-        pagers |= task.node[node].mapped_by;
-    }
-    for (unsigned i = 0; i < count; ++i) status[i] = api::Rights::None;
-    for (unsigned cpu = 0; cpu < system().cpus; ++cpu) {
-        if ((pagers >> cpu & 1) == 0) continue;
-        for (unsigned first = 0; first < count; first += kMaxUnmapFpages) {
-            unsigned n = count - first < kMaxUnmapFpages ? count - first : kMaxUnmapFpages;
-            api::Fpage batch[kMaxUnmapFpages];
-            for (unsigned i = 0; i < n; ++i) batch[i] = fpages[first + i];
-            if (cpu == g_self.cpu) {
-                unmap_here(batch, n);
-            } else if (!ask_worker(cpu, batch, n)) {
-                l4::printf("apppager %u: the unmap worker of CPU %u did not unmap %u page(s)\n", g_self.cpu, cpu, n);
-                continue;
-            }
-            for (unsigned i = 0; i < n; ++i) status[first + i] = status[first + i] | batch[i].rights();
-        }
-    }
+    // LAB 6: your code here
+    // 1. uint64_t pagers = 0. For each node (0 .. system().nodes) with node_has_table:
+    //    under NodeLock(task, node), for each i: Word* entry = node_slot(task, node,
+    //    pages[i]); if it holds fpages[i]'s frame (frame_of(*entry) == fpages[i].base()):
+    //    0 when fpages[i].rights() is Full, else make_entry(frame, ReadExecute,
+    //    is_local(*entry)). Then pagers |= task.node[node].mapped_by.
+    // 2. status[i] = None for all. For each cpu whose bit is in `pagers`, in batches of
+    //    at most kMaxUnmapFpages (copy them: the batch comes back with status bits):
+    //    cpu == g_self.cpu: unmap_here(batch, n); else ask_worker(cpu, batch, n) (on
+    //    false, say so with l4::lab_printf and go on). OR each batch[k].rights() into
+    //    status[first + k].
+    (void)task, (void)pages, (void)fpages, (void)count, (void)status;
+    l4::lab_missing(6, "userland/apppager/global_unmap.cc", "apppager::unmap_everywhere");
 }
 
 void global_unmap(Task& task, Word start, unsigned count, os::UnmapHow how, os::UnmapStatus& status) {
-    bool gone = how == os::UnmapHow::Unmap;
-    Word pages[os::kMaxUnmapPages];
-    api::Fpage fpages[os::kMaxUnmapPages];
-    api::Rights found[os::kMaxUnmapPages];
-    unsigned page_of[os::kMaxUnmapPages];
-    unsigned n = 0;
-    MasterLock master(task);
-    for (unsigned i = 0; i < count; ++i) {
-        Word page = start + i * numa::kPageSize;
-        Word* entry = master_slot(task, page);
-        if (entry == nullptr || *entry == 0) continue;
-        Word frame = frame_of(*entry);
-        pages[n] = page;
-        fpages[n] = api::Fpage::memory(frame, 12, gone ? api::Rights::Full : api::Rights::Write);
-        page_of[n++] = i;
-        os::set_page_bit(status.held, i);
-        *entry = gone ? 0 : make_entry(frame, api::Rights::ReadExecute, false);
-    }
-    unmap_everywhere(task, pages, fpages, n, found);
-    for (unsigned j = 0; j < n; ++j) {
-        if (api::any(found[j] & api::Rights::Read)) os::set_page_bit(status.referenced, page_of[j]);
-        if (api::any(found[j] & api::Rights::Write)) os::set_page_bit(status.dirty, page_of[j]);
-        if (gone) free_frame(task, fpages[j].base());
-    }
+    // LAB 6: your code here
+    // gone = (how == Unmap). Under MasterLock master(task), held to the end:
+    //   for each page i (start + i * 4096) whose master_slot has an entry: remember the
+    //   page and an fpage of its frame (api::Fpage::memory(frame, 12, gone ? Full :
+    //   Write)), os::set_page_bit(status.held, i); the master's entry becomes 0 (gone)
+    //   or make_entry(frame, ReadExecute, false);
+    //   unmap_everywhere(task, pages, fpages, n, found);
+    //   for each: Read in found -> status.referenced, Write -> status.dirty; if gone,
+    //   free_frame(task, frame).
+    (void)task, (void)start, (void)count, (void)how, (void)status;
+    l4::lab_missing(6, "userland/apppager/global_unmap.cc", "apppager::global_unmap");
 }
 
 }  // namespace apppager

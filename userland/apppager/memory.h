@@ -135,6 +135,10 @@ void global_unmap(Task& task, Word start, unsigned count, os::UnmapHow how, os::
 /// ORed over all of them.
 void unmap_everywhere(Task& task, const Word* pages, const api::Fpage* fpages, unsigned count, api::Rights* status)
     REQUIRES(task.master.lock);
+/// unmap.cc: asks the unmap worker of the pager of `cpu` to unmap `count` fpages
+/// (count <= kMaxUnmapFpages; numa/pager_protocol.h) and waits for its answer: they
+/// come back with their status bits. False if the worker did not answer so.
+[[nodiscard]] bool ask_worker(unsigned cpu, api::Fpage* fpages, unsigned count);
 /// unmap_worker.cc: one Unmap system call for `count` fpages (count <= kMaxUnmapFpages)
 /// in this pager's space, without flush: each comes back with its status bits in its
 /// rights. The originator calls it for its own space, the worker for its pager's.

@@ -43,6 +43,17 @@ void worker(Word) { g_worker_server.serve(); }
 
 }  // namespace
 
+bool ask_worker(unsigned cpu, api::Fpage* fpages, unsigned count) {
+    Word words[numa::pager_proto::kMaxUnmapFpages];
+    if (count > numa::pager_proto::kMaxUnmapFpages) return false;
+    for (unsigned i = 0; i < count; ++i) words[i] = fpages[i].raw();
+    auto answer = l4::rpc::call_words(system().pagers[cpu].unmap_worker, numa::pager_proto::kUnmapLabel, words,
+                                      count, words, count);
+    if (!answer.ok() || answer.value() != count) return false;
+    for (unsigned i = 0; i < count; ++i) fpages[i] = api::Fpage::from_raw(words[i]);
+    return true;
+}
+
 bool start_unmap_worker() {
     g_worker_server.on<numa::pager_proto::UnmapFrame>(do_unmap_frame);
     g_worker_server.on_raw(numa::pager_proto::kUnmapLabel, serve_unmap);
