@@ -143,8 +143,6 @@ int read_only_main() {
 
 // ---- concurrent ----
 
-Word g_held_before;
-
 /// The two threads that unmap: the first and the last (on different nodes where the
 /// machine has more than one); -1 for the others.
 int unmapper(unsigned i) {
@@ -152,20 +150,13 @@ int unmapper(unsigned i) {
     return i == g_setup.threads - 1 ? 1 : -1;
 }
 
-Word first_of(int unmapper) { return Word(unmapper) * (g_setup.pages / 2); }
-
 void concurrent_thread(unsigned i) {
     int u = unmapper(i);
-    Word first = u < 0 ? 0 : first_of(u);
+    Word first = u < 0 ? 0 : Word(u) * (g_setup.pages / 2);
     Word start = g_setup.base + first * os::kPageSize;
-    if (u >= 0) {
-        // What the rounds use of this thread's stack, touched now (not counted then).
+    if (u >= 0)
         l4::printf("numaprobe: thread %u unmaps pages %u to %u, %u times\n", i, unsigned(first),
                    unsigned(first + g_setup.pages - 1), unsigned(g_setup.rounds));
-        (void)os::unmap(start, g_setup.pages, os::UnmapHow::Unmap);
-    }
-    if (!g_threads.wait()) return;
-    if (i == 0) g_held_before = os::task_info().pages;
     if (!g_threads.wait()) return;
     for (Word r = 0; r < g_setup.rounds && u >= 0; ++r) {
         for (Word p = first; p < first + g_setup.pages; ++p) page_words(p)[i] = mark(kMark, p, i);
@@ -175,13 +166,6 @@ void concurrent_thread(unsigned i) {
             break;
         }
         if ((r + 1) % 100 == 0) l4::printf("numaprobe: thread %u: %u unmaps done\n", i, unsigned(r + 1));
-    }
-    if (!g_threads.wait()) return;
-    Word held_after = os::task_info().pages;
-    if (i == 0 && held_after != g_held_before) {
-        l4::printf("numaprobe: the task held %u pages before the rounds, %u after\n", unsigned(g_held_before),
-                   unsigned(held_after));
-        count_failure();
     }
     (void)checkpoint();
 }

@@ -22,8 +22,8 @@
 //                       there are two), R times and at once: each writes its word of
 //                       its K pages, pages [0, K) and [K/2, K/2 + K) (half of them the
 //                       other's too), and unmaps them. Every unmap must be done;
-//                       afterwards the task holds exactly the pages it held before;
-//                       report 1 (nothing of the K/2 + K pages mapped anywhere)
+//                       report 1 (nothing of the K/2 + K pages mapped anywhere; once
+//                       the task ended, every pool holds the frames it held before)
 //   hold pages=N        every thread writes its word of N pages; report 1 (where the
 //                       test, no pager, asks every pager's unmap worker to unmap them,
 //                       and must be refused). Every thread checks every word; report 2
