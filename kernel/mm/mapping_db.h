@@ -116,9 +116,11 @@ public:
     /// Reads and clears the access status of an installed mapping.
     [[nodiscard]] virtual Rights read_and_clear_status(MappingNode* node) = 0;
 
-    /// Adds `status` to the access status of an installed mapping (an unmap keeps
-    /// what it read below a mapping there, for a later flush or an unmap above).
-    virtual void add_status(MappingNode* node, Rights status) = 0;
+    /// Adds `status` to the access status of the part [vaddr, vaddr + size) of an
+    /// installed mapping (an unmap keeps what it read below a mapping there, for a
+    /// later flush or an unmap above): only that part, so that the cost follows the
+    /// window, not the size of the mapping.
+    virtual void add_status(MappingNode* node, uintptr_t vaddr, size_t size, Rights status) = 0;
 
     /// Removes an installed mapping and its node pointer; returns the access
     /// status it had, which would otherwise be lost.

@@ -76,7 +76,8 @@ Rights MappingDb::revoke_window_locked(Revoke which, MappingSpace* space, uint64
                 below |= revoke_subtree_locked(child, rights);
             child = next;
         }
-        m_target.add_status(given, below);
+        uint64_t part = max(given->m_vaddr, base);
+        m_target.add_status(given, uintptr_t(part), size_t(min(given->end(), end) - part), below);
         status |= below;
     }
     return status;

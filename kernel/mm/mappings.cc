@@ -20,7 +20,9 @@ public:
     Rights read_and_clear_status(MappingNode* node) override {
         return as_space(node->space())->read_and_clear_status(node);
     }
-    void add_status(MappingNode* node, Rights status) override { as_space(node->space())->add_status(node, status); }
+    void add_status(MappingNode* node, uintptr_t vaddr, size_t size, Rights status) override {
+        as_space(node->space())->add_status(vaddr, size, status);
+    }
     Rights remove(MappingNode* node) override { return as_space(node->space())->remove(node); }
     uint64_t skip_unmapped(MappingSpace* space, uint64_t cursor, uint64_t end) override {
         // A 4 MiB region without a page table holds no mapping.

@@ -109,7 +109,9 @@ public:
     void install(MappingNode* node) EXCLUDES(m_lock);
     void update_rights(MappingNode* node) EXCLUDES(m_lock);
     Rights read_and_clear_status(MappingNode* node) EXCLUDES(m_lock);
-    void add_status(MappingNode* node, Rights status) EXCLUDES(m_lock);
+    /// Sets the access status bits `status` in the entries of [vaddr, vaddr + size),
+    /// which an installed mapping covers.
+    void add_status(uintptr_t vaddr, size_t size, Rights status) EXCLUDES(m_lock);
     Rights remove(MappingNode* node) EXCLUDES(m_lock);
     /// The physical address `vaddr` is mapped to with at least `needed`
     /// rights, or ~0 (for the kernel's own reads of user memory).

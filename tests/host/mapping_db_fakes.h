@@ -64,7 +64,7 @@ public:
         return std::exchange(entry_of(node).status, Rights::None);
     }
 
-    void add_status(MappingNode* node, Rights status) override { entry_of(node).status |= status; }
+    void add_status(MappingNode* node, uintptr_t, size_t, Rights status) override { entry_of(node).status |= status; }
 
     Rights remove(MappingNode* node) override {
         Rights status = entry_of(node).status;

@@ -105,13 +105,13 @@ Rights Space::read_and_clear_status(MappingNode* node) {
     return status;
 }
 
-void Space::add_status(MappingNode* node, Rights status) {
+void Space::add_status(uintptr_t vaddr, size_t size, Rights status) {
     uint32_t bits = (api::any(status & Rights::Read) ? ia32::pte::kAccessed : 0) |
                     (api::any(status & Rights::Write) ? ia32::pte::kDirty : 0);
     if (bits == 0) return;
     SpinLockGuard guard(m_lock);
-    for (uint64_t off = 0; off < node->size(); off += kPage) {
-        uintptr_t v = uintptr_t(node->vaddr() + off);
+    for (uint64_t off = 0; off < size; off += kPage) {
+        uintptr_t v = uintptr_t(vaddr + off);
         table_locked(v)[ia32::pte::table_index(v)] |= bits;
     }
 }
