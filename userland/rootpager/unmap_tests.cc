@@ -143,7 +143,7 @@ bool unmap_concurrent() {
     Word before[numa::kMaxNodes] = {};
     for (unsigned node = 0; node < system.nodes; ++node)
         if (system.has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
-    if (!run_probe(0, "mode=concurrent rounds=1000 pages=4", 1, inspect_concurrent)) return false;
+    if (!run_probe(0, "mode=concurrent rounds=1000 pages=2", 1, inspect_concurrent)) return false;
     for (unsigned node = 0; node < system.nodes; ++node) {
         if (!system.has_pool[node]) continue;
         Word after = numa::Pool::of_node(node).frames_in_use();
