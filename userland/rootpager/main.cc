@@ -73,6 +73,15 @@ numa::LockKind master_lock_kind() {
     return numa::LockKind::Spin;
 }
 
+/// unmap=sync (the default) or unmap=async (Lab 6's challenge problem).
+numa::UnmapMode unmap_mode() {
+    char value[16];
+    if (!find_option("unmap", value, sizeof value) || strcmp(value, "sync") == 0) return numa::UnmapMode::Sync;
+    if (strcmp(value, "async") == 0) return numa::UnmapMode::Async;
+    l4::printf("rootpager: unmap=%s is neither sync nor async; using sync\n", value);
+    return numa::UnmapMode::Sync;
+}
+
 /// The System record and the OS area, in the pool of the master's node.
 numa::System& make_system(unsigned cpus, unsigned nodes) {
     unsigned node = l4::processor_node(l4::processor_no());
@@ -91,6 +100,7 @@ numa::System& make_system(unsigned cpus, unsigned nodes) {
     system.first_task_thread = first_task_number();
     system.master_lock = master_lock_kind();
     system.placement = has_word_option("placement", "master") ? numa::Placement::Master : numa::Placement::FirstTouch;
+    system.unmap_mode = unmap_mode();
     for (unsigned cpu = 0; cpu < cpus; ++cpu) {
         numa::PagerRecord& record = system.pagers[cpu];
         record.cpu = cpu;
@@ -161,6 +171,9 @@ int main() {
                system.placement == numa::Placement::Master
                    ? "placement=master: every task page from its master node, code not replicated"
                    : "first-touch placement, code replicated per node");
+    if (system.unmap_mode == numa::UnmapMode::Async)
+        l4::printf("rootpager: unmap=async asks for the asynchronous global unmap, Lab 6's challenge problem "
+                   "(labs/lab6-unmap/README.md); the reference pagers unmap synchronously\n");
     describe(system);
     if (!load_pager_module(system)) give_up("the application pager's image");
     if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");

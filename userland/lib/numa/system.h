@@ -15,6 +15,7 @@
 //   | OS area (address, size)                |  zeroed pages for the pagers' tables
 //   | master_lock: spin or MCS               |  the kind of every master table's lock
 //   | placement: first touch or master       |  the Lab 5 off switch
+//   | unmap_mode: sync or async              |  Lab 6's challenge
 //   | live / ended / failed task counts      |  written by the pagers
 //   +----------------------------------------+
 #pragma once
@@ -35,6 +36,14 @@ enum class Placement : Word {
                      ///< code replicated per node (thesis 4.2.5, 4.2.6)
     Master = 1,      ///< the off switch: every page from the master node's pool, code
                      ///< not replicated (one global copy), as a non-NUMA pager would
+};
+
+/// How a global unmap reaches the other pagers (root pager option unmap=; Lab 6).
+enum class UnmapMode : Word {
+    Sync = 0,   ///< one request after the other, each answer awaited (thesis 4.2.1)
+    Async = 1,  ///< every request first, then the answers (thesis 5.5's future work):
+                ///< Lab 6's challenge problem, for the student to build; the reference
+                ///< unmaps synchronously
 };
 
 struct PagerRecord {
@@ -71,6 +80,7 @@ struct System {
     Word first_task_thread;  ///< thread numbers from here up are the pagers' to give
     LockKind master_lock;    ///< the lock of every task's master table (option lock=)
     Placement placement;     ///< where new pages of tasks come from (option placement=)
+    UnmapMode unmap_mode;    ///< how a global unmap asks the other pagers (option unmap=)
     // Written by the pagers (atomically), read by the root pager.
     unsigned live_tasks;
     unsigned ended_tasks;
