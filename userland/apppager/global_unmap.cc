@@ -42,7 +42,6 @@
 // l4.numa.unmap_concurrent (two pagers unmapping overlapping ranges at once).
 #include "api/fpage.h"
 #include "l4/lab.h"
-#include "l4/print.h"
 #include "l4/rpc.h"
 #include "memory.h"
 #include "numa/pager_protocol.h"

@@ -42,7 +42,6 @@
 // l4.numa.unmap_concurrent (two pagers unmapping overlapping ranges at once).
 #include "api/fpage.h"
 #include "l4/lab.h"
-#include "l4/print.h"
 #include "l4/rpc.h"
 #include "memory.h"
 #include "numa/pager_protocol.h"
@@ -75,7 +74,7 @@ void unmap_everywhere(Task& task, const Word* pages, const api::Fpage* fpages, u
             if (cpu == g_self.cpu) {
                 unmap_here(batch, n);
             } else if (!ask_worker(cpu, batch, n)) {
-                l4::printf("apppager %u: the unmap worker of CPU %u did not unmap %u page(s)\n", g_self.cpu, cpu, n);
+                l4::lab_printf("apppager %u: the unmap worker of CPU %u did not unmap %u page(s)", g_self.cpu, cpu, n);
                 continue;
             }
             for (unsigned i = 0; i < n; ++i) status[first + i] = status[first + i] | batch[i].rights();
