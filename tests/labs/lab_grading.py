@@ -66,21 +66,26 @@ class LabUnderTest:
         return [t for t in tests if not any(mark == "fail" and reason.startswith("FAIL")
                                             for mark, reason in marks[t].values())]
 
-    def check_mutant(self, test, name, why, caught_by, sol, mutate):
+    def check_mutant(self, test, name, why, caught_by, sol, mutate, only=False, extra=()):
         """Grades the reference with `mutate(submission directory)` applied, as a
         submission on the reference of `sol`: it must build, lose points, and make each
-        of `caught_by` report FAIL on some visible preset (`test`: the TestCase)."""
+        of `caught_by` report FAIL on some visible preset (`test`: the TestCase).
+        `only`: grade each of `caught_by` alone (grade.py --only), not the whole stage,
+        for a stage too slow to boot whole once per mutant; `extra`: more grade.py
+        arguments."""
         with tempfile.TemporaryDirectory() as submission:
             self.submission(submission, self.solution)
             mutate(submission)
-            status, report, stdout = self.grade("--submission", submission, "--sol", sol)
-            test.assertTrue(report["build"]["ok"], f"mutant {name} did not build:\n{stdout[-3000:]}")
-            score, max_score = self.stage_points(report)
-            test.assertNotEqual(status, 0, f"mutant {name} ({why}) passed:\n{stdout[-3000:]}")
-            test.assertLess(score, max_score, f"mutant {name} ({why}) kept full marks")
-            missed = self.failed_tests(report, caught_by)
-            test.assertEqual(missed, [], f"mutant {name} ({why}): {', '.join(missed)} did not FAIL on any "
-                                         f"preset; the tests not ok:\n{self.not_ok(report)}")
+            for tests in ([[t] for t in caught_by] if only else [caught_by]):
+                picked = [arg for t in tests for arg in ("--only", t)] if only else []
+                status, report, stdout = self.grade("--submission", submission, "--sol", sol, *picked, *extra)
+                test.assertTrue(report["build"]["ok"], f"mutant {name} did not build:\n{stdout[-3000:]}")
+                score, max_score = self.stage_points(report)
+                test.assertNotEqual(status, 0, f"mutant {name} ({why}) passed:\n{stdout[-3000:]}")
+                test.assertLess(score, max_score, f"mutant {name} ({why}) kept full marks")
+                missed = self.failed_tests(report, tests)
+                test.assertEqual(missed, [], f"mutant {name} ({why}): {', '.join(missed)} did not FAIL on any "
+                                             f"preset; the tests not ok:\n{self.not_ok(report)}")
 
     def grade_thief(self, test, file, hole, thief, includes, sol):
         """Grades the handout's version of this lab's files with `hole` in `file` replaced
@@ -166,11 +171,11 @@ def apply_edits(submission, name, file, edits):
     path.write_text(text)
 
 
-def mutant_tests(lab, mutants, sol, given=frozenset()):
+def mutant_tests(lab, mutants, sol, given=frozenset(), only=False, extra=()):
     """The Mutants test case of a lab's checks. `mutants`: (name, file, [(old, new)],
     what it breaks, the tests that must report FAIL); graded on the reference of `sol`.
     `given`: stage tests that no mutant of the lab's files can make fail (they guard
-    the kit's code around them), proved elsewhere."""
+    the kit's code around them), proved elsewhere. `only`, `extra`: as check_mutant."""
 
     class Mutants(unittest.TestCase):
         def test_every_stage_test_can_fail(self):
@@ -189,7 +194,7 @@ def mutant_tests(lab, mutants, sol, given=frozenset()):
             for name, file, edits, why, caught_by in mutants:
                 with self.subTest(mutant=name, breaks=why):
                     lab.check_mutant(self, name, why, caught_by, sol,
-                                     lambda submission: apply_edits(submission, name, file, edits))
+                                     lambda submission: apply_edits(submission, name, file, edits), only, extra)
 
     return Mutants
 
