@@ -13,7 +13,7 @@
 #                   [UNMAP_ROUNDS=50] [OS=numa]
 #       boots the base OS with userland/apps/pingpong once, userland/apps/arraywalk
 #       once per overlap and iteration count (the thesis's 5.3 and 5.4.1) and
-#       userland/apps/unmapbench once per number of pages (5.5), and lets
+#       userland/apps/unmapbench once per number of pages (5.4.2), and lets
 #       scripts/bench/apps.py write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png} and
 #       unmap.csv, the serial logs in $(BUILD)/bench/logs/ and tables on the terminal.
 #       OS=numa: the same on the NUMA OS (docs/numaos.md), into $(BUILD)/bench/numa/.

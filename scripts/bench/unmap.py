@@ -1,4 +1,4 @@
-"""unmap.py: unmapbench, the cost of a global unmap (thesis 5.5, Figure 5.17), for
+"""unmap.py: unmapbench, the cost of a global unmap (thesis 5.4.2, Figure 5.17), for
 apps.py (make bench-apps) and check_apps.py (make check-apps): one boot per number of
 pages per unmap call, and the table and CSV of the results.
 

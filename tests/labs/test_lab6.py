@@ -175,7 +175,7 @@ Handout = handout_tests(LAB, "LAB 6: userland/apppager/global_unmap.cc: apppager
 
 class OffSwitch(unittest.TestCase):
     """The base OS is the NUMA OS with the feature off: one space per task, so an unmap
-    is one system call in the OS's own space. unmapbench (thesis 5.5) counts the guest
+    is one system call in the OS's own space. unmapbench (thesis 5.4.2) counts the guest
     instructions of one page's unmap, with a thread on each node, on both OSes, under
     QEMU's -icount (exact and repeatable: docs/benchmarks.md)."""
 

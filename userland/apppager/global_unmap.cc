@@ -1,6 +1,6 @@
 // global_unmap.cc: the global unmap: a pager takes pages of a task away from every node
 // the task runs on, or makes them read-only there, and learns whether any node read or
-// wrote them (thesis 3.2.3, 4.2.1 "Synchronization ... unmap", 5.5). Lab 6.
+// wrote them (thesis 3.2.3, 4.2.1 "Synchronization ... unmap", 5.4.2). Lab 6.
 //
 // A global page P of task T has one frame F (the master's table says which), mapped
 // into the space of every node whose threads touched P, each time by a pager of that

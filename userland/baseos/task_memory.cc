@@ -13,7 +13,7 @@
 // A write fault at a heap or stack page that the table has read-only (unmap made it
 // so) gives the page Write back: the OS tracks writes this way.
 //
-// unmap(start, pages, how) (os/protocol.h; thesis 3.2.3, 5.5), for the pages of the
+// unmap(start, pages, how) (os/protocol.h; thesis 3.2.3, 5.4.2), for the pages of the
 // range the table has:
 //   (1) the fpage of each frame, at the OS's own address, with the rights to take (all
 //       for Unmap, Write for ReadOnly) goes into MR0 .. MR63: 64 fpages per Unmap call;

@@ -1,4 +1,4 @@
-// unmap_tests.h: Lab 6's tests, the global unmap (thesis 3.2.3, 4.2.1, 5.5; docs/
+// unmap_tests.h: Lab 6's tests, the global unmap (thesis 3.2.3, 4.2.1, 5.4.2; docs/
 // numaos.md): what every space of a task maps after os::unmap, read from the kernel
 // while numaprobe's threads hold still (probe_runs.h), and the pagers' unmap workers
 // refusing a caller that is no pager. tests.cc's table runs them.

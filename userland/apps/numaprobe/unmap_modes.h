@@ -1,5 +1,5 @@
 // unmap_modes.h: numaprobe's modes for Lab 6, the global unmap (os::unmap; thesis 4.2.1,
-// 5.5). Each thread i runs on CPU i, so the task has a space on every node; the main
+// 5.4.2). Each thread i runs on CPU i, so the task has a space on every node; the main
 // thread (CPU 0) calls os::unmap while the threads hold still, and the test reads from
 // the kernel what every space maps (userland/rootpager/unmap_tests.cc).
 //

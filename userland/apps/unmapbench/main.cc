@@ -1,4 +1,4 @@
-// main.cc: unmapbench, the cost of a global unmap (thesis 5.5, Figure 5.17): a thread
+// main.cc: unmapbench, the cost of a global unmap (thesis 5.4.2, Figure 5.17): a thread
 // on node 0 touches pages and calls its pager's unmap, which must take the pages from
 // the task on every node where the task runs.
 //

@@ -12,7 +12,7 @@
 // without flushing it there: L4's Unmap takes it out of every task space this pager
 // mapped it into, and only there.
 //
-// unmap (thesis 3.2.3, 4.2.1 "Synchronization ... unmap", 5.5): each fpage is a frame
+// unmap (thesis 3.2.3, 4.2.1 "Synchronization ... unmap", 5.4.2): each fpage is a frame
 // of a pool (4 KiB, in the pool area) with the rights to take away: Full (the page
 // goes) or Write (it becomes read-only). The originator has already changed the node
 // tables (the tables of a node are shared by its pagers, apppager/task.h), so that no

@@ -41,7 +41,7 @@ enum class Placement : Word {
 /// How a global unmap reaches the other pagers (root pager option unmap=; Lab 6).
 enum class UnmapMode : Word {
     Sync = 0,   ///< one request after the other, each answer awaited (thesis 4.2.1)
-    Async = 1,  ///< every request first, then the answers (thesis 5.5's future work):
+    Async = 1,  ///< every request first, then the answers (thesis 5.4.2's future work):
                 ///< Lab 6's challenge problem, for the student to build; the reference
                 ///< unmaps synchronously
 };

@@ -25,7 +25,7 @@
 // the task has no room for another range. The base OS has one space and one node: it
 // checks the range the same way and accepts it, and every page stays shared.
 //
-// unmap (thesis 3.2.3, 4.2.1, 5.5) acts on `pages` pages from `start` (page-aligned, at
+// unmap (thesis 3.2.3, 4.2.1, 5.4.2) acts on `pages` pages from `start` (page-aligned, at
 // most kMaxUnmapPages, all in the heap or the stack area, none in a make_local range),
 // for every thread of the task on every node, before it answers:
 //   how = Unmap     the pages the task holds there are taken away: their contents are
