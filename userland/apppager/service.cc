@@ -12,7 +12,9 @@
 #include "os/os.h"
 #include "memory.h"
 #include "pager.h"
+#include "numa/pager_protocol.h"
 #include "task.h"
+#include "unmap.h"
 
 namespace apppager {
 
@@ -218,6 +220,7 @@ void serve() {
     g_server.on<os::proto::MakeLocal>(do_make_local);
     g_server.on<os::proto::Unmap>(do_unmap);
     g_server.on<numa::root_proto::Whereabouts>(do_whereabouts);
+    g_server.on<numa::pager_proto::CheckWorker>(check_worker);
     g_server.serve_with_faults(page_fault);
 }
 

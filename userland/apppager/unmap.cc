@@ -54,6 +54,30 @@ bool ask_worker(unsigned cpu, api::Fpage* fpages, unsigned count) {
     return true;
 }
 
+l4::rpc::Reply<Word> check_worker(ThreadId from, Word frame) {
+    if (system().pager_by_thread(from) != nullptr || from.number() >= system().first_task_thread)
+        return Status::Refused;  // not the root pager: its threads come before the tasks' and are no pagers
+    if (!is_unmap_fpage(api::Fpage::memory(frame, 12, api::Rights::Full))) return Status::Refused;
+    using namespace numa::pager_proto;
+    unsigned home = numa::pool_slot_of(frame);
+    const Word bad[kMalformedCount] = {
+        0,
+        api::Fpage::memory(numa::kPoolArea - numa::kPageSize, 12, api::Rights::Full).raw(),
+        api::Fpage::memory(numa::pool_base(home), 12, api::Rights::Full).raw(),
+        api::Fpage::memory(frame, 12, api::Rights::Read).raw(),
+        api::Fpage::memory(frame & ~Word{0x1FFF}, 13, api::Rights::Full).raw(),
+    };
+    Word refused = 0;
+    for (unsigned kind = 0; kind < kMalformedCount; ++kind) {
+        Word words[2] = {api::Fpage::memory(frame, 12, api::Rights::Full).raw(), bad[kind]};
+        unsigned count = kind == kNoFpage ? 0 : 2;
+        Word answer[2];
+        auto reply = l4::rpc::call_words(g_self.unmap_worker, kUnmapLabel, words, count, answer, 2);
+        if (reply.status() == Status::Malformed) refused |= Word{1} << kind;
+    }
+    return refused;
+}
+
 bool start_unmap_worker() {
     g_worker_server.on<numa::pager_proto::UnmapFrame>(do_unmap_frame);
     g_worker_server.on_raw(numa::pager_proto::kUnmapLabel, serve_unmap);

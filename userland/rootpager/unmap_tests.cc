@@ -96,8 +96,10 @@ Word pool_address(Word physical) {
 }
 
 /// 1: this thread, which is no pager, asks every pager's unmap worker to unmap the
-/// probe's frames (both procedures) and must be refused each time; then (and at 2) the
-/// same frames are still mapped, writable, everywhere.
+/// probe's frames (both procedures) and must be refused each time; every pager asks
+/// its own worker, as a pager, to unmap malformed requests (each beside a good frame)
+/// and must be answered Malformed each time (check_worker); then (and at 2) the same
+/// frames are still mapped, writable, everywhere.
 bool inspect_hold(const ProbeReport& r) {
     if (r.phase == 1) {
         if (!remember_frames(r)) return false;
@@ -120,6 +122,19 @@ bool inspect_hold(const ProbeReport& r) {
             if (one.status() != l4::rpc::Status::Refused)
                 return fail("the unmap worker of CPU %u answered unmap_frame of a caller that is no pager with '%s'",
                             cpu, one.ok() ? "done" : l4::rpc::status_name(one.status()));
+        }
+        const char* const kinds[] = {"no fpage", "a page outside the pools", "a pool's header page",
+                                     "rights Read", "8 KiB"};
+        constexpr Word kAll = (Word{1} << numa::pager_proto::kMalformedCount) - 1;
+        for (unsigned cpu = 0; cpu < system.cpus; ++cpu) {
+            auto refused = l4::rpc::call<numa::pager_proto::CheckWorker>(system.pagers[cpu].pager,
+                                                                         api::Fpage::from_raw(fpages[0]).base());
+            if (!refused.ok()) return fail("the pager of CPU %u did not check its worker: %s", cpu,
+                                           l4::rpc::status_name(refused.status()));
+            for (unsigned kind = 0; kind < numa::pager_proto::kMalformedCount; ++kind)
+                if (((refused.value() & kAll) >> kind & 1) == 0)
+                    return fail("the unmap worker of CPU %u took a request with %s as well-formed (it must "
+                                "answer Malformed and do nothing)", cpu, kinds[kind]);
         }
     }
     return same_frames(r, true) && no_probe_failures(r);

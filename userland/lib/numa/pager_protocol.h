@@ -7,6 +7,9 @@
 //                                      it into (Lab 5: promotion takes replicas away)
 //   0x0D21  unmap(fpage 1 .. fpage k)  the k fpages, each with its access status:
 //           1 <= k <= kMaxUnmapFpages  the global unmap's request (Lab 6)
+//   0x0D22  check_worker(frame)        served by a pager's own thread, for the root
+//                                      pager's tests only: a bit per malformed unmap
+//                                      request its unmap worker refused as Malformed
 //
 // unmap_frame: the worker unmaps `fpage` (a page of a pool) in its own pager's space,
 // without flushing it there: L4's Unmap takes it out of every task space this pager
@@ -39,4 +42,18 @@ using api::Word;
 using UnmapFrame = l4::rpc::Proc<0x0D20, Word(Word fpage)>;
 inline constexpr uint16_t kUnmapLabel = 0x0D21;
 inline constexpr unsigned kMaxUnmapFpages = l4::rpc::kMaxWords;  // 63
+
+// check_worker(frame): the pager asks its own unmap worker, as a pager, to unmap
+// requests that are malformed (below), each but the first naming `frame` (a frame of a
+// pool that a task maps, which must stay mapped) beside the bad fpage; bit i of the
+// answer: request i got Malformed. Anybody but the root pager's threads gets Refused.
+using CheckWorker = l4::rpc::Proc<0x0D22, Word(Word frame)>;
+enum MalformedUnmap : unsigned {
+    kNoFpage,          ///< no fpage at all
+    kOutsidePools,     ///< a page outside the pool area
+    kPoolHeader,       ///< a pool's header page, not one of its frames
+    kReadRights,       ///< rights Read: only Full or Write may be taken
+    kTwoPages,         ///< 8 KiB, not one page
+    kMalformedCount,
+};
 }  // namespace numa::pager_proto
