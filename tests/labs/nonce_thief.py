@@ -44,3 +44,28 @@ def assert_thief_earned_nothing_but_was_seen(test, runs):
                     "\n".join(lines[-40:]))
     test.assertTrue(all(run["verdict"] == "panic" and "stolen\\nKTEST" in run["reason"] for run in runs),
                     [run["reason"] for run in runs])
+
+
+# C++ for the start of an application pager's lab function (Labs 5 and 6): the places
+# a pager can read besides its own image (which never holds the nonce: the pager never
+# sees the command line), every program module in the module window and every node's
+# pool, as places[place][0] (address) and [1] (size); it opens the loop over them that
+# find_nonce's search goes in, and sets `found` to "not-found".
+PAGER_SEARCH = r'''
+    const numa::System& s = *g_self.system;
+    Word places[numa::System::kMaxModules + numa::kMaxNodes][2];
+    unsigned places_count = 0;
+    for (unsigned i = 0; i < s.module_count; ++i) {
+        places[places_count][0] = s.modules[i].address;
+        places[places_count][1] = s.modules[i].size;
+        ++places_count;
+    }
+    for (unsigned node = 0; node < s.nodes; ++node)
+        if (s.has_pool[node]) {
+            places[places_count][0] = numa::pool_base(node);
+            places[places_count][1] = numa::Pool::of_node(node).size();
+            ++places_count;
+        }
+    const char* found = "not-found";
+    for (unsigned place = 0; place < places_count; ++place) {
+'''

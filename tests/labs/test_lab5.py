@@ -27,7 +27,7 @@ import unittest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs,  # noqa: E402
                          handout_tests, mutant_tests)
-from nonce_thief import find_nonce  # noqa: E402
+from nonce_thief import PAGER_SEARCH, find_nonce  # noqa: E402
 
 LAB = LabUnderTest(5)
 GLOBAL = "userland/apppager/global_pages.cc"
@@ -81,25 +81,7 @@ Mutants = mutant_tests(LAB, MUTANTS, "1-4")
 # lines with whatever it found, through the only channels Lab 5's fence leaves:
 # lab_printf and lab_missing's message. It runs in place of map_global_page, the first
 # Lab 5 function a task's page fault reaches.
-SEARCH = r'''
-    const numa::System& s = *g_self.system;
-    Word places[numa::System::kMaxModules + numa::kMaxNodes][2];
-    unsigned count = 0;
-    for (unsigned i = 0; i < s.module_count; ++i) {
-        places[count][0] = s.modules[i].address;
-        places[count][1] = s.modules[i].size;
-        ++count;
-    }
-    for (unsigned node = 0; node < s.nodes; ++node)
-        if (s.has_pool[node]) {
-            places[count][0] = numa::pool_base(node);
-            places[count][1] = numa::Pool::of_node(node).size();
-            ++count;
-        }
-    const char* found = "not-found";
-    for (unsigned place = 0; place < count; ++place) {
-'''
-NONCE_THIEF = SEARCH + find_nonce("places[place][0]", "places[place][1]") + r'''
+NONCE_THIEF = PAGER_SEARCH + find_nonce("places[place][0]", "places[place][1]") + r'''
         if (nonce[0] != 'n') {
             l4::lab_printf("stolen from %x", places[place][0]);
             found = nonce;

@@ -30,7 +30,7 @@ import unittest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import (ROOT, LabUnderTest, apply_edits, build_reference_programs,  # noqa: E402
                          handout_tests, mutant_tests)
-from nonce_thief import find_nonce  # noqa: E402
+from nonce_thief import PAGER_SEARCH, find_nonce  # noqa: E402
 
 LAB = LabUnderTest(6)
 ORIGINATOR = "userland/apppager/global_unmap.cc"
@@ -132,25 +132,7 @@ class DeadlockIsNoPass(unittest.TestCase):
 # besides its own image (every module and every node's pool), and prints result lines
 # with whatever it found through lab_printf and lab_missing's message. It runs in place
 # of global_unmap, the first Lab 6 function an os::unmap reaches.
-SEARCH = r'''
-    const numa::System& s = *g_self.system;
-    Word places[numa::System::kMaxModules + numa::kMaxNodes][2];
-    unsigned places_count = 0;
-    for (unsigned i = 0; i < s.module_count; ++i) {
-        places[places_count][0] = s.modules[i].address;
-        places[places_count][1] = s.modules[i].size;
-        ++places_count;
-    }
-    for (unsigned node = 0; node < s.nodes; ++node)
-        if (s.has_pool[node]) {
-            places[places_count][0] = numa::pool_base(node);
-            places[places_count][1] = numa::Pool::of_node(node).size();
-            ++places_count;
-        }
-    const char* found = "not-found";
-    for (unsigned place = 0; place < places_count; ++place) {
-'''
-NONCE_THIEF = SEARCH + find_nonce("places[place][0]", "places[place][1]") + r'''
+NONCE_THIEF = PAGER_SEARCH + find_nonce("places[place][0]", "places[place][1]") + r'''
         if (nonce[0] != 'n') {
             l4::lab_printf("stolen from %x", places[place][0]);
             found = nonce;

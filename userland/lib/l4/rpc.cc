@@ -22,6 +22,15 @@ void load_error(Status status) {
     set_mr(1, static_cast<Word>(status));
 }
 
+Status failure_of(MsgTag tag) {
+    if (ipc_failed(tag)) return Status::IpcFailed;
+    if (tag.label() != kReplyError || tag.untyped() != 1 || tag.typed() != 0) return Status::Ok;
+    Word status = mr(1);
+    return status >= static_cast<Word>(Status::Malformed) && status <= static_cast<Word>(Status::BadReply)
+               ? static_cast<Status>(status)
+               : Status::BadReply;
+}
+
 }  // namespace detail
 
 void load_words(const Word* words, unsigned count) {
@@ -37,13 +46,7 @@ Reply<unsigned> call_words(ThreadId server, uint16_t label, const Word* words, u
     set_mr(0, MsgTag::make(label, count, 0).raw());
     for (unsigned i = 0; i < count; ++i) set_mr(1 + i, words[i]);
     MsgTag tag = l4::call(server, Time::never(), Time::never());
-    if (ipc_failed(tag)) return Status::IpcFailed;
-    if (tag.label() == kReplyError && tag.untyped() == 1 && tag.typed() == 0) {
-        Word status = mr(1);
-        return status >= static_cast<Word>(Status::Malformed) && status <= static_cast<Word>(Status::BadReply)
-                   ? static_cast<Status>(status)
-                   : Status::BadReply;
-    }
+    if (Status failed = detail::failure_of(tag); failed != Status::Ok) return failed;
     if (tag.label() != kReplyOk || tag.untyped() > max_reply || tag.typed() != 0) return Status::BadReply;
     for (unsigned i = 0; i < tag.untyped(); ++i) reply[i] = mr(1 + i);
     return unsigned(tag.untyped());

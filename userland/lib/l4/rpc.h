@@ -66,6 +66,10 @@ T load(const Word* words) {
     return __builtin_bit_cast(T, raw);
 }
 
+/// What went wrong with a call whose reply has tag `tag` (its words in the message
+/// registers): IPC failed, or the server's error reply; Ok if it is neither.
+[[nodiscard]] Status failure_of(MsgTag tag);
+
 /// Loads the words of a reply to `from` into the message registers.
 template <typename Result>
 void load_reply(const Reply<Result>& reply) {
@@ -119,13 +123,7 @@ Reply<typename P::ResultType> call_with_timeout(ThreadId server, Time timeout, c
     set_mr(0, MsgTag::make(P::kLabel, count, 0).raw());
     for (unsigned i = 0; i < count; ++i) set_mr(1 + i, words[i]);
     MsgTag tag = l4::call(server, timeout, timeout);
-    if (ipc_failed(tag)) return Status::IpcFailed;
-    if (tag.label() == kReplyError && tag.untyped() == 1 && tag.typed() == 0) {
-        Word status = mr(1);
-        return status >= static_cast<Word>(Status::Malformed) && status <= static_cast<Word>(Status::BadReply)
-                   ? static_cast<Status>(status)
-                   : Status::BadReply;
-    }
+    if (Status failed = detail::failure_of(tag); failed != Status::Ok) return failed;
     if (tag.label() != kReplyOk || tag.untyped() != kWordsOf<Result> || tag.typed() != 0) return Status::BadReply;
     Word reply[kWordsOf<Result> + 1];
     for (unsigned i = 0; i < kWordsOf<Result>; ++i) reply[i] = mr(1 + i);
