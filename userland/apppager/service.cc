@@ -193,6 +193,10 @@ Reply<os::UnmapStatus> do_unmap(ThreadId from, Word start, Word pages, os::Unmap
     if (task == nullptr || !unmap_allowed(*task, start, pages, how)) return Status::Refused;
     os::UnmapStatus status{};
     global_unmap(*task, start, unsigned(pages), how, status);
+    Word held = 0;
+    for (Word mask : status.held) held += Word(__builtin_popcount(mask));
+    __atomic_fetch_add(&task->unmaps, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&task->unmapped_pages, held, __ATOMIC_RELAXED);
     return status;
 }
 

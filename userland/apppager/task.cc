@@ -81,6 +81,7 @@ void reset_task(Task& task, const numa::ModuleRecord& module, const elf::ElfImag
     task.dying = false;
     task.busy = 0;
     task.page_faults = task.master_locks = task.pages = task.table_frames = 0;
+    task.unmaps = task.unmapped_pages = 0;
     task.local_count = 0;
     for (NodeSpace& space : task.node) {
         space.directory = 0;
@@ -204,8 +205,10 @@ void destroy_task_locked(Task& task, int code) {
         if (system().has_pool[node])
             used += l4::snprintf(where + used, sizeof where - used, "%snode %u: %u", used == 0 ? "" : ", ", node,
                                  unsigned(per_pool[node]));
-    l4::printf("numaos: task %s exited with code %d: %u page faults, %u master locks, %u pages reclaimed (%s)\n",
-               task.name, code, unsigned(task.page_faults), unsigned(task.master_locks), unsigned(pages), where);
+    l4::printf("numaos: task %s exited with code %d: %u page faults, %u master locks, %u unmaps of %u pages, "
+               "%u pages reclaimed (%s)\n",
+               task.name, code, unsigned(task.page_faults), unsigned(task.master_locks), unsigned(task.unmaps),
+               unsigned(task.unmapped_pages), unsigned(pages), where);
     {
         l4::SpinLockGuard guard(s.lock);
         ExitRecord& record = s.exits[s.exit_count++ % Shared::kExitRecords];

@@ -102,6 +102,8 @@ struct Task {
     Word master_locks;  ///< how often its master lock was taken (counted under it)
     Word pages;         ///< frames the task holds (global and local)
     Word table_frames;  ///< frames of its tables
+    Word unmaps;          ///< os::unmap calls done (Lab 6)
+    Word unmapped_pages;  ///< pages they found held, taken away or made read-only
 };
 
 struct ExitRecord {
