@@ -20,6 +20,11 @@
 // a broken or hostile client learns what it did wrong and the server goes on.
 // Arguments that do not convert to the procedure's types, or do not fit the
 // message registers, are compile errors.
+//
+// A procedure whose word count varies (the pagers' unmap of 1 to 63 fpages,
+// numa/pager_protocol.h) is raw: the server registers it with on_raw() and its
+// handler reads the words and loads its reply (load_words, load_error) itself; the
+// client calls call_words().
 #pragma once
 
 #include "api/msg_tag.h"
