@@ -20,6 +20,8 @@ constexpr size_t kPage = 4096;
 // by one comparison whether the bitmap it loaded is still the current one.
 unsigned g_io_generations = 0;
 
+unsigned g_spaces = 0;  // atomic
+
 // The per-space data is one page or less, whatever kMaxCpus is (Lab 2).
 static_assert(sizeof(Space) <= kPage, "a Space must fit in a page");
 
@@ -50,6 +52,7 @@ Space* Space::try_create(unsigned home_node) {
     memset(directory, 0, kPage);
     arch::copy_kernel_mappings(directory);
     Space* space = new (memory) Space(home_node);
+    __atomic_fetch_add(&g_spaces, 1, __ATOMIC_RELAXED);
     SpinLockGuard guard(space->m_lock);
     space->m_directory = directory;
     return space;
@@ -75,7 +78,10 @@ void Space::destroy() {
     }
     this->~Space();
     kmem::free(this, sizeof(Space));
+    __atomic_fetch_sub(&g_spaces, 1, __ATOMIC_RELAXED);
 }
+
+unsigned spaces_in_use() { return __atomic_load_n(&g_spaces, __ATOMIC_RELAXED); }
 
 uint32_t Space::master_directory() {
     SpinLockGuard guard(m_lock);

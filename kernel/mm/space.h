@@ -55,6 +55,9 @@ inline constexpr uintptr_t kUserSpaceEnd = 0xC0000000;
 
 /// Page tables of all spaces together (statistics: kdebug op 0x50).
 unsigned page_tables_in_use();
+/// Spaces that exist (statistics: kdebug op 0x50; a space moved out of by its last
+/// thread must be gone, Lab 7).
+unsigned spaces_in_use();
 
 class Space final : public MappingSpace {
 public:

@@ -84,6 +84,18 @@ uint32_t space_home_node(uint32_t number) {
     return tcb->space()->home_node();
 }
 
+/// The pool node of the frame that holds thread number `number`'s UTCB, ~0 when
+/// no thread has that number or it has no UTCB (Lab 7: a thread moved into another
+/// node's space has its UTCB there).
+uint32_t utcb_node(uint32_t number) {
+    thread::Tcb* tcb = thread::tcb_slot(number);
+    if (!tcb->exists() || tcb->utcb() == nullptr) return ~0u;
+    uint64_t frame = kmem::virt_to_phys(tcb->utcb());
+    for (unsigned node = 0; node < platform::machine_topology().num_nodes; ++node)
+        if (kmem::pools().on(node).contains_phys(frame)) return node;
+    return ~0u;
+}
+
 /// The SLIT distance from node `from` to node `to`, ~0 for a node the
 /// machine does not have. The KIP does not carry distances
 /// (docs/kip-numa.md); the NUMA OS's root pager asks here for the nearest
@@ -109,11 +121,13 @@ uint32_t statistic(uint32_t selector) {
     case 5: return uint32_t(thread::tcb_moves());
     case 6: return uint32_t(thread::tcb_slot_flushes());
     case 7: return uint32_t(thread::tcb_moves_deferred());
+    case 8: return mm::spaces_in_use();
     default: break;
     }
     if ((selector & ~0xFFFu) == 0x1000) return tcb_node(selector & 0xFFF);
     if ((selector & ~0xFFFu) == 0x2000) return node_distance((selector >> 4) & 0xF, selector & 0xF);
     if ((selector & ~0xFFFu) == 0x3000) return space_home_node(selector & 0xFFF);
+    if ((selector & ~0xFFFu) == 0x4000) return utcb_node(selector & 0xFFF);
     unsigned node = selector & 0xFF;
     if ((selector & ~0xFFu) == 0x100 && node < platform::machine_topology().num_nodes)
         return uint32_t(kmem::pools().on(node).free_bytes());

@@ -7,8 +7,11 @@
 //   dest exists                      change its scheduler, pager, UTCB;
 //                                    an inactive thread with a pager and a
 //                                    UTCB in a configured space is activated
+//   dest exists, SpaceSpecifier = t  first move dest into t's space (Lab 7's
+//     in another space               kernel part, thesis 4.2.4): its UTCB stays
+//                                    at its address, its state and CPU stay;
+//                                    the space it left goes with its last thread
 // Pager nil leaves a new thread inactive; UtcbLocation ~0 means "no change".
-// Moving an existing thread to another space is not supported (InvalidSpace).
 // Returns 1 on success, 0 with ErrorCode set on failure.
 #include "syscall/sys_common.h"
 #include "syscall/syscalls.h"
@@ -28,8 +31,9 @@ namespace {
 constexpr Word kNoChange = ~Word{0};
 constexpr Word kUserBase = 32;
 
-// On the owner CPU: args[0] = what to do, [1] scheduler, [2] pager, [3] UTCB;
-// args[4] gets the Error (0 = ok).
+// On the owner CPU: args[0] = what to do, [1] scheduler, [2] pager, [3] UTCB,
+// [5] the space to move into (nullptr: stay); args[4] gets the Error (0 = ok),
+// args[5] the space the thread left if it was the last one there.
 enum Op : Word { kDelete, kModify };
 
 void control_op(ipc::RemoteRequest& request) {
@@ -39,6 +43,15 @@ void control_op(ipc::RemoteRequest& request) {
     if (a[0] == kDelete) {
         thread::delete_thread(tcb);
         return;
+    }
+    if (a[5] != 0) {
+        Result<mm::Space*> moved = thread::try_move_to_space(tcb, reinterpret_cast<mm::Space*>(a[5]));
+        if (!moved.ok()) {
+            a[4] = Word(moved.error());
+            a[5] = 0;
+            return;
+        }
+        a[5] = reinterpret_cast<Word>(moved.value());
     }
     ThreadId scheduler = ThreadId::from_raw(a[1]);
     ThreadId pager = ThreadId::from_raw(a[2]);
@@ -106,13 +119,17 @@ Word thread_control(ThreadId dest, ThreadId space_specifier, ThreadId scheduler,
         args[0] = kDelete;
     } else {
         thread::Tcb* sharer = thread::lookup_thread(space_specifier);
-        if (sharer == nullptr || sharer->m_space != tcb->m_space) return fail(Error::InvalidSpace);
+        if (sharer == nullptr || sharer->m_space == nullptr) return fail(Error::InvalidSpace);
         args[0] = kModify;
         args[1] = scheduler.raw();
         args[2] = pager.raw();
         args[3] = utcb;
+        args[5] = sharer->m_space != tcb->m_space ? reinterpret_cast<Word>(sharer->m_space) : 0;
     }
     if (run_on_owner(tcb, control_op, args) != uint8_t(thread::WakeReason::Done)) return fail(Error::InvalidThread);
+    // The space the thread left with its last thread goes here, not on the owner
+    // CPU: its destruction waits for every CPU that ran it to forget its translations.
+    if (args[5] != 0) reinterpret_cast<mm::Space*>(args[5])->destroy();
     if (args[4] != 0) return fail(Error(args[4]));
     return 1;
 }

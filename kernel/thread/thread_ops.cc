@@ -2,6 +2,7 @@
 #include "thread/thread_ops.h"
 
 #include "arch/arch.h"
+#include "arch/mmu.h"
 #include "arch/user.h"
 #include "ipc/ipc.h"
 #include "ipc/remote.h"
@@ -49,6 +50,33 @@ api::Result<void> try_activate(Tcb* tcb, api::Word utcb_location, api::ThreadId 
     tcb->m_kernel_esp = arch::prepare_user_thread_stack(uintptr_t(tcb) + kTcbSize, 0, 0);
     ipc::wait_for_start(tcb, pager);
     return {};
+}
+
+api::Result<mm::Space*> try_move_to_space(Tcb* tcb, mm::Space* to) {
+    mm::Space* from = tcb->m_space;
+    if (to == from) return static_cast<mm::Space*>(nullptr);
+    // (1) Another CPU may be copying its message words out of its UTCB right now.
+    if (tcb->m_state == State::Sending && tcb->m_remote_send) return api::Error::InvalidThread;
+    // (2) Its UTCB: the same address in `to`, which must be free there.
+    if (tcb->m_utcb != nullptr) {
+        api::Word location = tcb->m_utcb_location;
+        api::Fpage area = to->utcb_area();
+        if (!to->is_configured()) return api::Error::InvalidSpace;
+        if (!area.contains(location) || uint64_t(location) + api::kUtcbSize > area.end() ||
+            to->utcb_owner(location) != nullptr)
+            return api::Error::UtcbArea;
+        api::Utcb* utcb = to->try_utcb(location);
+        if (utcb == nullptr) return api::Error::OutOfMemory;
+        memcpy(utcb, tcb->m_utcb, sizeof(api::Utcb));
+        to->set_utcb_owner(location, tcb);
+        from->set_utcb_owner(location, nullptr);
+        tcb->m_utcb = utcb;
+    }
+    // (3) The thread changes spaces; if it runs here, so does this CPU.
+    to->add_thread();
+    tcb->m_space = to;
+    if (tcb == current()) arch::load_directory(to->directory_for(arch::cpu_index()));
+    return from->remove_thread() ? from : nullptr;
 }
 
 void delete_thread(Tcb* tcb) {

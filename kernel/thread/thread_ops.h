@@ -31,6 +31,18 @@ namespace thread {
 /// for its start message from `pager`. Errors: UtcbArea, OutOfMemory.
 [[nodiscard]] api::Result<void> try_activate(Tcb* tcb, api::Word utcb_location, api::ThreadId pager);
 
+/// Moves thread `tcb` of this CPU into space `to` (ThreadControl on an existing
+/// thread with another space, Lab 7's kernel part). Its UTCB stays at the same user
+/// address: a UTCB page of `to` (on to's home node) gets its contents. The thread
+/// keeps its CPU, state, registers and IPC; if it is running here, this CPU loads
+/// to's directory at once. Errors: UtcbArea (its UTCB address is outside to's UTCB
+/// area or taken there), InvalidSpace (to is not configured and the thread has a
+/// UTCB), InvalidThread (it is sending to another CPU right now, which reads its
+/// message registers: try again), OutOfMemory. On success the space it left,
+/// if that was its last thread (the caller destroys it: Space::destroy waits for
+/// other CPUs), else nullptr.
+[[nodiscard]] api::Result<mm::Space*> try_move_to_space(Tcb* tcb, mm::Space* to);
+
 /// Deletes a thread of this CPU: ends its IPC and its partners' IPC with it
 /// (they see "no partner"), and frees it when nothing refers to it any more.
 void delete_thread(Tcb* tcb);

@@ -30,6 +30,7 @@ enum class Statistic : unsigned {
     TcbMoves = 5,      ///< TCB pages moved to another node with their threads (Lab 3)
     TcbSlotFlushes = 6,  ///< TLB entries of TCB slots forgotten by moves, summed over CPUs (Lab 3)
     TcbMovesDeferred = 7,  ///< moves put off until the thread was quiet (Lab 3)
+    Spaces = 8,            ///< address spaces that exist (Lab 7: the last thread to leave one ends it)
 };
 unsigned kernel_statistic(Statistic which);
 /// Free bytes of node `node`'s kernel memory pool (~0 for no such node).
@@ -37,6 +38,9 @@ unsigned kernel_pool_free_bytes(unsigned node);
 /// The node whose kernel pool holds thread number `number`'s TCB page (~0:
 /// no such thread), read from the kernel's page table (Lab 3).
 unsigned tcb_node(unsigned number);
+/// The node whose kernel pool holds thread number `number`'s UTCB (~0: no such
+/// thread, or no UTCB yet): its space's home node, also after a move (Lab 7).
+unsigned utcb_node(unsigned number);
 /// The SLIT distance from node `from` to node `to` (~0: no such node); the KIP does
 /// not carry distances (docs/kip-numa.md).
 unsigned node_distance(unsigned from, unsigned to);
