@@ -82,6 +82,15 @@ numa::UnmapMode unmap_mode() {
     return numa::UnmapMode::Sync;
 }
 
+/// migrate=spaces (the default) or migrate=cpu (Lab 7's off switch).
+numa::Migration migration() {
+    char value[16];
+    if (!find_option("migrate", value, sizeof value) || strcmp(value, "spaces") == 0) return numa::Migration::Spaces;
+    if (strcmp(value, "cpu") == 0) return numa::Migration::CpuOnly;
+    l4::printf("rootpager: migrate=%s is neither spaces nor cpu; using spaces\n", value);
+    return numa::Migration::Spaces;
+}
+
 /// The System record and the OS area, in the pool of the master's node.
 numa::System& make_system(unsigned cpus, unsigned nodes) {
     unsigned node = l4::processor_node(l4::processor_no());
@@ -101,6 +110,7 @@ numa::System& make_system(unsigned cpus, unsigned nodes) {
     system.master_lock = master_lock_kind();
     system.placement = has_word_option("placement", "master") ? numa::Placement::Master : numa::Placement::FirstTouch;
     system.unmap_mode = unmap_mode();
+    system.migration = migration();
     for (unsigned cpu = 0; cpu < cpus; ++cpu) {
         numa::PagerRecord& record = system.pagers[cpu];
         record.cpu = cpu;
@@ -174,6 +184,8 @@ int main() {
     if (system.unmap_mode == numa::UnmapMode::Async)
         l4::printf("rootpager: unmap=async asks for the asynchronous global unmap, Lab 6's challenge problem "
                    "(labs/lab6-unmap/README.md); the reference pagers unmap synchronously\n");
+    if (system.migration == numa::Migration::CpuOnly)
+        l4::printf("rootpager: migrate=cpu: a thread moved to another node keeps its space and pager there\n");
     describe(system);
     if (!load_pager_module(system)) give_up("the application pager's image");
     if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");

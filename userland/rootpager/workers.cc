@@ -58,17 +58,27 @@ Reply<numa::StartupInfo> do_startup(ThreadId from) {
     return numa::StartupInfo{record.cpu, record.node, record.pool_node, reinterpret_cast<Word>(g_system)};
 }
 
+/// Whether a pager may name `id` as a task's thread.
+bool task_thread(ThreadId id) { return !id.is_nil() && !id.is_local() && id.number() >= first_task_number(); }
+
+/// Makes the inactive thread `id` in a new space on this CPU's node, with the OS's KIP
+/// and UTCB areas; false (and nothing made) if the kernel refused.
+bool make_space(ThreadId id) {
+    Fpage kip_area = Fpage::memory(os::kKipArea, l4::kip().kip_area_info.log2_size(), Rights::None);
+    Fpage utcb_area = Fpage::memory(os::kUtcbArea, os::kUtcbAreaLog2, Rights::None);
+    if (l4::thread_control(id, id, root_main_thread(), ThreadId::nil(), l4::kNoChange) != 1) return false;
+    if (l4::space_control(id, 0, kip_area, utcb_area, ThreadId::any()) == 1) return true;
+    (void)l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
+    return false;
+}
+
 Reply<Word> do_create_thread(ThreadId from, ThreadId id, ThreadId space, Word utcb, ThreadId pager, Word ip,
                              Word sp) {
-    if (calling_pager(from) == nullptr || id.is_nil() || id.is_local() || id.number() < first_task_number())
-        return Status::Refused;
+    if (calling_pager(from) == nullptr || !task_thread(id)) return Status::Refused;
     ThreadId main = root_main_thread();
     if (space.is_nil()) {
-        Fpage kip_area = Fpage::memory(os::kKipArea, l4::kip().kip_area_info.log2_size(), Rights::None);
-        Fpage utcb_area = Fpage::memory(os::kUtcbArea, os::kUtcbAreaLog2, Rights::None);
-        if (l4::thread_control(id, id, main, ThreadId::nil(), l4::kNoChange) != 1) return Status::Refused;
-        if (l4::space_control(id, 0, kip_area, utcb_area, ThreadId::any()) != 1 ||
-            l4::thread_control(id, id, main, pager, utcb) != 1) {
+        if (!make_space(id)) return Status::Refused;
+        if (l4::thread_control(id, id, main, pager, utcb) != 1) {
             (void)l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
             return Status::Refused;
         }
@@ -92,18 +102,34 @@ Reply<ThreadId> do_start_helper(ThreadId from, Word ip, Word sp) {
 }
 
 Reply<Word> do_delete_thread(ThreadId from, ThreadId id) {
-    if (calling_pager(from) == nullptr || id.is_nil() || id.number() < first_task_number()) return Status::Refused;
+    if (calling_pager(from) == nullptr || !task_thread(id)) return Status::Refused;
     if (l4::thread_control(id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange) != 1)
         return Status::Refused;
     return Word{1};
 }
 
 Reply<Word> do_move_thread(ThreadId from, ThreadId id, Word cpu, ThreadId pager) {
-    if (calling_pager(from) == nullptr || id.is_nil() || id.number() < first_task_number() ||
-        cpu >= g_system->cpus)
-        return Status::Refused;
+    if (calling_pager(from) == nullptr || !task_thread(id) || cpu >= g_system->cpus) return Status::Refused;
     if (!pager.is_nil() && l4::thread_control(id, id, ThreadId::nil(), pager, l4::kNoChange) != 1)
         return Status::Refused;
+    if (l4::set_processor(id, cpu) == l4::schedule_result::kError) return Status::Refused;
+    return Word{1};
+}
+
+Reply<Word> do_create_space(ThreadId from, ThreadId dummy) {
+    if (calling_pager(from) == nullptr || !task_thread(dummy) || !make_space(dummy)) return Status::Refused;
+    return Word{1};
+}
+
+Reply<Word> do_move_to_space(ThreadId from, ThreadId id, ThreadId space, Word cpu, ThreadId pager) {
+    if (calling_pager(from) == nullptr || !task_thread(id) || !task_thread(space) || cpu >= g_system->cpus)
+        return Status::Refused;
+    // The kernel refuses the move for a moment while the thread sends to another CPU
+    // (its message words are being read there): try again a few times.
+    for (unsigned attempt = 0; l4::thread_control(id, space, ThreadId::nil(), pager, l4::kNoChange) != 1; ++attempt) {
+        if (l4::error_code() != Word(api::Error::InvalidThread) || attempt == 100) return Status::Refused;
+        l4::sleep(l4::milliseconds(1));
+    }
     if (l4::set_processor(id, cpu) == l4::schedule_result::kError) return Status::Refused;
     return Word{1};
 }
@@ -144,6 +170,8 @@ bool start_workers(numa::System& system) {
     g_server.on<numa::root_proto::DeleteThread>(do_delete_thread);
     g_server.on<numa::root_proto::MoveThread>(do_move_thread);
     g_server.on<numa::root_proto::StartHelper>(do_start_helper);
+    g_server.on<numa::root_proto::CreateSpace>(do_create_space);
+    g_server.on<numa::root_proto::MoveToSpace>(do_move_to_space);
     for (unsigned cpu = 0; cpu < system.cpus; ++cpu)
         if (start_worker(cpu, worker_loop, cpu).is_nil()) return false;
     return true;

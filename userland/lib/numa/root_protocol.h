@@ -17,6 +17,9 @@
 //   0x0D04  move_thread(id, cpu, pager)                    1
 //   0x0D05  whereabouts() (served by a pager)              PagerWhereabouts
 //   0x0D06  start_helper(ip, sp)                           the new thread's id
+//   0x0D07  create_space(dummy)                            1: an inactive dummy thread in
+//                                                          a new space on the worker's node
+//   0x0D08  move_to_space(id, space, cpu, pager)           1: id is in space's space, on cpu
 //
 // The system-call server (0x0D02..0x0D04): only the root task may call ThreadControl and
 // Schedule on other spaces' threads, so a pager asks the root pager's worker of a CPU
@@ -27,6 +30,16 @@
 // starts at ip, sp. move_thread moves a thread to CPU `cpu` and, unless `pager` is nil,
 // gives it that pager. Only application pagers may call them: anybody else gets
 // Refused, and nothing happens.
+//
+// Thread migration across nodes (Lab 7, thesis 4.2.4): L4 names a space only by a
+// thread in it, so a space on a node where a task has no thread yet is made with a
+// dummy thread: create_space(dummy) makes `dummy` in a new space on the worker's CPU
+// (its home node is that CPU's node), configured with the OS's KIP and UTCB areas,
+// and leaves it inactive (it never runs). move_to_space(id, space, cpu, pager) puts
+// thread `id` into the space of thread `space` (it keeps its UTCB address, registers
+// and state; the kernel destroys the space it left if it was the last thread there),
+// gives it pager `pager` and moves it to CPU `cpu`. The dummy is deleted with
+// delete_thread. Only application pagers may call them.
 //
 // start_helper() makes a second thread in the calling pager's space, on its CPU, started
 // at ip, sp, with the root pager's worker as its pager (PagerRecord::unmap_worker): the
@@ -69,6 +82,8 @@ using DeleteThread = l4::rpc::Proc<0x0D03, Word(ThreadId id)>;
 using MoveThread = l4::rpc::Proc<0x0D04, Word(ThreadId id, Word cpu, ThreadId pager)>;
 using Whereabouts = l4::rpc::Proc<0x0D05, PagerWhereabouts()>;
 using StartHelper = l4::rpc::Proc<0x0D06, ThreadId(Word ip, Word sp)>;
+using CreateSpace = l4::rpc::Proc<0x0D07, Word(ThreadId dummy)>;
+using MoveToSpace = l4::rpc::Proc<0x0D08, Word(ThreadId id, ThreadId space, Word cpu, ThreadId pager)>;
 }  // namespace root_proto
 
 }  // namespace numa

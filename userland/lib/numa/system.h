@@ -16,6 +16,7 @@
 //   | master_lock: spin or MCS               |  the kind of every master table's lock
 //   | placement: first touch or master       |  the Lab 5 off switch
 //   | unmap_mode: sync or async              |  Lab 6's challenge
+//   | migration: spaces or cpu only          |  the Lab 7 off switch
 //   | live / ended / failed task counts      |  written by the pagers
 //   +----------------------------------------+
 #pragma once
@@ -44,6 +45,14 @@ enum class UnmapMode : Word {
     Async = 1,  ///< every request first, then the answers (thesis 5.4.2's future work):
                 ///< Lab 6's challenge problem, for the student to build; the reference
                 ///< unmaps synchronously
+};
+
+/// What a thread's move to a CPU of another node does (root pager option migrate=; Lab 7).
+enum class Migration : Word {
+    Spaces = 0,   ///< it moves into its task's space on the new node (made with a dummy
+                  ///< thread if there is none) and gets that CPU's pager (thesis 4.2.4)
+    CpuOnly = 1,  ///< the off switch: it only runs elsewhere; its space, its UTCB, its
+                  ///< pager and so its new pages stay on the old node
 };
 
 struct PagerRecord {
@@ -81,6 +90,7 @@ struct System {
     LockKind master_lock;    ///< the lock of every task's master table (option lock=)
     Placement placement;     ///< where new pages of tasks come from (option placement=)
     UnmapMode unmap_mode;    ///< how a global unmap asks the other pagers (option unmap=)
+    Migration migration;     ///< what a move to another node does (option migrate=)
     // Written by the pagers (atomically), read by the root pager.
     unsigned live_tasks;
     unsigned ended_tasks;
