@@ -147,6 +147,14 @@ void unmap_here(api::Fpage* fpages, unsigned count);
 /// loads the reply; false for a malformed request (an RPC raw handler, l4/rpc.h).
 bool serve_unmap(ThreadId from, api::MsgTag tag);
 
+// --- thread migration (Lab 7) ----------------------------------------------------------
+
+/// Gives node `node`'s table of `task` back: its levels and the frames only it maps
+/// (replicas, make_local pages; task_memory.cc). Global frames stay: the master's table
+/// holds them. Returns how many frames went back. For a node the task has left: its
+/// space there is gone, so nothing maps these frames any more.
+Word release_node_table(Task& task, unsigned node) REQUIRES(task.node[node].lock);
+
 // --- the Lab 5 functions --------------------------------------------------------------
 
 /// global_pages.cc: a fault on a global page (`image`: the page is in a writable

@@ -132,7 +132,7 @@ Reply<Word> do_migrate_thread(ThreadId from, ThreadId thread, Word cpu) {
     TaskLock lock(from);
     Task* task = lock.task();
     ThreadRecord* record = task != nullptr ? thread_record(*task, thread) : nullptr;
-    if (record == nullptr || !move_thread_locked(*task, *record, unsigned(cpu))) return Status::Refused;
+    if (record == nullptr || !migrate_thread_locked(*task, *record, unsigned(cpu))) return Status::Refused;
     l4::printf("numaos: %s: thread %x migrated to CPU %u (node %u)\n", task->name, thread.raw(), unsigned(cpu),
                node_of_cpu(unsigned(cpu)));
     return Word{1};

@@ -8,8 +8,8 @@
 // threads) before it exists, so its first page fault finds its task.
 //
 // Moving a thread to another CPU of its node changes its CPU and its pager. Moving it to
-// another node is Lab 7's (the kernel cannot yet put a thread into another space): until
-// then it keeps its space and its pager, both on the old node, and only runs elsewhere.
+// another node also changes its space: migration.cc (Lab 7) does that with the helpers
+// at the end of this file.
 #include "task.h"
 
 #include "l4/kip.h"
@@ -82,6 +82,7 @@ void reset_task(Task& task, const numa::ModuleRecord& module, const elf::ElfImag
     task.busy = 0;
     task.page_faults = task.master_locks = task.pages = task.table_frames = 0;
     task.unmaps = task.unmapped_pages = 0;
+    task.migrations = task.spaces_made = task.nodes_left = 0;
     task.local_count = 0;
     for (NodeSpace& space : task.node) {
         space.directory = 0;
@@ -168,18 +169,49 @@ ThreadId add_thread_locked(Task& task, unsigned cpu, Word ip, Word sp) {
     return id;
 }
 
-bool move_thread_locked(Task& task, ThreadRecord& thread, unsigned cpu) {
-    // Same node: the pager of the new CPU takes the thread over. Another node: Lab 7
-    // moves the thread into the task's space there; until then it keeps its pager.
+bool move_cpu_only(Task& task, ThreadRecord& thread, unsigned cpu) {
+    // Same node: the pager of the new CPU takes the thread over. Another node (only
+    // with migrate=cpu): it keeps its pager, which serves its space on the old node.
     bool same_node = node_of_cpu(cpu) == thread.node;
     ThreadId pager = same_node ? pager_of(cpu) : ThreadId::nil();
     auto done = l4::rpc::call<numa::root_proto::MoveThread>(root_worker_of(g_self.cpu), thread.id, Word{cpu}, pager);
     if (!done.ok()) return false;
+    unsigned node = thread.node;
+    record_cpu(task, thread, cpu);
+    thread.node = node;  // its space stays where it was
+    return true;
+}
+
+ThreadId thread_on_node(Task& task, unsigned node, const ThreadRecord* except) {
+    for (const ThreadRecord& t : task.threads)
+        if (&t != except && !t.id.is_nil() && t.node == node) return t.id;
+    return ThreadId::nil();
+}
+
+void record_cpu(Task& task, ThreadRecord& thread, unsigned cpu) {
     uint64_t bit = uint64_t{1} << (&thread - task.threads);
     task.on_cpu[thread.cpu] &= ~bit;
     task.on_cpu[cpu] |= bit;
     thread.cpu = cpu;
-    return true;
+    thread.node = node_of_cpu(cpu);
+}
+
+void wait_for_faults(Task& task) {
+    l4::SpinWait wait;
+    while (__atomic_load_n(&task.busy, __ATOMIC_ACQUIRE) != 0) wait.relax();
+}
+
+ThreadId new_dummy_id() {
+    Shared& s = shared();
+    l4::SpinLockGuard guard(s.lock);
+    return s.numbers.allocate(system().first_task_thread, l4::ThreadNumbers::kMaxNumbers);
+}
+
+void delete_dummy(ThreadId dummy) {
+    (void)l4::rpc::call<numa::root_proto::DeleteThread>(root_worker_of(g_self.cpu), dummy);
+    Shared& s = shared();
+    l4::SpinLockGuard guard(s.lock);
+    s.numbers.release(dummy);
 }
 
 void destroy_task_locked(Task& task, int code) {
@@ -206,9 +238,10 @@ void destroy_task_locked(Task& task, int code) {
             used += l4::snprintf(where + used, sizeof where - used, "%snode %u: %u", used == 0 ? "" : ", ", node,
                                  unsigned(per_pool[node]));
     l4::printf("numaos: task %s exited with code %d: %u page faults, %u master locks, %u unmaps of %u pages, "
-               "%u pages reclaimed (%s)\n",
+               "%u migrations to other nodes (%u spaces made, %u nodes left), %u pages reclaimed (%s)\n",
                task.name, code, unsigned(task.page_faults), unsigned(task.master_locks), unsigned(task.unmaps),
-               unsigned(task.unmapped_pages), unsigned(pages), where);
+               unsigned(task.unmapped_pages), unsigned(task.migrations), unsigned(task.spaces_made),
+               unsigned(task.nodes_left), unsigned(pages), where);
     {
         l4::SpinLockGuard guard(s.lock);
         ExitRecord& record = s.exits[s.exit_count++ % Shared::kExitRecords];

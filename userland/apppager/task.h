@@ -104,6 +104,9 @@ struct Task {
     Word table_frames;  ///< frames of its tables
     Word unmaps;          ///< os::unmap calls done (Lab 6)
     Word unmapped_pages;  ///< pages they found held, taken away or made read-only
+    Word migrations;      ///< threads moved to another node's space (Lab 7)
+    Word spaces_made;     ///< of which into a space made for them with a dummy thread
+    Word nodes_left;      ///< last threads leaving a node: its space and table gone
 };
 
 struct ExitRecord {
@@ -142,8 +145,27 @@ struct Shared {
 /// A new thread of `task` on `cpu`, in the task's space on that CPU's node (made now if
 /// the task has none there), started at ip, sp; nil if refused.
 [[nodiscard]] ThreadId add_thread_locked(Task& task, unsigned cpu, Word ip, Word sp) REQUIRES(task.lock);
-/// Moves `thread` of `task` to `cpu`; false if refused.
-[[nodiscard]] bool move_thread_locked(Task& task, ThreadRecord& thread, unsigned cpu) REQUIRES(task.lock);
+/// Moves `thread` of `task` to `cpu`, into the task's space on cpu's node (migration.cc,
+/// Lab 7); false if refused.
+[[nodiscard]] bool migrate_thread_locked(Task& task, ThreadRecord& thread, unsigned cpu) REQUIRES(task.lock);
+
+// What migration.cc is built from (task.cc):
+/// Moves `thread` to `cpu` without changing its space: to a CPU of its own node, where
+/// that CPU's pager takes it over, or (the off switch, migrate=cpu) to any CPU, where it
+/// keeps its pager. False if the root pager refused.
+[[nodiscard]] bool move_cpu_only(Task& task, ThreadRecord& thread, unsigned cpu) REQUIRES(task.lock);
+/// A thread of `task` whose space is on `node`, other than `except` (may be null); nil
+/// if there is none.
+[[nodiscard]] ThreadId thread_on_node(Task& task, unsigned node, const ThreadRecord* except) REQUIRES(task.lock);
+/// Records that `thread` now runs on `cpu`, in the task's space on cpu's node.
+void record_cpu(Task& task, ThreadRecord& thread, unsigned cpu) REQUIRES(task.lock);
+/// Waits until no page fault or unmap of `task` is being served: none can start while
+/// the caller holds task.lock, so the tables hold still for a thread's move.
+void wait_for_faults(Task& task) REQUIRES(task.lock);
+/// A free thread number for a dummy thread (it belongs to no task), or nil.
+[[nodiscard]] ThreadId new_dummy_id();
+/// Deletes dummy thread `dummy` (if the kernel still has it) and frees its number.
+void delete_dummy(ThreadId dummy);
 /// Ends `task`: waits for its faults in progress, deletes its threads (and so its
 /// spaces), takes back every frame and records its exit code. The task is free
 /// afterwards; the caller still unlocks task.lock.

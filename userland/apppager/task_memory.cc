@@ -73,12 +73,19 @@ bool in_local_range(const Task& task, Word page) {
     return false;
 }
 
+/// What release_table() gave back: frames the table owned, and its levels.
+struct Released {
+    Word frames = 0;
+    Word levels = 0;
+};
+
 /// Gives back every frame of one table: the entries `owns(entry)` says are its own (the
 /// master's: every global frame; a node's: its local frames), counted by the pool they
 /// go back to in `per_pool`, then the levels.
 template <typename Owns>
-void release_table(Word& directory, Owns owns, Word (&per_pool)[numa::kMaxNodes]) {
-    if (directory == 0) return;
+Released release_table(Word& directory, Owns owns, Word (&per_pool)[numa::kMaxNodes]) {
+    Released released;
+    if (directory == 0) return released;
     for (unsigned d = 0; d < 1024; ++d) {
         Word table = reinterpret_cast<Word*>(directory)[d];
         if (table == 0) continue;
@@ -87,11 +94,15 @@ void release_table(Word& directory, Owns owns, Word (&per_pool)[numa::kMaxNodes]
             if (entries[i] != 0 && owns(entries[i])) {
                 numa::Pool::of_frame(entries[i]).release(frame_of(entries[i]));
                 ++per_pool[numa::pool_slot_of(entries[i])];
+                ++released.frames;
             }
         numa::Pool::of_frame(table).release(table);
+        ++released.levels;
     }
     numa::Pool::of_frame(directory).release(directory);
+    ++released.levels;
     directory = 0;
+    return released;
 }
 
 }  // namespace
@@ -197,14 +208,23 @@ const char* resolve_fault(const Fault& fault) {
     return map_global_page(fault, image);
 }
 
+Word release_node_table(Task& task, unsigned node) {
+    Word per_pool[numa::kMaxNodes] = {};
+    Released released =
+        release_table(task.node[node].directory, [](Word entry) { return is_local(entry); }, per_pool);
+    __atomic_fetch_sub(&task.pages, released.frames, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&task.table_frames, released.levels, __ATOMIC_RELAXED);
+    return released.frames + released.levels;
+}
+
 void reclaim_memory(Task& task, Word (&per_pool)[numa::kMaxNodes]) NO_THREAD_SAFETY_ANALYSIS {
     // No fault is in progress and no space is left: nobody else looks at the tables.
     // The master's table holds every global frame once; a node's table holds its own
     // local frames (replicas, make_local pages) and copies of global entries.
     for (Word& count : per_pool) count = 0;
-    release_table(task.master.directory, [](Word) { return true; }, per_pool);
+    (void)release_table(task.master.directory, [](Word) { return true; }, per_pool);
     for (NodeSpace& space : task.node)
-        release_table(space.directory, [](Word entry) { return is_local(entry); }, per_pool);
+        (void)release_table(space.directory, [](Word entry) { return is_local(entry); }, per_pool);
     task.pages = 0;
     task.table_frames = 0;
 }
