@@ -53,6 +53,7 @@ struct ProbeRun {
     Word gave_up;      ///< the exit code of a phase-0 report, else kNone
     bool verdict;      ///< false once a check failed
     const char* outcome;  ///< how the run went wrong, in a few words; null: it passed
+    bool threads_move;    ///< the mode moves its threads (Lab 7): thread i need not be on CPU i's node
 };
 ProbeRun g_run;
 l4::rpc::Server g_server;
@@ -136,14 +137,14 @@ bool no_probe_failures(const ProbeReport& r) {
 namespace {
 
 /// What every report must be: the probe's threads, one per CPU, thread i in a space on
-/// CPU i's node (a space per node, made there); whole pages.
+/// CPU i's node (a space per node, made there) unless the mode moves them; whole pages.
 bool sane(const ProbeReport& r) {
     if (r.thread_count != g_run.threads)
         return fail("phase %u: the report names %u threads for %u CPUs", unsigned(r.phase), unsigned(r.thread_count),
                     g_run.threads);
     if (r.base % kPageSize != 0 || r.pages == 0 || r.pages > 1024)
         return fail("phase %u: the report's %u pages at %x", unsigned(r.phase), unsigned(r.pages), r.base);
-    for (unsigned i = 0; i < r.thread_count; ++i)
+    for (unsigned i = 0; i < r.thread_count && !g_run.threads_move; ++i)
         if (space_node(r, i) != l4::processor_node(i))
             return fail("phase %u: thread %u (%x, CPU %u) lives in a space on node %d, not %u", unsigned(r.phase), i,
                         r.threads[i].raw(), i, int(space_node(r, i)), l4::processor_node(i));
@@ -218,10 +219,10 @@ const char* trouble(Word phases, bool ended, unsigned failed_before) {
 
 }  // namespace
 
-bool run_probe(unsigned cpu, const char* args, Word phases, Inspector inspect) {
+bool run_probe(unsigned cpu, const char* args, Word phases, Inspector inspect, bool threads_move) {
     numa::System& system = tested_system();
     g_run = ProbeRun{inspect, system.cpus < numa::kProbeMaxThreads ? system.cpus : numa::kProbeMaxThreads, 0,
-                     kNone, true, "it did not start"};
+                     kNone, true, "it did not start", threads_move};
     if (system.find_module("numaprobe") == nullptr) return fail("no numaprobe module to run");
     if (!g_server_ready) g_server_ready = g_server.on<numa::probe_proto::Inspect>(on_inspect);
     unsigned failed_before = failed_tasks();

@@ -1,5 +1,5 @@
 // probe_runs.h: what the root pager's tests of the NUMA OS's memory (sync_tests.cc,
-// Lab 5; unmap_tests.cc, Lab 6) share: running numaprobe (userland/apps/numaprobe) with
+// Lab 5; unmap_tests.cc, Lab 6; migrate_tests.cc, Lab 7) share: running numaprobe (userland/apps/numaprobe) with
 // a thread on every CPU, and at its reports (numa/probe_protocol.h) reading from the
 // kernel the frame behind every page in every thread's space (kdebug
 // physical_in_space) and each space's node (space_home_node), never the pagers'
@@ -26,7 +26,9 @@ using Inspector = bool (*)(const ProbeReport& report);
 /// Runs `numaprobe <args>` from the pager of `cpu` and checks its `phases` reports with
 /// `inspect`. True if every report came and passed and the probe exited with code 0;
 /// else last_outcome() says why in a few words, and fail() in full.
-[[nodiscard]] bool run_probe(unsigned cpu, const char* args, Word phases, Inspector inspect);
+/// Unless `threads_move`, every report must find thread i in a space on CPU i's node.
+[[nodiscard]] bool run_probe(unsigned cpu, const char* args, Word phases, Inspector inspect,
+                             bool threads_move = false);
 /// How the last run_probe went wrong, in a few words; null if it passed.
 [[nodiscard]] const char* last_outcome();
 [[nodiscard]] unsigned last_cpu();

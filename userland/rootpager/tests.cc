@@ -17,6 +17,7 @@
 #include "numa/root_protocol.h"
 #include "os/os.h"
 #include "sync_tests.h"
+#include "migrate_tests.h"
 #include "unmap_tests.h"
 #include "test_support.h"
 #include "threads.h"
@@ -309,6 +310,8 @@ constexpr l4::tests::Test kTests[] = {
     {"l4.numa.unmap_everywhere", unmap_everywhere},          {"l4.numa.unmap_status", unmap_status},
     {"l4.numa.unmap_read_only", unmap_read_only},            {"l4.numa.unmap_concurrent", unmap_concurrent},
     {"l4.numa.unmap_refused", unmap_refused},                {"l4.numa.unmap_ostest", unmap_ostest},
+    {"l4.numa.migrate_threads", migrate_threads},            {"l4.numa.migrate_last_thread", migrate_last_thread},
+    {"l4.numa.migrate_ostest", migrate_ostest},
 };
 
 }  // namespace

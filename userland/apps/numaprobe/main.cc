@@ -1,8 +1,9 @@
-// numaprobe: the program the root pager's Lab 5 and Lab 6 tests run (userland/
-// rootpager/sync_tests.cc, unmap_tests.cc) to see master-pager synchronisation and the
-// global unmap from inside a task: it makes the page faults and unmaps, and the test
-// reads their effect from the kernel (numa/probe_protocol.h). probe.h has the machinery,
-// this file Lab 5's modes, unmap_modes.cc Lab 6's.
+// numaprobe: the program the root pager's Lab 5, 6 and 7 tests run (userland/rootpager/
+// sync_tests.cc, unmap_tests.cc, migrate_tests.cc) to see master-pager synchronisation,
+// the global unmap and thread migration from inside a task: it makes the page faults,
+// unmaps and moves, and the test reads their effect from the kernel
+// (numa/probe_protocol.h). probe.h has the machinery, this file Lab 5's modes,
+// unmap_modes.cc Lab 6's, migrate_modes.cc Lab 7's.
 //
 //   numaprobe mode=<m> inspect=<id> [pages=N] [rounds=N]
 //
@@ -28,6 +29,7 @@
 //                        writes word 0 (the OS promotes the page to global); every
 //                        thread checks it reads the new value; report 2
 //   unmap, status, read_only, concurrent, hold: the global unmap (unmap_modes.h)
+//   migrate, leave, idle: thread migration across nodes (migrate_modes.h)
 //
 // Without inspect= it reports to nobody and only checks values, for a run by hand. On
 // the base OS (one space) mode local fails on a machine with more than one node: its
@@ -41,6 +43,7 @@
 #include "numa/probe_protocol.h"
 #include "os/os.h"
 #include "probe.h"
+#include "migrate_modes.h"
 #include "unmap_modes.h"
 
 // The code page of mode promote: a page of its own in the text segment (user.ld puts
@@ -156,7 +159,8 @@ int run_sync_mode(const char* mode) {
         pages = 1;
     } else {
         return give_up(ProbeExit::BadArguments,
-                       "mode= must be first_touch, shared, local, promote, unmap, status, read_only, concurrent or hold");
+                       "mode= must be first_touch, shared, local, promote, unmap, status, read_only, concurrent, hold, "
+                       "migrate, leave or idle");
     }
     if (!start_threads()) return give_up(ProbeExit::NoThread, "create_thread refused");
     int stop = inspect(1, base, pages);
@@ -176,5 +180,6 @@ int main() {
     for (unsigned i = 0; i < g_setup.threads; ++i) g_setup.node_of[i] = os::node_of_cpu(i);
     g_setup.inspector = ThreadId::from_raw(number_arg("inspect", 0));
     g_setup.base = (os::heap_start() + os::kPageSize - 1) & ~(os::kPageSize - 1);
+    if (is_migrate_mode(mode)) return run_migrate_mode(mode);
     return is_unmap_mode(mode) ? run_unmap_mode(mode) : run_sync_mode(mode);
 }
