@@ -98,7 +98,8 @@ help:
 	@echo "                      build/release/userland/sigma0.elf,...) boots the test root task; MODULES= the kernel alone"
 	@echo "make userland         build sigma0 and the test root task"
 	@echo "make programs PROGRAMS='sigma0 l4test'  build these user programs (what make grade builds for a stage's modules)"
-	@echo "make qemu OS=numa     the same programs on the NUMA OS: root pager and one application pager per CPU (docs/numaos.md)"
+	@echo "make qemu OS=numa     the same programs on the NUMA OS: root pager and one application pager per CPU (docs/numaos.md);"
+	@echo "                      the default in the full kit (OS=base: the base OS, the default in a handout)"
 	@echo "make os               build the base OS, its library and every program in userland/apps (make numaos: the NUMA OS)"
 	@echo "make core-tests       the kernel core's user-level tests (userland/l4test) on uma, 2x2 and 4x1"
 	@echo "make os-tests         the base OS's tests (baseos runs userland/apps/ostest) on uma, 2x2 and 4x1"
@@ -216,9 +217,11 @@ gdb: $(KERNEL) $(KBUILD)/gdbinit
 include tests/host/host.mk
 # make qemu boots sigma0, an OS and the programs in APPS (mk/os.mk): OS=base the base OS
 # (docs/baseos.md), OS=numa the NUMA OS's root pager and application pager (mk/numaos.mk,
-# docs/numaos.md). MODULES=... boots other modules instead (the test root task:
-# sigma0.elf,l4test.elf).
-OS ?= base
+# docs/numaos.md). The default is the NUMA OS when the build takes Labs 4 to 7 (its
+# files) from solutions/ (the full kit), else the base OS (a handout, whose NUMA OS is
+# the student's to finish: OS=numa boots it). MODULES=... boots other modules instead
+# (the test root task: sigma0.elf,l4test.elf).
+OS ?= $(if $(filter-out $(SOL_LABS),4 5 6 7),base,numa)
 OS_MODULES_base = $(SIGMA0_ELF),$(BASEOS_ELF),$(APP_MODULES)
 OS_MODULES_numa = $(SIGMA0_ELF),$(ROOTPAGER_ELF),$(APPPAGER_ELF),$(APP_MODULES)
 $(if $(filter base numa,$(OS)),,$(error OS=$(OS): the OS is base or numa))

@@ -84,12 +84,15 @@ class UserSol(unittest.TestCase):
         self.assertIn(f'-initrd "{elf}/sigma0.elf,{elf}/l4test.elf"', files)
 
     def test_make_qemu_builds_the_os_and_programs_it_boots(self):
-        # A fresh build: the default modules (the base OS and the demo) and the NUMA OS's
+        # A fresh build: the default modules (the NUMA OS and the demo) and the base OS's
         # are built before QEMU starts, not only named on its command line.
         build = Path(self.directory.name, "fresh-build")
         elf = build / "release/userland"
         env = {k: v for k, v in os.environ.items() if k not in INHERITED}
-        for args, programs in ((["qemu"], ["sigma0", "baseos", "demo"]),
+        # The full kit (every lab's solution) boots the NUMA OS by default.
+        for args, programs in ((["qemu"], ["sigma0", "rootpager", "apppager", "demo"]),
+                               (["qemu", "OS=base"], ["sigma0", "baseos", "demo"]),
+                               (["qemu", "SOL=1-6"], ["sigma0", "baseos", "demo"]),
                                (["qemu", "OS=numa", "APPS=pingpong rounds=2"],
                                 ["sigma0", "rootpager", "apppager", "pingpong"])):
             dry = subprocess.run(["make", "-s", "-n", *args, "TOPO=2x2", f"BUILD={build}"], cwd=self.kit, env=env,
