@@ -33,8 +33,8 @@ namespace l4test {
 namespace {
 
 
-char g_cmdline[1024];
-char g_tests[512];
+char g_cmdline[2048];  // the kernel passes at most 2048 bytes
+char g_tests[2048];
 char g_nonce[64] = "-";
 
 /// Is `name` one of the comma-separated words of `list`?

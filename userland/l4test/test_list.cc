@@ -25,6 +25,10 @@ void test_sched_priority(TestContext&);
 void test_sched_clock(TestContext&);
 void test_priv_refused(TestContext&);
 void test_exreg_basic(TestContext&);
+void test_space_move(TestContext&);
+void test_space_move_errors(TestContext&);
+void test_space_move_last_leaves(TestContext&);
+void test_space_move_under_ipc(TestContext&);
 void test_fuzz_syscalls(TestContext&);
 void test_sigma0_once(TestContext&);
 void test_sigma0_node(TestContext&);
@@ -53,6 +57,10 @@ const TestCase kAllTests[] = {
     {"l4.sched.clock", test_sched_clock},
     {"l4.priv.refused", test_priv_refused},
     {"l4.exreg.basic", test_exreg_basic},
+    {"l4.thread.move_space", test_space_move},
+    {"l4.thread.move_space_errors", test_space_move_errors},
+    {"l4.thread.move_space_last_leaves", test_space_move_last_leaves},
+    {"l4.thread.move_space_under_ipc", test_space_move_under_ipc},
     {"l4.fuzz.syscalls", test_fuzz_syscalls},
     {"l4.sigma0.once", test_sigma0_once},
     {"l4.sigma0.node", test_sigma0_node},
