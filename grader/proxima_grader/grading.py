@@ -47,6 +47,7 @@ class Options:
     sol: str | None = None
     submission: Path | None = None
     only: str | None = None           # grade just this test
+    visible_only: bool = False        # leave the hidden tests and machines out
     jobs: int = 1
     qemu: tuple[str, ...] = field(default_factory=default_qemu)
     presets_file: Path | None = None  # default: the tree's config/topologies.conf
@@ -110,6 +111,8 @@ def plan(options: Options) -> list[Stage]:
     for lab in find_labs(tree):  # every lab graded or built on needs its fence
         if lab.number <= max(numbers) and lab.manifest():
             load_fence(lab.directory, lab.number)
+    if options.visible_only:
+        stages = [s.visible() for s in stages]
     if options.only:
         stages = [s.only(options.only) for s in stages if s.only(options.only).tests]
         if not stages:

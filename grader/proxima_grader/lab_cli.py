@@ -36,6 +36,9 @@ def add_commands(commands, cpus: int) -> None:
                      help="grade this student tree: its lab files only, copied into a fresh "
                           "copy of --tree (the trusted kit); DIR is never written")
     lab.add_argument("--only", metavar="TEST", help="grade only this test (exit status too)")
+    lab.add_argument("--visible-only", action="store_true",
+                     help="leave grader/hidden/'s tests and machines out, as a handout would "
+                          "(the kit's mutant checks)")
     lab.add_argument("--json", metavar="FILE|-", help="write the grader's JSON report "
                                                       "('-': print it instead of the text)")
     lab.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json")
@@ -109,6 +112,7 @@ def command_lab(args) -> int:
             raise UsageError(f"no such submission directory: {args.submission}")
         options.submission = args.submission.resolve()
     options.only = args.only
+    options.visible_only = args.visible_only
     stages = plan(options)
     done = 0
 

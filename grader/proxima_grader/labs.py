@@ -119,6 +119,11 @@ class Stage:
     def only(self, name: str) -> Stage:
         return replace(self, tests=tuple(t for t in self.tests if t.name == name))
 
+    def visible(self) -> Stage:
+        """The stage as a handout has it: no hidden test, no hidden machine."""
+        return replace(self, presets=tuple(p for p in self.presets if p.name not in self.hidden_presets),
+                       tests=tuple(t for t in self.tests if not t.hidden), hidden_presets=())
+
     def with_limits(self, hang_seconds: float | None, timeout_seconds: float | None) -> Stage:
         limits = Limits(hang_seconds or self.limits.hang_seconds,
                         timeout_seconds or self.limits.timeout_seconds, self.limits.output_cap)

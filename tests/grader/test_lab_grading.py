@@ -114,6 +114,17 @@ class LabGrading(unittest.TestCase):
         self.assertEqual(result.sol, None)  # the Makefile chose (all: the kit has solutions)
         self.assertIn("sol=all", result.build.kernel.read_text())
 
+    def test_visible_only_leaves_the_hidden_tests_and_machines_out(self):
+        kit = fake_lab.make_kit(Path(self.directory.name, "visible-only"), "fake=panic", True)
+        options = Options(tree=kit, labs=[1], sol=None, jobs=4, qemu=FAKE, visible_only=True)
+        stage = plan(options)[0]
+        self.assertEqual([p.name for p in stage.presets], ["uma", "2x2", "4x1"])
+        self.assertNotIn("lab1.secret", [t.name for t in stage.tests])
+        self.assertEqual(stage.hidden_presets, ())
+        result = grade(options, [stage])
+        self.assertTrue(result.passed, lab_report.format_text(result))
+        self.assertEqual([r.spec.preset.name for r in result.stages[0].runs], ["uma", "2x2", "4x1"])
+
     def test_build_failure_is_a_failed_stage_with_the_compiler_output(self):
         result = self.grades["build-fails"]
         self.assertEqual((result.score, result.status), (0, "build failed"))

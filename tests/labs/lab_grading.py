@@ -69,7 +69,9 @@ class LabUnderTest:
     def check_mutant(self, test, name, why, caught_by, sol, mutate, only=False, extra=()):
         """Grades the reference with `mutate(submission directory)` applied, as a
         submission on the reference of `sol`: it must build, lose points, and make each
-        of `caught_by` report FAIL on some visible preset (`test`: the TestCase).
+        of `caught_by` report FAIL on some visible preset (`test`: the TestCase). Only
+        the visible tests and machines are graded (--visible-only): a mutant must be
+        caught where a student sees it, and the hidden ones only cost time.
         `only`: grade each of `caught_by` alone (grade.py --only), not the whole stage,
         for a stage too slow to boot whole once per mutant; `extra`: more grade.py
         arguments."""
@@ -78,7 +80,8 @@ class LabUnderTest:
             mutate(submission)
             for tests in ([[t] for t in caught_by] if only else [caught_by]):
                 picked = [arg for t in tests for arg in ("--only", t)] if only else []
-                status, report, stdout = self.grade("--submission", submission, "--sol", sol, *picked, *extra)
+                status, report, stdout = self.grade("--submission", submission, "--sol", sol, "--visible-only",
+                                                    *picked, *extra)
                 test.assertTrue(report["build"]["ok"], f"mutant {name} did not build:\n{stdout[-3000:]}")
                 score, max_score = self.stage_points(report)
                 test.assertNotEqual(status, 0, f"mutant {name} ({why}) passed:\n{stdout[-3000:]}")
@@ -186,7 +189,7 @@ def mutant_tests(lab, mutants, sol, given=frozenset(), only=False, extra=()):
         def test_the_reference_passes_when_graded_like_a_mutant(self):
             with tempfile.TemporaryDirectory() as submission:
                 lab.submission(submission, lab.solution)
-                status, report, stdout = lab.grade("--submission", submission, "--sol", sol)
+                status, report, stdout = lab.grade("--submission", submission, "--sol", sol, "--visible-only")
                 self.assertTrue(report["build"]["ok"], stdout[-3000:])
                 self.assertEqual(lab.not_ok(report), "(none)", stdout[-3000:])
 
