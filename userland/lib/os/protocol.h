@@ -20,7 +20,9 @@
 // make_local (thesis 4.2.1) marks a page-aligned range of the heap or the stack area as
 // node-local: on the NUMA OS each node's space gets its own, private pages there (from
 // its own node, never entered into the task's master table), so threads on different
-// nodes see different memory at the same address. It is refused (Refused) for a range
+// nodes see different memory at the same address. When the task's last thread leaves a
+// node (migrate_thread), that node's pages of the range go with its space: a thread that
+// comes back to the node reads new zero pages there. It is refused (Refused) for a range
 // that is not page-aligned, not in the heap or the stacks, or already touched, and when
 // the task has no room for another range. The base OS has one space and one node: it
 // checks the range the same way and accepts it, and every page stays shared.
