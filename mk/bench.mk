@@ -10,17 +10,20 @@
 #       $(BUILD)/bench/ipc.png (when gnuplot is installed) and a table on the terminal.
 #   make bench-apps [PINGPONG_ARGS='rounds=N batches=N'] [ARRAYWALK_OVERLAPS='0 0.5 1']
 #                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8] [UNMAP_PAGES='1 64']
-#                   [UNMAP_ROUNDS=50] [OS=numa]
+#                   [UNMAP_ROUNDS=50] [MIGRATE_ROUNDS=50] [OS=numa]
 #       boots the base OS with userland/apps/pingpong once, userland/apps/arraywalk
-#       once per overlap and iteration count (the thesis's 5.3 and 5.4.1) and
-#       userland/apps/unmapbench once per number of pages (5.4.2), and lets
-#       scripts/bench/apps.py write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png} and
-#       unmap.csv, the serial logs in $(BUILD)/bench/logs/ and tables on the terminal.
-#       OS=numa: the same on the NUMA OS (docs/numaos.md), into $(BUILD)/bench/numa/.
+#       once per overlap and iteration count (the thesis's 5.3 and 5.4.1),
+#       userland/apps/unmapbench once per number of pages (5.4.2) and
+#       userland/apps/migratebench once (Lab 7, 4.2.4), and lets scripts/bench/apps.py
+#       write $(BUILD)/bench/{pingpong,arraywalk}.{csv,png}, unmap.csv and
+#       migratebench.csv, the serial logs in $(BUILD)/bench/logs/ and tables on the
+#       terminal. An empty ARRAYWALK_OVERLAPS, UNMAP_PAGES or MIGRATE_ROUNDS leaves that
+#       program out. OS=numa: the same on the NUMA OS (docs/numaos.md), into
+#       $(BUILD)/bench/numa/.
 #   make check-apps
-#       a test, not a benchmark: boots pingpong, arraywalk and unmapbench with short
-#       parameters under uma and 2x2 (scripts/bench/check_apps.py); fails unless each
-#       printed its result lines and exited with 0.
+#       a test, not a benchmark: boots pingpong, arraywalk, unmapbench and migratebench
+#       with short parameters under uma and 2x2 (scripts/bench/check_apps.py); fails
+#       unless each printed its result lines and exited with 0.
 #
 # Benchmarks are not tests: `make test` does not run them, and a slow kernel does not
 # fail them. The cycles are the time-stamp counter of QEMU's emulated CPUs (TCG), which
@@ -54,8 +57,12 @@ ARRAYWALK_MB       ?= 8
 # Unmap system call up to the protocol's most (os::kMaxUnmapPages); one boot each.
 UNMAP_PAGES        ?= 1 63 64 128
 UNMAP_ROUNDS       ?= 50
+# migratebench: round trips per case (same node, another node with and without a
+# space of the task there); both moves of each are measured. One boot.
+MIGRATE_ROUNDS     ?= 50
 BENCH_APP_DIR       = $(KBUILD)/userland
-BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.elf $(BENCH_APP_DIR)/unmapbench.elf
+BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.elf $(BENCH_APP_DIR)/unmapbench.elf \
+	$(BENCH_APP_DIR)/migratebench.elf
 
 .PHONY: bench bench-ipc bench-apps check-apps
 
@@ -88,10 +95,10 @@ bench-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) check-topo
 	  $(if $(BENCH_ICOUNT),--icount) --modules '$(BENCH_OS_MODULES)' --app-dir $(BENCH_APP_DIR) \
 	  --pingpong-args '$(PINGPONG_ARGS)' --overlaps '$(ARRAYWALK_OVERLAPS)' --iters '$(ARRAYWALK_ITERS)' \
 	  --mb '$(ARRAYWALK_MB)' --unmap-pages '$(UNMAP_PAGES)' --unmap-rounds '$(UNMAP_ROUNDS)' \
-	  -- $(QEMU_CMD) $(BENCH_ICOUNT)
+	  --migrate-rounds '$(MIGRATE_ROUNDS)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
 
 # check_apps.py adds each preset's machine shape and the modules.
 check-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS)
-	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets uma,2x2 --unmapbench \
+	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets uma,2x2 --unmapbench --migratebench \
 	  --modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --app-dir $(BENCH_APP_DIR) --log-dir $(BUILD)/check-apps \
 	  -- $(QEMU) -kernel $(KERNEL) -append '' $(QEMU_DEVICES)

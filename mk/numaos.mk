@@ -40,8 +40,8 @@ $(APPPAGER_ELF): $(APPPAGER_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_S
 # The NUMA OS's tests: the root pager's l4.numa.* tests (ostest is the program the Lab 4
 # tests run, numaprobe the one Lab 5's run: userland/rootpager/sync_tests.h) on machines
 # with 1, 2, 4 and 8 nodes, a memoryless node and an asymmetric SLIT; then pingpong,
-# arraywalk and unmapbench to their checked results (scripts/bench/check_apps.py) on 2x2
-# and n8.
+# arraywalk, unmapbench and migratebench to their checked results
+# (scripts/bench/check_apps.py) on 2x2 and n8.
 NUMAOS_TESTS := $(shell paste -sd, tests/os/numatests.list)
 NUMAOS_TEST_PRESETS := uma,2x2,4x1,n8,memless,asym3
 NUMAOS_MODULES := $(SIGMA0_ELF),$(ROOTPAGER_ELF),$(APPPAGER_ELF)
@@ -55,6 +55,6 @@ bench-apps: $(if $(filter numa,$(OS)),$(NUMAOS_ELFS))
 numaos-tests: $(KERNEL) $(SIGMA0_ELF) $(NUMAOS_ELFS) $(OSTEST_ELF) $(NUMAPROBE_ELF) $(BENCH_APP_ELFS)
 	$(GRADE) run --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(ROOTPAGER_ELF) --module $(APPPAGER_ELF) \
 	  --module $(OSTEST_ELF) --module $(NUMAPROBE_ELF) --topo $(NUMAOS_TEST_PRESETS) --tests $(NUMAOS_TESTS) --hang-seconds 120 --timeout 900
-	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets 2x2,n8 --unmapbench \
+	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets 2x2,n8 --unmapbench --migratebench \
 	  --modules '$(NUMAOS_MODULES)' --app-dir $(BENCH_APP_DIR) --log-dir $(BUILD)/check-apps/numa \
 	  -- $(QEMU) -kernel $(KERNEL) -append '' $(QEMU_DEVICES)

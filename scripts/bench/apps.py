@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""apps.py: boots the base OS with the benchmark programs pingpong, arraywalk and
-unmapbench in QEMU and turns their result lines into tables, CSV files and plots.
+"""apps.py: boots the base OS with the benchmark programs pingpong, arraywalk,
+unmapbench and migratebench in QEMU and turns their result lines into tables, CSV files and plots.
 
 `make bench` (mk/bench.mk) calls it with the QEMU command after `--` (the kernel on one
 machine preset, no modules). For each run this script adds the modules (sigma0, the
@@ -17,10 +17,13 @@ serial output in OUT/logs/. It writes
                        iteration count (the thesis's Figures 5.14 and 5.15)
     OUT/unmap.csv      unmapbench's cycles per unmap call, one row per number of pages
                        (unmap.py)
+    OUT/migratebench.csv  migratebench's cycles per os::migrate_thread call, one row
+                       per case (migrate.py)
 
 (plots only when gnuplot is installed) and prints tables. The line protocols are in
-userland/apps/pingpong/main.cc, userland/apps/arraywalk/main.cc and
-userland/apps/unmapbench/main.cc.
+userland/apps/pingpong/main.cc, userland/apps/arraywalk/main.cc,
+userland/apps/unmapbench/main.cc and userland/apps/migratebench/main.cc. An empty list
+(--overlaps '', --unmap-pages '', --migrate-rounds '') leaves that program out.
 """
 import argparse
 import os
@@ -28,13 +31,14 @@ import re
 import sys
 
 from qemu_run import CLOCK_NOTES, EXIT_PANIC, cycles_label, gnuplot, parse_fields, run_qemu, write_csv
+from migrate import print_migrate, run_migratebench, write_migrate_csv
 from unmap import DEFAULT_PAGES, print_unmap, run_unmapbench, write_unmap_csv
 
 PINGPONG_FIELDS = ["topo", "clock", "case", "rounds", "cycles_per_ipc", "min", "mean", "client_cpu", "server_cpu",
                    "client_node", "server_node"]
 ARRAYWALK_FIELDS = ["topo", "clock", "overlap", "iter", "mb", "thread", "cpu", "node", "cycles", "faults", "pages",
                     "ok"]
-ECHO = ("PINGPONG", "ARRAYWALK", "UNMAPBENCH", "baseos", "numaos", "rootpager", "PANIC", "sigma0:")
+ECHO = ("PINGPONG", "ARRAYWALK", "UNMAPBENCH", "MIGRATEBENCH", "baseos", "numaos", "rootpager", "PANIC", "sigma0:")
 # The OS's line when its last task has ended (the base OS's or the NUMA OS's); the run
 # is over and QEMU is stopped here (this runner reads the exit codes itself, so it
 # boots without `exit`).
@@ -222,6 +226,7 @@ def main():
     parser.add_argument("--mb", default="8", help="arraywalk array size in MiB")
     parser.add_argument("--unmap-pages", default=DEFAULT_PAGES, help="unmapbench pages per call, space-separated")
     parser.add_argument("--unmap-rounds", default="50", help="unmapbench measured rounds")
+    parser.add_argument("--migrate-rounds", default="50", help="migratebench round trips per case ('': none)")
     parser.add_argument("qemu", nargs=argparse.REMAINDER, help="-- then the QEMU command")
     args = parser.parse_args()
     qemu = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
@@ -233,6 +238,9 @@ def main():
     results, skipped, pingpong_errors = run_pingpong(booter, args.pingpong_args)
     rows, arraywalk_errors = run_arraywalk(booter, args.overlaps.split(), args.iters.split(), args.mb)
     unmap_rows, unmap_errors = run_unmapbench(booter, args.unmap_pages.split(), args.unmap_rounds)
+    migrate_rows, migrate_skipped, migrate_errors = [], [], []
+    if args.migrate_rounds.strip():
+        migrate_rows, migrate_skipped, migrate_errors = run_migratebench(booter, args.migrate_rounds.strip())
 
     pingpong_csv = os.path.join(args.out, "pingpong.csv")
     write_csv(pingpong_csv, PINGPONG_FIELDS, [dict(r, topo=args.topo, clock=clock) for r in results])
@@ -242,11 +250,14 @@ def main():
     unmap_csv = write_unmap_csv(args.out, args.topo, clock, unmap_rows)
     print_arraywalk(args.topo, clock, rows)
     print_unmap(args.topo, clock, unmap_rows)
+    migrate_csv = write_migrate_csv(args.out, args.topo, clock, migrate_rows)
+    print_migrate(args.topo, clock, migrate_rows, migrate_skipped)
     pngs = [p for p in (plot_pingpong(args.out, args.topo, clock, results),
                         plot_arraywalk(args.out, args.topo, clock, rows)) if p]
-    print(f"\nwrote {pingpong_csv}, {arraywalk_csv}, {unmap_csv}" + (f", {', '.join(pngs)}" if pngs else " (no plots)"))
+    print(f"\nwrote {pingpong_csv}, {arraywalk_csv}, {unmap_csv}, {migrate_csv}"
+          + (f", {', '.join(pngs)}" if pngs else " (no plots)"))
 
-    errors = pingpong_errors + arraywalk_errors + unmap_errors
+    errors = pingpong_errors + arraywalk_errors + unmap_errors + migrate_errors
     for error in errors:
         print(f"bench: {error}", file=sys.stderr)
     return 1 if errors else 0

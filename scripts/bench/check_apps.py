@@ -2,7 +2,9 @@
 """check_apps.py: boots pingpong and arraywalk once each, with short parameters, under
 an OS (the base OS or the NUMA OS: --modules says which) on a few machine presets, and
 fails unless each printed its result lines and exited with 0. With --unmapbench it
-does the same with unmapbench (for an OS that serves unmap).
+does the same with unmapbench (for an OS that serves unmap), with --migratebench with
+migratebench (for an OS that moves threads between nodes: every move must land; a
+preset with two nodes must measure both cross-node cases).
 
 A test, not a benchmark: the numbers are not looked at, only that the programs ran
 their cases, read back every value right (their own checks) and ended well. `make
@@ -15,6 +17,7 @@ import os
 import sys
 
 from apps import Booter, run_arraywalk, run_pingpong
+from migrate import run_migratebench
 from unmap import run_unmapbench
 
 # Short runs: enough rounds and pages to exercise every path, few enough to be quick.
@@ -23,6 +26,7 @@ ARRAYWALK_RUNS = [("0", "1"), ("0.5", "2"), ("1", "2")]  # (overlap, iterations)
 ARRAYWALK_MB = "1"
 UNMAP_PAGES = ["1", "65"]  # one Unmap system call of the base OS, and two
 UNMAP_ROUNDS = "5"
+MIGRATE_ROUNDS = "5"  # round trips per case: 10 measured moves, a new space each in one case
 
 
 def preset_options(topologies, name):
@@ -37,8 +41,8 @@ def preset_options(topologies, name):
 
 def check_preset(args, qemu, preset):
     """The failures of both programs on one preset (empty: all well)."""
-    booter = Booter(qemu + preset_options(args.topologies, preset), args.modules, args.app_dir, args.log_dir, preset,
-                    "tsc", args.timeout)
+    options = preset_options(args.topologies, preset)
+    booter = Booter(qemu + options, args.modules, args.app_dir, args.log_dir, preset, "tsc", args.timeout)
     failures = []
     results, skipped, errors = run_pingpong(booter, PINGPONG_ARGS)
     failures += errors
@@ -52,6 +56,12 @@ def check_preset(args, qemu, preset):
     if args.unmapbench:
         rows, errors = run_unmapbench(booter, UNMAP_PAGES, UNMAP_ROUNDS)
         failures += [f"{error} (on {preset})" for error in errors]
+    if args.migratebench:
+        rows, skipped, errors = run_migratebench(booter, MIGRATE_ROUNDS)
+        failures += [f"{error} (on {preset})" for error in errors]
+        nodes_with_cpus = sum(1 for option in options if option.startswith("node,") and "cpus=" in option)
+        failures += [f"migratebench on {preset}: {s.get('case')} skipped ({s.get('reason')}) with CPUs on two nodes"
+                     for s in skipped if s.get("case", "").startswith("other_node") and nodes_with_cpus >= 2]
     return failures
 
 
@@ -62,6 +72,8 @@ def main():
     parser.add_argument("--modules", required=True, help="sigma0 and the OS's modules, comma-separated")
     parser.add_argument("--app-dir", required=True, help="where the programs' ELF files are")
     parser.add_argument("--unmapbench", action="store_true", help="also run unmapbench (the OS serves unmap)")
+    parser.add_argument("--migratebench", action="store_true",
+                        help="also run migratebench (the OS moves threads between nodes)")
     parser.add_argument("--log-dir", required=True, help="where the serial logs go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before one QEMU run is stopped")
     parser.add_argument("qemu", nargs=argparse.REMAINDER, help="-- then the QEMU command")
