@@ -237,11 +237,14 @@ void destroy_task_locked(Task& task, int code) {
         if (system().has_pool[node])
             used += l4::snprintf(where + used, sizeof where - used, "%snode %u: %u", used == 0 ? "" : ", ", node,
                                  unsigned(per_pool[node]));
+    // Two lines: l4::printf writes at most 255 characters, and on 8 nodes one line of
+    // all this would be cut.
+    l4::printf("numaos: task %s moved threads to other nodes %u time(s) (%u spaces made, %u nodes left)\n", task.name,
+               unsigned(task.migrations), unsigned(task.spaces_made), unsigned(task.nodes_left));
     l4::printf("numaos: task %s exited with code %d: %u page faults, %u master locks, %u unmaps of %u pages, "
-               "%u migrations to other nodes (%u spaces made, %u nodes left), %u pages reclaimed (%s)\n",
+               "%u pages reclaimed (%s)\n",
                task.name, code, unsigned(task.page_faults), unsigned(task.master_locks), unsigned(task.unmaps),
-               unsigned(task.unmapped_pages), unsigned(task.migrations), unsigned(task.spaces_made),
-               unsigned(task.nodes_left), unsigned(pages), where);
+               unsigned(task.unmapped_pages), unsigned(pages), where);
     {
         l4::SpinLockGuard guard(s.lock);
         ExitRecord& record = s.exits[s.exit_count++ % Shared::kExitRecords];
