@@ -5,6 +5,7 @@
 #include "l4/kdebug.h"
 #include "l4/kip.h"
 #include "l4/print.h"
+#include "l4/sort.h"
 #include "l4/thread.h"
 #include "l4/utcb.h"
 #include "ping_pong.h"
@@ -67,7 +68,7 @@ unsigned measure_migrations(Word batches, Word moves) {
             ++failed;
             continue;
         }
-        sort_values(per_move, unsigned(batches));
+        l4::sort_samples(per_move, unsigned(batches));
         l4::printf("BENCH migrate case=%s moves=%u cycles_per_move=%llu min=%llu mean=%llu tcb_moves=%u cpus=%u,%u\n",
                    name, unsigned(batches * moves), per_move[batches / 2], per_move[0], total / (batches * moves),
                    tcb_moves, a, b);

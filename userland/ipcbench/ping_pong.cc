@@ -4,6 +4,7 @@
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
+#include "l4/sort.h"
 #include "l4/utcb.h"
 
 namespace ipcbench {
@@ -30,15 +31,6 @@ uint64_t timed_batch(ThreadId server, Word words, Word rounds) {
 }
 
 }  // namespace
-
-void sort_values(uint64_t* values, unsigned count) {
-    for (unsigned i = 1; i < count; ++i)
-        for (unsigned j = i; j > 0 && values[j - 1] > values[j]; --j) {
-            uint64_t swap = values[j];
-            values[j] = values[j - 1];
-            values[j - 1] = swap;
-        }
-}
 
 void echo_server(Word) {
     ThreadId from = ThreadId::nil();
@@ -84,7 +76,7 @@ RoundTripCycles measure_round_trips(ThreadId server, Word words, Word batches, W
         total += cycles;
         per_round[b] = cycles / rounds;
     }
-    sort_values(per_round, batches);
+    l4::sort_samples(per_round, batches);
     result.ok = true;
     result.min = per_round[0];
     result.median = batches % 2 == 1 ? per_round[batches / 2]

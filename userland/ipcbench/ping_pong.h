@@ -48,9 +48,6 @@ inline uint64_t rdtsc() {
     return (uint64_t{high} << 32) | low;
 }
 
-/// Sorts `count` values in place (ascending), for medians.
-void sort_values(uint64_t* values, unsigned count);
-
 /// One warm-up batch (pages in the server's code and stack, fills caches and TLBs),
 /// then `batches` batches of `rounds` round trips with `words` untyped words each.
 [[nodiscard]] RoundTripCycles measure_round_trips(ThreadId server, Word words, Word batches, Word rounds);

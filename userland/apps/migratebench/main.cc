@@ -38,6 +38,7 @@
 #include "l4/message.h"
 #include "l4/options.h"
 #include "l4/print.h"
+#include "l4/sort.h"
 #include "l4/utcb.h"
 #include "os/os.h"
 
@@ -83,16 +84,6 @@ uint64_t move_to(const char* name, unsigned cpu) {
     return cycles;
 }
 
-/// Sorts `values` (a thousand at most: insertion sort).
-void sort(uint64_t* values, Word count) {
-    for (Word i = 1; i < count; ++i)
-        for (Word j = i; j > 0 && values[j - 1] > values[j]; --j) {
-            uint64_t v = values[j];
-            values[j] = values[j - 1];
-            values[j - 1] = v;
-        }
-}
-
 /// Case `name`: round trips between CPU `a` (where the thread goes first, unmeasured)
 /// and CPU `b`; prints its result line unless a move failed.
 void measure(const char* name, unsigned a, unsigned b, Word rounds) {
@@ -108,9 +99,9 @@ void measure(const char* name, unsigned a, unsigned b, Word rounds) {
     }
     Word faults = os::task_info().page_faults - faults_before;
     if (failures() != failures_before) return;
-    sort(there, rounds);
-    sort(back, rounds);
-    sort(both, 2 * rounds);
+    l4::sort_samples(there, unsigned(rounds));
+    l4::sort_samples(back, unsigned(rounds));
+    l4::sort_samples(both, unsigned(2 * rounds));
     l4::printf("MIGRATEBENCH case=%s nodes=%u rounds=%u cycles_median=%llu cycles_min=%llu there_median=%llu "
                "back_median=%llu faults=%u ok=1\n",
                name, os::node_count(), rounds, both[rounds], both[0], there[rounds / 2], back[rounds / 2], faults);

@@ -4,6 +4,7 @@
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
+#include "l4/sort.h"
 #include "l4/utcb.h"
 #include "os/os.h"
 
@@ -52,15 +53,6 @@ uint64_t timed_batch(ThreadId server, Word first, Word rounds, Measurement& m) {
     }
     uint64_t cycles = rdtsc() - start;
     return cycles != 0 ? cycles : 1;
-}
-
-void sort(uint64_t* values, unsigned count) {
-    for (unsigned i = 1; i < count; ++i)
-        for (unsigned j = i; j > 0 && values[j - 1] > values[j]; --j) {
-            uint64_t swap = values[j];
-            values[j] = values[j - 1];
-            values[j - 1] = swap;
-        }
 }
 
 }  // namespace
@@ -126,7 +118,7 @@ Measurement measure(ThreadId server, Word batches, Word rounds) {
         total += cycles;
         per_round[b] = cycles / rounds;
     }
-    sort(per_round, batches);
+    l4::sort_samples(per_round, batches);
     m.ok = true;
     m.min = per_round[0];
     m.median = batches % 2 == 1 ? per_round[batches / 2] : (per_round[batches / 2 - 1] + per_round[batches / 2]) / 2;

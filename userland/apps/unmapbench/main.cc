@@ -27,6 +27,7 @@
 #include "l4/cycles.h"
 #include "l4/options.h"
 #include "l4/print.h"
+#include "l4/sort.h"
 #include "l4/utcb.h"
 #include "os/os.h"
 
@@ -110,16 +111,6 @@ uint64_t write_and_unmap(Word round) {
     return cycles;
 }
 
-/// Sorts `values` (a few hundred at most: insertion sort).
-void sort(uint64_t* values, Word count) {
-    for (Word i = 1; i < count; ++i)
-        for (Word j = i; j > 0 && values[j - 1] > values[j]; --j) {
-            uint64_t v = values[j];
-            values[j] = values[j - 1];
-            values[j - 1] = v;
-        }
-}
-
 }  // namespace
 
 int run() {
@@ -174,7 +165,7 @@ int run() {
     if (failures > kErrorLines) l4::printf("UNMAPBENCH error reason=%u_failures_in_all\n", failures);
     bool ok = failures == 0;
     if (ok) {
-        sort(cycles, rounds);
+        l4::sort_samples(cycles, unsigned(rounds));
         l4::printf("UNMAPBENCH pages=%u nodes=%u rounds=%u cycles_median=%llu cycles_mean=%llu cycles_min=%llu ok=1\n",
                    g_pages, nodes, rounds, cycles[rounds / 2], sum / rounds, cycles[0]);
     }
