@@ -5,14 +5,23 @@
 //   dest new, SpaceSpecifier = dest  create dest in a new address space
 //   dest new, SpaceSpecifier = t     create dest in t's address space
 //   dest exists                      change its scheduler, pager, UTCB;
-//                                    an inactive thread with a pager and a
-//                                    UTCB in a configured space is activated
+//                                    an inactive thread that gets a pager is
+//                                    activated at the UTCB location it was given
+//                                    (now or by an earlier call)
 //   dest exists, SpaceSpecifier = t  first move dest into t's space (Lab 7's
 //     in another space               kernel part, thesis 4.2.4): its UTCB stays
 //                                    at its address, its state and CPU stay;
 //                                    the space it left goes with its last thread
-// Pager nil leaves a new thread inactive; UtcbLocation ~0 means "no change".
-// Returns 1 on success, 0 with ErrorCode set on failure.
+// UtcbLocation ~0 means "no change". A thread is created inactive unless a pager
+// comes with it; an inactive thread keeps a UTCB location given to it (checked
+// against its space's UTCB area once the space has one) until a pager activates it:
+// the X.2 way to set a thread up in three calls (create with a UTCB location,
+// SpaceControl, ThreadControl with the pager), which Pistachio's programs use.
+// Every call does all it is asked or returns 0 with ErrorCode set: NoPrivilege,
+// InvalidThread (dest not a user thread; a new thread without a scheduler),
+// InvalidSpace (no thread t; a new thread activated in a space without SpaceControl),
+// InvalidScheduler, UtcbArea (a location outside the UTCB area or taken, a change of
+// an active thread's UTCB, a pager for a thread with no UTCB location), OutOfMemory.
 #include "syscall/sys_common.h"
 #include "syscall/syscalls.h"
 #include "arch/arch.h"
@@ -36,12 +45,42 @@ constexpr Word kUserBase = 32;
 // args[5] the space the thread left if it was the last one there.
 enum Op : Word { kDelete, kModify };
 
+/// Whether `location` may be a UTCB of `space`: inside its UTCB area (which it must
+/// have), aligned, and nobody's yet.
+bool utcb_fits(mm::Space* space, Word location) {
+    api::Fpage area = space->utcb_area();
+    return space->is_configured() && api::is_valid_utcb_location(location) && area.contains(location) &&
+           uint64_t(location) + api::kUtcbSize <= area.end() && space->utcb_owner(location) == nullptr;
+}
+
+/// An inactive thread: stores a UTCB location given, and activates it if a pager
+/// came. Returns the Error, or 0.
+Word set_up_inactive(thread::Tcb* tcb, ThreadId pager, Word utcb) {
+    if (utcb != kNoChange) {
+        if (!utcb_fits(tcb->m_space, utcb)) return Word(Error::UtcbArea);
+        tcb->m_utcb_wanted = utcb;
+    }
+    if (pager.is_nil()) return 0;
+    if (tcb->m_utcb_wanted == kNoChange) return Word(Error::UtcbArea);  // a pager, but no UTCB to start with
+    Result<void> activated = thread::try_activate(tcb, tcb->m_utcb_wanted, pager);
+    return activated.ok() ? 0 : Word(activated.error());
+}
+
 void control_op(ipc::RemoteRequest& request) {
     thread::Tcb* tcb = request.subject;
     Word* a = request.args;
     a[4] = 0;
     if (a[0] == kDelete) {
         thread::delete_thread(tcb);
+        return;
+    }
+    ThreadId scheduler = ThreadId::from_raw(a[1]);
+    ThreadId pager = ThreadId::from_raw(a[2]);
+    bool active = tcb->m_utcb != nullptr;
+    // The UTCB of an active thread does not change: refused before anything else is.
+    if (active && a[3] != kNoChange && a[3] != tcb->m_utcb_location) {
+        a[4] = Word(Error::UtcbArea);
+        a[5] = 0;
         return;
     }
     if (a[5] != 0) {
@@ -53,36 +92,36 @@ void control_op(ipc::RemoteRequest& request) {
         }
         a[5] = reinterpret_cast<Word>(moved.value());
     }
-    ThreadId scheduler = ThreadId::from_raw(a[1]);
-    ThreadId pager = ThreadId::from_raw(a[2]);
+    if (!active) {
+        a[4] = set_up_inactive(tcb, pager, a[3]);
+        if (a[4] != 0) return;
+    } else if (!pager.is_nil()) {
+        tcb->m_utcb->pager = pager;
+    }
     if (!scheduler.is_nil()) tcb->m_scheduler = scheduler;
-    if (tcb->m_state == thread::State::Inactive) {
-        if (!pager.is_nil() && a[3] != kNoChange) {
-            Result<void> activated = thread::try_activate(tcb, a[3], pager);
-            if (!activated.ok()) a[4] = Word(activated.error());
-        } else if (a[3] != kNoChange) {
-            a[4] = Word(Error::UtcbArea);  // a UTCB is set together with the pager that starts the thread
-        }
-        return;
-    }
-    if (a[3] != kNoChange && a[3] != tcb->m_utcb_location) {
-        a[4] = Word(Error::UtcbArea);  // an active thread keeps its UTCB
-        return;
-    }
-    if (!pager.is_nil()) tcb->m_utcb->pager = pager;
 }
 
 Word create(ThreadId dest, ThreadId space_specifier, ThreadId scheduler, ThreadId pager, Word utcb) {
     if (dest.number() < kUserBase || !dest.is_global() || dest.is_any()) return fail(Error::InvalidThread);
-    mm::Space* space;
+    if (scheduler.is_nil()) return fail(Error::InvalidThread);
     bool new_space = space_specifier == dest;
+    thread::Tcb* sharer = new_space ? nullptr : thread::lookup_thread(space_specifier);
+    if (!new_space && sharer == nullptr) return fail(Error::InvalidSpace);
+    // A thread created active needs a space with SpaceControl done (not a new one) and
+    // a UTCB there; a location given for a new space is checked when the pager comes.
+    if (!pager.is_nil()) {
+        if (new_space || !sharer->m_space->is_configured()) return fail(Error::InvalidSpace);
+        if (utcb == kNoChange || !utcb_fits(sharer->m_space, utcb)) return fail(Error::UtcbArea);
+    } else if (utcb != kNoChange && !new_space && sharer->m_space->is_configured() &&
+               !utcb_fits(sharer->m_space, utcb)) {
+        return fail(Error::UtcbArea);
+    }
+    mm::Space* space;
     if (new_space) {
         unsigned node = platform::machine_topology().cpus[arch::cpu_index()].node;
         space = mm::Space::try_create(node);
         if (space == nullptr) return fail(Error::OutOfMemory);
     } else {
-        thread::Tcb* sharer = thread::lookup_thread(space_specifier);
-        if (sharer == nullptr) return fail(Error::InvalidSpace);
         space = sharer->m_space;
     }
     Result<thread::Tcb*> created = thread::try_create(dest, space, scheduler);
@@ -90,7 +129,8 @@ Word create(ThreadId dest, ThreadId space_specifier, ThreadId scheduler, ThreadI
         if (new_space) space->destroy();
         return fail(created.error());
     }
-    if (!pager.is_nil() && utcb != kNoChange) {
+    created.value()->m_utcb_wanted = utcb;
+    if (!pager.is_nil()) {
         Result<void> activated = thread::try_activate(created.value(), utcb, pager);
         if (!activated.ok()) {
             thread::delete_thread(created.value());

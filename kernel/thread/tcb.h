@@ -104,6 +104,8 @@ public:
     mm::Space* m_space = nullptr;
     api::Utcb* m_utcb = nullptr;          // kernel address of the UTCB
     api::Word m_utcb_location = 0;        // its user address
+    api::Word m_utcb_wanted = ~api::Word{0};  // inactive: the UTCB location ThreadControl gave
+                                              // (~0: none yet); a pager later activates it there
     api::ThreadId m_scheduler;
 
     // scheduling (the run queue of m_cpu)
