@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "lib/string.h"
+
 namespace ia32 {
 namespace {
 
@@ -73,12 +75,16 @@ void Gdt::set_utcb_segment(uintptr_t base) {
 
 void Gdt::load_io_bitmap(const uint8_t* bitmap) {
     if (bitmap == nullptr) {
-        // An offset past the TSS limit: the CPU finds no bitmap and refuses every port.
-        m_tss.iomap_base = uint16_t(sizeof(Tss) + kIoBitmapBytes + 1);
+        disable_io_bitmap();
         return;
     }
-    for (unsigned i = 0; i < kIoBitmapBytes; ++i) m_io_bitmap[i] = bitmap[i];
-    m_tss.iomap_base = uint16_t(sizeof(Tss));
+    memcpy(m_io_bitmap, bitmap, kIoBitmapBytes);
+    enable_io_bitmap();
 }
+
+// An offset past the TSS limit: the CPU finds no bitmap and refuses every port.
+void Gdt::disable_io_bitmap() { m_tss.iomap_base = uint16_t(sizeof(Tss) + kIoBitmapBytes + 1); }
+
+void Gdt::enable_io_bitmap() { m_tss.iomap_base = uint16_t(sizeof(Tss)); }
 
 }  // namespace ia32

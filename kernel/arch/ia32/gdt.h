@@ -56,6 +56,10 @@ public:
     /// Lets ring 3 use exactly the ports whose bits are clear in `bitmap`
     /// (kIoBitmapBytes long), or no port at all when `bitmap` is null.
     void load_io_bitmap(const uint8_t* bitmap);
+    /// No port for ring 3, keeping the bitmap loaded last behind the TSS.
+    void disable_io_bitmap();
+    /// The bitmap loaded last applies again (no copy).
+    void enable_io_bitmap();
 
 private:
     static constexpr unsigned kEntries = 8;  // selectors up to 0x38 (layout.h)

@@ -22,8 +22,15 @@ constexpr uint32_t kUserChangeableFlags = 0x00000CD5;  // CF PF AF ZF SF DF OF
 constexpr uint32_t kFlagsReserved1 = 1u << 1;
 constexpr uint32_t kFlagsInterrupt = 1u << 9;
 
+// The IO bitmap behind this CPU's TSS: which version of which space's bitmap it holds
+// (loaded_key: the space's io_generation, unique for every change of any space's
+// bitmap; 0: none), and whether it applies now. Entering a space without ports only
+// turns it off, so that going back to the space that holds it copies nothing: an IPC
+// between a space with ports (a root task's console) and one without costs no more
+// than between two spaces without.
 struct IoState {
     uintptr_t loaded_key = 0;
+    bool enabled = false;
 };
 PerCpu<IoState> g_io_state;
 
@@ -79,11 +86,18 @@ void set_user_context(uintptr_t kernel_stack_top, uintptr_t utcb_location, const
     gdt.set_kernel_stack(kernel_stack_top);
     gdt.set_utcb_segment(utcb_location);
     IoState& io = g_io_state.current();
-    uintptr_t key = io_bitmap == nullptr ? 0 : io_key;
-    if (io.loaded_key != key) {
-        gdt.load_io_bitmap(io_bitmap);
-        io.loaded_key = key;
+    if (io_bitmap == nullptr) {
+        if (io.enabled) gdt.disable_io_bitmap();
+        io.enabled = false;
+        return;
     }
+    if (io.loaded_key != io_key) {
+        gdt.load_io_bitmap(io_bitmap);
+        io.loaded_key = io_key;
+    } else if (!io.enabled) {
+        gdt.enable_io_bitmap();
+    }
+    io.enabled = true;
 }
 
 }  // namespace arch
