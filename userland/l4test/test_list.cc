@@ -32,6 +32,8 @@ void test_space_move_under_ipc(TestContext&);
 void test_thread_control_three_calls(TestContext&);
 void test_thread_control_orderings(TestContext&);
 void test_thread_control_errors(TestContext&);
+void test_space_control_word(TestContext&);
+void test_io_ports(TestContext&);
 void test_fuzz_syscalls(TestContext&);
 void test_sigma0_once(TestContext&);
 void test_sigma0_node(TestContext&);
@@ -67,6 +69,8 @@ const TestCase kAllTests[] = {
     {"l4.thread.control_three_calls", test_thread_control_three_calls},
     {"l4.thread.control_orderings", test_thread_control_orderings},
     {"l4.thread.control_errors", test_thread_control_errors},
+    {"l4.space.control_word", test_space_control_word},
+    {"l4.io.port_rights", test_io_ports},
     {"l4.fuzz.syscalls", test_fuzz_syscalls},
     {"l4.sigma0.once", test_sigma0_once},
     {"l4.sigma0.node", test_sigma0_node},
