@@ -59,7 +59,9 @@ Space* Space::try_create(unsigned home_node) {
 }
 
 void Space::destroy() {
-    // (1) Take back every mapping the space holds, and everything derived from them.
+    // (1) Take back every mapping the space holds, and everything derived from them
+    // (other spaces' mappings still get their shootdowns; this one's wait for (2)).
+    __atomic_store_n(&m_dying, true, __ATOMIC_RELEASE);
     Rights status = Rights::None;
     (void)unmap(this, 0, size_t(1) << 31, Rights::Full, true, status);
     (void)unmap(this, uintptr_t(1) << 31, size_t(1) << 30, Rights::Full, true, status);
@@ -98,6 +100,10 @@ void Space::shootdown(uintptr_t vaddr, size_t size) {
         uint32_t word = __atomic_load_n(&m_cpus_used[cpu / 32], __ATOMIC_ACQUIRE);
         if (cpu != me && (word & (uint32_t(1) << (cpu % 32)))) smp::call_on(cpu, flush_range, &range, smp::Wait::Yes);
     }
+}
+
+void Space::shootdown_unless_dying(uintptr_t vaddr, size_t size) {
+    if (!__atomic_load_n(&m_dying, __ATOMIC_ACQUIRE)) shootdown(vaddr, size);
 }
 
 bool Space::try_configure(api::Fpage kip_area, uint64_t kip_phys, api::Fpage utcb_area) {

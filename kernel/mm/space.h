@@ -176,6 +176,13 @@ private:
     api::Fpage m_utcb_area = api::Fpage::nil();
     unsigned m_threads = 0;
     bool m_privileged = false;
+    // Set by destroy(): no thread is left to use a stale translation, and destroy()
+    // flushes every CPU once after taking all mappings out, so the mappings going one
+    // by one need no shootdown each (under QEMU's -icount each costs a round of every
+    // virtual CPU: thousands of them made a pingpong run's end take minutes).
+    bool m_dying = false;
+    /// shootdown(), unless the space is being destroyed.
+    void shootdown_unless_dying(uintptr_t vaddr, size_t size);
 };
 
 }  // namespace mm

@@ -66,7 +66,14 @@ void handle_cross_calls() {
         }
         request.fn(request.arg);
         __atomic_fetch_add(&q.handled, 1, __ATOMIC_RELAXED);
-        if (request.pending != nullptr) __atomic_fetch_sub(request.pending, 1, __ATOMIC_RELEASE);
+        if (request.pending == nullptr) continue;
+        __atomic_fetch_sub(request.pending, 1, __ATOMIC_RELEASE);
+        // A CPU waits for this answer. Under QEMU's -icount, which runs the virtual
+        // CPUs one after the other, a `pause` ends this CPU's turn, so the waiter
+        // goes on at once rather than after everything this CPU would run next (a
+        // program polling the serial port made each answer take seconds). On real
+        // hardware it is only a hint.
+        arch::cpu_relax();
     }
 }
 

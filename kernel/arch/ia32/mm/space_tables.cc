@@ -86,7 +86,7 @@ void Space::update_rights(MappingNode* node) {
             entry = fresh == 0 ? 0 : fresh | status;
         }
     }
-    shootdown(node->vaddr(), node->size());
+    shootdown_unless_dying(node->vaddr(), node->size());
 }
 
 Rights Space::read_and_clear_status(MappingNode* node) {
@@ -101,7 +101,7 @@ Rights Space::read_and_clear_status(MappingNode* node) {
         }
     }
     // A TLB entry that is already dirty would not set D again: forget it.
-    if (status != Rights::None) shootdown(node->vaddr(), node->size());
+    if (status != Rights::None) shootdown_unless_dying(node->vaddr(), node->size());
     return status;
 }
 
@@ -128,7 +128,7 @@ Rights Space::remove(MappingNode* node) {
             *shadow_locked(v) = nullptr;
         }
     }
-    shootdown(node->vaddr(), node->size());
+    shootdown_unless_dying(node->vaddr(), node->size());
     return status;
 }
 
