@@ -78,6 +78,11 @@ KERNEL_OBJS    := $(KERNEL_CC_SRCS:%.cc=$(KBUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(KBU
 QEMU_TOPO_ARGS = $(or $(MACHINE),$(shell sed -n 's/^$(TOPO)[[:space:]]*=[[:space:]]*//p' $(TOPOLOGIES)))
 QEMU_DEVICES   := -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_MODULE_ARGS) $(QEMU_TOPO_ARGS) $(QEMU_DEVICES)
+# ICOUNT=1: QEMU counts guest instructions (-icount shift=0): the time-stamp counter
+# advances one per instruction, so benchmarks print exact, repeatable counts
+# (docs/benchmarks.md). make qemu and qemu-gdb add it here; make bench (mk/bench.mk) too.
+ICOUNT         ?= 0
+QEMU_ICOUNT     = $(if $(filter 1,$(ICOUNT)),-icount shift=0)
 
 .PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests lab-matrix all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
@@ -88,7 +93,8 @@ kernel: $(KERNEL)
 
 help:
 	@echo "make qemu [TOPO=2x2|uma|4x1|asym|...] [MACHINE='qemu options'] [KARGS='kernel options']"
-	@echo "                      build and boot the kernel in QEMU (serial on this terminal; Ctrl-A X quits)"
+	@echo "                      build and boot the kernel in QEMU (serial on this terminal; Ctrl-A X quits);"
+	@echo "                      ICOUNT=1: -icount shift=0, the time-stamp counter counts guest instructions"
 	@echo "make qemu-gdb         the same, stopped at the first instruction, waiting for GDB on 127.0.0.1:\$$GDBPORT"
 	@echo "make gdb              start GDB with the kernel's symbols, connected to make qemu-gdb"
 	@echo "make bochs            boot the same system as make qemu from a GRUB ISO in Bochs (serial also in $(BUILD)/bochs/serial.log)"
@@ -106,6 +112,8 @@ help:
 	@echo "make numaos-tests     the NUMA OS's l4.numa.* tests on six machines, then pingpong and arraywalk on it"
 	@echo "make bench [TOPO=..]  IPC round trips (ipcbench, pingpong), the array walk, unmap, migration: CSVs, plots in $(BUILD)/bench;"
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
+	@echo "make compat [TOPO=uma,2x2] [ICOUNT=0|1|both] [PINGPONG=path]  Pistachio's pingpong (../shared/oracles) on"
+	@echo "                      this kernel: every mode must finish; cycles per IPC beside Pistachio's (make compat-test: short)"
 	@echo "make check-apps       boot pingpong, arraywalk, unmapbench and migratebench briefly (uma, 2x2): checked"
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make grade [LAB=n] [SOL=..]  grade the labs (make grade-one LAB=n TEST=name: one test)"
@@ -195,8 +203,8 @@ check-topo:
 	  sed -n 's/^\([A-Za-z0-9_-]*\)[[:space:]]*=.*/  \1/p' $(TOPOLOGIES); exit 2; fi
 
 qemu: $(KERNEL) check-topo
-	@echo "+ $(QEMU_CMD) -serial mon:stdio"
-	@$(QEMU_CMD) -serial mon:stdio; status=$$?; \
+	@echo "+ $(QEMU_CMD) $(QEMU_ICOUNT) -serial mon:stdio"
+	@$(QEMU_CMD) $(QEMU_ICOUNT) -serial mon:stdio; status=$$?; \
 	 case $$status in 0|33) exit 0;; \
 	   35) echo "QEMU exited with status 35: a self-test, a test or a program failed"; exit 1;; \
 	   37) echo "QEMU exited: kernel panic"; exit 1;; \
@@ -204,7 +212,7 @@ qemu: $(KERNEL) check-topo
 
 qemu-gdb: $(KERNEL) check-topo $(KBUILD)/gdbinit
 	@echo "QEMU waits for GDB on 127.0.0.1:$(GDBPORT): run 'make gdb' in another terminal"
-	$(QEMU_CMD) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
+	$(QEMU_CMD) $(QEMU_ICOUNT) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 
 FORCE:
@@ -230,6 +238,7 @@ MODULES ?= $(OS_MODULES_$(OS))
 include mk/userland.mk
 include mk/os.mk
 include mk/bench.mk
+include mk/compat.mk
 include mk/numaos.mk
 include mk/bochs.mk
 include mk/gdb.mk

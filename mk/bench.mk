@@ -43,8 +43,7 @@ IPCBENCH_LINK_BASE := 0x00400000
 
 BENCH_OUT     := $(BUILD)/bench
 BENCH_TIMEOUT ?= 900
-ICOUNT        ?= 0
-BENCH_ICOUNT  := $(if $(filter 1,$(ICOUNT)),-icount shift=0)
+BENCH_ICOUNT  := $(QEMU_ICOUNT)
 BENCH_TOPO     = $(or $(if $(MACHINE),custom),$(TOPO))
 
 # The thesis's array-walk grid (Figures 5.14, 5.15): overlaps 0 to 1 in steps of 0.1,
