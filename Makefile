@@ -276,7 +276,7 @@ lab-tests: | $(TOOLS_OK)
 	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests numaos-tests check-apps lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

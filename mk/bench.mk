@@ -2,7 +2,7 @@
 # Makefile, after mk/userland.mk and mk/os.mk (it uses their compiler flags, library,
 # sigma0, base OS and programs).
 #
-#   make bench [TOPO=2x2|uma|...] [ICOUNT=1]     both parts below, one after the other
+#   make bench [TOPO=2x2|uma|...] [ICOUNT=1]     the parts below and make compat (mk/compat.mk), one after the other
 #   make bench-ipc [KARGS='rounds=N batches=N remote_cpu=N']
 #       builds the kernel, sigma0 and userland/ipcbench, boots them in QEMU (sigma0 as
 #       module 0, ipcbench as module 1, the root task), and lets scripts/bench/run.py
@@ -68,7 +68,8 @@ BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.e
 # One part after the other (never in parallel: they measure time); both always run.
 bench:
 	@status=0; $(MAKE) --no-print-directory bench-ipc || status=1; \
-	 $(MAKE) --no-print-directory bench-apps || status=1; exit $$status
+	 $(MAKE) --no-print-directory bench-apps || status=1; \
+	 $(MAKE) --no-print-directory compat || status=1; exit $$status
 
 $(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_STAMP)
 	$(call step,LD,$@)
