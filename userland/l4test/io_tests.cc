@@ -47,6 +47,7 @@
 #include "l4/thread.h"
 #include "l4/utcb.h"
 #include "layout.h"
+#include "kernel_counts.h"
 #include "test_case.h"
 #include "test_space.h"
 #include "threads.h"
@@ -224,17 +225,6 @@ void run_phase(TestContext& t, Word p_cpu, Word n_cpu, Word probes[2]) {
           p_cpu, n_cpu);
 }
 
-struct KernelCounts {
-    unsigned spaces, threads, mapping_nodes, page_tables, free_bytes;
-};
-
-KernelCounts kernel_counts() {
-    (void)l4::sleep(l4::milliseconds(10));  // let every CPU finish what deletions left it
-    auto count = [](Statistic which) { return l4::kdebug::kernel_statistic(which); };
-    return {count(Statistic::Spaces), count(Statistic::Threads), count(Statistic::MappingNodes),
-            count(Statistic::PageTables), count(Statistic::FreeKernelBytes)};
-}
-
 void port_rights(TestContext& t) {
     for (PortLog& log : g_log) log = {};
     g_strange = 0;
@@ -273,15 +263,7 @@ void test_io_ports(TestContext& t) {
     g_p = g_n = g_io_pager = ThreadId::nil();
     (void)l4::unmap_fpage(kRootPorts.fpage(), true);  // the root task held none of them before
     if (t.failed()) return;
-    KernelCounts after = kernel_counts();
-    CHECK(t, after.spaces == before.spaces, "spaces: %u before, %u after", before.spaces, after.spaces);
-    CHECK(t, after.threads == before.threads, "threads: %u before, %u after", before.threads, after.threads);
-    CHECK(t, after.mapping_nodes == before.mapping_nodes, "mapping nodes: %u before, %u after", before.mapping_nodes,
-          after.mapping_nodes);
-    CHECK(t, after.page_tables == before.page_tables, "page tables: %u before, %u after", before.page_tables,
-          after.page_tables);
-    CHECK(t, after.free_bytes == before.free_bytes, "free kernel bytes: %u before, %u after (an IO bitmap leaked?)",
-          before.free_bytes, after.free_bytes);
+    (void)counts_back(t, before, kernel_counts());
 }
 
 }  // namespace l4test

@@ -38,6 +38,7 @@
 #include "l4/utcb.h"
 #include "layout.h"
 #include "pager.h"
+#include "kernel_counts.h"
 #include "test_case.h"
 #include "test_space.h"
 #include "threads.h"
@@ -461,16 +462,6 @@ void test_space_move_errors(TestContext& t) {
 
 namespace {
 
-struct KernelCounts {
-    unsigned spaces, threads, mapping_nodes, page_tables, free_bytes;
-};
-
-KernelCounts kernel_counts() {
-    (void)l4::sleep(l4::milliseconds(10));  // let every CPU finish what deletions left it
-    return {statistic(Statistic::Spaces), statistic(Statistic::Threads), statistic(Statistic::MappingNodes),
-            statistic(Statistic::PageTables), statistic(Statistic::FreeKernelBytes)};
-}
-
 /// The mover computes alone in a space of its own on CPU `cpu`, and moves into B:
 /// its old space must go. Then an inactive thread without UTCB, alone in its space,
 /// moves into a space without SpaceControl (allowed: it has no UTCB to place).
@@ -511,15 +502,7 @@ void test_space_move_last_leaves(TestContext& t) {
     if (t.failed()) return;
     if (cpus > 1) leave_alone(t, (here + 1) % cpus);
     if (t.failed()) return;
-    KernelCounts after = kernel_counts();
-    CHECK(t, after.spaces == before.spaces, "spaces: %u before, %u after", before.spaces, after.spaces);
-    CHECK(t, after.threads == before.threads, "threads: %u before, %u after", before.threads, after.threads);
-    CHECK(t, after.mapping_nodes == before.mapping_nodes, "mapping nodes: %u before, %u after", before.mapping_nodes,
-          after.mapping_nodes);
-    CHECK(t, after.page_tables == before.page_tables, "page tables: %u before, %u after", before.page_tables,
-          after.page_tables);
-    CHECK(t, after.free_bytes == before.free_bytes, "free kernel memory: %u bytes before, %u after",
-          before.free_bytes, after.free_bytes);
+    (void)counts_back(t, before, kernel_counts());
 }
 
 // ---- l4.thread.move_space_under_ipc ------------------------------------------------

@@ -31,6 +31,7 @@
 #include "l4/utcb.h"
 #include "layout.h"
 #include "pager.h"
+#include "kernel_counts.h"
 #include "test_case.h"
 #include "threads.h"
 
@@ -170,17 +171,6 @@ bool refused_modify(TestContext& t, const char* what, ThreadId id, ThreadId page
     if (result == 0 && error == Word(expected)) return true;
     t.fail("%s: ThreadControl returned %u, ErrorCode %u, expected 0 and %u", what, result, error, Word(expected));
     return false;
-}
-
-struct KernelCounts {
-    unsigned threads, spaces, mapping_nodes, free_bytes;
-};
-
-KernelCounts kernel_counts() {
-    (void)l4::sleep(l4::milliseconds(10));  // let every CPU finish what deletions left it
-    auto statistic = [](Statistic which) { return l4::kdebug::kernel_statistic(which); };
-    return {statistic(Statistic::Threads), statistic(Statistic::Spaces), statistic(Statistic::MappingNodes),
-            statistic(Statistic::FreeKernelBytes)};
 }
 
 /// Fails `t` unless creating a new thread (in a new space if `space` is nil) with these
@@ -346,12 +336,7 @@ void test_thread_control_errors(TestContext& t) {
     refusals(t);
     if (t.failed()) return;
     KernelCounts after = kernel_counts();
-    CHECK(t, after.threads == before.threads, "threads: %u before, %u after", before.threads, after.threads);
-    CHECK(t, after.spaces == before.spaces, "spaces: %u before, %u after", before.spaces, after.spaces);
-    CHECK(t, after.mapping_nodes == before.mapping_nodes, "mapping nodes: %u before, %u after", before.mapping_nodes,
-          after.mapping_nodes);
-    CHECK(t, after.free_bytes == before.free_bytes, "free kernel memory: %u bytes before, %u after",
-          before.free_bytes, after.free_bytes);
+    (void)counts_back(t, before, after);
 }
 
 }  // namespace l4test
