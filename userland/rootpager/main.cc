@@ -64,31 +64,30 @@ bool has_word_option(const char* key, const char* value) {
     return find_option(key, text, sizeof text) && strcmp(text, value) == 0;
 }
 
+/// The value of option `key` among `names` (lock=, unmap=, migrate=): its index, or
+/// 0 (the default, names[0]) when the option is absent or names something else (said).
+unsigned option_choice(const char* key, const char* const (&names)[2]) {
+    char value[16];
+    if (!find_option(key, value, sizeof value)) return 0;
+    for (unsigned i = 0; i < 2; ++i)
+        if (strcmp(value, names[i]) == 0) return i;
+    l4::printf("rootpager: %s=%s is neither %s nor %s; using %s\n", key, value, names[0], names[1], names[0]);
+    return 0;
+}
+
 /// lock=spin (the default) or lock=mcs: the lock of every task's master table.
 numa::LockKind master_lock_kind() {
-    char value[16];
-    if (!find_option("lock", value, sizeof value) || strcmp(value, "spin") == 0) return numa::LockKind::Spin;
-    if (strcmp(value, "mcs") == 0) return numa::LockKind::Mcs;
-    l4::printf("rootpager: lock=%s is neither spin nor mcs; using spin\n", value);
-    return numa::LockKind::Spin;
+    return option_choice("lock", {"spin", "mcs"}) == 0 ? numa::LockKind::Spin : numa::LockKind::Mcs;
 }
 
 /// unmap=sync (the default) or unmap=async (Lab 6's challenge problem).
 numa::UnmapMode unmap_mode() {
-    char value[16];
-    if (!find_option("unmap", value, sizeof value) || strcmp(value, "sync") == 0) return numa::UnmapMode::Sync;
-    if (strcmp(value, "async") == 0) return numa::UnmapMode::Async;
-    l4::printf("rootpager: unmap=%s is neither sync nor async; using sync\n", value);
-    return numa::UnmapMode::Sync;
+    return option_choice("unmap", {"sync", "async"}) == 0 ? numa::UnmapMode::Sync : numa::UnmapMode::Async;
 }
 
 /// migrate=spaces (the default) or migrate=cpu (Lab 7's off switch).
 numa::Migration migration() {
-    char value[16];
-    if (!find_option("migrate", value, sizeof value) || strcmp(value, "spaces") == 0) return numa::Migration::Spaces;
-    if (strcmp(value, "cpu") == 0) return numa::Migration::CpuOnly;
-    l4::printf("rootpager: migrate=%s is neither spaces nor cpu; using spaces\n", value);
-    return numa::Migration::Spaces;
+    return option_choice("migrate", {"spaces", "cpu"}) == 0 ? numa::Migration::Spaces : numa::Migration::CpuOnly;
 }
 
 /// The System record and the OS area, in the pool of the master's node.

@@ -174,17 +174,6 @@ bool migrate_threads() { return run_and_count(last_cpu(), "mode=migrate rounds=1
 
 bool migrate_last_thread() { return run_and_count(0, "mode=leave pages=8", 3, inspect_leave); }
 
-bool migrate_ostest() {
-    numa::System& system = tested_system();
-    if (system.find_module("ostest") == nullptr) return fail("no ostest module to run");
-    const unsigned cpus[] = {0, last_cpu()};
-    for (unsigned cpu : cpus) {
-        unsigned failed = __atomic_load_n(&system.failed_tasks, __ATOMIC_ACQUIRE);
-        if (!run_ostest(cpu, "mode=threads")) return false;
-        if (__atomic_load_n(&system.failed_tasks, __ATOMIC_ACQUIRE) != failed)
-            return fail("'ostest mode=threads' from CPU %u's pager failed (its output says which step)", cpu);
-    }
-    return true;
-}
+bool migrate_ostest() { return run_ostest_from_both_ends("mode=threads"); }
 
 }  // namespace rootpager

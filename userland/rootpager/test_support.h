@@ -15,5 +15,8 @@ namespace rootpager {
 [[nodiscard]] bool wait_for_tasks();
 /// Starts `ostest <args>` at the pager of `cpu` and waits until every task has ended.
 [[nodiscard]] bool run_ostest(unsigned cpu, const char* args);
+/// Runs `ostest <args>` from CPU 0's pager, then from the last CPU's; false (fail() says
+/// which) if either failed.
+[[nodiscard]] bool run_ostest_from_both_ends(const char* args);
 
 }  // namespace rootpager

@@ -326,6 +326,18 @@ bool run_ostest(unsigned cpu, const char* args) {
 }
 
 
+bool run_ostest_from_both_ends(const char* args) {
+    if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
+    const unsigned cpus[] = {0, g_system->cpus - 1};
+    for (unsigned cpu : cpus) {
+        unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
+        if (!run_ostest(cpu, args)) return false;
+        if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
+            return fail("'ostest %s' from CPU %u's pager failed (its output says which step)", args, cpu);
+    }
+    return true;
+}
+
 bool numa_tests_requested() { return l4::tests::requested(command_line(), "l4.numa."); }
 
 void run_numa_tests(numa::System& system) {

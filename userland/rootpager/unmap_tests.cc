@@ -171,17 +171,6 @@ bool unmap_concurrent() {
 
 bool unmap_refused() { return run_probe(last_cpu(), "mode=hold pages=3", 2, inspect_hold); }
 
-bool unmap_ostest() {
-    numa::System& system = tested_system();
-    if (system.find_module("ostest") == nullptr) return fail("no ostest module to run");
-    const unsigned cpus[] = {0, last_cpu()};
-    for (unsigned cpu : cpus) {
-        unsigned failed = __atomic_load_n(&system.failed_tasks, __ATOMIC_ACQUIRE);
-        if (!run_ostest(cpu, "mode=unmap")) return false;
-        if (__atomic_load_n(&system.failed_tasks, __ATOMIC_ACQUIRE) != failed)
-            return fail("'ostest mode=unmap' from CPU %u's pager failed (its output says which step)", cpu);
-    }
-    return true;
-}
+bool unmap_ostest() { return run_ostest_from_both_ends("mode=unmap"); }
 
 }  // namespace rootpager
