@@ -32,6 +32,10 @@ void wait_for_interrupt();
 /// Full memory barrier (orders loads and stores against other CPUs).
 void memory_barrier();
 
+/// Copies `count` 32-bit words (IA32: one `rep movsl`, which QEMU's icount
+/// counts as one instruction per word, like the hardware's cost).
+void copy_words(uint32_t* to, const uint32_t* from, size_t count);
+
 /// A free-running cycle counter, comparable across CPUs only roughly.
 uint64_t cycles();
 

@@ -73,7 +73,7 @@ WakeReason start_send(Tcb* self, Tcb* dest) {
     return WakeReason::None;
 }
 
-IpcResult result_of(Tcb* self, api::MsgTag sent) {
+IpcResult result_of(Tcb* self) {
     if (self->m_wake == WakeReason::Done)
         return self->m_has_receive ? IpcResult{self->m_received_from, self->m_received_tag}
                                    : IpcResult{api::ThreadId::nil(), api::MsgTag::nil()};
@@ -97,7 +97,7 @@ IpcResult run_ipc(Tcb* self, api::ThreadId to, api::MsgTag tag) {
         Tcb* dest = resolve(self, to);
         if (dest == nullptr || dest->m_is_idle || dest == self) {
             self->m_wake = WakeReason::NoPartner;
-            return result_of(self, tag);
+            return result_of(self);
         }
         self->m_send_to = dest->m_global_id;
         self->m_send_tag = tag;
@@ -107,30 +107,32 @@ IpcResult run_ipc(Tcb* self, api::ThreadId to, api::MsgTag tag) {
             // starts the receive phase for us (send_completed).
             thread::block(State::Sending, self->m_remote_send ? deadline_for(self->m_send_timeout)
                                                               : deadline_for(self->m_send_timeout));
-            return result_of(self, tag);
+            return result_of(self);
         }
         if (sent != WakeReason::Done) {
             self->m_wake = sent;
-            return result_of(self, tag);
+            return result_of(self);
         }
     }
     if (!self->m_has_receive) {
         self->m_wake = WakeReason::Done;
-        return result_of(self, tag);
+        return result_of(self);
     }
-    if (!enter_receive_phase(self)) return result_of(self, tag);
+    if (!enter_receive_phase(self)) return result_of(self);
     if (self->m_state == State::Receiving) {
         self->m_state = State::Ready;  // block() sets it again, with the deadline
         thread::block(State::Receiving, self->m_deadline);
     } else {
         self->m_wake = WakeReason::Done;
     }
-    return result_of(self, tag);
+    return result_of(self);
 }
 
 }  // namespace
 
-bool accepts(Tcb* receiver, Tcb* sender) {
+IpcResult blocked_result(Tcb* self) { return result_of(self); }
+
+[[gnu::always_inline]] bool accepts(Tcb* receiver, Tcb* sender) {
     api::ThreadId from = receiver->m_receive_from;
     if (from.is_any()) return true;
     if (from.is_any_local()) return sender->m_space == receiver->m_space;

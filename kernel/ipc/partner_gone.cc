@@ -49,6 +49,8 @@ void announce_partner_gone() {
     thread::request_reschedule();  // this CPU's own safe point comes at its kernel exit
 }
 
+[[gnu::always_inline]] bool partner_gone_pending() { return __atomic_load_n(&g_flags.current().raised, __ATOMIC_ACQUIRE); }
+
 void handle_partner_gone() {
     // A plain load first: this runs on every return to user mode.
     bool& raised = g_flags.current().raised;

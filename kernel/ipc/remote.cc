@@ -217,7 +217,7 @@ unsigned requests_in_flight(api::Word number) {
     return number < thread::kMaxThreads ? __atomic_load_n(&g_in_flight[number], __ATOMIC_ACQUIRE) : 0;
 }
 
-bool inbox_pending() { return __atomic_load_n(&g_inboxes.current().pending, __ATOMIC_ACQUIRE); }
+[[gnu::always_inline]] bool inbox_pending() { return __atomic_load_n(&g_inboxes.current().pending, __ATOMIC_ACQUIRE); }
 
 void handle_inbox() {
     handle_partner_gone();

@@ -145,6 +145,16 @@ void* Space::utcb_owner(uintptr_t location) {
     return slot < 0 ? nullptr : m_utcb_owners[slot];
 }
 
+void* Space::utcb_owner_unlocked(uintptr_t location) {
+    uintptr_t page = location & ~(kPage - 1);
+    unsigned pages = __atomic_load_n(&m_num_utcb_pages, __ATOMIC_ACQUIRE);
+    if (pages > kMaxUtcbPages) return nullptr;
+    for (unsigned i = 0; i < pages; ++i)
+        if (__atomic_load_n(&m_utcb_pages[i].user_address, __ATOMIC_RELAXED) == page)
+            return __atomic_load_n(&m_utcb_owners[i * 8 + (location - page) / api::kUtcbSize], __ATOMIC_RELAXED);
+    return nullptr;
+}
+
 void Space::set_utcb_owner(uintptr_t location, void* owner) {
     SpinLockGuard guard(m_lock);
     int slot = utcb_slot_locked(location);

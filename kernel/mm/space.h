@@ -87,6 +87,12 @@ public:
     /// The thread whose UTCB is at `location` (for local thread ids), or
     /// nullptr; set by ThreadControl. Opaque to mm/: a thread::Tcb*.
     void* utcb_owner(uintptr_t location) EXCLUDES(m_lock);
+    /// utcb_owner() without the lock, for the IPC fast path: the answer may be
+    /// stale or wrong while a thread of the space is made, deleted or moved,
+    /// so the caller checks the thread it gets (exists, this space, this
+    /// UTCB location). Every owner ever stored is a TCB in the TCB array, and
+    /// that array can always be read.
+    void* utcb_owner_unlocked(uintptr_t location) NO_THREAD_SAFETY_ANALYSIS;
     void set_utcb_owner(uintptr_t location, void* owner) EXCLUDES(m_lock);
 
     bool is_privileged() const { return m_privileged; }

@@ -20,6 +20,7 @@
 //                   per-node copies: Lab 2, mm/code_replica.h)
 //   tcb_migration=off  a migrating thread's TCB stays where it was made
 //                   (Lab 3, thread/tcb_migrate.h)
+//   fastpath=off    every IPC takes the general path (ipc/fast_path.h)
 #pragma once
 
 #include <stddef.h>
@@ -35,6 +36,7 @@ struct BootOptions {
     bool smp = true;
     bool replicate_code = true;  ///< per-node copies of the kernel's code (replicate=off: one copy)
     bool migrate_tcbs = true;    ///< TCBs follow their threads' nodes (tcb_migration=off: they stay)
+    bool ipc_fast_path = true;   ///< the IPC fast path (fastpath=off: the general path only)
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default

@@ -1,6 +1,7 @@
 // kdebug.cc: the kernel debugger interface (see kdebug.h).
 #include "syscall/kdebug.h"
 
+#include "ipc/fast_path.h"
 #include "ipc/faults.h"
 #include "lib/console.h"
 #include "arch/mmu.h"
@@ -96,6 +97,13 @@ uint32_t utcb_node(uint32_t number) {
     return ~0u;
 }
 
+/// How many Ipcs thread number `number` sent through the IPC fast path, ~0 when
+/// no thread has that number (ipc/fast_path.h; the core tests read it).
+uint32_t fast_ipcs(uint32_t number) {
+    thread::Tcb* tcb = thread::tcb_slot(number);
+    return tcb->exists() ? tcb->m_fast_ipcs : ~0u;
+}
+
 /// The SLIT distance from node `from` to node `to`, ~0 for a node the
 /// machine does not have. The KIP does not carry distances
 /// (docs/kip-numa.md); the NUMA OS's root pager asks here for the nearest
@@ -122,12 +130,14 @@ uint32_t statistic(uint32_t selector) {
     case 6: return uint32_t(thread::tcb_slot_flushes());
     case 7: return uint32_t(thread::tcb_moves_deferred());
     case 8: return mm::spaces_in_use();
+    case 9: return ipc::fast_path_enabled() ? 1 : 0;
     default: break;
     }
     if ((selector & ~0xFFFu) == 0x1000) return tcb_node(selector & 0xFFF);
     if ((selector & ~0xFFFu) == 0x2000) return node_distance((selector >> 4) & 0xF, selector & 0xF);
     if ((selector & ~0xFFFu) == 0x3000) return space_home_node(selector & 0xFFF);
     if ((selector & ~0xFFFu) == 0x4000) return utcb_node(selector & 0xFFF);
+    if ((selector & ~0xFFFu) == 0x5000) return fast_ipcs(selector & 0xFFF);
     unsigned node = selector & 0xFF;
     if ((selector & ~0xFFu) == 0x100 && node < platform::machine_topology().num_nodes)
         return uint32_t(kmem::pools().on(node).free_bytes());

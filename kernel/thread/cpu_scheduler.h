@@ -1,10 +1,13 @@
 // cpu_scheduler.h: the scheduler's per-CPU state, shared by the three files
-// that make up the scheduler and by nothing else:
+// that make up the scheduler:
 //
 //   scheduler.cc   switching threads, the run queue, blocking and waking,
 //                  the safe point (kernel_exit) and the timer tick
 //   timeouts.cc    each CPU's list of threads with a deadline, the clock
 //   migration.cc   moving a thread to another CPU (Schedule, hand-over, Adopt)
+//
+// and by the IPC fast path (ipc/fast_path.cc), which makes the receiver of an
+// IPC the running thread itself, as switch_to() would.
 //
 // Everything here belongs to the calling CPU and is touched with interrupts
 // off (see scheduler.h); the run queue has its own lock because other CPUs'

@@ -18,6 +18,7 @@ void RunQueue::link_locked(Schedulable& entry, Where where) {
         entry.m_prev = entry.m_next = &entry;
         head = &entry;
         m_bitmap[word_of(priority)] |= bit_of(priority);
+        m_words |= uint32_t(1) << word_of(priority);
     } else {
         // Insert between the tail (head->prev) and the head. In a circle,
         // "after the tail" and "before the head" are the same place; which
@@ -51,6 +52,7 @@ void RunQueue::unlink_locked(Schedulable& entry) {
         // The last of its priority: the list and the bit go.
         head = nullptr;
         m_bitmap[word_of(priority)] &= ~bit_of(priority);
+        if (m_bitmap[word_of(priority)] == 0) m_words &= ~(uint32_t(1) << word_of(priority));
     } else {
         entry.m_prev->m_next = entry.m_next;
         entry.m_next->m_prev = entry.m_prev;
@@ -72,6 +74,17 @@ Schedulable* RunQueue::highest_locked() const {
         }
     }
     return nullptr;
+}
+
+bool RunQueue::ready_above(uint8_t priority) const {
+    // Nothing queued at all (the common case when threads talk by IPC); else a
+    // non-empty word above the word of `priority`; else, in that word, a bit above its own.
+    uint32_t words = __atomic_load_n(&m_words, __ATOMIC_RELAXED);
+    if (words == 0) return false;
+    unsigned word = word_of(priority);
+    if (words & ~((uint32_t(2) << word) - 1)) return true;
+    uint32_t bits_above = ~(bit_of(priority) | (bit_of(priority) - 1));
+    return (__atomic_load_n(&m_bitmap[word], __ATOMIC_RELAXED) & bits_above) != 0;
 }
 
 Schedulable* RunQueue::pick_highest_locked() {
@@ -113,6 +126,8 @@ bool RunQueue::tick_locked(Schedulable& running, uint32_t elapsed_us) {
 
 bool RunQueue::check_locked() const {
     size_t seen = 0;
+    for (unsigned word = 0; word < kWords; word++)
+        if (((m_words >> word) & 1) != (m_bitmap[word] != 0)) return false;
     for (unsigned priority = 0; priority < kPriorities; priority++) {
         const Schedulable* head = m_heads[priority];
         bool bit = (m_bitmap[word_of(priority)] & bit_of(priority)) != 0;

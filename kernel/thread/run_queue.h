@@ -18,6 +18,9 @@
 //     0000 ... 0001      0000 ... 0001 0000  0000 ... 0001
 //                 ^ 224           ^ 100                  ^ 0
 //
+//   m_words: bit w set exactly when word w of m_bitmap is not zero (the
+//   IPC fast path asks "anything above priority p?" with two loads).
+//
 //   m_heads[256]: per priority, the head of a circular doubly linked list.
 //
 //     m_heads[224] -> [R]            alone: R.next == R.prev == R
@@ -151,6 +154,12 @@ public:
 
     size_t count_locked() const REQUIRES(m_lock) { return m_count; }
 
+    /// Whether an entry of a priority above `priority` is queued, read without
+    /// the lock by the owning CPU (the IPC fast path, ipc/fast_path.cc): only
+    /// the owning CPU dequeues, so a true answer stays true; an enqueue by
+    /// another CPU racing with it is followed by a reschedule request anyway.
+    bool ready_above(uint8_t priority) const NO_THREAD_SAFETY_ANALYSIS;
+
     /// Checks every invariant (bitmap matches lists, links, flags, count);
     /// O(entries), for tests and debugging.
     bool check_locked() const REQUIRES(m_lock);
@@ -168,6 +177,7 @@ private:
 
     SpinLock m_lock;
     uint32_t m_bitmap[kWords] GUARDED_BY(m_lock) = {};
+    uint32_t m_words GUARDED_BY(m_lock) = 0;  // bit w set exactly when m_bitmap[w] != 0
     Schedulable* m_heads[kPriorities] GUARDED_BY(m_lock) = {};
     size_t m_count GUARDED_BY(m_lock) = 0;
 };

@@ -142,6 +142,7 @@ public:
     api::ThreadId m_received_from;
     api::MsgTag m_received_tag;
     uint64_t m_deadline = 0;              // clock_us; 0 = none
+    uint32_t m_fast_ipcs = 0;             // Ipcs this thread sent through the fast path (kdebug 0x5000 + n)
 
     // queues: senders waiting for this thread (owned by this thread's CPU)
     Tcb* m_senders_head = nullptr;

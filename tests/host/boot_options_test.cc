@@ -45,12 +45,14 @@ TEST_CASE("boot options: flags, unknown words, empty and odd spacing", "[boot_op
     CHECK(o.smp);
     CHECK(o.replicate_code);
     CHECK(o.migrate_tcbs);
+    CHECK(o.ipc_fast_path);
 
-    parse_boot_options("  acpidump\tsmp=off   frobnicate  x=1 replicate=off tcb_migration=off", o);
+    parse_boot_options("  acpidump\tsmp=off   frobnicate  x=1 replicate=off tcb_migration=off fastpath=off", o);
     CHECK(o.acpi_dump);
     CHECK_FALSE(o.smp);
     CHECK_FALSE(o.replicate_code);
     CHECK_FALSE(o.migrate_tcbs);
+    CHECK_FALSE(o.ipc_fast_path);
     CHECK(std::string(o.unknown) == "frobnicate x=1");
 }
 

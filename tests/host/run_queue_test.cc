@@ -177,12 +177,19 @@ TEST_CASE("run queue: bitmap words at their boundaries", "[runqueue]") {
         REQUIRE(rq.enqueue_locked(e[p]));
         CHECK(rq.highest_locked() == &e[p]);
     }
+    for (unsigned asked = 0; asked < 256; asked++)  // the IPC fast path's question: anything above?
+        CHECK(rq.ready_above(uint8_t(asked)) == (asked < 255));
     for (size_t i = edges.size(); i-- > 0;) {  // falling: removing the top reveals the next
         CHECK(rq.highest_locked() == &e[edges[i]]);
         REQUIRE(rq.dequeue_locked(e[edges[i]]));
         CHECK(rq.check_locked());
+        if (i > 0) {
+            CHECK(rq.ready_above(uint8_t(edges[i - 1] - (edges[i - 1] > 0 ? 1 : 0))) == (edges[i - 1] > 0));
+            CHECK_FALSE(rq.ready_above(edges[i - 1]));
+        }
     }
     CHECK(rq.highest_locked() == nullptr);
+    CHECK_FALSE(rq.ready_above(0));
 
     for (unsigned p = 0; p < 256; p++) REQUIRE(rq.enqueue_locked(e[(p * 37) % 256]));  // all, shuffled
     std::vector<int> expected;
@@ -303,6 +310,9 @@ TEST_CASE("run queue: random operations agree with a reference model", "[runqueu
         REQUIRE(rq.count_locked() == model_count);
         REQUIRE(e.index_of(rq.highest_locked()) == model_highest());
         REQUIRE(rq.check_locked());
+        uint8_t asked = random_priority();  // the IPC fast path's question
+        int top = model_highest();
+        REQUIRE(rq.ready_above(asked) == (top >= 0 && e[top].priority() > asked));
     }
 
     std::vector<int> expected;

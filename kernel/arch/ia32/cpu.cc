@@ -1,4 +1,8 @@
 // cpu.cc: the IA32 implementation of arch/arch.h's processor primitives.
+//
+// The ones the IPC and switch paths call are one or two instructions; marked
+// always_inline, the release build's link-time optimisation puts them into
+// their callers in every file, whatever the inliner thinks of the caller's size.
 #include "arch/arch.h"
 #include "arch/ia32/cpu.h"
 #include "arch/ia32/lapic.h"
@@ -6,17 +10,17 @@
 
 namespace arch {
 
-unsigned cpu_index() {
+[[gnu::always_inline]] unsigned cpu_index() {
     unsigned index;
     asm volatile("movl %%fs:0, %0" : "=r"(index));  // CpuLocal::index, see gdt.h
     return index;
 }
 
-void cpu_relax() { asm volatile("pause" ::: "memory"); }
+[[gnu::always_inline]] void cpu_relax() { asm volatile("pause" ::: "memory"); }
 
-bool interrupts_enabled() { return ia32::read_eflags() & ia32::kEflagsInterrupt; }
-void enable_interrupts() { asm volatile("sti" ::: "memory"); }
-void disable_interrupts() { asm volatile("cli" ::: "memory"); }
+[[gnu::always_inline]] bool interrupts_enabled() { return ia32::read_eflags() & ia32::kEflagsInterrupt; }
+[[gnu::always_inline]] void enable_interrupts() { asm volatile("sti" ::: "memory"); }
+[[gnu::always_inline]] void disable_interrupts() { asm volatile("cli" ::: "memory"); }
 
 // STI delays interrupt recognition by one instruction, so no interrupt can slip
 // in between it and HLT and be missed.
@@ -28,7 +32,11 @@ void halt_forever() {
 
 void memory_barrier() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 
-uint64_t cycles() { return ia32::rdtsc(); }
+[[gnu::always_inline]] void copy_words(uint32_t* to, const uint32_t* from, size_t count) {
+    asm volatile("rep movsl" : "+D"(to), "+S"(from), "+c"(count) : : "memory");
+}
+
+[[gnu::always_inline]] uint64_t cycles() { return ia32::rdtsc(); }
 
 void delay_us(uint64_t us) {
     uint64_t hz = cycles_per_second();

@@ -68,7 +68,7 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
         : "memory");
 }
 
-void Gdt::set_utcb_segment(uintptr_t base) {
+[[gnu::always_inline]] void Gdt::set_utcb_segment(uintptr_t base) {
     // Four bytes are enough for `mov %gs:0`; a user data segment, byte granular.
     m_entries[SEL_UTCB >> 3] = descriptor(uint32_t(base), 3, kUserData, 0x4);
 }

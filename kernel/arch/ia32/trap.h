@@ -41,3 +41,6 @@ void handle_syscall(TrapFrame& frame);
 void dump_trap_frame(const TrapFrame& frame);
 
 }  // namespace ia32
+
+/// Where every trap lands (trap_entry.S): exceptions, interrupts, system calls.
+extern "C" void handle_trap(ia32::TrapFrame* frame);

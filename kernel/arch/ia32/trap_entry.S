@@ -7,6 +7,10 @@
  * calls handle_trap(TrapFrame*).
  *
  * Each stub is 16 bytes long, so the stub for vector v is trap_stubs + 16 * v.
+ *
+ * The Ipc and Lipc system calls go to ipc_common instead, which saves the same
+ * TrapFrame and calls ipc_trap(TrapFrame*) (syscall/ipc_fast_entry.cc): the
+ * IPC fast path first, handle_trap when it does not apply.
  */
 #include "arch/ia32/layout.h"
 
@@ -24,11 +28,16 @@ trap_stubs:
     pushl $0
     .endif
     pushl $vector
+    .if (vector == VECTOR_SYSCALL_FIRST + 4) || (vector == VECTOR_SYSCALL_FIRST + 5)
+    jmp ipc_common
+    .else
     jmp trap_common
+    .endif
     .set vector, vector + 1
     .endr
 
-trap_common:
+/* The rest of the TrapFrame (trap.h), and the kernel's segments. */
+.macro save_frame
     pushal
     pushl %ds
     pushl %es
@@ -40,6 +49,16 @@ trap_common:
     movl $SEL_CPU_LOCAL, %eax
     movl %eax, %fs
     cld
+.endm
+
+ipc_common:
+    save_frame
+    pushl %esp
+    call ipc_trap
+    jmp trap_return
+
+trap_common:
+    save_frame
     pushl %esp
     call handle_trap
     /* A new thread's first switch "returns" here too (switch.S), onto a

@@ -80,7 +80,7 @@ uint32_t prepare_kernel_thread_stack(uintptr_t stack_top, void (*entry)()) {
 
 void switch_stacks(uint32_t* save_esp, uint32_t next_esp) { arch_switch_stacks(save_esp, next_esp); }
 
-void set_user_context(uintptr_t kernel_stack_top, uintptr_t utcb_location, const uint8_t* io_bitmap,
+[[gnu::always_inline]] void set_user_context(uintptr_t kernel_stack_top, uintptr_t utcb_location, const uint8_t* io_bitmap,
                       uintptr_t io_key) {
     ia32::Gdt& gdt = ia32::gdts().current();
     gdt.set_kernel_stack(kernel_stack_top);

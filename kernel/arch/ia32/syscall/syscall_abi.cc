@@ -23,6 +23,9 @@
 //   ThreadSwitch       EAX dest                                  -
 //   Schedule           EAX dest ECX prio EDX time ESI processor EAX result EDX time
 //                      EDI preemption
+//
+// An Ipc or Lipc comes here only when the IPC fast path did not take it
+// (ipc_fast_entry.cc).
 #include "syscall/syscalls.h"
 #include "arch/ia32/layout.h"
 #include "arch/ia32/trap.h"
