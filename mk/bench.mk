@@ -6,8 +6,11 @@
 #   make bench-ipc [KARGS='rounds=N batches=N remote_cpu=N']
 #       builds the kernel, sigma0 and userland/ipcbench, boots them in QEMU (sigma0 as
 #       module 0, ipcbench as module 1, the root task), and lets scripts/bench/run.py
-#       collect ipcbench's BENCH lines into $(BUILD)/bench/ipc.csv, a plot
-#       $(BUILD)/bench/ipc.png (when gnuplot is installed) and a table on the terminal.
+#       collect ipcbench's BENCH lines (round trips with 0, 2, 8 and 63 words) into
+#       $(BUILD)/bench/ipc.csv, a plot $(BUILD)/bench/ipc.png (when gnuplot is
+#       installed) and a table on the terminal; then the one-way cost in the form of
+#       Pistachio's pingpong (inter-/intra-AS, same/other CPU, 0, 8, 63 words, beside
+#       Pistachio's figures) as a second table and $(BUILD)/bench/ipc-oneway.csv.
 #   make bench-apps [PINGPONG_ARGS='rounds=N batches=N'] [ARRAYWALK_OVERLAPS='0 0.5 1']
 #                   [ARRAYWALK_ITERS='1 4'] [ARRAYWALK_MB=8] [UNMAP_PAGES='1 64']
 #                   [UNMAP_ROUNDS=50] [MIGRATE_ROUNDS=50] [OS=numa]
