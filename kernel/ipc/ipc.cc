@@ -105,8 +105,7 @@ IpcResult run_ipc(Tcb* self, api::ThreadId to, api::MsgTag tag) {
         if (sent == WakeReason::None) {
             // Blocked for the whole Ipc: whoever ends the send phase also
             // starts the receive phase for us (send_completed).
-            thread::block(State::Sending, self->m_remote_send ? deadline_for(self->m_send_timeout)
-                                                              : deadline_for(self->m_send_timeout));
+            thread::block(State::Sending, deadline_for(self->m_send_timeout));
             return result_of(self);
         }
         if (sent != WakeReason::Done) {
@@ -118,7 +117,10 @@ IpcResult run_ipc(Tcb* self, api::ThreadId to, api::MsgTag tag) {
         self->m_wake = WakeReason::Done;
         return result_of(self);
     }
-    if (!enter_receive_phase(self)) return result_of(self);
+    // A Call whose send phase just went through: its partner exists, no need to
+    // look it up again.
+    bool partner_known = !to.is_nil() && self->m_receive_from == to;
+    if (!enter_receive_phase(self, partner_known)) return result_of(self);
     if (self->m_state == State::Receiving) {
         self->m_state = State::Ready;  // block() sets it again, with the deadline
         thread::block(State::Receiving, self->m_deadline);
@@ -163,9 +165,9 @@ void unqueue_sender(Tcb* receiver, Tcb* sender) {
     sender->m_queued_at = nullptr;
 }
 
-bool enter_receive_phase(Tcb* tcb) {
+bool enter_receive_phase(Tcb* tcb, bool partner_known) {
     api::ThreadId from = tcb->m_receive_from;
-    if (is_specific(from) && resolve(tcb, from) == nullptr) {
+    if (!partner_known && is_specific(from) && resolve(tcb, from) == nullptr) {
         tcb->m_error_in_receive = true;
         tcb->m_wake = WakeReason::NoPartner;
         return false;

@@ -107,6 +107,8 @@ bool partner_gone_pending();
 /// Runs the receive phase of `tcb` (its own CPU, `tcb` current or blocked):
 /// takes a matching queued sender or starts waiting. False when it failed at
 /// once (zero timeout, partner missing); the reason is then in m_wake.
-bool enter_receive_phase(thread::Tcb* tcb);
+/// `partner_known`: the thread it receives from was just found (a Call's send
+/// phase went through at once), so it is not looked up again.
+bool enter_receive_phase(thread::Tcb* tcb, bool partner_known = false);
 
 }  // namespace ipc

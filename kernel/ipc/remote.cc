@@ -7,7 +7,6 @@
 #include "ipc/ipc.h"
 #include "lib/per_cpu.h"
 #include "lib/spin_lock.h"
-#include "smp/cross_call.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 #include "thread/tcb_migrate.h"
@@ -31,8 +30,6 @@ struct Inbox {
 
 PerCpu<Inbox> g_inboxes;
 
-void nothing(void*) {}
-
 // Requests in flight per thread number (requests_in_flight). Kept outside the
 // TCBs: the CPU that finishes a request counts it down after its last access
 // to the TCB, and that TCB may be gone by then (a zombie freed by its answer).
@@ -46,20 +43,26 @@ uint16_t* in_flight_of(const RemoteRequest& request) {
     return &g_in_flight[(address - TCB_ARRAY_BASE) / thread::kTcbSize];
 }
 
-/// Links `request` at the tail of `inbox` (its lock held).
-void link(Inbox& inbox, RemoteRequest& request) REQUIRES(inbox.lock) {
+/// Links `request` at the tail of `inbox` (its lock held). Returns whether the
+/// inbox had requests already: then its CPU has been rung and has not emptied
+/// it yet (it clears `pending` under the lock when it takes the last one), so
+/// it will find this one too without being rung again.
+bool link(Inbox& inbox, RemoteRequest& request) REQUIRES(inbox.lock) {
+    bool was_pending = inbox.pending;
     if (uint16_t* count = in_flight_of(request)) __atomic_fetch_add(count, 1, __ATOMIC_RELAXED);
     request.next = nullptr;
     if (inbox.tail != nullptr) inbox.tail->next = &request;
     else inbox.head = &request;
     inbox.tail = &request;
     inbox.pending = true;
+    return was_pending;
 }
 
-/// Interrupts `cpu` so that it handles its inbox soon.
+/// Interrupts `cpu` so that it handles its inbox soon: the cross-call IPI
+/// alone (its handler finds no call to run) brings it to a safe point.
 void ring(unsigned cpu) {
     if (cpu == arch::cpu_index()) thread::request_reschedule();
-    else smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // the IPI brings it to a safe point
+    else arch::send_cross_call_ipi(cpu);
 }
 
 /// The subject still is the thread the request was about.
@@ -191,11 +194,12 @@ void handle(RemoteRequest& request) {
 
 void post(unsigned cpu, RemoteRequest& request) {
     Inbox& inbox = g_inboxes.on(cpu);
+    bool was_pending;
     {
         IrqSpinLockGuard guard(inbox.lock);
-        link(inbox, request);
+        was_pending = link(inbox, request);
     }
-    ring(cpu);
+    if (!was_pending) ring(cpu);
 }
 
 void post_adopt(unsigned cpu, Tcb* tcb) {
@@ -204,13 +208,14 @@ void post_adopt(unsigned cpu, Tcb* tcb) {
     adopt.subject = tcb;
     adopt.subject_id = tcb->m_global_id;
     Inbox& inbox = g_inboxes.on(cpu);
+    bool was_pending;
     {
         IrqSpinLockGuard guard(inbox.lock);
         __atomic_store_n(&tcb->m_adopt_pending, true, __ATOMIC_RELAXED);
         __atomic_store_n(&tcb->m_cpu, cpu, __ATOMIC_RELEASE);
-        link(inbox, adopt);
+        was_pending = link(inbox, adopt);
     }
-    ring(cpu);
+    if (!was_pending) ring(cpu);
 }
 
 unsigned requests_in_flight(api::Word number) {

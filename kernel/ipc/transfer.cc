@@ -21,6 +21,7 @@
 // move no memory.
 #include "api/acceptor.h"
 #include "api/map_item.h"
+#include "arch/arch.h"
 #include "arch/user.h"
 #include "ipc/ipc.h"
 #include "mm/mappings.h"
@@ -116,7 +117,7 @@ void transfer(Tcb* sender, Tcb* receiver) {
     unsigned typed = tag.typed() < room - untyped ? tag.typed() : room - untyped;
     typed &= ~1u;  // items are two words
 
-    for (unsigned i = 1; i <= untyped; ++i) dst[i] = src[i];
+    arch::copy_words(dst + 1, src + 1, untyped);
     for (unsigned i = untyped + 1; i + 1 <= untyped + typed; i += 2) {
         api::Word word0 = src[i];
         api::Word word1 = src[i + 1];

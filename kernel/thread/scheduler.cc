@@ -45,20 +45,18 @@ void load_user_context(Tcb* next) {
     arch::set_user_context(stack_top(next), next->m_utcb_location, space->io_bitmap(), space->io_generation());
 }
 
-void load_thread_context(Tcb* next) {
-    if (next->m_is_idle) {
-        arch::load_directory(mm::kernel_directory_for(arch::cpu_index()));
-        return;
-    }
-    arch::load_directory(next->m_space->directory_for(arch::cpu_index()));
-    load_user_context(next);
+/// The directory `next` runs in. Its user context (load_user_context) is loaded
+/// once, on its way back to user mode (kernel_exit), not here as well.
+void load_thread_directory(Tcb* next) {
+    unsigned cpu = arch::cpu_index();
+    arch::load_directory(next->m_is_idle ? mm::kernel_directory_for(cpu) : next->m_space->directory_for(cpu));
 }
 
 void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
     c.current = next;
     c.charged_until = arch::cycles();  // next pays from now on, not for prev's part of the tick
     c.switched_from = prev;
-    load_thread_context(next);
+    load_thread_directory(next);
     arch::switch_stacks(&prev->m_kernel_esp, next->m_kernel_esp);
     finish_switch();
 }
