@@ -41,6 +41,7 @@
 #include "mm/space.h"
 #include "platform/boot_options.h"
 #include "thread/cpu_scheduler.h"
+#include "thread/safe_point.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 
@@ -57,11 +58,12 @@ namespace {
 constexpr api::Word kTypedAndFlags = 0xFFC0;
 
 /// Whether the safe point (thread::kernel_exit) has anything to do on this
-/// CPU: requests from other CPUs, a deleted partner to look for, dead threads
-/// to free, a timer tick's timeouts, a switch due. Any of them sends the IPC
-/// down the general path, which returns through the safe point.
+/// CPU: a switch due, a timer tick's timeouts, requests from other CPUs, a
+/// deleted partner to look for (one word, thread/safe_point.h), or dead
+/// threads to free. Any of them sends the IPC down the general path, which
+/// returns through the safe point.
 [[gnu::always_inline]] bool safe_point_work(thread::detail::CpuScheduler& c) {
-    return c.need_resched || c.tick_pending || c.dead != nullptr || inbox_pending() || partner_gone_pending();
+    return thread::g_safe_point_work.current().any() || c.dead != nullptr;
 }
 
 }  // namespace

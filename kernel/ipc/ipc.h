@@ -99,11 +99,6 @@ void start_thread_from_message(thread::Tcb* tcb);
 /// from (m_wake says how it ended).
 IpcResult blocked_result(thread::Tcb* self);
 
-/// Whether a thread was deleted and this CPU has not yet looked for the
-/// receivers that waited for it (partner_gone.cc; the fast path leaves it to
-/// the safe point).
-bool partner_gone_pending();
-
 /// Runs the receive phase of `tcb` (its own CPU, `tcb` current or blocked):
 /// takes a matching queued sender or starts waiting. False when it failed at
 /// once (zero timeout, partner missing); the reason is then in m_wake.

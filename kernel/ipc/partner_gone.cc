@@ -15,6 +15,7 @@
 #include "mm/space.h"
 #include "smp/cross_call.h"
 #include "smp/online.h"
+#include "thread/safe_point.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 
@@ -22,11 +23,7 @@ namespace ipc {
 
 namespace {
 
-struct GoneFlag {
-    bool raised = false;  // atomic
-};
-
-PerCpu<GoneFlag> g_flags;
+using thread::SafePointWork;
 
 void nothing(void*) {}
 
@@ -43,24 +40,23 @@ void announce_partner_gone() {
     unsigned me = arch::cpu_index();
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu) {
         if (!smp::cpu_online(cpu)) continue;
-        __atomic_store_n(&g_flags.on(cpu).raised, true, __ATOMIC_RELEASE);
+        thread::g_safe_point_work.on(cpu).raise(SafePointWork::PartnerGone);
         if (cpu != me) smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // to a safe point
     }
     thread::request_reschedule();  // this CPU's own safe point comes at its kernel exit
 }
 
-[[gnu::always_inline]] bool partner_gone_pending() { return __atomic_load_n(&g_flags.current().raised, __ATOMIC_ACQUIRE); }
 
 void handle_partner_gone() {
     // A plain load first: this runs on every return to user mode.
-    bool& raised = g_flags.current().raised;
-    if (!__atomic_load_n(&raised, __ATOMIC_ACQUIRE) || !__atomic_exchange_n(&raised, false, __ATOMIC_ACQ_REL)) return;
+    SafePointWork& work = thread::g_safe_point_work.current();
+    if (!work.has(SafePointWork::PartnerGone) || !work.take(SafePointWork::PartnerGone)) return;
     unsigned me = arch::cpu_index();
     for (api::Word number = 0; number < thread::kMaxThreads; ++number) {
         thread::Tcb* tcb = thread::tcb_slot(number);
         if (tcb->m_state != thread::State::Receiving || tcb->cpu() != me) continue;
         if (!tcb->owned_by(me)) {  // its Adopt is still in our inbox: look again after it
-            __atomic_store_n(&raised, true, __ATOMIC_RELEASE);
+            work.raise(SafePointWork::PartnerGone);
             continue;
         }
         api::ThreadId from = tcb->m_receive_from;

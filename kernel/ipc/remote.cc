@@ -7,6 +7,7 @@
 #include "ipc/ipc.h"
 #include "lib/per_cpu.h"
 #include "lib/spin_lock.h"
+#include "thread/safe_point.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 #include "thread/tcb_migrate.h"
@@ -21,14 +22,18 @@ using thread::WakeReason;
 
 namespace {
 
+// Whether an inbox has requests is its CPU's SafePointWork::Inbox byte
+// (thread/safe_point.h): raised and cleared under the inbox's lock, read
+// without it (a hint, as the IPC fast path and the safe point need).
 struct Inbox {
     SpinLock lock;
     RemoteRequest* head GUARDED_BY(lock) = nullptr;
     RemoteRequest* tail GUARDED_BY(lock) = nullptr;
-    bool pending = false;  // written under lock, read without (a hint)
 };
 
 PerCpu<Inbox> g_inboxes;
+
+using thread::SafePointWork;
 
 // Requests in flight per thread number (requests_in_flight). Kept outside the
 // TCBs: the CPU that finishes a request counts it down after its last access
@@ -43,18 +48,19 @@ uint16_t* in_flight_of(const RemoteRequest& request) {
     return &g_in_flight[(address - TCB_ARRAY_BASE) / thread::kTcbSize];
 }
 
-/// Links `request` at the tail of `inbox` (its lock held). Returns whether the
-/// inbox had requests already: then its CPU has been rung and has not emptied
-/// it yet (it clears `pending` under the lock when it takes the last one), so
-/// it will find this one too without being rung again.
-bool link(Inbox& inbox, RemoteRequest& request) REQUIRES(inbox.lock) {
-    bool was_pending = inbox.pending;
+/// Links `request` at the tail of CPU `cpu`'s inbox (its lock held). Returns
+/// whether the inbox had requests already: then its CPU has been rung and has
+/// not emptied it yet (it clears the Inbox byte under the lock when it takes
+/// the last one), so it will find this one too without being rung again.
+bool link(unsigned cpu, Inbox& inbox, RemoteRequest& request) REQUIRES(inbox.lock) {
+    SafePointWork& work = thread::g_safe_point_work.on(cpu);
+    bool was_pending = work.has(SafePointWork::Inbox);
     if (uint16_t* count = in_flight_of(request)) __atomic_fetch_add(count, 1, __ATOMIC_RELAXED);
     request.next = nullptr;
     if (inbox.tail != nullptr) inbox.tail->next = &request;
     else inbox.head = &request;
     inbox.tail = &request;
-    inbox.pending = true;
+    work.raise(SafePointWork::Inbox);
     return was_pending;
 }
 
@@ -197,7 +203,7 @@ void post(unsigned cpu, RemoteRequest& request) {
     bool was_pending;
     {
         IrqSpinLockGuard guard(inbox.lock);
-        was_pending = link(inbox, request);
+        was_pending = link(cpu, inbox, request);
     }
     if (!was_pending) ring(cpu);
 }
@@ -213,7 +219,7 @@ void post_adopt(unsigned cpu, Tcb* tcb) {
         IrqSpinLockGuard guard(inbox.lock);
         __atomic_store_n(&tcb->m_adopt_pending, true, __ATOMIC_RELAXED);
         __atomic_store_n(&tcb->m_cpu, cpu, __ATOMIC_RELEASE);
-        was_pending = link(inbox, adopt);
+        was_pending = link(cpu, inbox, adopt);
     }
     if (!was_pending) ring(cpu);
 }
@@ -222,7 +228,7 @@ unsigned requests_in_flight(api::Word number) {
     return number < thread::kMaxThreads ? __atomic_load_n(&g_in_flight[number], __ATOMIC_ACQUIRE) : 0;
 }
 
-[[gnu::always_inline]] bool inbox_pending() { return __atomic_load_n(&g_inboxes.current().pending, __ATOMIC_ACQUIRE); }
+bool inbox_pending() { return thread::g_safe_point_work.current().has(SafePointWork::Inbox); }
 
 void handle_inbox() {
     handle_partner_gone();
@@ -233,13 +239,13 @@ void handle_inbox() {
             IrqSpinLockGuard guard(inbox.lock);
             request = inbox.head;
             if (request == nullptr) {
-                inbox.pending = false;
+                thread::g_safe_point_work.current().clear(SafePointWork::Inbox);
                 return;
             }
             inbox.head = request->next;
             if (inbox.head == nullptr) {
                 inbox.tail = nullptr;
-                inbox.pending = false;
+                thread::g_safe_point_work.current().clear(SafePointWork::Inbox);
             }
         }
         uint16_t* in_flight = in_flight_of(*request);

@@ -29,9 +29,7 @@ struct CpuScheduler {
     Tcb* idle = nullptr;
     RunQueue queue;
     bool running = false;
-    bool need_resched = false;
-    bool slice_expired = false;
-    bool tick_pending = false;
+    bool slice_expired = false;       // (a switch due and the tick: thread/safe_point.h)
     Tcb* timeouts = nullptr;       // threads with a deadline, unordered
     Tcb* switched_from = nullptr;  // set across a switch, for finish_switch()
     Tcb* to_free = nullptr;        // a deleted thread to free once switched away from

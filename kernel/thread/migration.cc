@@ -100,7 +100,7 @@ void migrate(Tcb* tcb, unsigned cpu, bool by_itself) {
     if (tcb == c.current) {
         // Itself: finish_switch() hands it over once we are off its stack.
         // Asked by another thread: when it is switched out (file comment).
-        if (by_itself) c.need_resched = true;
+        if (by_itself) request_reschedule();
         return;
     }
     // Arrived by a move and ready, but not yet run here: it runs first.

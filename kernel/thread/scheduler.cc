@@ -4,6 +4,7 @@
 // the three share the per-CPU state of cpu_scheduler.h.
 #include "lib/cxx_runtime.h"
 #include "thread/cpu_scheduler.h"
+#include "thread/safe_point.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 #include "thread/tcb_migrate.h"
@@ -27,6 +28,8 @@ namespace detail {
 PerCpu<CpuScheduler> g_cpus;
 
 }  // namespace detail
+
+PerCpu<SafePointWork> g_safe_point_work;
 
 using namespace detail;
 
@@ -75,7 +78,7 @@ void schedule() {
         Schedulable* entry = c.queue.pick_highest_locked();
         next = entry != nullptr ? tcb_of(entry) : c.idle;
     }
-    c.need_resched = false;
+    g_safe_point_work.current().clear(SafePointWork::Resched);
     if (next != prev) switch_to(c, prev, next);
 }
 
@@ -154,14 +157,14 @@ void start_scheduling() {
     c.idle = idle;
     c.current = idle;
     c.running = true;
-    c.need_resched = true;  // threads queued before scheduling started (the initial servers)
+    g_safe_point_work.current().raise(SafePointWork::Resched);  // threads queued before scheduling started (the initial servers)
     uint32_t boot_esp;
     arch::disable_interrupts();
     arch::switch_stacks(&boot_esp, idle->m_kernel_esp);
     panic("the boot stack was resumed");
 }
 
-void request_reschedule() { g_cpus.current().need_resched = true; }
+void request_reschedule() { g_safe_point_work.current().raise(SafePointWork::Resched); }
 
 void make_ready(Tcb* tcb) {
     CpuScheduler& c = g_cpus.current();
@@ -170,7 +173,7 @@ void make_ready(Tcb* tcb) {
     IrqSpinLockGuard guard(c.queue.lock());
     (void)c.queue.enqueue_locked(tcb->m_sched, RunQueue::Where::Tail);
     if (c.current == nullptr) return;  // before start_scheduling(): boot puts the first threads here
-    if (c.current->m_is_idle || tcb->m_sched.priority() > c.current->m_sched.priority()) c.need_resched = true;
+    if (c.current->m_is_idle || tcb->m_sched.priority() > c.current->m_sched.priority()) request_reschedule();
 }
 
 void wake(Tcb* tcb, WakeReason why) {
@@ -215,7 +218,7 @@ void detach(Tcb* tcb) {
         IrqSpinLockGuard guard(c.queue.lock());
         c.queue.dequeue_locked(tcb->m_sched);
     }
-    if (tcb == c.current) c.need_resched = true;
+    if (tcb == c.current) request_reschedule();
 }
 
 void free_after_switch(Tcb* tcb) {
@@ -223,7 +226,7 @@ void free_after_switch(Tcb* tcb) {
     detach(tcb);
     if (tcb == c.current) {
         c.to_free = tcb;
-        c.need_resched = true;
+        request_reschedule();
     } else {
         thread::finish_delete(tcb);
     }
@@ -240,8 +243,8 @@ void set_priority(Tcb* tcb, uint8_t priority) {
     IrqSpinLockGuard guard(c.queue.lock());
     c.queue.set_priority_locked(tcb->m_sched, priority);
     if (tcb != c.current && tcb->m_state == State::Ready && priority > c.current->m_sched.priority())
-        c.need_resched = true;
-    if (tcb == c.current) c.need_resched = true;
+        request_reschedule();
+    if (tcb == c.current) request_reschedule();
 }
 
 void kernel_exit() {
@@ -251,11 +254,12 @@ void kernel_exit() {
         CpuScheduler& c = g_cpus.current();
         ipc::handle_inbox();
         if (c.dead != nullptr) reap_dead(c);
-        if (c.tick_pending) {
-            c.tick_pending = false;
+        SafePointWork& work = g_safe_point_work.current();
+        if (work.has(SafePointWork::Tick)) {
+            work.clear(SafePointWork::Tick);
             expire_timeouts(c);
         }
-        if (!c.need_resched) break;
+        if (!work.has(SafePointWork::Resched)) break;
         schedule();
     }
     // The IO bitmap of the space may have changed while the thread ran.
@@ -268,7 +272,7 @@ void kernel_exit() {
 void on_timer_tick() {
     CpuScheduler& c = g_cpus.current();
     if (!c.running) return;
-    if (c.timeouts != nullptr) c.tick_pending = true;
+    if (c.timeouts != nullptr) g_safe_point_work.current().raise(SafePointWork::Tick);
     Tcb* cur = c.current;
     if (cur->m_is_idle) return;
     // Charge the time the thread really ran since it was switched in or last
@@ -280,7 +284,7 @@ void on_timer_tick() {
     IrqSpinLockGuard guard(c.queue.lock());
     if (c.queue.tick_locked(cur->m_sched, ran > kTickUs ? kTickUs : uint32_t(ran))) {
         c.slice_expired = true;
-        c.need_resched = true;
+        request_reschedule();
     }
 }
 

@@ -26,6 +26,13 @@ def cpu_schedulers():
     return result
 
 
+def safe_point_work(cpu):
+    """The kinds of work raised in CPU `cpu`'s safe-point word (thread/safe_point.h)."""
+    word = int(static_variable("thread::g_safe_point_work")["m_slots"][cpu]["value"]["m_word"])
+    kinds = ("need_resched", "tick_pending", "inbox_pending", "partner_gone")
+    return [name for byte, name in enumerate(kinds) if (word >> (8 * byte)) & 0xFF]
+
+
 def current_tcb():
     """The TCB of the thread running on the CPU GDB has selected."""
     cpu = selected_cpu()
@@ -76,7 +83,8 @@ CPU blocked with a deadline (clock in microseconds since boot)."""
         table = ThreadTable()
         for cpu, scheduler in cpu_schedulers():
             queue = scheduler["queue"]
-            flags = [name for name in ("running", "need_resched", "slice_expired") if int(scheduler[name])]
+            flags = [name for name in ("running", "slice_expired") if int(scheduler[name])]
+            flags += safe_point_work(cpu)
             print("cpu %d: current %s, idle TCB %#x%s" % (cpu, describe_tcb(int(scheduler["current"]), table),
                                                           int(scheduler["idle"]),
                                                           ", " + " ".join(flags) if flags else ""))
