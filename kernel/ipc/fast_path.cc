@@ -62,8 +62,8 @@ constexpr api::Word kTypedAndFlags = 0xFFC0;
 /// deleted partner to look for (one word, thread/safe_point.h), or dead
 /// threads to free. Any of them sends the IPC down the general path, which
 /// returns through the safe point.
-[[gnu::always_inline]] bool safe_point_work(thread::detail::CpuScheduler& c) {
-    return thread::g_safe_point_work.current().any() || c.dead != nullptr;
+[[gnu::always_inline]] bool safe_point_work(unsigned cpu, thread::detail::CpuScheduler& c) {
+    return thread::g_safe_point_work.on(cpu).any() || c.dead != nullptr;
 }
 
 }  // namespace
@@ -71,7 +71,8 @@ constexpr api::Word kTypedAndFlags = 0xFFC0;
 bool fast_path_enabled() { return platform::boot_options().ipc_fast_path; }
 
 Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeouts, api::MsgTag tag) {
-    thread::detail::CpuScheduler& c = thread::detail::g_cpus.current();
+    unsigned cpu = arch::cpu_index();
+    thread::detail::CpuScheduler& c = thread::detail::g_cpus.on(cpu);
     Tcb* self = c.current;
 
     // 1. The kind of IPC: a send phase and a receive phase (Call, ReplyWait),
@@ -82,26 +83,29 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     if (!timeouts.receive().is_never() || from_spec.is_nil()) return nullptr;
 
     // 2. The receiver. By a global id: the TCB array's slot for its number,
-    //    holding a thread of that version (thread::lookup_thread). By a local
-    //    id (Lipc, or Ipc within a space): the owner of that UTCB location in
-    //    the sender's space, read without the space's lock and then checked.
+    //    holding a thread of that version (as thread::lookup_thread finds it;
+    //    `any` has a number beyond the array). By a local id (Lipc, or Ipc
+    //    within a space): the owner of that UTCB location in the sender's
+    //    space, read without the space's lock and then checked.
     Tcb* dest;
     if (to.is_global()) {
-        dest = thread::lookup_thread(to);
+        if (to.number() >= thread::kMaxThreads) return nullptr;
+        dest = thread::tcb_slot(to.number());
+        if (dest->m_global_id != to) return nullptr;
     } else {
         if (to.is_nil() || to.is_any_local()) return nullptr;
         dest = static_cast<Tcb*>(self->m_space->utcb_owner_unlocked(api::utcb_location(to.raw())));
-        if (dest == nullptr || dest->m_space != self->m_space || dest->local_id() != to || dest->m_zombie)
-            return nullptr;
+        if (dest == nullptr || dest->m_space != self->m_space || dest->local_id() != to) return nullptr;
     }
-    if (dest == nullptr || dest == self || dest->m_is_idle) return nullptr;
 
     // 3. The receiver waits for this message, here, with nothing to undo: it
-    //    is in a receive phase that accepts the sender, it lives on this CPU
-    //    (and was taken in here), it waits for ever (no timeout to clear), and
-    //    its message goes to its UTCB (not a page-fault reply to the kernel, not
-    //    a new thread's start message).
-    if (dest->m_state != State::Receiving || !dest->owned_by(arch::cpu_index())) return nullptr;
+    //    is in a receive phase (so it exists, is not being deleted, and is
+    //    neither the sender, which runs, nor an idle thread, which never
+    //    receives) that accepts the sender, it lives on this CPU (and was
+    //    taken in here), it waits for ever (no timeout to clear), and its
+    //    message goes to its UTCB (not a page-fault reply to the kernel, not a
+    //    new thread's start message).
+    if (dest->m_state != State::Receiving || dest->m_zombie || !dest->owned_by(cpu)) return nullptr;
     if (dest->m_in_timeouts || dest->m_receive_to_kernel || dest->m_start_pending) return nullptr;
     if (!accepts(dest, self)) return nullptr;
 
@@ -121,7 +125,7 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     // 6. Running the receiver now is what the scheduler would do: no ready
     //    thread has a higher priority, and the safe point has nothing to do.
     if (c.queue.ready_above(dest->m_sched.priority())) return nullptr;
-    if (safe_point_work(c)) return nullptr;
+    if (safe_point_work(cpu, c)) return nullptr;
 
     // ---- commit: from here on the fast path cannot fail ----------------------
 
@@ -165,10 +169,9 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     //     next trap, its UTCB segment and its space's IO bitmap.
     if (self->m_stack_canary != thread::kStackCanary)
         panic("kernel stack overflow in thread %x", self->global_id().raw());
-    unsigned cpu = arch::cpu_index();
     if (dest->m_space != self->m_space) arch::load_directory(dest->m_space->directory_for(cpu));
     mm::Space* space = dest->m_space;
-    arch::set_user_context(thread::detail::stack_top(dest), dest->m_utcb_location, space->io_bitmap(),
+    arch::set_user_context(cpu, thread::detail::stack_top(dest), dest->m_utcb_location, space->io_bitmap(),
                            space->io_generation());
     dest->m_ran_here = true;
     return dest;
