@@ -99,14 +99,15 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     }
 
     // 3. The receiver waits for this message, here, with nothing to undo: it
-    //    is in a receive phase (so it exists, is not being deleted, and is
-    //    neither the sender, which runs, nor an idle thread, which never
-    //    receives) that accepts the sender, it lives on this CPU (and was
-    //    taken in here), it waits for ever (no timeout to clear), and its
-    //    message goes to its UTCB (not a page-fault reply to the kernel, not a
-    //    new thread's start message).
-    if (dest->m_state != State::Receiving || dest->m_zombie || !dest->owned_by(cpu)) return nullptr;
-    if (dest->m_in_timeouts || dest->m_receive_to_kernel || dest->m_start_pending) return nullptr;
+    //    is in a receive phase (so it exists and is not being deleted, whose
+    //    first step ends its IPC; it is neither the sender, which runs, nor an
+    //    idle thread, which never receives) that accepts the sender, it lives
+    //    on this CPU (and was taken in here), it waits for ever (no timeout to
+    //    clear), and its message goes to its UTCB (not to the kernel: a
+    //    page-fault reply, or a new thread's start message, which sets
+    //    m_receive_to_kernel too).
+    if (dest->m_state != State::Receiving || !dest->owned_by(cpu)) return nullptr;
+    if (dest->m_in_timeouts || dest->m_receive_to_kernel) return nullptr;
     if (!accepts(dest, self)) return nullptr;
 
     // 4. The sender's receive phase can start waiting at once: no sender is
@@ -117,10 +118,10 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     if (!(from_spec == to || from_spec.is_any() || from_spec.is_any_local())) return nullptr;
 
     // 5. The sender may be switched away from with no more to do: no move to
-    //    another CPU or node waits for its switch (finish_switch), it is not
-    //    being deleted, no cancelled request of it is still out.
-    if (self->m_migrate_to >= 0 || self->m_tcb_pending || c.to_free == self || self->m_cancel_pending)
-        return nullptr;
+    //    another CPU or node waits for its switch (finish_switch), and no
+    //    cancelled request of it is still out. (A sender being deleted has
+    //    raised a switch, which step 6 sees.)
+    if (self->m_migrate_to >= 0 || self->m_tcb_pending || self->m_cancel_pending) return nullptr;
 
     // 6. Running the receiver now is what the scheduler would do: no ready
     //    thread has a higher priority, and the safe point has nothing to do.
