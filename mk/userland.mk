@@ -2,7 +2,8 @@
 #
 #   make userland     $(KBUILD)/userland/sigma0.elf and $(KBUILD)/userland/l4test.elf
 #   make core-tests   the kernel core's user-level tests (userland/l4test) under the
-#                     uma, 2x2 and 4x1 presets, through the grader
+#                     uma, 2x2 and 4x1 presets, each with the IPC fast path on and
+#                     off (fastpath=off), through the grader
 #   make programs PROGRAMS='sigma0 l4test'
 #                     $(KBUILD)/userland/<name>.elf for each name (what the grader's lab
 #                     mode builds for the modules a stage boots); print-programs prints
@@ -147,9 +148,17 @@ qemu qemu-gdb: $(if $(strip $(MODULES)),$(USERLAND_ELFS))
 # The user-level tests of the kernel core. Generous limits: QEMU emulates, and the
 # fuzzer prints a progress line every 500 system calls, so a run that goes quiet for
 # the hang limit has really stopped.
+#
+# Every preset boots twice: with the kernel's default options (the IPC fast path on)
+# and with fastpath=off, where every IPC takes the general path (kernel/ipc/fast_path.h).
+# The same tests must pass both ways, so the two paths give the same results; and
+# l4.ipc.fast_path_taken and _refused read the switch back (kdebug statistic 9) and
+# prove it works: on, the common case goes through the fast path (a count per thread);
+# off, nothing does. One grader call boots all six in parallel ('' is no extra option).
 CORE_TESTS := $(shell paste -sd, tests/core/l4tests.list)
 CORE_TEST_PRESETS := uma,2x2,4x1
+CORE_TEST_KARGS := --kargs '' --kargs fastpath=off
 
 core-tests: $(KERNEL) $(USERLAND_ELFS)
 	$(GRADE) run --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(L4TEST_ELF) \
-	  --topo $(CORE_TEST_PRESETS) --tests $(CORE_TESTS) --hang-seconds 120 --timeout 900
+	  --topo $(CORE_TEST_PRESETS) $(CORE_TEST_KARGS) --tests $(CORE_TESTS) --hang-seconds 120 --timeout 900

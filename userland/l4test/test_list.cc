@@ -12,6 +12,8 @@ void test_ipc_all_mrs(TestContext&);
 void test_ipc_bad_partner(TestContext&);
 void test_ipc_cross_cpu(TestContext&);
 void test_ipc_partner_deleted(TestContext&);
+void test_ipc_fast_path_taken(TestContext&);
+void test_ipc_fast_path_refused(TestContext&);
 void test_map_chain_unmap(TestContext&);
 void test_map_grant(TestContext&);
 void test_map_rights(TestContext&);
@@ -49,6 +51,8 @@ const TestCase kAllTests[] = {
     {"l4.ipc.bad_partner", test_ipc_bad_partner},
     {"l4.ipc.cross_cpu", test_ipc_cross_cpu},
     {"l4.ipc.partner_deleted", test_ipc_partner_deleted},
+    {"l4.ipc.fast_path_taken", test_ipc_fast_path_taken},
+    {"l4.ipc.fast_path_refused", test_ipc_fast_path_refused},
     {"l4.map.chain_unmap", test_map_chain_unmap},
     {"l4.map.grant", test_map_grant},
     {"l4.map.rights", test_map_rights},

@@ -35,6 +35,7 @@ unsigned node_distance(unsigned from, unsigned to) {
 
 unsigned space_home_node(unsigned number) { return number > 0xFFF ? ~0u : statistic(0x3000 + number); }
 unsigned utcb_node(unsigned number) { return number > 0xFFF ? ~0u : statistic(0x4000 + number); }
+unsigned fast_ipcs(unsigned number) { return number > 0xFFF ? ~0u : statistic(0x5000 + number); }
 
 unsigned kernel_pool_free_bytes(unsigned node) { return node > 0xFF ? ~0u : statistic(0x100 + node); }
 

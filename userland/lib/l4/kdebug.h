@@ -20,7 +20,8 @@ void puts(const char* s);
 /// A character from the serial port, or -1 when none is waiting.
 int try_getchar();
 /// What kernel_statistic() reads: counts that must come back to where they were
-/// once everything a test made is gone (leak checks).
+/// once everything a test made is gone (leak checks), and a switch the tests
+/// read to know what to expect.
 enum class Statistic : unsigned {
     FreeKernelBytes = 0,
     MappingNodes = 1,
@@ -31,6 +32,7 @@ enum class Statistic : unsigned {
     TcbSlotFlushes = 6,  ///< TLB entries of TCB slots forgotten by moves, summed over CPUs (Lab 3)
     TcbMovesDeferred = 7,  ///< moves put off until the thread was quiet (Lab 3)
     Spaces = 8,            ///< address spaces that exist (Lab 7: the last thread to leave one ends it)
+    FastPathOn = 9,        ///< 1 when the IPC fast path is on, 0 when booted with fastpath=off
 };
 unsigned kernel_statistic(Statistic which);
 /// Free bytes of node `node`'s kernel memory pool (~0 for no such node).
@@ -41,6 +43,9 @@ unsigned tcb_node(unsigned number);
 /// The node whose kernel pool holds thread number `number`'s UTCB (~0: no such
 /// thread, or no UTCB yet): its space's home node, also after a move (Lab 7).
 unsigned utcb_node(unsigned number);
+/// How many Ipcs thread number `number` has sent through the kernel's IPC fast path
+/// (~0: no such thread); kernel/ipc/fast_path.h says which IPCs it takes.
+unsigned fast_ipcs(unsigned number);
 /// The SLIT distance from node `from` to node `to` (~0: no such node); the KIP does
 /// not carry distances (docs/kip-numa.md).
 unsigned node_distance(unsigned from, unsigned to);
