@@ -104,8 +104,12 @@ IpcResult run_ipc(Tcb* self, api::ThreadId to, api::MsgTag tag) {
         WakeReason sent = start_send(self, dest);
         if (sent == WakeReason::None) {
             // Blocked for the whole Ipc: whoever ends the send phase also
-            // starts the receive phase for us (send_completed).
-            thread::block(State::Sending, deadline_for(self->m_send_timeout));
+            // starts the receive phase for us (send_completed). A zero send
+            // timeout blocks only for a receiver on another CPU, which answers
+            // Timeout at once if the receiver does not wait (remote.cc): no
+            // deadline of our own (and no clock reading) is needed.
+            uint64_t deadline = self->m_send_timeout.is_zero() ? 0 : deadline_for(self->m_send_timeout);
+            thread::block(State::Sending, deadline);
             return result_of(self);
         }
         if (sent != WakeReason::Done) {

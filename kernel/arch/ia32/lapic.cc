@@ -105,10 +105,11 @@ uint32_t LocalApic::id() const { return read(kRegId) >> 24; }
 void LocalApic::eoi() { write(kRegEoi, 0); }
 
 void LocalApic::send_ipi(uint32_t apic_id, uint32_t command) {
+    // Only the next command must wait for this one's delivery: the wait is
+    // before the write, not after it (an IPC to another CPU sends one IPI).
     while (read(kRegIcrLow) & kIcrPending) arch::cpu_relax();
     write(kRegIcrHigh, apic_id << 24);
     write(kRegIcrLow, command);
-    while (read(kRegIcrLow) & kIcrPending) arch::cpu_relax();
 }
 
 void LocalApic::send_cross_call(unsigned cpu) {
