@@ -20,9 +20,10 @@
 // The steps below each test one condition; when one fails, nothing has been
 // changed yet and the general path does the IPC (try_fast_ipc returns
 // nullptr). After the last test the fast path commits: from there on it
-// cannot fail. It leaves every thread in the same state the general path
-// would (the kernel-core tests run both ways: `fastpath=off` turns it off),
-// with one difference on purpose: the receiver runs at once even when another
+// cannot fail. It leaves both threads as the general path would, as far as
+// anybody reads them afterwards (step 8 says what it does not write), and the
+// kernel-core tests run both ways (`fastpath=off` turns it off), with one
+// difference on purpose: the receiver runs at once even when another
 // thread of its priority is ready (L4's direct switch; the general path would
 // queue the receiver behind it). A ready thread of a higher priority than the
 // receiver sends the IPC down the general path, which runs that thread first.
@@ -36,7 +37,6 @@
 #include "arch/arch.h"
 #include "arch/mmu.h"
 #include "arch/user.h"
-#include "ipc/remote.h"
 #include "lib/panic.h"
 #include "mm/space.h"
 #include "platform/boot_options.h"
@@ -154,6 +154,7 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     self->m_receive_from = from_spec;
     self->m_receive_timeout = timeouts.receive();
     self->m_has_receive = true;
+    self->m_deadline = 0;
     self->m_wake = WakeReason::None;
     self->m_state = State::Receiving;
     ++self->m_fast_ipcs;
