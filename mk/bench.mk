@@ -23,6 +23,11 @@
 #       terminal. An empty ARRAYWALK_OVERLAPS, UNMAP_PAGES or MIGRATE_ROUNDS leaves that
 #       program out. OS=numa: the same on the NUMA OS (docs/numaos.md), into
 #       $(BUILD)/bench/numa/.
+#   make trace-ipc [TRACE_ARGS='--first ipc::post --skip 300 --symbol ipc_trap --cpus 2'] [TOPO=..]
+#       where one IPC's guest instructions go: boots ipcbench (rounds=100 batches=1)
+#       under -icount and GDB, steps one CPU from one pass through a kernel symbol to
+#       the next (default: one fast-path IPC between two spaces, arch_ipc_switch), and
+#       prints the instructions by function (scripts/bench/trace_ipc.py). Minutes.
 #   make check-apps
 #       a test, not a benchmark: boots pingpong, arraywalk, unmapbench and migratebench
 #       with short parameters under uma and 2x2 (scripts/bench/check_apps.py); fails
@@ -66,7 +71,7 @@ BENCH_APP_DIR       = $(KBUILD)/userland
 BENCH_APP_ELFS      = $(BENCH_APP_DIR)/pingpong.elf $(BENCH_APP_DIR)/arraywalk.elf $(BENCH_APP_DIR)/unmapbench.elf \
 	$(BENCH_APP_DIR)/migratebench.elf
 
-.PHONY: bench bench-ipc bench-apps check-apps
+.PHONY: bench bench-ipc bench-apps check-apps trace-ipc
 
 # One part after the other (never in parallel: they measure time); both always run.
 bench:
@@ -86,6 +91,12 @@ bench-ipc: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
 bench-ipc: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
 	$(PYTHON) scripts/bench/run.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) \
 	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) --kargs '$(KARGS)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
+
+TRACE_ARGS ?=
+trace-ipc: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
+trace-ipc: KARGS = rounds=100 batches=1
+trace-ipc: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
+	$(PYTHON) scripts/bench/trace_ipc.py --kernel $(KERNEL) $(TRACE_ARGS) -- $(QEMU_CMD) -icount shift=0
 
 # apps.py adds the modules for each run (sigma0, the OS, the program and its
 # arguments), so QEMU_CMD gets none. OS=numa runs the programs on the NUMA OS
