@@ -117,6 +117,7 @@ help:
 	@echo "make numaos-tests     the NUMA OS's l4.numa.* tests on six machines, then pingpong and arraywalk on it"
 	@echo "make bench [TOPO=..]  IPC (ipcbench, pingpong; one-way in Pistachio's form), make compat, the array walk, unmap, migration: CSVs, plots in $(BUILD)/bench;"
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
+	@echo "make trace-ipc [TOPO=uma]  one IPC's guest instructions by kernel function, stepped through QEMU's GDB stub"
 	@echo "make compat [TOPO=uma,2x2] [ICOUNT=0|1|both] [PINGPONG=path]  Pistachio's pingpong (../shared/oracles) on"
 	@echo "                      this kernel: every mode must finish; cycles per IPC beside Pistachio's (make compat-test: short)"
 	@echo "make check-apps       boot pingpong, arraywalk, unmapbench and migratebench briefly (uma, 2x2): checked"
