@@ -162,9 +162,22 @@ $(KBUILD)/ksyms-empty.o: $(KBUILD)/ksyms-empty.S
 	$(call step,AS,$<)
 	$(Q)$(CXX) $(KERNEL_ASFLAGS) -c $< -o $@
 
-$(KBUILD)/kernel.pass1.elf: $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o kernel/arch/ia32/kernel.ld
+# With link-time optimisation the .cc objects are bitcode. One link runs the
+# whole-program optimiser over them and keeps its native object (kernel.lto.o);
+# both links below take that object with the assembly ones, so the optimiser runs
+# once per kernel and the two links lay out the same code.
+KERNEL_ASM_OBJS  := $(KERNEL_S_SRCS:%.S=$(KBUILD)/%.o)
+KERNEL_LTO_OBJ   := $(KBUILD)/kernel.lto.o
+KERNEL_LINK_OBJS := $(if $(KERNEL_LTO),$(KERNEL_ASM_OBJS) $(KERNEL_LTO_OBJ),$(KERNEL_OBJS))
+
+$(KERNEL_LTO_OBJ): $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o kernel/arch/ia32/kernel.ld $(KBUILD)/sol.stamp
+	$(call step,LTO,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) --lto-obj-path=$@ -o $(KBUILD)/kernel.lto.elf $(KERNEL_OBJS) \
+	  $(KBUILD)/ksyms-empty.o $(CLANG_RT)
+
+$(KBUILD)/kernel.pass1.elf: $(KERNEL_LINK_OBJS) $(KBUILD)/ksyms-empty.o kernel/arch/ia32/kernel.ld
 	$(call step,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms-empty.o $(CLANG_RT)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_LINK_OBJS) $(KBUILD)/ksyms-empty.o $(CLANG_RT)
 
 $(KBUILD)/ksyms.S: $(KBUILD)/kernel.pass1.elf scripts/gen_ksyms.py
 	$(call step,KSYMS,$@)
@@ -182,9 +195,9 @@ $(KBUILD)/sol.stamp: FORCE
 
 $(KBUILD)/kernel.pass1.elf: $(KBUILD)/sol.stamp
 
-$(KERNEL): $(KERNEL_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld $(KBUILD)/sol.stamp
+$(KERNEL): $(KERNEL_LINK_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld $(KBUILD)/sol.stamp
 	$(call step,LD,$@)
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_LINK_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)
 	@$(NM) -n $(KBUILD)/kernel.pass1.elf | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass1
 	@$(NM) -n $@.tmp | grep -v -e ksyms -e _kernel_end > $(KBUILD)/syms.pass2
 	@cmp -s $(KBUILD)/syms.pass1 $(KBUILD)/syms.pass2 || { echo "error: embedding .ksyms moved symbols"; exit 1; }
