@@ -195,6 +195,16 @@ $(KBUILD)/sol.stamp: FORCE
 
 $(KBUILD)/kernel.pass1.elf: $(KBUILD)/sol.stamp
 
+# Records the compiler flags the objects were built with: a change (LTO on or off,
+# say) rebuilds them all. The links below take kernel.lto.o in place of the .cc
+# objects, so an object left over from a build without LTO must not survive.
+$(KBUILD)/flags.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(KERNEL_CXXFLAGS) $(KERNEL_LTO) $(KERNEL_ASFLAGS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(KERNEL_OBJS): $(KBUILD)/flags.stamp
+
 $(KERNEL): $(KERNEL_LINK_OBJS) $(KBUILD)/ksyms.o kernel/arch/ia32/kernel.ld $(KBUILD)/sol.stamp
 	$(call step,LD,$@)
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_LINK_OBJS) $(KBUILD)/ksyms.o $(CLANG_RT)

@@ -16,7 +16,6 @@
 #include "api/msg_tag.h"
 #include "api/thread_id.h"
 #include "api/time.h"
-#include "l4/kip.h"
 #include "l4/utcb.h"
 
 namespace l4 {
@@ -26,58 +25,10 @@ using api::ThreadId;
 using api::Time;
 using api::Timeouts;
 
-namespace detail {
-
-// The two stubs' addresses, looked up in the KIP once: an IPC costs a few dozen
-// instructions in the kernel's fast path, and the lookup would be a good part of
-// it (every thread that races to fill one stores the same value).
-inline Word g_ipc_stub;
-inline Word g_lipc_stub;
-
-// Inline, so that a call's arguments go straight into the registers. The stub
-// address is fetched through EDI, which then becomes the UTCB pointer: all other
-// registers carry arguments. EBP is the frame pointer, so it is saved by hand.
-inline MsgTag ipc_through(Word stub_address, ThreadId to, ThreadId from_specifier, Timeouts timeouts,
-                          ThreadId* from) {
-    Word* mrs = utcb_pointer();
-    Word indirect[2] = {reinterpret_cast<Word>(mrs), stub_address};
-    Word* pointer = indirect;
-    Word mr0 = mrs[0];
-    Word eax = to.raw();
-    Word ecx = timeouts.raw();
-    Word edx = from_specifier.raw();
-    Word mr1;
-    asm volatile(
-        "pushl %%ebp\n\t"
-        "movl 4(%%edi), %%ebx\n\t"
-        "movl (%%edi), %%edi\n\t"
-        "call *%%ebx\n\t"
-        "movl %%ebp, %%ecx\n\t"
-        "popl %%ebp"
-        : "+S"(mr0), "+a"(eax), "=b"(mr1), "+c"(ecx), "+d"(edx), "+D"(pointer)
-        :
-        : "memory", "cc");
-    mrs[0] = mr0;
-    if (!from_specifier.is_nil()) {
-        mrs[1] = mr1;
-        mrs[2] = ecx;
-        if (from != nullptr) *from = ThreadId::from_raw(eax);
-    }
-    return MsgTag::from_raw(mr0);
-}
-
-}  // namespace detail
-
 /// The Ipc system call. `from` (may be null) receives the sender of the received message.
-inline MsgTag ipc(ThreadId to, ThreadId from_specifier, Timeouts timeouts, ThreadId* from) {
-    if (detail::g_ipc_stub == 0) detail::g_ipc_stub = stub(kip().ipc);
-    return detail::ipc_through(detail::g_ipc_stub, to, from_specifier, timeouts, from);
-}
+MsgTag ipc(ThreadId to, ThreadId from_specifier, Timeouts timeouts, ThreadId* from);
 /// The Lipc system call: an Ipc between threads of one space (local ids only).
-inline MsgTag lipc(ThreadId to, ThreadId from_specifier, Timeouts timeouts, ThreadId* from) {
-    if (detail::g_lipc_stub == 0) detail::g_lipc_stub = stub(kip().lipc);
-    return detail::ipc_through(detail::g_lipc_stub, to, from_specifier, timeouts, from);
-}
+MsgTag lipc(ThreadId to, ThreadId from_specifier, Timeouts timeouts, ThreadId* from);
 
 [[nodiscard]] inline bool ipc_failed(MsgTag tag) { return tag.has(api::MsgFlag::Error); }
 
