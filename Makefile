@@ -117,6 +117,9 @@ help:
 	@echo "make numaos-tests     the NUMA OS's l4.numa.* tests on six machines, then pingpong and arraywalk on it"
 	@echo "make bench [TOPO=..]  IPC (ipcbench, pingpong; one-way in Pistachio's form), make compat, the array walk, unmap, migration: CSVs, plots in $(BUILD)/bench;"
 	@echo "                      not a test; ICOUNT=1 counts guest instructions instead (docs/benchmarks.md)"
+	@echo "make qemu PROFILE=numa  the same under numaprof, a QEMU plugin of ours: at exit, per CPU and node, instructions,"
+	@echo "                      local and remote memory accesses, modeled time; per marked phase too (docs/profiling.md)"
+	@echo "make profile-tests    the plugin's known-pattern test (N remote loads counted as N) on six machines"
 	@echo "make trace-ipc [TOPO=uma]  one IPC's guest instructions by kernel function, stepped through QEMU's GDB stub"
 	@echo "make compat [TOPO=uma,2x2] [ICOUNT=0|1|both] [PINGPONG=path]  Pistachio's pingpong (../shared/oracles) on"
 	@echo "                      this kernel: every mode must finish; cycles per IPC beside Pistachio's (make compat-test: short)"
@@ -232,8 +235,8 @@ check-topo:
 	  sed -n 's/^\([A-Za-z0-9_-]*\)[[:space:]]*=.*/  \1/p' $(TOPOLOGIES); exit 2; fi
 
 qemu: $(KERNEL) check-topo
-	@echo "+ $(QEMU_CMD) $(QEMU_ICOUNT) -serial mon:stdio"
-	@$(QEMU_CMD) $(QEMU_ICOUNT) -serial mon:stdio; status=$$?; \
+	@echo "+ $(QEMU_CMD) $(QEMU_ICOUNT) $(QEMU_PROFILE) -serial mon:stdio"
+	@$(QEMU_CMD) $(QEMU_ICOUNT) $(QEMU_PROFILE) -serial mon:stdio; status=$$?; \
 	 case $$status in 0|33) exit 0;; \
 	   35) echo "QEMU exited with status 35: a self-test, a test or a program failed"; exit 1;; \
 	   37) echo "QEMU exited: kernel panic"; exit 1;; \
@@ -241,7 +244,7 @@ qemu: $(KERNEL) check-topo
 
 qemu-gdb: $(KERNEL) check-topo $(KBUILD)/gdbinit
 	@echo "QEMU waits for GDB on 127.0.0.1:$(GDBPORT): run 'make gdb' in another terminal"
-	$(QEMU_CMD) $(QEMU_ICOUNT) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
+	$(QEMU_CMD) $(QEMU_ICOUNT) $(QEMU_PROFILE) -serial mon:stdio -S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 
 FORCE:
@@ -271,6 +274,7 @@ include mk/compat.mk
 include mk/numaos.mk
 include mk/bochs.mk
 include mk/gdb.mk
+include mk/profile.mk
 
 # make qemu builds the programs its modules name in this build (the first word of each
 # entry). Here, after every mk/*.mk: the default modules name the base OS, the NUMA OS
@@ -305,7 +309,7 @@ lab-tests: | $(TOOLS_OK)
 	$(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),$(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests profile-tests core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)
