@@ -12,13 +12,15 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from . import lab_cli, report
 from .expect import ExpectRegex, load_block
 from .labs import LabError
 from .presets import PresetError, Presets, load_presets
-from .qemu import ModuleError, QemuSetup, default_kernel, default_qemu
+from .numaprof import numaprof_rows
+from .qemu import ModuleError, QemuSetup, default_kernel, default_qemu, profile_file
 from .runner import run_many
 from .spec import ALL_TESTS, Limits, RunSpec, SpecError, machine_shape
 
@@ -61,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="in-kernel self-tests to run and require")
     machine.add_argument("--repeat", type=int, default=1, metavar="N",
                          help="boot every combination N times (catches races)")
+    machine.add_argument("--profile", default=None, metavar="NUMAPROF.so",
+                         help="load the numaprof plugin (make profile-plugin) into every run and "
+                              "print each run's instructions and local and remote accesses "
+                              "(docs/profiling.md); the reports go to --log-dir, else a "
+                              "temporary directory")
 
     checks = run.add_argument_group("what to check")
     checks.add_argument("--expect-block", action="append", default=[], metavar="FILE",
@@ -127,9 +134,17 @@ def _load_block(pattern: str, preset: str):
 
 def command_run(args, presets: Presets) -> int:
     specs = build_specs(args, presets)
+    profile_dir = ""
+    if args.profile:
+        if not Path(args.profile).is_file():
+            raise UsageError(f"numaprof plugin not found: {args.profile} (build it with make profile-plugin)")
+        profile_dir = args.log_dir or tempfile.mkdtemp(prefix="proxima-numaprof-")
+        Path(profile_dir).mkdir(parents=True, exist_ok=True)
     try:
         setup = QemuSetup(tuple(shlex.split(args.qemu)) if args.qemu else default_qemu(),
-                          args.kernel or default_kernel(), modules=tuple(args.module))
+                          args.kernel or default_kernel(), modules=tuple(args.module),
+                          profile=str(Path(args.profile).resolve()) if args.profile else "",
+                          profile_dir=str(Path(profile_dir).resolve()) if profile_dir else "")
     except ModuleError as error:
         raise UsageError(str(error)) from None
     if not setup.qemu:
@@ -151,10 +166,29 @@ def command_run(args, presets: Presets) -> int:
 
     results = run_many(specs, setup, args.jobs, progress)
     print(report.to_json(results) if args.json else report.format_text(results))
+    if setup.profile and not args.json:
+        print(profile_summary(results, setup))
     if args.log_dir:
         paths = report.write_logs(results, args.log_dir)
         print(f"serial logs in {paths[0].parent}" if paths else "", file=sys.stderr)
     return 0 if all(r.passed for r in results) else 1
+
+
+def profile_summary(results, setup: QemuSetup) -> str:
+    """One line per profiled run: its machine, kernel options and numaprof's totals."""
+    lines = ["numaprof (modeled time = insns + L x local + R x remote accesses; a model, not cycles):"]
+    for result in results:
+        path = profile_file(setup.profile_dir, result.spec, result.nonce)
+        rows = numaprof_rows(path.read_text()) if path.is_file() else []
+        total = next((row for row in rows if row.get("total") is True and "phase" not in row), None)
+        where = f"  {result.spec.preset.name} {' '.join(result.spec.kargs)}".rstrip()
+        if total is None:
+            lines.append(f"{where}: no report (QEMU did not exit normally?) {path}")
+            continue
+        ratio = float(total["remote_ratio"]) * 100
+        lines.append(f"{where}: insns={total['insns']} local={total['local']} remote={total['remote']} "
+                     f"({ratio:.2f}% remote) modeled={total['modeled']}  {path}")
+    return "\n".join(lines)
 
 
 def command_presets(presets: Presets) -> int:

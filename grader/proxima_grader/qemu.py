@@ -40,6 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .numaprof import plugin_option
 from .presets import REPO_ROOT
 from .reproduce import MakeTree
 from .serial import SerialCapture
@@ -98,12 +99,17 @@ class QemuSetup:
     ELF path), which the lab build made.
     `tree` is where that kernel was built, and how: the rerun commands in
     reports call make there (with SOL=... when a lab was graded with one).
+    `profile`: the numaprof plugin (docs/profiling.md) to load into every run, with
+    the node layout of the run's machine; each run's report goes to
+    profile_file(profile_dir, spec, nonce).
     """
     qemu: tuple[str, ...] = field(default_factory=default_qemu)  # a command, may have arguments
     kernel: str = field(default_factory=default_kernel)
     tree: MakeTree = field(default_factory=MakeTree)
     modules: tuple[str, ...] = ()
     programs: tuple[tuple[str, str], ...] = ()   # (program name, its ELF file)
+    profile: str = ""       # numaprof.so, or none
+    profile_dir: str = ""   # where the runs' numaprof reports go
 
     def __post_init__(self):
         for module in self.modules:
@@ -134,8 +140,17 @@ class QemuSetup:
     def argv(self, spec: RunSpec, nonce: str) -> list[str]:
         modules = self.boot_modules(spec)
         initrd = ["-initrd", ",".join(modules)] if modules else []
+        profile = []
+        if self.profile:
+            out = f"out={profile_file(self.profile_dir, spec, nonce)}"
+            profile = ["-plugin", plugin_option(self.profile, list(spec.preset.options), out)]
         return [*self.qemu, "-kernel", self.kernel, "-append", spec.kernel_cmdline(nonce),
-                *initrd, *spec.preset.options, *DEVICE_OPTIONS]
+                *initrd, *spec.preset.options, *profile, *DEVICE_OPTIONS]
+
+
+def profile_file(directory: str, spec: RunSpec, nonce: str) -> Path:
+    """Where a profiled run's numaprof report goes."""
+    return Path(directory, f"{spec.preset.name}-{nonce}.numaprof")
 
 
 class Ending(enum.Enum):

@@ -5,7 +5,7 @@ runs on CPU 0 with interrupts off: between the markers of phase 1 it makes N
 32-bit loads from a frame on another node, between those of phase 2 N loads
 from a frame on its own node, and names N, the nodes and the frames in an
 EVIDENCE line. Booted with the plugin (tools/numaprof/numaprof.c, its -plugin
-option from scripts/profile/plugin_args.py), CPU 0's phase rows must read:
+option from grader/proxima_grader/numaprof.py), CPU 0's phase rows must read:
 
   phase 1: remote == N exactly; local <= SLACK
   phase 2: remote == 0;         N <= local <= N + SLACK
@@ -19,7 +19,7 @@ machine without a second node with memory, phase 1 is skipped.
 Also checks that the per-CPU rows add up to the per-node and total rows, and
 that every node with memory served some of the boot's accesses (the kernel
 touches each node's pool): with address ranges that do not match what QEMU
-reports (plugin_args.py explains them), a node's accesses land on no node or
+reports (grader/proxima_grader/numaprof.py explains them), a node's accesses land on no node or
 on the wrong one. Builds nothing: it needs the kernel
 ($PROXIMA_KERNEL, else build/release/kernel.elf) and the plugin
 ($PROXIMA_NUMAPROF, else build/numaprof/numaprof.so; make profile-plugin).
@@ -27,17 +27,15 @@ on the wrong one. Builds nothing: it needs the kernel
 
 import os
 import pathlib
-import re
 import sys
 import tempfile
 import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "grader"))
-sys.path.insert(0, str(ROOT / "scripts" / "profile"))
 
-from plugin_args import plugin_arguments  # noqa: E402
 from proxima_grader import Limits, QemuSetup, RunSpec, Verdict, load_presets, run_one  # noqa: E402
+from proxima_grader.numaprof import numaprof_rows, plugin_arguments  # noqa: E402
 from proxima_grader.qemu import default_qemu  # noqa: E402
 
 KERNEL = os.environ.get("PROXIMA_KERNEL", str(ROOT / "build" / "release" / "kernel.elf"))
@@ -46,21 +44,6 @@ TEST = "numaprof.known_pattern"
 SLACK = 64
 # Emulation on a loaded 2-core machine: generous.
 LIMITS = Limits(hang_seconds=300.0, timeout_seconds=900.0)
-
-LINE = re.compile(r"^NUMAPROF (.*)$", re.M)
-
-
-def numaprof_rows(text):
-    """Each NUMAPROF line as a dict of its key=value words ('total' -> total=True)."""
-    rows = []
-    for match in LINE.finditer(text):
-        row = {}
-        for word in match.group(1).split():
-            key, eq, value = word.partition("=")
-            row[key] = value if eq else True
-        rows.append(row)
-    return rows
-
 
 def find(rows, **keys):
     return [row for row in rows if all(row.get(k) == v for k, v in keys.items())]
