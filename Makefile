@@ -123,6 +123,9 @@ help:
 	@echo "make qemu PROFILE=numa  the same under numaprof, a QEMU plugin of ours: at exit, per CPU and node, instructions,"
 	@echo "                      local and remote memory accesses, modeled time; per marked phase too (docs/profiling.md)"
 	@echo "make profile-tests    the plugin's known-pattern test (N remote loads counted as N) on six machines"
+	@echo "make eval [EVAL=tiny] the evaluation lab: the thesis's chapter 5 (pingpong, arraywalk, unmap) under numaprof on"
+	@echo "                      2x2, 4x1, n8: $(BUILD)/eval/report.md with tables and plots (labs/eval/README.md)"
+	@echo "make eval-test        the tiny eval into a temporary directory: every table has numbers, the plots exist"
 	@echo "make trace-ipc [TOPO=uma]  one IPC's guest instructions by kernel function, stepped through QEMU's GDB stub"
 	@echo "make compat [TOPO=uma,2x2] [ICOUNT=0|1|both] [PINGPONG=path]  Pistachio's pingpong (../shared/oracles) on"
 	@echo "                      this kernel: every mode must finish; cycles per IPC beside Pistachio's (make compat-test: short)"
@@ -278,6 +281,7 @@ include mk/numaos.mk
 include mk/bochs.mk
 include mk/gdb.mk
 include mk/profile.mk
+include mk/eval.mk
 
 # make qemu builds the programs its modules name in this build (the first word of each
 # entry). Here, after every mk/*.mk: the default modules name the base OS, the NUMA OS
@@ -316,7 +320,7 @@ lab-tests: | $(TOOLS_OK)
 	LTO=0 $(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),LTO=0 $(PYTHON) -m unittest discover -v -s tests/labs)
 
-TEST_SUITES := host-tests grader-tests boot-tests profile-tests core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests profile-tests eval-test core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

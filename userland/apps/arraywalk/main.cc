@@ -28,6 +28,7 @@
 #include "l4/message.h"
 #include "l4/print.h"
 #include "l4/utcb.h"
+#include "os/eval_phases.h"
 #include "os/os.h"
 #include "walk.h"
 
@@ -163,6 +164,8 @@ int run() {
     }
 
     os::TaskInfo before = os::task_info();
+    // numaprof phase (os/eval_phases.h): from the first go until both walkers are done.
+    numaprof_begin(os::eval::kArraywalkPhase);
     l4::load_empty(kGoLabel);
     (void)l4::send(threads[0]);
     uint64_t start = rdtsc();
@@ -171,6 +174,7 @@ int run() {
     (void)l4::receive(threads[0]);
     (void)l4::receive(threads[1]);
     uint64_t total = rdtsc() - start;
+    numaprof_end(os::eval::kArraywalkPhase);
     os::TaskInfo after = os::task_info();
 
     bool ok = true;

@@ -6,6 +6,7 @@
 #include "l4/message.h"
 #include "l4/sort.h"
 #include "l4/utcb.h"
+#include "os/eval_phases.h"
 #include "os/os.h"
 
 namespace pingpong {
@@ -103,7 +104,7 @@ bool stop_server(ThreadId server) {
     return !l4::ipc_failed(tag) && tag.label() == kAnswerLabel;
 }
 
-Measurement measure(ThreadId server, Word batches, Word rounds) {
+Measurement measure(ThreadId server, Word batches, Word rounds, unsigned case_index) {
     Measurement m{};
     if (batches > kMaxBatches) batches = kMaxBatches;
     if (batches == 0 || rounds == 0) return m;
@@ -112,12 +113,18 @@ Measurement measure(ThreadId server, Word batches, Word rounds) {
     next += rounds;
     uint64_t per_round[kMaxBatches];
     uint64_t total = 0;
+    using os::eval::kPingpongCases, os::eval::kPingpongFirstPhase;
+    os::eval::mark_indexed<kPingpongFirstPhase, kPingpongCases, false>(case_index);
     for (Word b = 0; b < batches; ++b, next += rounds) {
         uint64_t cycles = timed_batch(server, next, rounds, m);
-        if (cycles == 0) return m;
+        if (cycles == 0) {
+            os::eval::mark_indexed<kPingpongFirstPhase, kPingpongCases, true>(case_index);
+            return m;
+        }
         total += cycles;
         per_round[b] = cycles / rounds;
     }
+    os::eval::mark_indexed<kPingpongFirstPhase, kPingpongCases, true>(case_index);
     l4::sort_samples(per_round, batches);
     m.ok = true;
     m.min = per_round[0];

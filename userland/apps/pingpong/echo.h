@@ -53,7 +53,8 @@ struct Measurement {
 inline constexpr unsigned kMaxBatches = 64;
 
 /// One warm-up batch (pages in code and stacks, fills QEMU's translation cache), then
-/// `batches` timed batches of `rounds` checked round trips each.
-[[nodiscard]] Measurement measure(ThreadId server, Word batches, Word rounds);
+/// `batches` timed batches of `rounds` checked round trips each. The timed batches are
+/// numaprof phase kPingpongFirstPhase + case_index (os/eval_phases.h).
+[[nodiscard]] Measurement measure(ThreadId server, Word batches, Word rounds, unsigned case_index);
 
 }  // namespace pingpong

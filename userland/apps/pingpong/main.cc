@@ -53,6 +53,7 @@ struct Case {
     Placement where;
 };
 
+// Their order gives each case its numaprof phase (os/eval_phases.h).
 constexpr Case kCases[] = {
     {"intra_space_same_cpu", false, Placement::SameCpu},
     {"intra_space_cross_cpu", false, Placement::CrossCpu},
@@ -139,7 +140,7 @@ void run_case(Run& run, const Case& c) {
         l4::printf("PINGPONG error case=%s reason=server_on_cpu_%d_not_%u\n", c.name, static_cast<int>(seen), cpu);
         return;
     }
-    Measurement m = measure(server, run.batches, run.rounds_per_batch);
+    Measurement m = measure(server, run.batches, run.rounds_per_batch, unsigned(&c - kCases));
     if (!c.cross_space && !stop_server(server))
         l4::printf("PINGPONG note case=%s server_thread_did_not_stop\n", c.name);
     if (!m.ok && m.error_code != 0) {

@@ -29,6 +29,7 @@
 #include "l4/print.h"
 #include "l4/sort.h"
 #include "l4/utcb.h"
+#include "os/eval_phases.h"
 #include "os/os.h"
 
 namespace unmapbench {
@@ -97,7 +98,9 @@ uint64_t write_and_unmap(Word round) {
     for (Word page = 0; page < g_pages; ++page) word_of(page) = round + 1;
     os::UnmapStatus status;
     uint64_t start = l4::read_cycles();
+    if (round != 0) numaprof_begin(os::eval::kUnmapbenchPhase);  // measured rounds only
     bool done = os::unmap(g_base, g_pages, os::UnmapHow::Unmap, &status);
+    if (round != 0) numaprof_end(os::eval::kUnmapbenchPhase);
     uint64_t cycles = l4::read_cycles() - start;
     if (!done) {
         fail("unmap_refused");

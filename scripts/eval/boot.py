@@ -1,0 +1,50 @@
+"""boot.py: boots one benchmark program under numaprof, reusing the benchmarks' runner.
+
+scripts/bench/apps.py's Booter boots a program under an OS (sigma0 and the OS's modules,
+then the program with its arguments) and checks that it exited with 0; its run_pingpong,
+run_arraywalk and scripts/bench/unmap.py's run_unmapbench parse the programs' own lines.
+ProfiledBooter adds the numaprof -plugin option for the machine (scripts/profile/
+plugin_args.py) and keeps the last run's output, where the plugin's NUMAPROF lines are
+(QEMU's stderr is merged into the serial output).
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "bench"))
+sys.path.insert(0, os.path.join(HERE, "..", "profile"))
+
+from apps import Booter  # noqa: E402
+from plugin_args import plugin_arguments  # noqa: E402
+
+DEVICES = ["-no-reboot", "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def preset_options(topologies, name):
+    """The QEMU options of preset `name` in config/topologies.conf."""
+    with open(topologies, encoding="utf-8") as conf:
+        for line in conf:
+            key, sep, value = line.partition("=")
+            if sep and not line.lstrip().startswith("#") and key.strip() == name:
+                return value.split()
+    raise SystemExit(f"eval: no preset {name} in {topologies}")
+
+
+class ProfiledBooter(Booter):
+    """A Booter whose QEMU loads numaprof; `last_lines` holds the last run's output."""
+
+    def __init__(self, setup, preset, os_name, kargs, log_dir):
+        options = preset_options(setup.topologies, preset)
+        plugin = ",".join([setup.plugin] + plugin_arguments(options))
+        qemu = [setup.qemu, "-kernel", setup.kernel, "-append", kargs] + options + DEVICES + \
+            ["-plugin", plugin, "-d", "plugin"]
+        modules = setup.numa_modules if os_name == "numa" else setup.base_modules
+        switches = [word.replace("=", "_") for word in kargs.split() if word != "exit"]
+        tag = "-".join([preset, os_name] + switches)
+        super().__init__(qemu, modules, setup.app_dir, log_dir, tag, "profile", setup.timeout)
+        self.last_lines = []
+
+    def boot(self, name, program_args, tag):
+        lines, error = super().boot(name, program_args, tag)
+        self.last_lines = lines
+        return lines, error
