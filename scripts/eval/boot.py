@@ -36,7 +36,8 @@ class ProfiledBooter(Booter):
     def __init__(self, setup, preset, os_name, kargs, log_dir):
         options = preset_options(setup.topologies, preset)
         plugin = ",".join([setup.plugin] + plugin_arguments(options))
-        qemu = [setup.qemu, "-kernel", setup.kernel, "-append", kargs] + options + DEVICES + \
+        icount = ["-icount", "shift=0"] if getattr(setup, "icount", False) else []
+        qemu = [setup.qemu, *icount, "-kernel", setup.kernel, "-append", kargs] + options + DEVICES + \
             ["-plugin", plugin, "-d", "plugin"]
         modules = setup.numa_modules if os_name == "numa" else setup.base_modules
         switches = [word.replace("=", "_") for word in kargs.split() if word != "exit"]

@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--numa-modules", required=True)
     parser.add_argument("--qemu", default="qemu-system-i386")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--icount", action="store_true", help="QEMU runs with -icount shift=0")
     parser.add_argument("--only", default="ipc,arraywalk,unmap", help="comma-separated experiments")
     setup = parser.parse_args()
     setup.log_dir = os.path.join(setup.out, "logs")
