@@ -3,8 +3,8 @@
 scripts/bench/apps.py's Booter boots a program under an OS (sigma0 and the OS's modules,
 then the program with its arguments) and checks that it exited with 0; its run_pingpong,
 run_arraywalk and scripts/bench/unmap.py's run_unmapbench parse the programs' own lines.
-ProfiledBooter adds the numaprof -plugin option for the machine (scripts/profile/
-plugin_args.py) and keeps the last run's output, where the plugin's NUMAPROF lines are
+ProfiledBooter adds the numaprof -plugin option for the machine (grader/proxima_grader/
+numaprof.py) and keeps the last run's output, where the plugin's NUMAPROF lines are
 (QEMU's stderr is merged into the serial output).
 """
 import os
@@ -12,22 +12,21 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "bench"))
-sys.path.insert(0, os.path.join(HERE, "..", "profile"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "grader"))
 
 from apps import Booter  # noqa: E402
-from plugin_args import plugin_arguments  # noqa: E402
+from proxima_grader.numaprof import plugin_arguments  # noqa: E402
+from proxima_grader.presets import PresetError, load_presets  # noqa: E402
 
 DEVICES = ["-no-reboot", "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
 def preset_options(topologies, name):
     """The QEMU options of preset `name` in config/topologies.conf."""
-    with open(topologies, encoding="utf-8") as conf:
-        for line in conf:
-            key, sep, value = line.partition("=")
-            if sep and not line.lstrip().startswith("#") and key.strip() == name:
-                return value.split()
-    raise SystemExit(f"eval: no preset {name} in {topologies}")
+    try:
+        return list(load_presets(topologies).get(name).options)
+    except PresetError as error:
+        raise SystemExit(f"eval: {error}") from None
 
 
 class ProfiledBooter(Booter):

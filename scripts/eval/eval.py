@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import boot  # noqa: E402,F401  (puts scripts/bench and scripts/profile on the path)
+import boot  # noqa: E402,F401  (puts scripts/bench and grader/ on the path)
 from experiments import IPC_KERNELS, arraywalk_rows, ipc_rows, unmap_rows  # noqa: E402
 from report import write_report  # noqa: E402
 

@@ -14,7 +14,7 @@ A row's counts are the phase's totals over all CPUs divided by the operations in
 from apps import run_arraywalk, run_pingpong
 from boot import ProfiledBooter, preset_options
 from numaprof_lines import ARRAYWALK_PHASE, PINGPONG_CASES, PINGPONG_FIRST_PHASE, UNMAPBENCH_PHASE, phases
-from plugin_args import machine_layout
+from proxima_grader.numaprof import machine_layout
 from unmap import run_unmapbench
 
 # The kernel switches of the IPC experiment (README.md: kernel command-line options).
