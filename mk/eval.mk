@@ -8,6 +8,9 @@
 #       (iterations and overlap), unmapbench on 2, 4 and 8 nodes; on 2x2, 4x1 and n8,
 #       one boot after the other (about 8 minutes on a 2-core host: 60 boots). Writes
 #       $(EVAL_OUT)/report.md with tables, CSVs and PNG plots (scripts/eval/eval.py).
+#   make eval EVAL_CACHE=KB
+#       numaprof's modeled cache per CPU (default 32; 0: none, every access counts). The IPC
+#       experiment runs with and without it, the array walk and the unmap with it.
 #   make eval EVAL_ICOUNT=1
 #       QEMU with -icount shift=0: one vCPU thread at a time, so busy waiting depends less on
 #       the host (the tiny run's IPC rows come out the same twice; the others within a few
@@ -25,12 +28,13 @@ EVAL         ?= full
 EVAL_OUT     ?= $(BUILD)/eval
 EVAL_TIMEOUT ?= 600
 EVAL_ICOUNT  ?=
+EVAL_CACHE   ?= 32
 $(if $(filter-out full tiny,$(EVAL)),$(error EVAL=$(EVAL): full or tiny))
 
 EVAL_DEPS = $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(ROOTPAGER_ELF) $(APPPAGER_ELF) $(BENCH_APP_ELFS) $(NUMAPROF_SO)
 EVAL_ARGS = --kernel $(KERNEL) --plugin $(NUMAPROF_SO) --topologies $(TOPOLOGIES) --app-dir $(BENCH_APP_DIR) \
 	--base-modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --numa-modules '$(SIGMA0_ELF),$(ROOTPAGER_ELF),$(APPPAGER_ELF)' \
-	--qemu $(QEMU) --timeout $(EVAL_TIMEOUT) $(if $(filter 1,$(EVAL_ICOUNT)),--icount)
+	--qemu $(QEMU) --timeout $(EVAL_TIMEOUT) --cache $(EVAL_CACHE) $(if $(filter 1,$(EVAL_ICOUNT)),--icount)
 
 .PHONY: eval eval-test
 

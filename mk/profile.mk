@@ -6,7 +6,7 @@
 #       builds $(BUILD)/numaprof/numaprof.so with the host's C compiler (cc). It needs no QEMU
 #       header: tools/numaprof/qemu_plugin_api.h declares the part of QEMU 7.2's plugin
 #       interface it uses.
-#   make qemu PROFILE=numa [TOPO=..] [PROFILE_WEIGHTS='L=1,R=1.4']
+#   make qemu PROFILE=numa [TOPO=..] [PROFILE_WEIGHTS='L=1,R=1.4'] [PROFILE_CACHE=KB]
 #       boots with the plugin: at QEMU's exit a
 #       per-CPU and per-node table of instructions, local and remote accesses, the remote
 #       ratio and the modeled time, on stderr and in $(PROFILE_OUT); NUMAPROF lines for
@@ -29,10 +29,12 @@ NUMAPROF_CC      ?= $(if $(shell command -v cc 2>/dev/null),cc,clang)
 NUMAPROF_CFLAGS  := -shared -fPIC -O2 -Wall -Wextra -std=gnu11 -Ikernel
 PROFILE          ?=
 PROFILE_WEIGHTS  ?=
+PROFILE_CACHE    ?=
 PROFILE_OUT      ?= $(NUMAPROF_DIR)/last-run.txt
 
 PROFILE_ARGS = $(shell $(PYTHON) scripts/profile/plugin_args.py --plugin $(NUMAPROF_SO) \
-	$(foreach w,$(subst $(comma), ,$(PROFILE_WEIGHTS)),--extra $(w)) --extra out=$(PROFILE_OUT) \
+	$(foreach w,$(subst $(comma), ,$(PROFILE_WEIGHTS)),--extra $(w)) $(if $(PROFILE_CACHE),--extra cache=$(PROFILE_CACHE)) \
+	--extra out=$(PROFILE_OUT) \
 	'$(QEMU_TOPO_ARGS)')
 QEMU_PROFILE = $(if $(filter numa,$(PROFILE)),$(PROFILE_ARGS) -d plugin)
 $(if $(filter-out numa,$(PROFILE)),$(error PROFILE=$(PROFILE): the profile is numa (or none)))

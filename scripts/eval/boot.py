@@ -32,15 +32,18 @@ def preset_options(topologies, name):
 class ProfiledBooter(Booter):
     """A Booter whose QEMU loads numaprof; `last_lines` holds the last run's output."""
 
-    def __init__(self, setup, preset, os_name, kargs, log_dir):
+    def __init__(self, setup, preset, os_name, kargs, log_dir, cache=None):
+        """`cache`: numaprof's modeled cache in KiB (0: none); default setup.cache."""
         options = preset_options(setup.topologies, preset)
-        plugin = ",".join([setup.plugin] + plugin_arguments(options))
+        cache_kb = setup.cache if cache is None else cache
+        cache = [f"cache={cache_kb}"] if cache_kb else []
+        plugin = ",".join([setup.plugin] + plugin_arguments(options) + cache)
         icount = ["-icount", "shift=0"] if getattr(setup, "icount", False) else []
         qemu = [setup.qemu, *icount, "-kernel", setup.kernel, "-append", kargs] + options + DEVICES + \
             ["-plugin", plugin, "-d", "plugin"]
         modules = setup.numa_modules if os_name == "numa" else setup.base_modules
         switches = [word.replace("=", "_") for word in kargs.split() if word != "exit"]
-        tag = "-".join([preset, os_name] + switches)
+        tag = "-".join([preset, os_name] + switches + ([f"cache{cache_kb}"] if cache_kb else []))
         super().__init__(qemu, modules, setup.app_dir, log_dir, tag, "profile", setup.timeout)
         self.last_lines = []
 

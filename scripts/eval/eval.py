@@ -46,12 +46,15 @@ def main():
     parser.add_argument("--numa-modules", required=True)
     parser.add_argument("--qemu", default="qemu-system-i386")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--cache", type=int, default=32, metavar="KB",
+                        help="numaprof's modeled cache per CPU (0: none, every access counts); the IPC "
+                             "experiment runs with and without it, the others with it")
     parser.add_argument("--icount", action="store_true", help="QEMU runs with -icount shift=0")
     parser.add_argument("--only", default="ipc,arraywalk,unmap", help="comma-separated experiments")
     setup = parser.parse_args()
     setup.log_dir = os.path.join(setup.out, "logs")
     os.makedirs(setup.log_dir, exist_ok=True)
-    plan = PLANS[setup.mode]
+    plan = dict(PLANS[setup.mode], cache=setup.cache)
     start = time.time()
     errors = []
     runners = {"ipc": ipc_rows, "arraywalk": arraywalk_rows, "unmap": unmap_rows}

@@ -11,6 +11,8 @@ A row's counts are the phase's totals over all CPUs divided by the operations in
 (IPCs, walks, unmaps); modeled is numaprof's modeled time (instructions + 1 x local
 + 1.4 x remote), not cycles.
 """
+import copy
+
 from apps import run_arraywalk, run_pingpong
 from boot import ProfiledBooter, preset_options
 from numaprof_lines import ARRAYWALK_PHASE, PINGPONG_CASES, PINGPONG_FIRST_PHASE, UNMAPBENCH_PHASE, phases
@@ -34,14 +36,19 @@ def per_op(counts, ops):
 
 def ipc_rows(setup, plan, errors):
     """pingpong under each kernel switch (NUMA OS, client on node 1 as in the thesis) and,
-    on the base OS, with the client on its space's home node 0 and on node 1."""
+    on the base OS, with the client on its space's home node 0 and on node 1; each without
+    numaprof's cache model (every access counts: the thesis's caches-disabled runs) and with
+    it (setup.cache KiB per CPU: caches enabled)."""
     rows = []
     for preset in plan["presets"]:
         node1_cpu = first_cpu_of_node(setup, preset, 1)
         runs = [("numa", label, kargs, node1_cpu) for label, kargs in plan["ipc_kernels"]]
         runs += [("base", "home node 0", "", 0), ("base", "away from home (node 1)", "", node1_cpu)][:plan["ipc_home"]]
-        for os_name, label, kargs, cpu in runs:
-            booter = ProfiledBooter(setup, preset, os_name, ("exit " + kargs).strip(), setup.log_dir)
+        caches = [0, setup.cache] if setup.cache else [0]
+        for (os_name, label, kargs, cpu), cache in [(run, cache) for cache in caches for run in runs]:
+            label = f"{label}, {f'cache {cache} KiB' if cache else 'no cache'}"
+            booter = ProfiledBooter(copy.copy(setup), preset, os_name, ("exit " + kargs).strip(), setup.log_dir,
+                                    cache=cache)
             args = f"rounds={plan['ipc_rounds']} batches=2 client_cpu={cpu}"
             results, _, errs = run_pingpong(booter, args)
             errors += [f"pingpong {preset} {os_name} {label}: {e}" for e in errs]

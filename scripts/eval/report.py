@@ -260,7 +260,11 @@ def write_report(out, plan, results, errors, seconds):
 The thesis's chapter 5 rerun under QEMU with numaprof (`make eval`; labs/eval/README.md).
 Machines: {', '.join(plan['presets'])}. Every count is numaprof's, of the program's marked
 phase (userland/lib/os/eval_phases.h). {MODEL}. Under emulation a remote access is not
-slower; only the model makes it so. The thesis's figures are plots without printed values:
+slower; only the model makes it so. "cache N KiB": numaprof modeled a cache of N KiB per
+CPU (8-way, write-invalidate), and local and remote count its misses, as with the thesis's
+caches enabled; "no cache": every access counts, as with its caches disabled (Figures
+5.4, 5.5). The IPC experiment runs both ways; the array walk and the unmap with the cache
+({plan.get('cache', 0)} KiB). The thesis's figures are plots without printed values:
 what it says is quoted beside each table, with its section and figure.
 
 Run time: {seconds:.0f} s. Boot logs: logs/.

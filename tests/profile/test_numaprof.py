@@ -57,12 +57,13 @@ class KnownPattern(unittest.TestCase):
                 raise FileNotFoundError(f"no {what} at {path}: run make kernel profile-plugin")
         cls.presets = load_presets()
 
-    def boot(self, preset_name):
-        """(evidence dict, NUMAPROF rows) of one boot of the test under the plugin."""
+    def boot(self, preset_name, *extra):
+        """(evidence dict, NUMAPROF rows) of one boot of the test under the plugin, with
+        `extra` plugin arguments."""
         preset = self.presets.get(preset_name)
         with tempfile.TemporaryDirectory() as tmp:
             report = pathlib.Path(tmp) / "numaprof.txt"
-            option = ",".join([PLUGIN, *plugin_arguments(list(preset.options)), f"out={report}"])
+            option = ",".join([PLUGIN, *plugin_arguments(list(preset.options)), *extra, f"out={report}"])
             setup = QemuSetup(qemu=(*default_qemu(), "-plugin", option), kernel=KERNEL)
             result = run_one(RunSpec(preset, tests=(TEST,), limits=LIMITS), setup)
             self.assertIs(result.outcome.verdict, Verdict.PASS, f"{preset_name}: {result.outcome.reason}")
@@ -129,6 +130,18 @@ class KnownPattern(unittest.TestCase):
 
     def test_one_node(self):
         self.check_pattern("uma", "none")
+
+    def test_cache_model(self):
+        """cache=32: the frame's 64 lines fit, so at most 64 of the N remote loads miss
+        (none if filling the frame left them cached) and the rest are hits."""
+        evidence, rows = self.boot("2x2", "cache=32")
+        loads, cpu = int(evidence["loads"]), evidence["cpu"]
+        remote = self.phase_row(rows, evidence["remote_phase"], cpu)
+        lines = 4096 // 64
+        self.assertLessEqual(int(remote["remote"]), lines, remote)
+        self.assertGreaterEqual(int(remote["cached"]), loads - lines, remote)
+        self.assertLessEqual(int(remote["local"]), SLACK, remote)
+        self.assertIn("cache_kb=32", [f"cache_kb={row['cache_kb']}" for row in rows if "params" in row])
 
 
 if __name__ == "__main__":

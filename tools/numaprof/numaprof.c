@@ -19,6 +19,10 @@
  *                      0x10000000-0x20000000, as above), and plugin_args.py says how
  *   cpunodes=a:b:...   the node of vCPU 0, 1, ... (vCPUs not listed: node 0)
  *   L=1  R=1.4         weights of a local and a remote access in the modeled time
+ *   cache=KB           a modeled cache per vCPU (8-way, 64-byte lines, write-invalidate):
+ *                      local and remote then count its misses, "cached" its hits
+ *                      (default 0: no cache, every access counts, like the thesis's
+ *                      runs with caches disabled)
  *   out=FILE           also write the report to FILE (QEMU's log has it with -d plugin)
  * Without memN, all of memory is node 0. A node may own memory and no CPU,
  * or CPUs and no memory (their every access is then remote).
@@ -78,6 +82,7 @@ struct range g_ranges[MAX_RANGES];
 unsigned g_num_ranges;
 unsigned g_num_nodes = 1;
 double g_weight_local = 1.0, g_weight_remote = 1.4;
+unsigned g_cache_kb, g_cache_sets;
 FILE *g_out;
 pthread_mutex_t g_phase_lock = PTHREAD_MUTEX_INITIALIZER;
 struct phase *g_phases[MAX_PHASES];
@@ -104,6 +109,31 @@ static void on_block(unsigned vcpu, void *userdata) {
     if (counts & 0xffffffffu) bump(&c->insns[USER], counts & 0xffffffffu);
 }
 
+/* The modeled cache (cache=KB): true if the line of `phys` is in vCPU `vcpu`'s cache,
+ * which then keeps it as its set's most recently used line; a miss brings it in, in
+ * place of the set's least recently used one. A store takes the line out of every other
+ * vCPU's cache, so their next access misses (write-invalidate). Another vCPU may clear
+ * an entry while this one reorders its set: the model can then keep a line it should
+ * have lost, rarely; it is a model of locality, not of a real cache. */
+static int cache_hit(unsigned vcpu, uint64_t phys, int store) {
+    uint64_t line = (phys >> CACHE_LINE_SHIFT) + 1;
+    size_t first = (size_t)(line & (g_cache_sets - 1)) * CACHE_WAYS;
+    uint64_t *set = &g_vcpus[vcpu].tags[first];
+    unsigned way = 0;
+    while (way < CACHE_WAYS - 1 && __atomic_load_n(&set[way], __ATOMIC_RELAXED) != line) ++way;
+    int hit = __atomic_load_n(&set[way], __ATOMIC_RELAXED) == line;
+    for (; way > 0; --way) __atomic_store_n(&set[way], __atomic_load_n(&set[way - 1], __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+    __atomic_store_n(&set[0], line, __ATOMIC_RELAXED);
+    if (store)
+        for (unsigned other = 0; other < g_num_vcpus; ++other) {
+            if (other == vcpu) continue;
+            uint64_t *theirs = &g_vcpus[other].tags[first];
+            for (unsigned w = 0; w < CACHE_WAYS; ++w)
+                if (__atomic_load_n(&theirs[w], __ATOMIC_RELAXED) == line) __atomic_store_n(&theirs[w], 0, __ATOMIC_RELAXED);
+        }
+    return hit;
+}
+
 /* One data access; the user data is the mode of the instruction that made it. */
 static void on_access(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *userdata) {
     if (vcpu >= g_num_vcpus) return;
@@ -111,7 +141,12 @@ static void on_access(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
     unsigned rw = qemu_plugin_mem_is_store(info) ? STORE : LOAD;
     struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, vaddr);
     unsigned slot = SLOT_NONODE;
-    if (hw != NULL) slot = qemu_plugin_hwaddr_is_io(hw) ? SLOT_IO : slot_of(qemu_plugin_hwaddr_phys_addr(hw));
+    if (hw != NULL && qemu_plugin_hwaddr_is_io(hw)) {
+        slot = SLOT_IO;
+    } else if (hw != NULL) {
+        uint64_t phys = qemu_plugin_hwaddr_phys_addr(hw);
+        slot = g_cache_sets != 0 && cache_hit(vcpu, phys, rw == STORE) ? SLOT_CACHED : slot_of(phys);
+    }
     bump(&g_vcpus[vcpu].c.access[mode][rw][slot], 1);
 }
 
@@ -232,6 +267,15 @@ NUMAPROF_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *
     g_vcpus = aligned_alloc(64, g_num_vcpus * sizeof(struct vcpu));
     if (g_vcpus == NULL) return numaprof_fail("out of memory");
     memset(g_vcpus, 0, g_num_vcpus * sizeof(struct vcpu));
+    if (g_cache_kb != 0) {
+        unsigned lines = g_cache_kb * 1024 >> CACHE_LINE_SHIFT;
+        g_cache_sets = lines / CACHE_WAYS;
+        if (g_cache_sets == 0 || (g_cache_sets & (g_cache_sets - 1)) != 0)
+            return numaprof_fail("cache=%u: the size must be a power of two of at least %u KiB", g_cache_kb,
+                                 CACHE_WAYS << CACHE_LINE_SHIFT >> 10);
+        for (unsigned v = 0; v < g_num_vcpus; ++v)
+            if ((g_vcpus[v].tags = calloc(lines, sizeof(uint64_t))) == NULL) return numaprof_fail("out of memory");
+    }
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
     qemu_plugin_register_atexit_cb(id, numaprof_report, NULL);
     return 0;

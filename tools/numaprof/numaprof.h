@@ -23,7 +23,10 @@ _Static_assert(sizeof(uintptr_t) >= 8, "numaprof needs a 64-bit host");
 #define KERNEL_BASE 0xC0000000u
 #define SLOT_IO MAX_NODES           /* device memory */
 #define SLOT_NONODE (MAX_NODES + 1) /* RAM or ROM of no node, or no address at all */
-#define SLOTS (MAX_NODES + 2)
+#define SLOT_CACHED (MAX_NODES + 2) /* a hit in the modeled cache (cache=KB): no memory access */
+#define SLOTS (MAX_NODES + 3)
+#define CACHE_LINE_SHIFT 6          /* 64-byte lines */
+#define CACHE_WAYS 8
 
 enum mode { USER = 0, KERNEL = 1 };
 enum rw { LOAD = 0, STORE = 1 };
@@ -33,9 +36,12 @@ struct counters {
     uint64_t access[2][2][SLOTS];  /* [mode][rw][node, SLOT_IO or SLOT_NONODE] */
 };
 
-/* One per vCPU, on its own cache lines: only its vCPU's thread writes it. */
+/* One per vCPU, on its own cache lines: only its vCPU's thread writes it. With
+ * cache=KB, `tags` is its modeled cache: g_cache_sets sets of CACHE_WAYS line numbers
+ * + 1 (0: empty), each set most recently used first. */
 struct vcpu {
     struct counters c;
+    uint64_t *tags;
 } __attribute__((aligned(64)));
 
 struct range {
@@ -58,6 +64,7 @@ extern struct range g_ranges[MAX_RANGES];
 extern unsigned g_num_ranges;
 extern unsigned g_num_nodes;
 extern double g_weight_local, g_weight_remote;
+extern unsigned g_cache_kb, g_cache_sets;  /* cache=KB; 0: no cache model */
 extern FILE *g_out;                     /* out=FILE, or NULL */
 extern pthread_mutex_t g_phase_lock;
 extern struct phase *g_phases[MAX_PHASES];  /* created at their first marker */

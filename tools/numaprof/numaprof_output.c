@@ -27,7 +27,7 @@ static void emit(const char *fmt, ...) {
 struct row {
     uint64_t kinsns, uinsns, loads, stores;
     uint64_t local[2][2], remote[2][2];  /* [mode][rw] */
-    uint64_t io, nonode;
+    uint64_t io, nonode, cached;
     uint64_t bynode[MAX_NODES];
 };
 
@@ -41,6 +41,7 @@ static void add_row(struct row *r, const struct counters *c, unsigned home) {
                 *(rw == LOAD ? &r->loads : &r->stores) += n;
                 if (s == SLOT_IO) r->io += n;
                 else if (s == SLOT_NONODE) r->nonode += n;
+                else if (s == SLOT_CACHED) r->cached += n;
                 else {
                     r->bynode[s] += n;
                     *(s == home ? &r->local[m][rw] : &r->remote[m][rw]) += n;
@@ -69,11 +70,11 @@ static void print_row(const char *prefix, const char *label, const char *human, 
     emit("NUMAPROF %s%s insns=%" PRIu64 " kinsns=%" PRIu64 " uinsns=%" PRIu64 " loads=%" PRIu64 " stores=%" PRIu64
          " local=%" PRIu64 " remote=%" PRIu64 " lloads=%" PRIu64 " rloads=%" PRIu64 " lstores=%" PRIu64
          " rstores=%" PRIu64 " klocal=%" PRIu64 " kremote=%" PRIu64 " ulocal=%" PRIu64 " uremote=%" PRIu64
-         " io=%" PRIu64 " nonode=%" PRIu64 " bynode=%s remote_ratio=%.6f modeled=%.1f\n",
+         " io=%" PRIu64 " nonode=%" PRIu64 " cached=%" PRIu64 " bynode=%s remote_ratio=%.6f modeled=%.1f\n",
          prefix, label, insns, r->kinsns, r->uinsns, r->loads, r->stores, local, remote, sum2(r->local, -1, LOAD),
          sum2(r->remote, -1, LOAD), sum2(r->local, -1, STORE), sum2(r->remote, -1, STORE),
          sum2(r->local, KERNEL, -1), sum2(r->remote, KERNEL, -1), sum2(r->local, USER, -1),
-         sum2(r->remote, USER, -1), r->io, r->nonode, bynode, ratio, modeled);
+         sum2(r->remote, USER, -1), r->io, r->nonode, r->cached, bynode, ratio, modeled);
 }
 
 /* Rows per CPU, per node and in total for one set of per-vCPU counters. */
@@ -122,7 +123,12 @@ void numaprof_report(qemu_plugin_id_t id, void *userdata) {
     emit("numaprof: guest instructions and data accesses by NUMA node; modeled time = insns + %g x local + "
          "%g x remote accesses (a model, not cycles)\n",
          g_weight_local, g_weight_remote);
-    emit("NUMAPROF params L=%g R=%g nodes=%u cpus=%u\n", g_weight_local, g_weight_remote, g_num_nodes, g_num_vcpus);
+    if (g_cache_kb != 0)
+        emit("numaprof: with a modeled cache of %u KiB per CPU (%u-way, 64-byte lines): local and remote count "
+             "its misses, its hits are 'cached'\n",
+             g_cache_kb, CACHE_WAYS);
+    emit("NUMAPROF params L=%g R=%g nodes=%u cpus=%u cache_kb=%u\n", g_weight_local, g_weight_remote, g_num_nodes,
+         g_num_vcpus, g_cache_kb);
     print_table("", now);
     pthread_mutex_lock(&g_phase_lock);
     for (unsigned number = 0; number < MAX_PHASES; ++number) {
@@ -209,10 +215,16 @@ int numaprof_parse_argument(const char *arg) {
         *(arg[0] == 'L' ? &g_weight_local : &g_weight_remote) = weight;
         return 0;
     }
+    if (key_len == 5 && strncmp(arg, "cache", 5) == 0) {
+        unsigned long kb = strtoul(value, &end, 10);
+        if (end == value || *end != '\0' || kb > 65536) return numaprof_fail("'%s': cache=KB, 0 to 65536", arg);
+        g_cache_kb = (unsigned)kb;
+        return 0;
+    }
     if (key_len == 3 && strncmp(arg, "out", 3) == 0) {
         g_out = fopen(value, "w");
         return g_out != NULL ? 0 : numaprof_fail("out=%s: %s", value, strerror(errno));
     }
-    return numaprof_fail("unknown argument '%s' (mem<N>=, cpunodes=, L=, R=, out=)", arg);
+    return numaprof_fail("unknown argument '%s' (mem<N>=, cpunodes=, L=, R=, cache=, out=)", arg);
 }
 
