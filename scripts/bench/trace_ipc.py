@@ -33,6 +33,7 @@ import tempfile
 GDB_SCRIPT = r'''
 import collections, os, gdb
 symbol, skip, cpus = os.environ["TRACE_SYMBOL"], int(os.environ["TRACE_SKIP"]), int(os.environ["TRACE_CPUS"])
+listing = os.environ["TRACE_LISTING"] == "1"
 first = os.environ["TRACE_FIRST"] or symbol
 out = open(os.environ["TRACE_OUT"], "w")
 gdb.execute("set pagination off")
@@ -52,7 +53,7 @@ def name_of(pc):
 def stretch(label):
     cpu = gdb.selected_thread().num
     start = int(gdb.parse_and_eval("$pc"))
-    counts, sequence, n = collections.Counter(), [], 0
+    counts, sequence, lines, n = collections.Counter(), [], [], 0
     while n < 100000:
         gdb.execute("stepi", to_string=True)
         if gdb.selected_thread().num != cpu:
@@ -63,6 +64,8 @@ def stretch(label):
             break
         name = name_of(pc)
         counts[name] += 1
+        if listing:
+            lines.append(gdb.execute("x/i $pc", to_string=True).strip().lstrip("=> "))
         if sequence and sequence[-1][0] == name:
             sequence[-1][1] += 1
         else:
@@ -73,6 +76,9 @@ def stretch(label):
     out.write("  in order:\n")
     for name, count in sequence:
         out.write("    %5d  %s\n" % (count, name))
+    if listing:
+        out.write("  every instruction:\n")
+        out.writelines("    %s\n" % line for line in lines)
     out.flush()
     return cpu
 
@@ -110,6 +116,7 @@ def main():
     parser.add_argument("--first", default="", help="count passes here instead (default: SYMBOL), then go to SYMBOL")
     parser.add_argument("--skip", type=int, default=1800, help="passes through FIRST (or SYMBOL) to let go")
     parser.add_argument("--cpus", type=int, default=1, help="stretches to trace, each on another CPU")
+    parser.add_argument("--listing", action="store_true", help="also print every instruction stepped, in order")
     parser.add_argument("--kernel", required=True)
     parser.add_argument("--gdb", default="gdb")
     parser.add_argument("--timeout", type=float, default=1800)
@@ -127,6 +134,7 @@ def main():
         machine = subprocess.Popen(qemu + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port, "-serial", "null"],
                                    stdin=subprocess.DEVNULL, start_new_session=True)
         env = dict(os.environ, TRACE_SYMBOL=args.symbol, TRACE_SKIP=str(args.skip), TRACE_CPUS=str(args.cpus), TRACE_FIRST=args.first,
+                   TRACE_LISTING="1" if args.listing else "0",
                    TRACE_OUT=result, TRACE_PORT=str(port))
         try:
             debugger = subprocess.run([args.gdb, "-q", "-batch", "-nx", "-x", script, args.kernel], env=env,
