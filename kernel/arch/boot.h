@@ -14,6 +14,10 @@ namespace arch {
 ///     the topology says otherwise).
 void early_init();
 
+/// With the boot options: whether the Ipc and Lipc system calls enter the IPC
+/// fast path (ipc/fast_path.h) first, or go straight to the general path.
+void use_ipc_fast_path(bool on);
+
 /// (2) After the frame allocator exists: the kernel image's code, read-only data
 ///     and symbol table write-protected, and the device mapping window (arch/mmu.h).
 void init_memory();

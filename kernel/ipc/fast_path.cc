@@ -18,8 +18,8 @@
 // thread, and the CPU returns straight to the receiver's user mode.
 //
 // The steps below each test one condition; when one fails, nothing has been
-// changed yet and the general path does the IPC (try_fast_ipc returns
-// nullptr). After the last test the fast path commits: from there on it
+// changed yet and the general path does the IPC (try_fast_ipc returns no
+// receiver). After the last test the fast path commits: from there on it
 // cannot fail. It leaves both threads as the general path would, as far as
 // anybody reads them afterwards (step 8 says what it does not write), and the
 // kernel-core tests run both ways (`fastpath=off` turns it off), with one
@@ -66,21 +66,47 @@ constexpr api::Word kTypedAndFlags = 0xFFC0;
     return thread::g_safe_point_work.on(cpu).any() || c.dead != nullptr;
 }
 
+// Flags the fast path reads together (thread/tcb.h keeps them side by side):
+// a plain load of the word or half-word they share, with the acquire order
+// owned_by() reads m_adopt_pending with. The types may alias the bytes.
+using FlagWord [[gnu::may_alias]] = uint32_t;
+using FlagHalfWord [[gnu::may_alias]] = uint16_t;
+static_assert(offsetof(Tcb, m_adopt_pending) == offsetof(Tcb, m_state) + 1 &&
+              offsetof(Tcb, m_in_timeouts) == offsetof(Tcb, m_state) + 2 &&
+              offsetof(Tcb, m_receive_to_kernel) == offsetof(Tcb, m_state) + 3 && offsetof(Tcb, m_state) % 4 == 0);
+static_assert(offsetof(Tcb, m_cancel_pending) == offsetof(Tcb, m_tcb_pending) + 1 &&
+              offsetof(Tcb, m_tcb_pending) % 2 == 0);
+
+/// m_state, m_adopt_pending, m_in_timeouts and m_receive_to_kernel in one
+/// word (IA32 is little-endian: m_state is the low byte).
+[[gnu::always_inline]] uint32_t receive_word(const Tcb* t) {
+    return __atomic_load_n(reinterpret_cast<const FlagWord*>(&t->m_state), __ATOMIC_ACQUIRE);
+}
+/// Receiving, and none of the three flags set.
+constexpr uint32_t kWaitingHere = uint32_t(State::Receiving);
+
+/// m_tcb_pending and m_cancel_pending in one half-word: 0 when neither is set.
+[[gnu::always_inline]] uint16_t sender_flags(const Tcb* t) {
+    return *reinterpret_cast<const FlagHalfWord*>(&t->m_tcb_pending);
+}
+
 }  // namespace
 
 bool fast_path_enabled() { return platform::boot_options().ipc_fast_path; }
 
-Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeouts, api::MsgTag tag) {
+FastIpc try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeouts, api::MsgTag tag) {
     unsigned cpu = arch::cpu_index();
     thread::detail::CpuScheduler& c = thread::detail::g_cpus.on(cpu);
     Tcb* self = c.current;
+    constexpr FastIpc kGeneral{nullptr, nullptr, {}};
 
     // 1. The kind of IPC: a send phase and a receive phase (Call, ReplyWait),
     //    untyped words only, and a receive phase that waits for ever: with a
     //    timeout the sender would have to be put on this CPU's timeout list.
-    if (!fast_path_enabled()) return nullptr;
-    if ((tag.raw() & kTypedAndFlags) != 0) return nullptr;
-    if (!timeouts.receive().is_never() || from_spec.is_nil()) return nullptr;
+    //    (Whether the fast path is on at all is decided once, at boot: with
+    //    fastpath=off the Ipc vectors do not enter it, arch/boot.h.)
+    if ((tag.raw() & kTypedAndFlags) != 0) return kGeneral;
+    if (!timeouts.receive().is_never() || from_spec.is_nil()) return kGeneral;
 
     // 2. The receiver. By a global id: the TCB array's slot for its number,
     //    holding a thread of that version (as thread::lookup_thread finds it;
@@ -89,13 +115,13 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     //    space, read without the space's lock and then checked.
     Tcb* dest;
     if (to.is_global()) {
-        if (to.number() >= thread::kMaxThreads) return nullptr;
+        if (to.number() >= thread::kMaxThreads) return kGeneral;
         dest = thread::tcb_slot(to.number());
-        if (dest->m_global_id != to) return nullptr;
+        if (dest->m_global_id != to) return kGeneral;
     } else {
-        if (to.is_nil() || to.is_any_local()) return nullptr;
+        if (to.is_nil() || to.is_any_local()) return kGeneral;
         dest = static_cast<Tcb*>(self->m_space->utcb_owner_unlocked(api::utcb_location(to.raw())));
-        if (dest == nullptr || dest->m_space != self->m_space || dest->local_id() != to) return nullptr;
+        if (dest == nullptr || dest->m_space != self->m_space || dest->local_id() != to) return kGeneral;
     }
 
     // 3. The receiver waits for this message, here, with nothing to undo: it
@@ -105,28 +131,28 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     //    on this CPU (and was taken in here), it waits for ever (no timeout to
     //    clear), and its message goes to its UTCB (not to the kernel: a
     //    page-fault reply, or a new thread's start message, which sets
-    //    m_receive_to_kernel too).
-    if (dest->m_state != State::Receiving || !dest->owned_by(cpu)) return nullptr;
-    if (dest->m_in_timeouts || dest->m_receive_to_kernel) return nullptr;
-    if (!accepts(dest, self)) return nullptr;
+    //    m_receive_to_kernel too). The state and the three flags are one
+    //    word; owned_by(cpu) is its m_cpu and m_adopt_pending.
+    if (receive_word(dest) != kWaitingHere || dest->cpu() != cpu) return kGeneral;
+    if (!accepts(dest, self)) return kGeneral;
 
     // 4. The sender's receive phase can start waiting at once: no sender is
     //    queued at it that it would have to take first, and it waits for the
     //    receiver itself (a Call) or for anybody (a ReplyWait); another
     //    specific thread would have to be looked up.
-    if (self->m_senders_head != nullptr) return nullptr;
-    if (!(from_spec == to || from_spec.is_any() || from_spec.is_any_local())) return nullptr;
+    if (self->m_senders_head != nullptr) return kGeneral;
+    if (!(from_spec == to || from_spec.is_any() || from_spec.is_any_local())) return kGeneral;
 
     // 5. The sender may be switched away from with no more to do: no move to
     //    another CPU or node waits for its switch (finish_switch), and no
     //    cancelled request of it is still out. (A sender being deleted has
     //    raised a switch, which step 6 sees.)
-    if (self->m_migrate_to >= 0 || self->m_tcb_pending || self->m_cancel_pending) return nullptr;
+    if (self->m_migrate_to >= 0 || sender_flags(self) != 0) return kGeneral;
 
     // 6. Running the receiver now is what the scheduler would do: no ready
     //    thread has a higher priority, and the safe point has nothing to do.
-    if (c.queue.ready_above(dest->m_sched.priority())) return nullptr;
-    if (safe_point_work(cpu, c)) return nullptr;
+    if (c.queue.ready_above(dest->m_sched.priority())) return kGeneral;
+    if (safe_point_work(cpu, c)) return kGeneral;
 
     // ---- commit: from here on the fast path cannot fail ----------------------
 
@@ -141,7 +167,8 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     dst[0] = received.raw();
     dest->m_received_tag = received;
     bool local_name = dest->m_receive_from.is_local() && self->m_space == dest->m_space;
-    dest->m_received_from = local_name ? self->local_id() : self->m_global_id;
+    api::ThreadId sender_name = local_name ? self->local_id() : self->m_global_id;
+    dest->m_received_from = sender_name;
 
     // 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
     //    and its receive phase waiting with no deadline. Only what a waiting
@@ -171,12 +198,12 @@ Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeo
     //     next trap, its UTCB segment and its space's IO bitmap.
     if (self->m_stack_canary != thread::kStackCanary)
         panic("kernel stack overflow in thread %x", self->global_id().raw());
-    if (dest->m_space != self->m_space) arch::load_directory(dest->m_space->directory_for(cpu));
+    if (dest->m_space != self->m_space) arch::load_directory(dest->m_space->switch_directory(cpu));
     mm::Space* space = dest->m_space;
-    arch::set_user_context(cpu, thread::detail::stack_top(dest), dest->m_utcb_location, space->io_bitmap(),
+    arch::set_user_context(cpu, thread::detail::stack_top(dest), dest->m_utcb_segment, space->io_bitmap(),
                            space->io_generation());
     dest->m_ran_here = true;
-    return dest;
+    return {self, dest, {sender_name, received}};
 }
 
 IpcResult fast_ipc_resumed() {

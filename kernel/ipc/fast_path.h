@@ -18,14 +18,22 @@ namespace ipc {
 /// Whether the fast path is on (it is unless the kernel was booted with fastpath=off).
 bool fast_path_enabled();
 
+/// What try_fast_ipc() did: no receiver when it did nothing.
+struct FastIpc {
+    thread::Tcb* sender;    ///< the calling thread, now Receiving
+    thread::Tcb* receiver;  ///< now this CPU's running thread
+    IpcResult result;       ///< the receiver's Ipc result (its m_received_from, m_received_tag)
+};
+
 /// The running thread's Ipc, if the fast path can do it: then the message is
-/// delivered, the caller is Receiving, and the returned receiver is this
+/// delivered, the caller (the sender) is Receiving, and the receiver is this
 /// CPU's running thread, its directory, kernel stack and UTCB segment loaded;
 /// the caller must return to it in user mode at once (its Ipc results are in
 /// m_received_from, m_received_tag and its UTCB's MRs) and save the sender's
-/// kernel context so that it resumes in fast_ipc_resumed(). Returns nullptr,
-/// having changed nothing, when the general path must do the IPC.
-thread::Tcb* try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeouts, api::MsgTag tag);
+/// kernel context so that it resumes in fast_ipc_resumed(). Returns no
+/// receiver, having changed nothing, when the general path must do the IPC.
+/// Entered only when the fast path is on (fast_path_enabled()).
+FastIpc try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts timeouts, api::MsgTag tag);
 
 /// A thread that blocked in the fast path runs again (switched to by either
 /// path, on any CPU): finishes the switch and returns the result of its Ipc,

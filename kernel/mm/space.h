@@ -132,8 +132,16 @@ public:
     /// The physical address of the directory CPU `cpu` loads for this space:
     /// on the first call for `cpu`, a new copy of the master on the CPU's node
     /// (the master itself when kernel memory is short); later calls return it
-    /// without taking m_lock or writing shared memory (every switch calls this).
+    /// without taking m_lock or writing shared memory.
     [[nodiscard]] uint32_t directory_for(unsigned cpu) EXCLUDES(m_lock);
+    /// What a switch to a thread of this space loads on CPU `cpu`: the
+    /// directory directory_for() published in m_directory_phys, read inline
+    /// (the IPC fast path and the scheduler switch spaces on every IPC between
+    /// them), or directory_for(cpu) while there is none.
+    [[nodiscard]] uint32_t switch_directory(unsigned cpu) EXCLUDES(m_lock) {
+        uint32_t published = cpu_directory(cpu);
+        return published != 0 ? published : directory_for(cpu);
+    }
     /// CPU `cpu`'s directory (physical), or 0 if it has none yet: for tests
     /// and statistics.
     uint32_t cpu_directory(unsigned cpu) const { return __atomic_load_n(&m_directory_phys[cpu], __ATOMIC_ACQUIRE); }

@@ -45,14 +45,14 @@ Tcb* tcb_of(Schedulable* entry) {
 /// when that bitmap changed, so this is cheap on every return to user mode).
 void load_user_context(Tcb* next) {
     mm::Space* space = next->m_space;
-    arch::set_user_context(arch::cpu_index(), stack_top(next), next->m_utcb_location, space->io_bitmap(), space->io_generation());
+    arch::set_user_context(arch::cpu_index(), stack_top(next), next->m_utcb_segment, space->io_bitmap(), space->io_generation());
 }
 
 /// The directory `next` runs in. Its user context (load_user_context) is loaded
 /// once, on its way back to user mode (kernel_exit), not here as well.
 void load_thread_directory(Tcb* next) {
     unsigned cpu = arch::cpu_index();
-    arch::load_directory(next->m_is_idle ? mm::kernel_directory_for(cpu) : next->m_space->directory_for(cpu));
+    arch::load_directory(next->m_is_idle ? mm::kernel_directory_for(cpu) : next->m_space->switch_directory(cpu));
 }
 
 void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {

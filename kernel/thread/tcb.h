@@ -98,12 +98,22 @@ public:
     // identity and placement
     api::ThreadId m_global_id;
     unsigned m_cpu = 0;
-    State m_state = State::Free;
+    // The state and three flags that keep a receiver from the IPC fast path,
+    // in this order, one aligned word: it tests them with one compare
+    // (ipc/fast_path.cc, step 3).
+    alignas(4) State m_state = State::Free;
+    bool m_adopt_pending = false;         // handed to m_cpu, whose inbox still holds its Adopt
+    bool m_in_timeouts = false;           // in this CPU's timeout list (links below)
+    bool m_receive_to_kernel = false;     // deliver into m_kmsg (fault replies)
+    // Two flags that keep a sender from the fast path, one aligned half-word (step 5).
+    alignas(2) bool m_tcb_pending = false;  // its TCB page waits to follow it to this node (tcb_migrate.h)
+    bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
     bool m_is_idle = false;
     bool m_started = false;   // has left for user mode at least once
     mm::Space* m_space = nullptr;
     api::Utcb* m_utcb = nullptr;          // kernel address of the UTCB
     api::Word m_utcb_location = 0;        // its user address
+    uint64_t m_utcb_segment = 0;          // arch::utcb_segment(m_utcb_location): what %gs selects
     api::Word m_utcb_wanted = ~api::Word{0};  // inactive: the UTCB location ThreadControl gave
                                               // (~0: none yet); a pager later activates it there
     api::ThreadId m_scheduler;
@@ -112,8 +122,6 @@ public:
     Schedulable m_sched;
     int m_migrate_to = -1;                // Schedule: move to this CPU when switched out
     bool m_ran_here = true;               // back in user mode since it was adopted here (migration.cc)
-    bool m_adopt_pending = false;         // handed to m_cpu, whose inbox still holds its Adopt
-    bool m_tcb_pending = false;           // its TCB page waits to follow it to this node (tcb_migrate.h)
 
     // IPC, both phases (ipc/ipc.h)
     api::Word m_ipc_seq = 0;              // counts this thread's Ipcs (stale requests)
@@ -134,7 +142,6 @@ public:
     // IPC, receive side
     api::ThreadId m_receive_from;         // from-specifier, or the partner of a call
     api::Time m_receive_timeout;
-    bool m_receive_to_kernel = false;     // deliver into m_kmsg (fault replies)
     bool m_start_pending = false;         // a new thread waiting for its start message
     api::Word m_kmsg[kKernelMessageWords] = {};
     // outcome of a blocking operation
@@ -153,7 +160,6 @@ public:
     // links in this CPU's timeout list
     Tcb* m_timeout_next = nullptr;
     Tcb* m_timeout_prev = nullptr;
-    bool m_in_timeouts = false;
 
     // requests between CPUs about this thread (ipc/remote.h): what it asks,
     // the answers it gets, and its hand-over when it migrates
@@ -161,7 +167,6 @@ public:
     ipc::RemoteRequest m_ack;
     ipc::RemoteRequest m_reply;
     ipc::RemoteRequest m_adopt;
-    bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
     bool m_awaiting_cancel = false;       // blocked until then (ipc::await_request), no send open
 
     // kernel debugger output (syscall/kdebug.cc): one line at a time, so lines of

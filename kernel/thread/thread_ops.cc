@@ -46,6 +46,7 @@ api::Result<void> try_activate(Tcb* tcb, api::Word utcb_location, api::ThreadId 
     utcb->processor_no = tcb->m_cpu;
     tcb->m_utcb = utcb;
     tcb->m_utcb_location = utcb_location;
+    tcb->m_utcb_segment = arch::utcb_segment(utcb_location);
     space->set_utcb_owner(utcb_location, tcb);
     tcb->m_kernel_esp = arch::prepare_user_thread_stack(uintptr_t(tcb) + kTcbSize, 0, 0);
     ipc::wait_for_start(tcb, pager);
@@ -75,7 +76,7 @@ api::Result<mm::Space*> try_move_to_space(Tcb* tcb, mm::Space* to) {
     // (3) The thread changes spaces; if it runs here, so does this CPU.
     to->add_thread();
     tcb->m_space = to;
-    if (tcb == current()) arch::load_directory(to->directory_for(arch::cpu_index()));
+    if (tcb == current()) arch::load_directory(to->switch_directory(arch::cpu_index()));
     return from->remove_thread() ? from : nullptr;
 }
 

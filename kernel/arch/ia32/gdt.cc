@@ -68,10 +68,12 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
         : "memory");
 }
 
-[[gnu::always_inline]] void Gdt::set_utcb_segment(uintptr_t base) {
+uint64_t Gdt::utcb_descriptor(uintptr_t base) {
     // Four bytes are enough for `mov %gs:0`; a user data segment, byte granular.
-    m_entries[SEL_UTCB >> 3] = descriptor(uint32_t(base), 3, kUserData, 0x4);
+    return descriptor(uint32_t(base), 3, kUserData, 0x4);
 }
+
+[[gnu::always_inline]] void Gdt::set_utcb_segment(uint64_t descriptor) { m_entries[SEL_UTCB >> 3] = descriptor; }
 
 void Gdt::load_io_bitmap(const uint8_t* bitmap) {
     if (bitmap == nullptr) {

@@ -49,9 +49,12 @@ public:
 
     void set_kernel_stack(uintptr_t top) { m_tss.esp0 = top; }
 
-    /// Points the UTCB segment (SEL_UTCB) at `base`; takes effect when GS is
-    /// next loaded, which the return to user mode does.
-    void set_utcb_segment(uintptr_t base);
+    /// The descriptor of a UTCB segment at `base`, for set_utcb_segment().
+    static uint64_t utcb_descriptor(uintptr_t base);
+    /// Points the UTCB segment (SEL_UTCB) at a UTCB: `descriptor` is
+    /// utcb_descriptor(its base). Takes effect when GS is next loaded, which
+    /// the return to user mode does.
+    void set_utcb_segment(uint64_t descriptor);
 
     /// Lets ring 3 use exactly the ports whose bits are clear in `bitmap`
     /// (kIoBitmapBytes long), or no port at all when `bitmap` is null.

@@ -6,6 +6,8 @@
 #include "arch/ia32/layout.h"
 
 extern "C" char trap_stubs[];
+extern "C" char ipc_entry[];
+extern "C" char lipc_entry[];
 
 namespace ia32 {
 namespace {
@@ -38,6 +40,15 @@ void build_idt() {
         bool user_gate = v == kVectorBreakpoint ||
                          (v >= VECTOR_SYSCALL_FIRST && v < VECTOR_SYSCALL_FIRST + VECTOR_SYSCALL_COUNT);
         g_idt[v] = interrupt_gate(stub, user_gate ? 3 : 0);
+    }
+}
+
+void route_ipc_vectors(bool on) {
+    const char* entries[2] = {ipc_entry, lipc_entry};
+    for (unsigned i = 0; i < 2; ++i) {
+        unsigned v = VECTOR_SYSCALL_FIRST + 4 + i;
+        uint32_t stub = uint32_t(uintptr_t(trap_stubs)) + v * kStubSize;
+        g_idt[v] = interrupt_gate(on ? uint32_t(uintptr_t(entries[i])) : stub, 3);
     }
 }
 

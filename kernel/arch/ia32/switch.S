@@ -38,11 +38,12 @@ thread_first_run:
     jmp trap_return
 
 /* The IPC fast path's switch (arch/ia32/syscall/ipc_fast_entry.cc):
- * void arch_ipc_switch(uint32_t* save_esp, TrapFrame* prev, TrapFrame* next)
+ * void arch_ipc_switch(uint32_t* save_esp, TrapFrame* prev, TrapFrame* next),
+ * its arguments in EAX, EDX and ECX (regparm(3)).
  *
  * `next` is the receiver's saved user frame at the top of its kernel stack,
- * its results already in it: take the stack just below it (the argument slot
- * trap_return pops) and return to user mode. `prev` is the sender's frame:
+ * its results already in it: take that stack, at the frame (trap_entry.S's
+ * trap_restore), and return to user mode. `prev` is the sender's frame:
  * below its argument slot goes the switch frame described at the top of this
  * file, with ipc_fast_resume as its return address (the four registers'
  * values do not matter), and its address becomes the sender's saved kernel
@@ -50,14 +51,11 @@ thread_first_run:
  * words there still belonged to our caller. */
     .global arch_ipc_switch
 arch_ipc_switch:
-    movl 4(%esp), %eax
-    movl 8(%esp), %edx
-    movl 12(%esp), %ecx
-    leal -4(%ecx), %esp
+    movl %ecx, %esp
     movl $ipc_fast_resume, -8(%edx)
     leal -24(%edx), %edx
     movl %edx, (%eax)
-    jmp trap_return
+    jmp trap_restore
 
 /* Where a sender that blocked in the fast path resumes, with ESP at its
    argument slot: no frame to chain to (EBP 0), its Ipc result into its frame

@@ -8,9 +8,11 @@
  *
  * Each stub is 16 bytes long, so the stub for vector v is trap_stubs + 16 * v.
  *
- * The Ipc and Lipc system calls go to ipc_common instead, which saves the same
- * TrapFrame and calls ipc_trap(TrapFrame*) (syscall/ipc_fast_entry.cc): the
- * IPC fast path first, handle_trap when it does not apply.
+ * The Ipc and Lipc system calls enter at ipc_entry and lipc_entry instead
+ * (idt.cc points their vectors there unless the kernel was booted with
+ * fastpath=off), which save the same TrapFrame and call ipc_trap(TrapFrame*)
+ * (syscall/ipc_fast_entry.cc): the IPC fast path first, handle_trap when it
+ * does not apply.
  */
 #include "arch/ia32/layout.h"
 
@@ -28,11 +30,7 @@ trap_stubs:
     pushl $0
     .endif
     pushl $vector
-    .if (vector == VECTOR_SYSCALL_FIRST + 4) || (vector == VECTOR_SYSCALL_FIRST + 5)
-    jmp ipc_common
-    .else
     jmp trap_common
-    .endif
     .set vector, vector + 1
     .endr
 
@@ -51,11 +49,24 @@ trap_stubs:
     cld
 .endm
 
-ipc_common:
+/* The Ipc (VECTOR_SYSCALL_FIRST + 4) and Lipc (+ 5) entries of the fast path:
+   a stub and trap_common in one, without the jump between them. */
+.macro ipc_entry_for vector
+    pushl $0
+    pushl $\vector
     save_frame
     pushl %esp
     call ipc_trap
     jmp trap_return
+.endm
+
+    .global ipc_entry
+ipc_entry:
+    ipc_entry_for (VECTOR_SYSCALL_FIRST + 4)
+
+    .global lipc_entry
+lipc_entry:
+    ipc_entry_for (VECTOR_SYSCALL_FIRST + 5)
 
 trap_common:
     save_frame
@@ -66,6 +77,9 @@ trap_common:
     .global trap_return
 trap_return:
     addl $4, %esp
+    /* With ESP at the TrapFrame: the IPC fast path's switch enters here (switch.S). */
+    .global trap_restore
+trap_restore:
     popl %gs
     popl %fs
     popl %es

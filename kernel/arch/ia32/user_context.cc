@@ -80,15 +80,19 @@ uint32_t prepare_kernel_thread_stack(uintptr_t stack_top, void (*entry)()) {
 
 void switch_stacks(uint32_t* save_esp, uint32_t next_esp) { arch_switch_stacks(save_esp, next_esp); }
 
-[[gnu::always_inline]] void set_user_context(unsigned cpu, uintptr_t kernel_stack_top, uintptr_t utcb_location,
+uint64_t utcb_segment(uintptr_t utcb_location) { return ia32::Gdt::utcb_descriptor(utcb_location); }
+
+[[gnu::always_inline]] void set_user_context(unsigned cpu, uintptr_t kernel_stack_top, uint64_t utcb_segment,
                                              const uint8_t* io_bitmap, uintptr_t io_key) {
     ia32::Gdt& gdt = ia32::gdts().on(cpu);
     gdt.set_kernel_stack(kernel_stack_top);
-    gdt.set_utcb_segment(utcb_location);
+    gdt.set_utcb_segment(utcb_segment);
     IoState& io = g_io_state.on(cpu);
     if (io_bitmap == nullptr) {
-        if (io.enabled) gdt.disable_io_bitmap();
-        io.enabled = false;
+        if (io.enabled) {
+            gdt.disable_io_bitmap();
+            io.enabled = false;
+        }
         return;
     }
     if (io.loaded_key != io_key) {

@@ -45,6 +45,8 @@ void early_init() {
     ia32::g_gdts.on(0).install(0, 0, uintptr_t(boot_stack_top));
 }
 
+void use_ipc_fast_path(bool on) { ia32::route_ipc_vectors(on); }
+
 void init_interrupts(const platform::Topology& topology) {
     ia32::disable_legacy_pic(ia32::kVectorPicBase);
     ia32::lapic().init_mapping(topology);

@@ -1,7 +1,8 @@
 // ipc_fast_entry.cc: the IA32 side of the IPC fast path (ipc/fast_path.h).
 //
-// Every Ipc and Lipc system call tries the fast path first: their vectors
-// enter at ipc_trap() below (trap_entry.S), which falls back to handle_trap.
+// Every Ipc and Lipc system call tries the fast path first (unless the kernel
+// was booted with fastpath=off): their vectors enter at ipc_trap() below
+// (trap_entry.S's ipc_entry and lipc_entry), which falls back to handle_trap.
 // When it takes the IPC, the receiver is already the running thread, and
 // this file returns to its user mode directly:
 //
@@ -26,7 +27,8 @@
 #include "ipc/fast_path.h"
 #include "thread/scheduler.h"
 
-extern "C" [[noreturn]] void arch_ipc_switch(uint32_t* save_esp, ia32::TrapFrame* prev, ia32::TrapFrame* next);
+extern "C" [[noreturn, gnu::regparm(3)]] void arch_ipc_switch(uint32_t* save_esp, ia32::TrapFrame* prev,
+                                                               ia32::TrapFrame* next);
 
 namespace ia32 {
 
@@ -44,20 +46,20 @@ void put_result(TrapFrame& f, ipc::IpcResult result, const api::Utcb* utcb) {
 
 /// The IPC fast path for the Ipc in `f`: returns only when it does not apply.
 void try_fast_ipc(TrapFrame& f) {
-    thread::Tcb* self = thread::current();
-    thread::Tcb* dest = ipc::try_fast_ipc(api::ThreadId::from_raw(f.eax), api::ThreadId::from_raw(f.edx),
+    ipc::FastIpc done = ipc::try_fast_ipc(api::ThreadId::from_raw(f.eax), api::ThreadId::from_raw(f.edx),
                                           api::Timeouts::from_raw(f.ecx), api::MsgTag::from_raw(f.esi));
+    thread::Tcb* dest = done.receiver;
     if (dest == nullptr) return;
     TrapFrame& to = frame_of(dest);
-    put_result(to, ipc::IpcResult{dest->m_received_from, dest->m_received_tag}, dest->m_utcb);
-    arch_ipc_switch(&self->m_kernel_esp, &f, &to);
+    put_result(to, done.result, dest->m_utcb);
+    arch_ipc_switch(&done.sender->m_kernel_esp, &f, &to);
 }
 
 }  // namespace
 
 }  // namespace ia32
 
-// Where the Ipc and Lipc vectors enter (trap_entry.S's ipc_common).
+// Where the Ipc and Lipc vectors enter (trap_entry.S's ipc_entry, lipc_entry).
 extern "C" void ipc_trap(ia32::TrapFrame* frame) {
     ia32::try_fast_ipc(*frame);  // returns only when the fast path does not apply
     handle_trap(frame);
