@@ -107,13 +107,15 @@ def run_pingpong(booter, program_args):
     return results, skipped, errors + ([error] if error else [])
 
 
-def run_arraywalk(booter, overlaps, iters, mb):
-    """arraywalk's rows (three per run) and errors, one run per iteration count and overlap."""
+def run_arraywalk(booter, overlaps, iters, mb, local=False):
+    """arraywalk's rows (three per run) and errors, one run per iteration count and overlap;
+    `local`: each walker's own part node-local (arraywalk's local=1)."""
     rows, errors = [], []
     for iterations in iters:
         for overlap in overlaps:
-            program_args = f"overlap={overlap} iter={iterations} mb={mb}"
-            lines, error = booter.boot("arraywalk", program_args, f"arraywalk-o{overlap}-i{iterations}")
+            program_args = f"overlap={overlap} iter={iterations} mb={mb}" + (" local=1" if local else "")
+            tag = f"arraywalk-o{overlap}-i{iterations}" + ("-local" if local else "")
+            lines, error = booter.boot("arraywalk", program_args, tag)
             found = 0
             for line in lines:
                 words = line.split()

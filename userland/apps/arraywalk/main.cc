@@ -12,11 +12,15 @@
 //               The thesis walked 50 MB arrays on a machine with 2 GB per node; 8 MiB
 //               is about the same share of a 2x2 node (256 MiB) and fits two arrays in
 //               uma's 128 MiB. The arrays lie in the heap (os/layout.h).
+//   local=1     each thread's own part of its array (all but the shared part) is made
+//               node-local with os::make_local before the walk (thesis 4.2.1, Figure
+//               5.13): on the NUMA OS its pages fault in without the master pager's
+//               lock or table; the shared part stays global. Default 0: all global.
 //
 // Output, for scripts/bench/run.py (faults come from os::task_info, which counts the
 // whole task's: a thread's are those the task took while it walked, the other thread's
 // included; the total's are those of the whole run):
-//   ARRAYWALK config overlap=F iter=N mb=M shared_kb=K cpus=A,B nodes=X,Y
+//   ARRAYWALK config overlap=F iter=N mb=M shared_kb=K local=L cpus=A,B nodes=X,Y
 //   ARRAYWALK overlap=F iter=N thread=T cpu=C node=X cycles=... faults=... ok=1
 //   ARRAYWALK overlap=F iter=N thread=total cycles=... faults=... pages=... ok=1
 //   ARRAYWALK error thread=T iteration=I index=W got=0x... expected=0x...
@@ -51,6 +55,7 @@ struct Options {
     Word overlap_permille = 0;
     Word iterations = 1;
     Word mb = kDefaultMb;
+    bool local = false;
 };
 
 bool at_end(const char* p) { return *p == '\0' || *p == ' '; }
@@ -99,6 +104,11 @@ bool parse_options(Options* o) {
     if (os::arg_value("overlap", text, sizeof text) && !parse_fraction(text, &o->overlap_permille)) return false;
     if (os::arg_value("iter", text, sizeof text) && (!parse_number(text, &o->iterations) || o->iterations == 0))
         return false;
+    if (os::arg_value("local", text, sizeof text)) {
+        Word local;
+        if (!parse_number(text, &local) || local > 1) return false;
+        o->local = local == 1;
+    }
     return !os::arg_value("mb", text, sizeof text) || (parse_number(text, &o->mb) && o->mb >= 1 && o->mb <= kMaxMb);
 }
 
@@ -142,8 +152,8 @@ int run() {
     const Word shared = size / kPageSize * o.overlap_permille / 1000 * kPageSize;
     unsigned cpus[2];
     pick_cpus(cpus);
-    l4::printf("ARRAYWALK config overlap=%s iter=%u mb=%u shared_kb=%u cpus=%u,%u nodes=%u,%u\n", overlap,
-               o.iterations, o.mb, shared / 1024, cpus[0], cpus[1], os::node_of_cpu(cpus[0]),
+    l4::printf("ARRAYWALK config overlap=%s iter=%u mb=%u shared_kb=%u local=%d cpus=%u,%u nodes=%u,%u\n", overlap,
+               o.iterations, o.mb, shared / 1024, o.local ? 1 : 0, cpus[0], cpus[1], os::node_of_cpu(cpus[0]),
                os::node_of_cpu(cpus[1]));
 
     g_main_thread = l4::my_global_id();
@@ -154,6 +164,15 @@ int run() {
         {region, 0, words, true, o.iterations},
         {region, (size - shared) / sizeof(uint32_t), words, false, o.iterations},
     };
+    // Each thread's own part: thread 0's below the shared part, thread 1's above it.
+    if (o.local && size != shared) {
+        Word own = size - shared;
+        Word bottom = reinterpret_cast<Word>(region);
+        if (!os::make_local(bottom, own) || !os::make_local(bottom + size, own)) {
+            l4::printf("ARRAYWALK error reason=make_local_refused\n");
+            return 2;
+        }
+    }
     ThreadId threads[2];
     for (unsigned t = 0; t < 2; ++t) {
         threads[t] = os::create_thread(cpus[t], walker_thread, reinterpret_cast<Word>(&walkers[t]));
