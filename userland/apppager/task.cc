@@ -58,12 +58,15 @@ void unregister_thread(Task& task, unsigned slot) REQUIRES(task.lock) {
     task.threads[slot] = ThreadRecord{ThreadId::nil(), 0, 0};
 }
 
-/// Creates the thread in slot `slot` (registered already) through the root pager.
+/// Creates the thread in slot `slot` (registered already) through the root pager: in the
+/// space of another thread of its node (of any node with spaces=single), or a new one.
 bool create_thread_locked(Task& task, unsigned slot, Word ip, Word sp) REQUIRES(task.lock) {
     ThreadRecord& t = task.threads[slot];
+    bool any_node = system().spaces == numa::Spaces::Single;
     ThreadId space = ThreadId::nil();
     for (unsigned i = 0; i < os::kMaxThreads; ++i)
-        if (i != slot && !task.threads[i].id.is_nil() && task.threads[i].node == t.node) space = task.threads[i].id;
+        if (i != slot && !task.threads[i].id.is_nil() && (any_node || task.threads[i].node == t.node))
+            space = task.threads[i].id;
     auto done = l4::rpc::call<numa::root_proto::CreateThread>(root_worker_of(t.cpu), t.id, space, utcb_location(slot),
                                                                pager_of(t.cpu), ip, sp);
     return done.ok() && done.value() == 1;

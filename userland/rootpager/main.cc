@@ -110,6 +110,7 @@ numa::System& make_system(unsigned cpus, unsigned nodes) {
     system.placement = has_word_option("placement", "master") ? numa::Placement::Master : numa::Placement::FirstTouch;
     system.unmap_mode = unmap_mode();
     system.migration = migration();
+    system.spaces = option_choice("spaces", {"node", "single"}) == 0 ? numa::Spaces::PerNode : numa::Spaces::Single;
     for (unsigned cpu = 0; cpu < cpus; ++cpu) {
         numa::PagerRecord& record = system.pagers[cpu];
         record.cpu = cpu;
@@ -185,6 +186,9 @@ int main() {
                    "(labs/lab6-unmap/README.md); the reference pagers unmap synchronously\n");
     if (system.migration == numa::Migration::CpuOnly)
         l4::printf("rootpager: migrate=cpu: a thread moved to another node keeps its space and pager there\n");
+    if (system.spaces == numa::Spaces::Single)
+        l4::printf("rootpager: spaces=single: one space per task, on the node it starts on (an experiment, "
+                   "thesis Figure 5.16; not the NUMA OS's design)\n");
     describe(system);
     if (!load_pager_module(system)) give_up("the application pager's image");
     if (!start_workers(system) || !wait_for_pagers(system, kPagerStartLimitMs)) give_up("the pagers did not start");

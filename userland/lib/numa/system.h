@@ -55,6 +55,15 @@ enum class Migration : Word {
                   ///< pager and so its new pages stay on the old node
 };
 
+/// How many L4 spaces a task has (root pager option spaces=).
+enum class Spaces : Word {
+    PerNode = 0,  ///< one on each node it has threads on, each node's pager mapping into
+                  ///< its own (thesis 3.2.3): the NUMA OS
+    Single = 1,   ///< one for all its threads, every pager mapping into it: the thesis's
+                  ///< experiment of Figure 5.16 (5.4.1), for the evaluation lab; no
+                  ///< per-node page tables, and a page mapped once is seen everywhere
+};
+
 struct PagerRecord {
     ThreadId pager;        ///< the application pager's (main) thread
     ThreadId root_worker;  ///< the root pager's worker on the same CPU: its pager and system-call server
@@ -91,6 +100,7 @@ struct System {
     Placement placement;     ///< where new pages of tasks come from (option placement=)
     UnmapMode unmap_mode;    ///< how a global unmap asks the other pagers (option unmap=)
     Migration migration;     ///< what a move to another node does (option migrate=)
+    Spaces spaces;           ///< one space per node of a task, or one in all (option spaces=)
     // Written by the pagers (atomically), read by the root pager.
     unsigned live_tasks;
     unsigned ended_tasks;
