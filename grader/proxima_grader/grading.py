@@ -55,6 +55,8 @@ class Options:
     timeout_seconds: float | None = None
     keep: bool = False                # keep a submission's workspace
     exclude: tuple[Path, ...] = ()    # never copied from the kit into a workspace
+    profile: str = ""                 # numaprof.so to load into every boot (docs/profiling.md), or none
+    profile_dir: str = ""             # where its reports go, one file per boot
 
 
 @dataclass
@@ -226,10 +228,11 @@ def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, 
                                            extra=(f"HIDDEN_DIR={hidden_dir}",))
         if result.hidden_build.ok:
             hidden_setup = QemuSetup(options.qemu, str(result.hidden_build.kernel), make_tree,
-                                     programs=programs)
+                                     programs=programs, profile=options.profile, profile_dir=options.profile_dir)
         else:
             hidden_failed = "the kernel with the hidden tests did not build"
-    setup = QemuSetup(options.qemu, str(kernel), make_tree, programs=programs)
+    setup = QemuSetup(options.qemu, str(kernel), make_tree, programs=programs, profile=options.profile,
+                      profile_dir=options.profile_dir)
     result.stages = grade_stages(stages, setup, options.jobs, on_done, cancel, hidden_setup,
                                  split=split, hidden_failed=hidden_failed)
     return result

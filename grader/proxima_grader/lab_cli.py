@@ -13,6 +13,7 @@ import argparse
 import json
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from . import batch, exports, lab_report, report
@@ -82,6 +83,12 @@ def _common(parser: argparse.ArgumentParser, cpus: int) -> None:
     parser.add_argument("--timeout", type=float, help="override every stage's timeout_seconds")
     parser.add_argument("--keep", action="store_true",
                         help="keep each submission's workspace (its path is in the report)")
+    parser.add_argument("--profile", metavar="NUMAPROF.so",
+                        help="load the numaprof plugin (make profile-plugin) into every boot; "
+                             "its reports go to --profile-dir (docs/profiling.md)")
+    parser.add_argument("--profile-dir", metavar="DIR",
+                        help="where --profile's reports go, one file per boot (default: a new "
+                             "temporary directory)")
 
 
 def _options(args) -> Options:
@@ -95,10 +102,20 @@ def _options(args) -> Options:
     qemu = tuple(shlex.split(args.qemu)) if args.qemu else default_qemu()
     if not qemu:
         raise UsageError("empty QEMU command")
+    profile, profile_dir = "", ""
+    if args.profile:
+        if not Path(args.profile).is_file():
+            raise UsageError(f"numaprof plugin not found: {args.profile} (build it with make profile-plugin)")
+        profile = str(Path(args.profile).resolve())
+        profile_dir = args.profile_dir or tempfile.mkdtemp(prefix="proxima-numaprof-")
+        Path(profile_dir).mkdir(parents=True, exist_ok=True)
+        profile_dir = str(Path(profile_dir).resolve())
+    elif args.profile_dir:
+        raise UsageError("--profile-dir needs --profile")
     return Options(tree=args.tree.resolve(), labs=args.lab, sol=args.sol, jobs=args.jobs,
                    qemu=qemu, presets_file=Path(args.presets) if args.presets else None,
                    hang_seconds=args.hang_seconds, timeout_seconds=args.timeout,
-                   keep=args.keep)
+                   keep=args.keep, profile=profile, profile_dir=profile_dir)
 
 
 def _log(text: str) -> None:
@@ -132,6 +149,8 @@ def command_lab(args) -> int:
     print(lab_report.to_json(result) if args.json == "-" else lab_report.format_text(result))
     if result.kept:
         _log(f"workspace kept: {result.kept}")
+    if options.profile:
+        _log(f"numaprof reports, one per boot: {options.profile_dir}")
     return 0 if result.passed else 1
 
 

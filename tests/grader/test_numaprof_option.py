@@ -63,6 +63,25 @@ class RunOption(unittest.TestCase):
         self.assertEqual(done.returncode, 2)
         self.assertIn("make profile-plugin", done.stderr)
 
+    def test_lab_checks_the_plugin_and_passes_it_to_every_boot(self):
+        done = subprocess.run([sys.executable, str(GRADE), "lab", "--lab", "1", "--profile", "/nonexistent/n.so"],
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
+        self.assertIn("make profile-plugin", done.stderr)
+        done = subprocess.run([sys.executable, str(GRADE), "lab", "--lab", "1", "--profile-dir", "/tmp/x"],
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
+        self.assertIn("--profile-dir needs --profile", done.stderr)
+        from proxima_grader import lab_cli
+        with tempfile.TemporaryDirectory() as reports:
+            plugin = Path(reports, "numaprof.so")
+            plugin.write_text("")
+            parser = lab_cli.argparse.ArgumentParser()
+            lab_cli._common(parser, 1)
+            parser.add_argument("--presets")
+            options = lab_cli._options(parser.parse_args(["--profile", str(plugin), "--profile-dir", reports]))
+            self.assertEqual((options.profile, options.profile_dir), (str(plugin.resolve()), str(Path(reports).resolve())))
+
     def test_argv_and_report_file(self):
         spec = support.fake_spec("pass", preset="2x2")
         setup = support.QemuSetup(support.fake_setup().qemu, support.KERNEL, profile="/p/n.so", profile_dir="/d")
