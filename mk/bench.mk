@@ -3,6 +3,9 @@
 # sigma0, base OS and programs).
 #
 #   make bench [TOPO=2x2|uma|...] [ICOUNT=1]     the parts below and make compat (mk/compat.mk), one after the other
+#   PROFILE=numa (bench-ipc, bench-apps): every boot under numaprof (mk/profile.mk): its table
+#       at the end of the boot's output (bench-apps: each log in $(BENCH_OUT)/logs), the last
+#       boot's in $(PROFILE_OUT)
 #   make bench-ipc [KARGS='rounds=N batches=N remote_cpu=N']
 #       builds the kernel, sigma0 and userland/ipcbench, boots them in QEMU (sigma0 as
 #       module 0, ipcbench as module 1, the root task), and lets scripts/bench/run.py
@@ -90,7 +93,8 @@ $(IPCBENCH_ELF): $(IPCBENCH_OBJS) $(IPCBENCH_L4TEST_OBJS) $(USERLAND_LIB_OBJS) $
 bench-ipc: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
 bench-ipc: $(KERNEL) $(SIGMA0_ELF) $(IPCBENCH_ELF) check-topo
 	$(PYTHON) scripts/bench/run.py --topo '$(BENCH_TOPO)' --out $(BENCH_OUT) \
-	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) --kargs '$(KARGS)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
+	  --timeout $(BENCH_TIMEOUT) $(if $(BENCH_ICOUNT),--icount) --kargs '$(KARGS)' -- $(QEMU_CMD) $(BENCH_ICOUNT) \
+	  $(QEMU_PROFILE)
 
 TRACE_ARGS ?=
 trace-ipc: MODULES = $(SIGMA0_ELF),$(IPCBENCH_ELF)
@@ -109,7 +113,7 @@ bench-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) check-topo
 	  $(if $(BENCH_ICOUNT),--icount) --modules '$(BENCH_OS_MODULES)' --app-dir $(BENCH_APP_DIR) \
 	  --pingpong-args '$(PINGPONG_ARGS)' --overlaps '$(ARRAYWALK_OVERLAPS)' --iters '$(ARRAYWALK_ITERS)' \
 	  --mb '$(ARRAYWALK_MB)' --unmap-pages '$(UNMAP_PAGES)' --unmap-rounds '$(UNMAP_ROUNDS)' \
-	  --migrate-rounds '$(MIGRATE_ROUNDS)' -- $(QEMU_CMD) $(BENCH_ICOUNT)
+	  --migrate-rounds '$(MIGRATE_ROUNDS)' -- $(QEMU_CMD) $(BENCH_ICOUNT) $(QEMU_PROFILE)
 
 # check_apps.py adds each preset's machine shape and the modules.
 check-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS)

@@ -11,6 +11,8 @@
 #       per-CPU and per-node table of instructions, local and remote accesses, the remote
 #       ratio and the modeled time, on stderr and in $(PROFILE_OUT); NUMAPROF lines for
 #       scripts. Guest code marks phases with kernel/api/numaprof_marker.h.
+#   make bench-ipc PROFILE=numa, make bench-apps PROFILE=numa
+#       the benchmarks (mk/bench.mk), each boot under the plugin.
 #   make profile-tests
 #       the plugin's known-pattern test (tests/profile/test_numaprof.py): boots the
 #       kernel's numaprof.known_pattern self-test under the plugin on six presets and
@@ -51,5 +53,5 @@ $(NUMAPROF_SO): $(NUMAPROF_SRCS) $(NUMAPROF_HDRS)
 	$(call step,CC,$<)
 	$(Q)$(NUMAPROF_CC) $(NUMAPROF_CFLAGS) -o $@ $(NUMAPROF_SRCS)
 
-# make qemu PROFILE=numa builds the plugin first.
-qemu qemu-gdb: $(if $(filter numa,$(PROFILE)),$(NUMAPROF_SO))
+# make qemu PROFILE=numa (and the benchmarks, mk/bench.mk) builds the plugin first.
+qemu qemu-gdb bench-ipc bench-apps: $(if $(filter numa,$(PROFILE)),$(NUMAPROF_SO))
