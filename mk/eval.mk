@@ -4,9 +4,10 @@
 # BENCH_APP_ELFS, TOPOLOGIES, PYTHON).
 #
 #   make eval
-#       pingpong under the kernel switches, arraywalk on the base OS and the NUMA OS
-#       (iterations and overlap), unmapbench on 2, 4 and 8 nodes; on 2x2, 4x1 and n8,
-#       one boot after the other (about 8 minutes on a 2-core host: 60 boots). Writes
+#       pingpong under the kernel switches and away from its space's home node, arraywalk
+#       on the base OS and the NUMA OS (iterations and overlap; local vs global mappings;
+#       one space vs one per node), unmapbench on 2, 4 and 8 nodes; on 2x2, 4x1 and n8,
+#       one boot after the other (about 13 minutes on a 2-core host: 210 boots). Writes
 #       $(EVAL_OUT)/report.md with tables, CSVs and PNG plots (scripts/eval/eval.py).
 #   make eval EVAL_CACHE=KB
 #       numaprof's modeled cache per CPU (default 32; 0: none, every access counts). The IPC
@@ -16,7 +17,7 @@
 #       the host (the tiny run's IPC rows come out the same twice; the others within a few
 #       percent), about 6 times slower.
 #   make eval EVAL=tiny
-#       2x2 only, two boots per experiment (under a minute): what make eval-test runs.
+#       2x2 only, one or two boots per comparison (under a minute): what make eval-test runs.
 #   make eval-test
 #       tests/eval/test_eval.py: the tiny run into a temporary directory; checks that the
 #       report has every experiment's table with numbers and that the plots exist.

@@ -6,8 +6,8 @@ thesis's chapter-5 experiments under numaprof and writes OUT/report.md.
             --topologies config/topologies.conf --app-dir build/release/userland \
             --base-modules sigma0.elf,baseos.elf --numa-modules sigma0.elf,rootpager.elf,apppager.elf
 
-full: 2x2, 4x1 and n8, 60 boots, about 8 minutes on a 2-core host; tiny: 2x2, two boots per
-experiment, for `make eval-test`. The boots run one after the other (counts do not depend
+full: 2x2, 4x1 and n8, 210 boots (each arraywalk point three times), about 13 minutes on a
+2-core host; tiny: 2x2, one or two boots per comparison (12 in all), for `make eval-test`. The boots run one after the other (counts do not depend
 on timing, but the host may be busy with another QEMU).
 """
 import argparse
@@ -24,13 +24,19 @@ from report import write_report  # noqa: E402
 
 SWEEP = [(i, o) for i in ("1", "4") for o in ("0", "0.3", "0.6", "0.9", "1")]
 CORNERS = [(i, o) for i in ("1", "4") for o in ("0", "1")]
+LOCAL = [(i, "0") for i in ("1", "4")]  # the thesis's Figure 5.13: each walker on its own array
+SPACES = [(i, "1") for i in ("1", "4", "10")]  # Figure 5.16: the arrays overlap completely, up to many iterations
 
 PLANS = {
-    "full": dict(name="full", presets=["2x2", "4x1", "n8"], ipc_kernels=IPC_KERNELS, ipc_home=2, ipc_rounds=2000,
+    "full": dict(name="full", presets=["2x2", "4x1", "n8"], ipc_kernels=IPC_KERNELS, ipc_home=3, ipc_rounds=2000,
                  arraywalk=[("2x2", SWEEP), ("4x1", CORNERS), ("n8", CORNERS)], mb="2",
-                 unmap_pages="1", unmap_rounds="20"),
+                 arraywalk_local=[("2x2", LOCAL), ("4x1", LOCAL), ("n8", LOCAL)],
+                 arraywalk_spaces=[("2x2", SPACES), ("4x1", SPACES), ("n8", SPACES)],
+                 repeats=3, unmap_pages="1", unmap_rounds="20"),
     "tiny": dict(name="tiny", presets=["2x2"], ipc_kernels=[IPC_KERNELS[0], IPC_KERNELS[3]], ipc_home=0,
-                 ipc_rounds=200, arraywalk=[("2x2", [("1", "1")])], mb="1", unmap_pages="1", unmap_rounds="5"),
+                 ipc_rounds=200, arraywalk=[("2x2", [("1", "0")])], arraywalk_local=[("2x2", [("1", "0")])],
+                 arraywalk_spaces=[("2x2", [("1", "1")])], mb="1", repeats=1,
+                 unmap_pages="1", unmap_rounds="5"),
 }
 
 

@@ -44,18 +44,54 @@ class TinyEval(unittest.TestCase):
         end = self.report.find("\n## ", start + 1)
         return self.report[start:end if end >= 0 else len(self.report)]
 
+    def tables(self, heading):
+        """The section's tables, each a list of rows of cells (header first, no separator)."""
+        tables, current = [], None
+        for line in self.section(heading).splitlines():
+            if not line.startswith("|"):
+                current = None
+                continue
+            if current is None:
+                current = []
+                tables.append(current)
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= {"-"} for cell in cells):
+                current.append(cells)
+        return tables
+
+    def assert_numeric(self, heading, rows, column):
+        header = rows[0]
+        self.assertIn(column, header)
+        self.assertGreaterEqual(len(rows), 2, f"{heading}: no table rows")
+        at = header.index(column)
+        for cells in rows[1:]:
+            self.assertRegex(cells[at], NUMBER, f"{heading}: {cells}")
+            self.assertRegex(cells[-1], NUMBER, f"{heading}: {cells}")
+
     def test_every_table_has_numeric_rows(self):
         for heading, column in SECTIONS.items():
             with self.subTest(section=heading):
-                lines = [line for line in self.section(heading).splitlines() if line.startswith("|")]
-                self.assertGreaterEqual(len(lines), 3, f"{heading}: no table rows")
-                header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-                self.assertIn(column, header)
-                at = header.index(column)
-                for row in lines[2:]:
-                    cells = [cell.strip() for cell in row.strip("|").split("|")]
-                    self.assertRegex(cells[at], NUMBER, f"{heading}: {row}")
-                    self.assertRegex(cells[-1], NUMBER, f"{heading}: {row}")
+                tables = self.tables(heading)
+                self.assertTrue(tables, f"{heading}: no table")
+                self.assert_numeric(heading, tables[0], column)
+
+    def check_pair_table(self, key, kinds, figure):
+        heading = "## b. Memory-intensive application"
+        found = [t for t in self.tables(heading) if key in t[0]]
+        self.assertEqual(len(found), 1, f"no table of {' vs '.join(sorted(kinds))} {key} ({figure})")
+        self.assert_numeric(heading, found[0], "remote / walk")
+        self.assertEqual({cells[found[0][0].index(key)] for cells in found[0][1:]}, kinds)
+
+    def test_local_and_global_mappings(self):
+        self.check_pair_table("mappings", {"local", "global"}, "Figure 5.13")
+
+    def test_single_and_per_node_spaces(self):
+        self.check_pair_table("spaces", {"single", "node"}, "Figure 5.16")
+        # overlap 1: with one space a shared page faults once, not once per node
+        rows = [t for t in self.tables("## b. Memory-intensive application") if "spaces" in t[0]][0]
+        at, faults = rows[0].index("spaces"), rows[0].index("faults")
+        counts = {cells[at]: int(cells[faults]) for cells in rows[1:]}
+        self.assertLess(counts["single"] * 3, counts["node"] * 2, f"spaces=single did not save faults: {counts}")
 
     def test_both_oses_in_arraywalk_and_unmap(self):
         for heading in ("## b. Memory-intensive application", "## c. Global unmap"):
