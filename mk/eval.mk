@@ -7,7 +7,7 @@
 #       pingpong under the kernel switches and away from its space's home node, arraywalk
 #       on the base OS and the NUMA OS (iterations and overlap; local vs global mappings;
 #       one space vs one per node), unmapbench on 2, 4 and 8 nodes; on 2x2, 4x1 and n8,
-#       one boot after the other (about 13 minutes on a 2-core host: 210 boots). Writes
+#       one boot after the other (about 16 minutes on a 2-core host: 234 boots). Writes
 #       $(EVAL_OUT)/report.md with tables, CSVs and PNG plots (scripts/eval/eval.py).
 #   make eval EVAL_CACHE=KB
 #       numaprof's modeled cache per CPU (default 32; 0: none, every access counts). The IPC

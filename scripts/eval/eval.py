@@ -6,7 +6,7 @@ thesis's chapter-5 experiments under numaprof and writes OUT/report.md.
             --topologies config/topologies.conf --app-dir build/release/userland \
             --base-modules sigma0.elf,baseos.elf --numa-modules sigma0.elf,rootpager.elf,apppager.elf
 
-full: 2x2, 4x1 and n8, 210 boots (each arraywalk point three times), about 13 minutes on a
+full: 2x2, 4x1 and n8, 234 boots (each arraywalk point three times), about 16 minutes on a
 2-core host; tiny: 2x2, one or two boots per comparison (12 in all), for `make eval-test`. The boots run one after the other (counts do not depend
 on timing, but the host may be busy with another QEMU).
 """
@@ -22,7 +22,8 @@ import boot  # noqa: E402,F401  (puts scripts/bench and grader/ on the path)
 from experiments import IPC_KERNELS, arraywalk_rows, ipc_rows, unmap_rows  # noqa: E402
 from report import write_report  # noqa: E402
 
-SWEEP = [(i, o) for i in ("1", "4") for o in ("0", "0.3", "0.6", "0.9", "1")]
+SWEEP = [(i, o) for i in ("1", "4") for o in ("0", "0.3", "0.6", "0.9", "1")] + \
+    [(i, o) for i in ("2", "8") for o in ("0", "1")]  # against the iterations: Figures 5.8-5.12
 CORNERS = [(i, o) for i in ("1", "4") for o in ("0", "1")]
 LOCAL = [(i, "0") for i in ("1", "4")]  # the thesis's Figure 5.13: each walker on its own array
 SPACES = [(i, "1") for i in ("1", "4", "10")]  # Figure 5.16: the arrays overlap completely, up to many iterations

@@ -204,19 +204,24 @@ def arraywalk_plots(out, rows):
                 pts = sorted((r["overlap"], walk_slowest(r, WALK_MAIN)) for r in rows
                              if (r["preset"], r["iter"], r["os"]) == (preset, iterations, os_name))
                 curves.append((f"{os_name} OS", pts))
-            if all(len(points) >= 2 for _, points in curves):
+            if all(len(points) >= 3 for _, points in curves):
                 pngs.append(plot_lines(out, f"arraywalk-{preset}-iter{iterations}",
                                        f"arraywalk on {preset}, {iterations} iteration(s): slowest walker, "
                                        f"{weights_label(WALK_MAIN)}",
                                        "overlap", "modeled time of the slowest walker CPU (not cycles)", curves))
-        curves = []
-        for os_name in ("base", "numa"):
-            pts = sorted((r["iter"], r["remote"]) for r in rows
-                         if (r["preset"], r["os"], r["overlap"]) == (preset, os_name, 1.0))
-            curves.append((f"{os_name} OS, overlap 1", pts))
-        if all(len(points) >= 2 for _, points in curves):
-            pngs.append(plot_lines(out, f"arraywalk-{preset}-remote", f"arraywalk on {preset}: remote accesses",
-                                   "iterations", "remote data accesses in the walk (all CPUs)", curves))
+        # Against the iterations, at overlap 1 and 0 (Figures 5.8-5.12).
+        for value, ylabel, name in ((lambda r: walk_slowest(r, WALK_MAIN),
+                                     f"modeled time of the slowest walker CPU, {weights_label(WALK_MAIN)}", "modeled"),
+                                    (lambda r: r["remote"], "remote data accesses in the walk (all CPUs)", "remote")):
+            curves = [(f"{os_name} OS, overlap {overlap:g}",
+                       sorted((r["iter"], value(r)) for r in rows
+                              if (r["preset"], r["os"], r["overlap"]) == (preset, os_name, overlap)))
+                      for overlap in (1.0, 0.0) for os_name in ("base", "numa")]
+            curves = [curve for curve in curves if len(curve[1]) >= 3]
+            if curves:
+                pngs.append(plot_lines(out, f"arraywalk-{preset}-{name}-vs-iterations",
+                                       f"arraywalk on {preset}: {name} against iterations", "iterations", ylabel,
+                                       curves))
     if not pngs and rows:  # the tiny run: one bar per OS and machine
         pick = {(r["preset"], r["os"]): r for r in rows}
         presets = list(dict.fromkeys(r["preset"] for r in rows))
@@ -341,6 +346,10 @@ and that depends on how the host schedules QEMU's vCPU threads, not on the guest
 NUMA OS both walkers fault at once and their pagers meet at the master lock, so its rows
 vary from run to run (in the first runs, by up to 2-3x for the same point, also with
 `lock=mcs`); the base OS serves faults one at a time in its root task and varies little.
+Even as the median of three boots, a NUMA OS row moved by up to 20% between two full
+runs, as much as the differences that place a crossover: in one run the crossovers fell
+where the thesis's did, in the next they did not (docs/benchmarks.md). Compare two runs
+before reading a crossover.
 With a miss as cheap as an instruction the walk itself is short against the first
 iteration's faults (2 MiB arrays: each walker's iteration is about 0.5 million loads,
 32 768 of them misses; its faults some millions of instructions), and the walk's
