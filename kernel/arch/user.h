@@ -53,11 +53,11 @@ void switch_stacks(uint32_t* save_esp, uint32_t next_esp);
 /// thread gets its UTCB, not on every switch to it.
 uint64_t utcb_segment(uintptr_t utcb_location);
 
-/// Sets up this CPU (`cpu`, the caller's: arch::cpu_index()) for running a
-/// user thread: the kernel stack the next trap uses, the UTCB segment (%gs,
-/// from utcb_segment()) and the IO permission bitmap (null: no ports;
-/// `io_key` changes whenever the bitmap's contents do).
-void set_user_context(unsigned cpu, uintptr_t kernel_stack_top, uint64_t utcb_segment, const uint8_t* io_bitmap,
+/// Sets up the calling CPU for running a user thread: the kernel stack the
+/// next trap uses, the UTCB segment (%gs, from utcb_segment()) and the IO
+/// permission bitmap (null: no ports; `io_key` changes whenever the bitmap's
+/// contents do).
+void set_user_context(uintptr_t kernel_stack_top, uint64_t utcb_segment, const uint8_t* io_bitmap,
                       uintptr_t io_key);
 
 }  // namespace arch

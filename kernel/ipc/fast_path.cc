@@ -57,14 +57,14 @@ namespace {
 /// four flags (propagation and the kernel's own). Zero: untyped words only.
 constexpr api::Word kTypedAndFlags = 0xFFC0;
 
-/// Whether the safe point (thread::kernel_exit) has anything to do on this
-/// CPU: a switch due, a timer tick's timeouts, requests from other CPUs, a
-/// deleted partner to look for (one word, thread/safe_point.h), or dead
-/// threads to free. Any of them sends the IPC down the general path, which
-/// returns through the safe point.
-[[gnu::always_inline]] bool safe_point_work(unsigned cpu, thread::detail::CpuScheduler& c) {
-    return thread::g_safe_point_work.on(cpu).any() || c.dead != nullptr;
-}
+/// Whether the safe point (thread::kernel_exit) has work that cannot wait on
+/// this CPU: a switch due, a timer tick's timeouts, requests from other CPUs,
+/// a deleted partner to look for (one word, thread/safe_point.h). Any of them
+/// sends the IPC down the general path, which returns through the safe point.
+/// Deleted threads waiting to be freed (CpuScheduler::dead) can wait: every
+/// safe point tries again, and one comes at the latest with the next timer
+/// interrupt in user mode.
+[[gnu::always_inline]] bool safe_point_work(unsigned cpu) { return thread::g_safe_point_work.on(cpu).any(); }
 
 // Flags the fast path reads together (thread/tcb.h keeps them side by side):
 // a plain load of the word or half-word they share, with the acquire order
@@ -108,7 +108,21 @@ FastIpc try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts ti
     if ((tag.raw() & kTypedAndFlags) != 0) return kGeneral;
     if (!timeouts.receive().is_never() || from_spec.is_nil()) return kGeneral;
 
-    // 2. The receiver. By a global id: the TCB array's slot for its number,
+    // 2. The sender's receive phase can start waiting at once: no sender is
+    //    queued at it that it would have to take first, and it waits for the
+    //    receiver itself (a Call) or for anybody (a ReplyWait); another
+    //    specific thread would have to be looked up.
+    if (self->m_senders_head != nullptr) return kGeneral;
+    if (!(from_spec == to || from_spec.is_any() || from_spec.is_any_local())) return kGeneral;
+
+    // 3. The sender may be switched away from with no more to do: no move to
+    //    another CPU or node waits for its switch (finish_switch), and no
+    //    cancelled request of it is still out. (A sender being deleted has
+    //    raised a switch, which step 6 sees.) Steps 1 to 3 read only the
+    //    sender and its arguments, so that few values stay live past them.
+    if (self->m_migrate_to >= 0 || sender_flags(self) != 0) return kGeneral;
+
+    // 4. The receiver. By a global id: the TCB array's slot for its number,
     //    holding a thread of that version (as thread::lookup_thread finds it;
     //    `any` has a number beyond the array). By a local id (Lipc, or Ipc
     //    within a space): the owner of that UTCB location in the sender's
@@ -124,7 +138,7 @@ FastIpc try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts ti
         if (dest == nullptr || dest->m_space != self->m_space || dest->local_id() != to) return kGeneral;
     }
 
-    // 3. The receiver waits for this message, here, with nothing to undo: it
+    // 5. The receiver waits for this message, here, with nothing to undo: it
     //    is in a receive phase (so it exists and is not being deleted, whose
     //    first step ends its IPC; it is neither the sender, which runs, nor an
     //    idle thread, which never receives) that accepts the sender, it lives
@@ -136,52 +150,42 @@ FastIpc try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts ti
     if (receive_word(dest) != kWaitingHere || dest->cpu() != cpu) return kGeneral;
     if (!accepts(dest, self)) return kGeneral;
 
-    // 4. The sender's receive phase can start waiting at once: no sender is
-    //    queued at it that it would have to take first, and it waits for the
-    //    receiver itself (a Call) or for anybody (a ReplyWait); another
-    //    specific thread would have to be looked up.
-    if (self->m_senders_head != nullptr) return kGeneral;
-    if (!(from_spec == to || from_spec.is_any() || from_spec.is_any_local())) return kGeneral;
-
-    // 5. The sender may be switched away from with no more to do: no move to
-    //    another CPU or node waits for its switch (finish_switch), and no
-    //    cancelled request of it is still out. (A sender being deleted has
-    //    raised a switch, which step 6 sees.)
-    if (self->m_migrate_to >= 0 || sender_flags(self) != 0) return kGeneral;
-
     // 6. Running the receiver now is what the scheduler would do: no ready
     //    thread has a higher priority, and the safe point has nothing to do.
     if (c.queue.ready_above(dest->m_sched.priority())) return kGeneral;
-    if (safe_point_work(cpu, c)) return kGeneral;
+    if (safe_point_work(cpu)) return kGeneral;
 
     // ---- commit: from here on the fast path cannot fail ----------------------
 
     // 7. The message: MR1..MRu from the sender's UTCB to the receiver's, the
     //    tag the receiver sees into its MR0, and who sent it (the local id if
     //    the receiver asked by local id and both share a space), as
-    //    transfer.cc does for untyped words.
+    //    transfer.cc does for untyped words. The tag and the sender go
+    //    straight to the receiver's registers (the caller's part): the
+    //    general path keeps them in m_received_tag and m_received_from only
+    //    for the receiver's own way out of the kernel (ipc.cc's result_of),
+    //    which a fast IPC's receiver does not take.
     unsigned words = tag.untyped();
     api::Word* dst = dest->m_utcb->mr;
-    arch::copy_words(dst + 1, self->m_utcb->mr + 1, words);
+    if (words != 0) arch::copy_words(dst + 1, self->m_utcb->mr + 1, words);
     api::MsgTag received = api::MsgTag::make(tag.label(), words, 0);
     dst[0] = received.raw();
-    dest->m_received_tag = received;
     bool local_name = dest->m_receive_from.is_local() && self->m_space == dest->m_space;
     api::ThreadId sender_name = local_name ? self->local_id() : self->m_global_id;
-    dest->m_received_from = sender_name;
 
     // 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
     //    and its receive phase waiting with no deadline. Only what a waiting
     //    receiver's partners, its CPU's safe point and its own return read is
     //    written: the send phase's fields (m_send_to, m_send_tag, ...) are read
     //    only while a thread is Sending, m_error_in_receive is set by whoever
-    //    ends the wait with an error, and the kernel-message flags are false
-    //    whenever a thread is in user mode.
+    //    ends the wait with an error, the kernel-message flags are false
+    //    whenever a thread is in user mode, and m_deadline is 0 already (no
+    //    deadline): only a blocked thread has one, and whatever ends its wait
+    //    clears it (thread::wake, the timeout's expiry, timeouts.cc).
     ++self->m_ipc_seq;
     self->m_receive_from = from_spec;
     self->m_receive_timeout = timeouts.receive();
     self->m_has_receive = true;
-    self->m_deadline = 0;
     self->m_wake = WakeReason::None;
     self->m_state = State::Receiving;
     ++self->m_fast_ipcs;
@@ -198,9 +202,9 @@ FastIpc try_fast_ipc(api::ThreadId to, api::ThreadId from_spec, api::Timeouts ti
     //     next trap, its UTCB segment and its space's IO bitmap.
     if (self->m_stack_canary != thread::kStackCanary)
         panic("kernel stack overflow in thread %x", self->global_id().raw());
-    if (dest->m_space != self->m_space) arch::load_directory(dest->m_space->switch_directory(cpu));
+    if (dest->m_space != self->m_space) arch::write_directory(dest->m_space->switch_directory(cpu));
     mm::Space* space = dest->m_space;
-    arch::set_user_context(cpu, thread::detail::stack_top(dest), dest->m_utcb_segment, space->io_bitmap(),
+    arch::set_user_context(thread::detail::stack_top(dest), dest->m_utcb_segment, space->io_bitmap(),
                            space->io_generation());
     dest->m_ran_here = true;
     return {self, dest, {sender_name, received}};

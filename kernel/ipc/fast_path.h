@@ -22,14 +22,14 @@ bool fast_path_enabled();
 struct FastIpc {
     thread::Tcb* sender;    ///< the calling thread, now Receiving
     thread::Tcb* receiver;  ///< now this CPU's running thread
-    IpcResult result;       ///< the receiver's Ipc result (its m_received_from, m_received_tag)
+    IpcResult result;       ///< the receiver's Ipc result (not stored in its TCB)
 };
 
 /// The running thread's Ipc, if the fast path can do it: then the message is
 /// delivered, the caller (the sender) is Receiving, and the receiver is this
 /// CPU's running thread, its directory, kernel stack and UTCB segment loaded;
 /// the caller must return to it in user mode at once (its Ipc results are in
-/// m_received_from, m_received_tag and its UTCB's MRs) and save the sender's
+/// the returned `result` and its UTCB's MRs) and save the sender's
 /// kernel context so that it resumes in fast_ipc_resumed(). Returns no
 /// receiver, having changed nothing, when the general path must do the IPC.
 /// Entered only when the fast path is on (fast_path_enabled()).

@@ -45,7 +45,7 @@ Tcb* tcb_of(Schedulable* entry) {
 /// when that bitmap changed, so this is cheap on every return to user mode).
 void load_user_context(Tcb* next) {
     mm::Space* space = next->m_space;
-    arch::set_user_context(arch::cpu_index(), stack_top(next), next->m_utcb_segment, space->io_bitmap(), space->io_generation());
+    arch::set_user_context(stack_top(next), next->m_utcb_segment, space->io_bitmap(), space->io_generation());
 }
 
 /// The directory `next` runs in. Its user context (load_user_context) is loaded

@@ -35,6 +35,8 @@ struct [[gnu::packed]] DescriptorPointer {
 void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
     m_local.index = cpu;
     m_local.apic_id = apic_id;
+    m_local.io_loaded_key = 0;
+    m_local.io_enabled = false;
     m_tss = Tss{};
     m_tss.ss0 = SEL_KERNEL_DATA;
     m_tss.esp0 = kernel_stack_top;
@@ -48,9 +50,9 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
     static_assert(offsetof(Gdt, m_io_bitmap) == offsetof(Gdt, m_tss) + sizeof(Tss));
     m_entries[SEL_TSS >> 3] =
         descriptor(uint32_t(uintptr_t(&m_tss)), sizeof(Tss) + kIoBitmapBytes, kTssAvailable, 0);
-    m_entries[SEL_CPU_LOCAL >> 3] =
-        descriptor(uint32_t(uintptr_t(&m_local)), sizeof(CpuLocal) - 1, kKernelData, 0x4);
-    set_utcb_segment(0);
+    static_assert(offsetof(Gdt, m_local) == 0 && sizeof(Gdt) <= 0x100000);  // byte-granular limit
+    m_entries[SEL_CPU_LOCAL >> 3] = descriptor(uint32_t(uintptr_t(this)), sizeof(Gdt) - 1, kKernelData, 0x4);
+    m_entries[SEL_UTCB >> 3] = 0;  // until the first user thread runs here
 
     DescriptorPointer gdtr{sizeof(m_entries) - 1, uint32_t(uintptr_t(m_entries))};
     asm volatile(
@@ -73,8 +75,6 @@ uint64_t Gdt::utcb_descriptor(uintptr_t base) {
     return descriptor(uint32_t(base), 3, kUserData, 0x4);
 }
 
-[[gnu::always_inline]] void Gdt::set_utcb_segment(uint64_t descriptor) { m_entries[SEL_UTCB >> 3] = descriptor; }
-
 void Gdt::load_io_bitmap(const uint8_t* bitmap) {
     if (bitmap == nullptr) {
         disable_io_bitmap();
@@ -84,9 +84,8 @@ void Gdt::load_io_bitmap(const uint8_t* bitmap) {
     enable_io_bitmap();
 }
 
-// An offset past the TSS limit: the CPU finds no bitmap and refuses every port.
-void Gdt::disable_io_bitmap() { m_tss.iomap_base = uint16_t(sizeof(Tss) + kIoBitmapBytes + 1); }
+void Gdt::disable_io_bitmap() { m_tss.iomap_base = kIoBitmapOff; }
 
-void Gdt::enable_io_bitmap() { m_tss.iomap_base = uint16_t(sizeof(Tss)); }
+void Gdt::enable_io_bitmap() { m_tss.iomap_base = kIoBitmapOn; }
 
 }  // namespace ia32

@@ -8,10 +8,14 @@
 //    thread's UTCB location, whose first word holds the UTCB pointer, so user
 //    code finds its UTCB with `mov %gs:0` (X.2 IA32);
 //  - the CPU-local data segment loaded into FS in the kernel, whose base is
-//    this CPU's CpuLocal block: arch::cpu_index() is a single `mov %fs:0`.
+//    this CPU's Gdt, which starts with its CpuLocal block: arch::cpu_index()
+//    is a single `mov %fs:0`, and the switch to a thread's user context
+//    writes the running CPU's TSS and UTCB descriptor with one FS-relative
+//    instruction each, with no CPU number to find the table by (Running).
 // The selectors (layout.h) are the same on every CPU.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/ia32/layout.h"
@@ -30,10 +34,16 @@ struct [[gnu::packed]] Tss {
 };
 static_assert(sizeof(Tss) == 104);
 
-/// What FS points at in the kernel: the first word is the CPU's logical number.
+/// The start of what FS points at in the kernel: the first word is the CPU's
+/// logical number.
 struct CpuLocal {
     unsigned index;  // must stay first: arch::cpu_index() reads %fs:0
     uint32_t apic_id;
+    // The IO bitmap behind this CPU's TSS (user_context.cc): which version of
+    // which space's bitmap it holds (a space's io_generation; 0: none), and
+    // whether it applies now.
+    uint32_t io_loaded_key;
+    uint32_t io_enabled;
 };
 static_assert(__builtin_offsetof(CpuLocal, index) == 0);
 
@@ -47,32 +57,76 @@ public:
     /// registers (the boot loader's selectors are not ours).
     void install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top);
 
-    void set_kernel_stack(uintptr_t top) { m_tss.esp0 = top; }
-
-    /// The descriptor of a UTCB segment at `base`, for set_utcb_segment().
+    /// The descriptor of a UTCB segment at `base`, for
+    /// Running::set_utcb_segment().
     static uint64_t utcb_descriptor(uintptr_t base);
-    /// Points the UTCB segment (SEL_UTCB) at a UTCB: `descriptor` is
-    /// utcb_descriptor(its base). Takes effect when GS is next loaded, which
-    /// the return to user mode does.
-    void set_utcb_segment(uint64_t descriptor);
 
     /// Lets ring 3 use exactly the ports whose bits are clear in `bitmap`
     /// (kIoBitmapBytes long), or no port at all when `bitmap` is null.
     void load_io_bitmap(const uint8_t* bitmap);
+
+    /// The running CPU's own table, reached through FS: the kernel stack, the
+    /// UTCB segment and the IO bitmap's state of the thread it runs.
+    struct Running;
+
+private:
     /// No port for ring 3, keeping the bitmap loaded last behind the TSS.
     void disable_io_bitmap();
     /// The bitmap loaded last applies again (no copy).
     void enable_io_bitmap();
 
-private:
     static constexpr unsigned kEntries = 8;  // selectors up to 0x38 (layout.h)
+    // iomap_base: where the bitmap is (right behind the TSS), or an offset
+    // past the TSS limit, where the CPU finds none and refuses every port.
+    static constexpr uint16_t kIoBitmapOn = sizeof(Tss);
+    static constexpr uint16_t kIoBitmapOff = sizeof(Tss) + kIoBitmapBytes + 1;
+    CpuLocal m_local;  // first: FS's base is the table itself
     uint64_t m_entries[kEntries];
-    CpuLocal m_local;
     // The TSS and its IO bitmap must stay together and in this order: the
     // bitmap is found at TSS base + iomap_base, and the TSS limit covers it.
     Tss m_tss;
     uint8_t m_io_bitmap[kIoBitmapBytes];
     [[maybe_unused]] uint8_t m_io_bitmap_end = 0xFF;  // read by the CPU, never by us
+};
+
+/// The running CPU's Gdt through FS, one instruction per field (the kernel's
+/// FS segment starts at the table and covers all of it): what the switch to a
+/// thread's user context writes on every IPC and thread switch.
+struct Gdt::Running {
+    /// ESP0: the stack the next interrupt or trap from user mode starts on.
+    static void set_kernel_stack(uintptr_t top) { store<offsetof(Gdt, m_tss) + offsetof(Tss, esp0)>(top); }
+    /// Points the UTCB segment (SEL_UTCB) at a UTCB: `descriptor` is
+    /// utcb_descriptor(its base). Takes effect when GS is next loaded, which
+    /// the return to user mode does.
+    static void set_utcb_segment(uint64_t descriptor) {
+        constexpr unsigned entry = offsetof(Gdt, m_entries) + (SEL_UTCB >> 3) * 8;
+        store<entry>(uint32_t(descriptor));
+        store<entry + 4>(uint32_t(descriptor >> 32));
+    }
+    static uint32_t io_loaded_key() { return load<offsetof(Gdt, m_local) + offsetof(CpuLocal, io_loaded_key)>(); }
+    static void set_io_loaded_key(uint32_t key) { store<offsetof(Gdt, m_local) + offsetof(CpuLocal, io_loaded_key)>(key); }
+    static bool io_enabled() { return load<offsetof(Gdt, m_local) + offsetof(CpuLocal, io_enabled)>() != 0; }
+    static void set_io_enabled(bool on) { store<offsetof(Gdt, m_local) + offsetof(CpuLocal, io_enabled)>(on); }
+    /// As Gdt::disable_io_bitmap and enable_io_bitmap, for the running CPU.
+    static void disable_io_bitmap() { store16<kIomapBase>(kIoBitmapOff); }
+    static void enable_io_bitmap() { store16<kIomapBase>(kIoBitmapOn); }
+
+private:
+    static constexpr unsigned kIomapBase = offsetof(Gdt, m_tss) + offsetof(Tss, iomap_base);
+    template <unsigned Offset>
+    [[gnu::always_inline]] static uint32_t load() {
+        uint32_t v;
+        asm volatile("movl %%fs:%c1, %0" : "=r"(v) : "i"(Offset));
+        return v;
+    }
+    template <unsigned Offset>
+    [[gnu::always_inline]] static void store(uint32_t v) {
+        asm volatile("movl %0, %%fs:%c1" ::"ri"(v), "i"(Offset));
+    }
+    template <unsigned Offset>
+    [[gnu::always_inline]] static void store16(uint16_t v) {
+        asm volatile("movw %0, %%fs:%c1" ::"ri"(v), "i"(Offset));
+    }
 };
 
 }  // namespace ia32

@@ -22,17 +22,11 @@ constexpr uint32_t kUserChangeableFlags = 0x00000CD5;  // CF PF AF ZF SF DF OF
 constexpr uint32_t kFlagsReserved1 = 1u << 1;
 constexpr uint32_t kFlagsInterrupt = 1u << 9;
 
-// The IO bitmap behind this CPU's TSS: which version of which space's bitmap it holds
-// (loaded_key: the space's io_generation, unique for every change of any space's
-// bitmap; 0: none), and whether it applies now. Entering a space without ports only
-// turns it off, so that going back to the space that holds it copies nothing: an IPC
-// between a space with ports (a root task's console) and one without costs no more
-// than between two spaces without.
-struct IoState {
-    uintptr_t loaded_key = 0;
-    bool enabled = false;
-};
-PerCpu<IoState> g_io_state;
+/// A space's IO bitmap into the running CPU's TSS, enabled; out of line (a copy
+/// of 8 KiB, rare: see set_user_context).
+[[gnu::noinline, gnu::cold]] void copy_io_bitmap(const uint8_t* bitmap) {
+    ia32::gdts().on(cpu_index()).load_io_bitmap(bitmap);
+}
 
 }  // namespace
 
@@ -82,26 +76,31 @@ void switch_stacks(uint32_t* save_esp, uint32_t next_esp) { arch_switch_stacks(s
 
 uint64_t utcb_segment(uintptr_t utcb_location) { return ia32::Gdt::utcb_descriptor(utcb_location); }
 
-[[gnu::always_inline]] void set_user_context(unsigned cpu, uintptr_t kernel_stack_top, uint64_t utcb_segment,
+// The IO bitmap behind the TSS keeps the last one loaded (CpuLocal's
+// io_loaded_key says whose), and entering a space without ports only turns it
+// off, so that going back to the space that holds it copies nothing: an IPC
+// between a space with ports (a root task's console) and one without costs no
+// more than between two spaces without. Everything goes through FS, the
+// running CPU's own Gdt (gdt.h, Gdt::Running).
+[[gnu::always_inline]] void set_user_context(uintptr_t kernel_stack_top, uint64_t utcb_segment,
                                              const uint8_t* io_bitmap, uintptr_t io_key) {
-    ia32::Gdt& gdt = ia32::gdts().on(cpu);
-    gdt.set_kernel_stack(kernel_stack_top);
-    gdt.set_utcb_segment(utcb_segment);
-    IoState& io = g_io_state.on(cpu);
+    using Running = ia32::Gdt::Running;
+    Running::set_kernel_stack(kernel_stack_top);
+    Running::set_utcb_segment(utcb_segment);
     if (io_bitmap == nullptr) {
-        if (io.enabled) {
-            gdt.disable_io_bitmap();
-            io.enabled = false;
+        if (Running::io_enabled()) {
+            Running::disable_io_bitmap();
+            Running::set_io_enabled(false);
         }
         return;
     }
-    if (io.loaded_key != io_key) {
-        gdt.load_io_bitmap(io_bitmap);
-        io.loaded_key = io_key;
-    } else if (!io.enabled) {
-        gdt.enable_io_bitmap();
+    if (Running::io_loaded_key() != io_key) {
+        copy_io_bitmap(io_bitmap);
+        Running::set_io_loaded_key(io_key);
+    } else if (!Running::io_enabled()) {
+        Running::enable_io_bitmap();
     }
-    io.enabled = true;
+    Running::set_io_enabled(true);
 }
 
 }  // namespace arch

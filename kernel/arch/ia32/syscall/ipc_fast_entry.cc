@@ -52,7 +52,9 @@ void try_fast_ipc(TrapFrame& f) {
     if (dest == nullptr) return;
     TrapFrame& to = frame_of(dest);
     put_result(to, done.result, dest->m_utcb);
-    arch_ipc_switch(&done.sender->m_kernel_esp, &f, &to);
+    // `f` is the sender's frame_of() (a system call comes from user mode),
+    // found from the sender again rather than kept in a register throughout.
+    arch_ipc_switch(&done.sender->m_kernel_esp, &frame_of(done.sender), &to);
 }
 
 }  // namespace
