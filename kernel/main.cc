@@ -157,7 +157,8 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     const platform::BootOptions& options = platform::boot_options();
     arch::use_ipc_fast_path(options.ipc_fast_path);
     kprintf("command line: %s\n", g_boot_info.cmdline);
-    if (options.unknown[0] != '\0') kprintf("warning: unknown boot options ignored: %s\n", options.unknown);
+    if (options.unknown[0] != '\0')
+        kprintf("boot options the kernel does not know (left to the root task): %s\n", options.unknown);
     if (options.tests_cut)
         kprintf("warning: the test= list is longer than %u characters; the rest is ignored\n",
                 unsigned(sizeof(options.tests) - 1));

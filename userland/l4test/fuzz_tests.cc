@@ -2,7 +2,10 @@
 // kernel (the rules the fuzzer follows are in fuzzer.h).
 //
 // The main thread drives an agent through batches of kBatch calls and prints a line
-// after each, so the grader sees progress. Afterwards the system must still work: the
+// after each, so the grader sees progress. How many calls and from which seed: the
+// kernel command line's fuzz_calls= (default kCalls) and fuzz_seed= (default: from
+// the run's nonce, so every boot fuzzes differently); the seed is printed, and the
+// same fuzz_calls= and fuzz_seed= make the same calls again (make fuzz SEED=...). Afterwards the system must still work: the
 // fuzzing thread still answers, IPC between root-task threads works, a new space
 // can be created and deleted, and once the fuzzer's space is gone the kernel has
 // exactly as much free memory, mapping nodes, threads and page tables as before
@@ -21,7 +24,7 @@ namespace l4test {
 
 namespace {
 
-constexpr Word kCalls = 5000;
+constexpr Word kCalls = 5000;  // make test's short run; make fuzz: 100,000 per preset
 constexpr Word kBatch = 500;
 
 void echo(Word) {
@@ -54,8 +57,12 @@ KernelCounts kernel_counts() {
 }  // namespace
 
 void test_fuzz_syscalls(TestContext& t) {
-    Word seed = seed_from(run_nonce());
-    t.note("fuzzer: %u random system calls, seed %x (from the nonce)", kCalls, seed);
+    Word calls = 0, seed = 0;
+    CHECK(t, command_line_number("fuzz_calls", kCalls, &calls) && calls > 0,
+          "fuzz_calls= on the kernel command line is not a positive number");
+    CHECK(t, command_line_number("fuzz_seed", seed_from(run_nonce()), &seed),
+          "fuzz_seed= on the kernel command line is not a number");
+    t.note("fuzzer: %u random system calls, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", calls, seed, calls, seed);
     {
         // A first space made and deleted, so that the root task's own page tables and
         // mappings for test spaces exist before the counts are taken.
@@ -66,15 +73,20 @@ void test_fuzz_syscalls(TestContext& t) {
     {
         TestSpace fuzzer;
         CHECK(t, fuzzer.create(agent_main, main_thread().raw()), "create space: %s", fuzzer.error());
-        for (Word done = 0; done < kCalls; done += kBatch) {
-            AgentAnswer answer = agent_call(fuzzer.id(), agent::kFuzz, {kBatch, seed + done}, 60000);
-            CHECK(t, answer.ok(), "the fuzzer stopped answering after %u calls, ErrorCode %x", done, answer.error);
-            t.note("fuzzer: %u of %u calls made", done + kBatch, kCalls);
+        for (Word done = 0; done < calls; done += kBatch) {
+            Word batch = calls - done < kBatch ? calls - done : kBatch;
+            AgentAnswer answer = agent_call(fuzzer.id(), agent::kFuzz, {batch, seed + done}, 60000);
+            CHECK(t, answer.ok(), "the fuzzer stopped answering after %u calls (seed 0x%x), ErrorCode %x", done, seed,
+                  answer.error);
+            t.note("fuzzer: %u of %u calls made", done + batch, calls);
         }
         AgentAnswer ping = agent_call(fuzzer.id(), agent::kPing, {41});
         CHECK(t, ping.ok() && ping.words[0] == 42, "the fuzzer thread does not answer a ping after fuzzing");
     }
     KernelCounts after = kernel_counts();
+    t.note("fuzzer: threads %u->%u, mapping nodes %u->%u, free bytes %u->%u, page tables %u->%u", before.threads,
+           after.threads, before.mapping_nodes, after.mapping_nodes, before.free_bytes, after.free_bytes,
+           before.page_tables, after.page_tables);
     CHECK(t, after.threads == before.threads, "threads: %u before the fuzzer, %u after its space is gone",
           before.threads, after.threads);
     CHECK(t, after.mapping_nodes == before.mapping_nodes, "mapping nodes: %u before, %u after", before.mapping_nodes,

@@ -147,6 +147,15 @@ void run_tests() {
 
 const char* run_nonce() { return g_nonce; }
 
+bool command_line_number(const char* name, Word fallback, Word* number) {
+    char value[32];
+    if (!l4::find_option(g_cmdline, name, value, sizeof value)) {
+        *number = fallback;
+        return true;
+    }
+    return l4::parse_number(value, number);
+}
+
 }  // namespace l4test
 
 int main() {

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""fuzz.py: the system-call fuzzer at scale, on every preset (make fuzz).
+
+Boots l4test with only l4.fuzz.syscalls on each preset, in parallel through
+`grade.py run`, with `fuzz_calls=CALLS` (and `fuzz_seed=SEED` when given: the
+same calls again) on the kernel command line. The test itself fails on a
+leak (threads, mapping nodes, free kernel memory or page tables not back to
+their counts once the fuzzer's space is gone), on a fuzzer that stops
+answering, and unless IPC and a new space still work afterwards; a kernel
+panic or a hang fails the run. This prints one row per preset: the calls
+made, the seed (to replay it), the counts before and after, the verdict and
+the time, and below the table the grader's report of any failed run (its log
+and the command that reruns it).
+
+    scripts/fuzz.py --kernel K --module SIGMA0 --module L4TEST [--topo all]
+                    [--calls N] [--seed S] [--log-dir DIR] [-j J]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SEED = re.compile(r"fuzzer: (\d+) random system calls, seed ([0-9a-f]+)")
+MADE = re.compile(r"fuzzer: (\d+) of (\d+) calls made")
+COUNTS = re.compile(r"fuzzer: threads (\d+)->(\d+), mapping nodes (\d+)->(\d+), free bytes (\d+)->(\d+), "
+                    r"page tables (\d+)->(\d+)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernel", required=True)
+    parser.add_argument("--module", action="append", default=[], help="sigma0, then l4test")
+    parser.add_argument("--topo", default="all")
+    parser.add_argument("--calls", type=int, default=100_000)
+    parser.add_argument("--seed", help="decimal or 0x hex; default: a new one per boot (from its nonce)")
+    parser.add_argument("--log-dir", required=True)
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    if args.calls <= 0:
+        parser.error("--calls must be positive")
+    kargs = f"fuzz_calls={args.calls}"
+    if args.seed is not None:
+        try:
+            kargs += f" fuzz_seed={int(args.seed, 0):#x}"
+        except ValueError:
+            parser.error(f"--seed {args.seed!r} is not a number")
+    # About 12,000 calls a second on a loaded 2-core host: generous limits, and a
+    # progress line every 500 calls for the hang check.
+    timeout = 300 + args.calls // 200
+    command = [sys.executable, str(ROOT / "grader" / "grade.py"), "run", "--kernel", args.kernel,
+               "--topo", args.topo, "--kargs", kargs, "--tests", "l4.fuzz.syscalls", "-j", str(args.jobs),
+               "--hang-seconds", "120", "--timeout", str(timeout), "--json", "--log-dir", args.log_dir]
+    for module in args.module:
+        command += ["--module", module]
+    for old in Path(args.log_dir).glob("*.log"):  # the table pairs runs with this run's logs
+        old.unlink()
+    print("fuzz:", " ".join(command[1:]), flush=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        sys.stdout.write(done.stdout)
+        print("fuzz: the grader gave no report (see above)", file=sys.stderr)
+        return 2
+    logs = sorted(Path(args.log_dir).glob("*.log"))
+    print(format_table(report["runs"], logs))
+    failed = [run for run in report["runs"] if not run["passed"]]
+    for run in failed:
+        print(f"\n{run['preset']}: {run['verdict']}: {run['reason']}")
+        for problem in run["problems"]:
+            print("  " + problem["message"])
+        print("  rerun: " + run["commands"]["make"])
+    calls = sum(row_of(run, log)["made"] for run, log in zip(report["runs"], logs))
+    print(f"\nfuzz: {calls} system calls on {len(report['runs'])} presets, "
+          f"{len(failed)} failed runs; serial logs in {args.log_dir}")
+    return 0 if not failed and done.returncode == 0 else 1
+
+
+def row_of(run: dict, log: Path) -> dict:
+    """What the run's serial log says about the fuzzer."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    row = {"made": 0, "seed": "-", "counts": None}
+    if m := SEED.search(text):
+        row["seed"] = "0x" + m.group(2)
+    for m in MADE.finditer(text):
+        row["made"] = int(m.group(1))
+    if m := COUNTS.search(text):
+        row["counts"] = [int(v) for v in m.groups()]
+    return row
+
+
+def format_table(runs: list[dict], logs: list[Path]) -> str:
+    out = [f"{'preset':<10} {'calls':>8} {'seed':>11}  {'threads':>9} {'map nodes':>11} "
+           f"{'free bytes':>21} {'page tables':>11}  {'result':<7} {'seconds':>7}"]
+    for run, log in zip(runs, logs):
+        row = row_of(run, log)
+        if row["counts"] is None:
+            threads = nodes = free = tables = "-"
+        else:
+            c = row["counts"]
+            threads, nodes, free, tables = (f"{c[0]}->{c[1]}", f"{c[2]}->{c[3]}", f"{c[4]}->{c[5]}",
+                                            f"{c[6]}->{c[7]}")
+        result = "PASS" if run["passed"] else run["verdict"].upper()
+        out.append(f"{run['preset']:<10} {row['made']:>8} {row['seed']:>11}  {threads:>9} {nodes:>11} "
+                   f"{free:>21} {tables:>11}  {result:<7} {run['duration']:>7.1f}")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
