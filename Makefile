@@ -92,7 +92,7 @@ QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_MODULE_ARG
 ICOUNT         ?= 0
 QEMU_ICOUNT     = $(if $(filter 1,$(ICOUNT)),-icount shift=0)
 
-.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests lab-matrix all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests lab-matrix stress all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -133,6 +133,7 @@ help:
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make grade [LAB=n] [SOL=..]  grade the labs (make grade-one LAB=n TEST=name: one test)"
 	@echo "make lab-matrix LAB=n [N=50] [TOPO=all]  lab n's tests on every preset, N times (the lab contract's repeats)"
+	@echo "make stress [N=50] [LAB=n] [STAGE=..]  every graded stage N times under MTTCG; a table of what failed"
 	@echo "make fuzz [TOPO=all] [CALLS=100000] [SEED=S]  random system calls from an unprivileged space on every preset; no panic, no leak"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
@@ -353,6 +354,19 @@ lab-matrix: $(KERNEL)
 	@test -n "$(LAB)" || { echo "usage: make lab-matrix LAB=n [N=50] [TOPO=all]"; exit 2; }
 	$(PYTHON) scripts/lab-matrix.py --lab $(LAB) --kernel $(KERNEL) --repeat $(N) \
 	  --topo $(if $(filter command line,$(origin TOPO)),$(TOPO),all) --log-dir $(BUILD)/lab-matrix
+
+# make stress [N=50] [LAB=n] [STAGE=boot,core,os,numaos] [TOPO=a,b]: every graded
+# stage N times (every lab's tests on every preset, the kernel's self-tests on
+# every preset, the core, base-OS and NUMA-OS tests on their suites' presets), as
+# many boots at once as the host has cores, and a table of every (test, preset)
+# that failed, with its first failing log and the command that reruns it
+# (scripts/stress.py; build/stress/flakes.txt). LAB= or STAGE= picks; N=50 on
+# everything takes many hours on the 2-core machine.
+stress: $(KERNEL) $(USERLAND_ELFS) $(OS_ELFS) $(NUMAOS_ELFS) $(OSTEST_ELF) $(NUMAPROBE_ELF)
+	$(PYTHON) scripts/stress.py --kernel $(KERNEL) --userland $(KBUILD)/userland --repeat $(N) \
+	  $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
+	  $(if $(filter command line,$(origin TOPO)),--topo $(TOPO)) --core-presets $(CORE_TEST_PRESETS) \
+	  --os-presets $(OS_TEST_PRESETS) --numaos-presets $(NUMAOS_TEST_PRESETS) --log-dir $(BUILD)/stress
 
 # make handout OUT=dir: the student tree (no solutions, hidden tests or
 # instructor files); see scripts/make-handout.sh.

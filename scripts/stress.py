@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""stress.py: every graded stage N times, and a table of what failed (make stress).
+
+A stage is a set of tests booted together: each lab's tests with the
+reference solutions (every preset, as the lab contract asks), the kernel's
+self-tests (boot), the kernel core's user-level tests (core, fast path on and
+off), the base OS's (os) and the NUMA OS's (numaos) on their suites' presets.
+Each is booted N times through `grade.py run --repeat N`, as many QEMUs at a
+time as the host has cores, under multi-threaded TCG: the 4- and 8-CPU
+presets have more virtual CPUs than the host has cores. A failure is a bug to
+fix, not a retry: the table lists every (test, preset) that failed at least
+once, with failures/N, the serial log of its first failing run and the
+command that reruns that run alone; a run that failed with no test failing
+(a panic after the last result, a hang, a timeout) is listed as `(run)`.
+
+    scripts/stress.py --kernel K --userland DIR [--repeat N] [--lab N]...
+                      [--stage boot,core,os,numaos] [--topo a,b] --log-dir DIR
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "grader"))
+
+from proxima_grader.repeats import grade_run, lab_commands  # noqa: E402
+
+LABS = sorted(int(p.parent.name[3:].split("-")[0]) for p in ROOT.glob("labs/lab*-*/stage.toml"))
+
+
+def read_list(path: str) -> str:
+    return ",".join(line.strip() for line in (ROOT / path).read_text().splitlines() if line.strip())
+
+
+@dataclass
+class Flake:
+    failures: int = 0
+    first_log: str = ""
+    rerun: str = ""
+
+
+@dataclass
+class StageResult:
+    name: str
+    runs: int = 0
+    failed_runs: int = 0
+    flakes: dict = field(default_factory=dict)   # (test, preset) -> Flake
+    error: str = ""
+
+
+def suite_commands(args) -> dict[str, list[list[str]]]:
+    """The kit's own suites, as make test runs them (their presets come from make)."""
+    def elf(name: str) -> str:
+        return str(Path(args.userland, name + ".elf"))
+
+    def run(topo: str, tests: str, modules: list[str], kargs: list[str] = ()) -> list[str]:
+        command = grade_run(ROOT) + ["--kernel", args.kernel, "--topo", args.topo or topo, "--tests", tests,
+                                     "--repeat", str(args.repeat), "-j", str(args.jobs),
+                                     "--hang-seconds", "120", "--timeout", "900"]
+        for module in modules:
+            command += ["--module", elf(module)]
+        for options in kargs:
+            command += ["--kargs", options]
+        return command
+
+    return {
+        "boot": [run("all", read_list("tests/boot/selftests.list"), [])],
+        "core": [run(args.core_presets, read_list("tests/core/l4tests.list"), ["sigma0", "l4test"],
+                     ["", "fastpath=off"])],
+        "os": [run(args.os_presets, read_list("tests/os/ostests.list"), ["sigma0", "baseos", "ostest"])],
+        "numaos": [run(args.numaos_presets, read_list("tests/os/numatests.list"),
+                       ["sigma0", "rootpager", "apppager", "ostest", "numaprobe"])],
+    }
+
+
+def run_stage(name: str, commands: list[list[str]], log_dir: Path) -> StageResult:
+    result = StageResult(name)
+    for index, command in enumerate(commands, start=1):
+        logs = log_dir / (name if len(commands) == 1 else f"{name}-{index}")
+        for old in logs.glob("*.log"):
+            old.unlink()
+        command = command + ["--json", "--log-dir", str(logs)]
+        print(f"stress: {name}: {' '.join(command[1:])}", flush=True)
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+        try:
+            report = json.loads(done.stdout)
+        except json.JSONDecodeError:
+            result.error = f"the grader gave no report (exit status {done.returncode}): {done.stdout[-500:]}"
+            continue
+        for number, run in enumerate(report["runs"], start=1):
+            result.runs += 1
+            if run["passed"]:
+                continue
+            result.failed_runs += 1
+            failing = [test for test, state in run["test_results"].items() if state["state"] != "pass"]
+            log = logs / f"{number:03d}-{run['preset']}.log"
+            for test in failing or ["(run)"]:
+                flake = result.flakes.setdefault((test, run["preset"], " ".join(run["kargs"])), Flake())
+                flake.failures += 1
+                if not flake.first_log:
+                    flake.first_log, flake.rerun = str(log), run["commands"]["make"]
+    return result
+
+
+def format_table(results: list[StageResult], repeat: int) -> str:
+    rows = [(r.name, test, preset + (f" {kargs}" if kargs else ""), f.failures, f.first_log, f.rerun)
+            for r in results for (test, preset, kargs), f in sorted(r.flakes.items())]
+    out = [f"{'stage':<8} {'runs':>6} {'failed':>6}", *[f"{r.name:<8} {r.runs:>6} {r.failed_runs:>6}"
+                                                          + (f"  {r.error}" if r.error else "") for r in results]]
+    if not rows:
+        return "\n".join(out + ["", f"no test failed in {repeat} repeats"])
+    width = max(len(row[1]) for row in rows)
+    out += ["", f"{'stage':<8} {'test':<{width}} {'preset':<22} failures  first failing log / rerun"]
+    for stage, test, preset, failures, log, rerun in rows:
+        out += [f"{stage:<8} {test:<{width}} {preset:<22} {failures:>3}/{repeat:<5} {log}",
+                f"{'':<8} {'':<{width}} {'':<22} {'':<9} {rerun}"]
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernel", required=True)
+    parser.add_argument("--userland", required=True, help="where the user programs' ELFs are")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--lab", type=int, action="append", help="only these labs (and no suite)")
+    parser.add_argument("--stage", help="only these of boot,core,os,numaos (and no lab)")
+    parser.add_argument("--topo", help="these presets instead of each stage's")
+    parser.add_argument("--core-presets", default="uma,2x2,4x1")
+    parser.add_argument("--os-presets", default="uma,2x2,4x1")
+    parser.add_argument("--numaos-presets", default="uma,2x2,4x1,n8,memless,asym3")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--log-dir", required=True)
+    args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    suites = suite_commands(args)
+    stages: dict[str, list[list[str]]] = {}
+    if args.stage is None:
+        for lab in args.lab or LABS:
+            stages[f"lab{lab}"] = lab_commands(ROOT, lab, args.kernel, args.repeat, args.topo or "all", args.jobs)
+    if args.lab is None:
+        for name in (args.stage.split(",") if args.stage else suites):
+            if name not in suites:
+                parser.error(f"no stage {name!r} (boot, core, os, numaos)")
+            stages[name] = suites[name]
+    start = time.monotonic()
+    results = [run_stage(name, commands, Path(args.log_dir)) for name, commands in stages.items()]
+    table = format_table(results, args.repeat)
+    Path(args.log_dir, "flakes.txt").write_text(table + "\n")
+    print("\n" + table)
+    runs, failed = sum(r.runs for r in results), sum(r.failed_runs for r in results)
+    print(f"\nstress: {runs} runs in {time.monotonic() - start:.0f} s, {failed} failed; "
+          f"table in {Path(args.log_dir, 'flakes.txt')}")
+    return 0 if failed == 0 and not any(r.error for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
