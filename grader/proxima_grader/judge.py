@@ -11,11 +11,13 @@ A run passes only when all of these hold:
   4. exactly one summary line, whose counts agree with the results seen;
   5. no structured line carries another nonce (that is copied or forged
      output), the output stayed under its cap and was kept whole, and the
-     spec's expected blocks and regexes are found.
+     spec's expected blocks and regexes are found;
+  6. the kernel's invariant checker, which runs when the run ends
+     (kernel/syscall/kcheck.h), printed no `KCHECK <nonce> violation` line.
 
 Output past the cap is a flood: QEMU was killed the moment it passed
 (qemu.run_process), and the verdict is FLOOD unless a panic or a triple
-fault came first. Only KTEST, BOOT and PANIC lines are read (protocol.py):
+fault came first. Only KTEST, BOOT, KCHECK and PANIC lines are read (protocol.py):
 lab code's `lab| ` lines, whatever they say, never score.
 
 Problems that make the output untrustworthy (another nonce, a PASS without
@@ -92,6 +94,8 @@ def check_protocol(spec: RunSpec, nonce: str,
             continue
         if event.kind == "malformed":
             problems.append(Problem(f"malformed line: {event.message}", at))
+        elif event.kind == "violation":
+            problems.append(Problem(f"kernel invariant violated: {event.message}", at, broken_kernel=True))
         elif event.kind == "boot":
             boots.append(event)
         elif event.kind == "summary":

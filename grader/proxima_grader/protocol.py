@@ -7,6 +7,9 @@
     KTEST <nonce> summary passed=<n> failed=<m>
     KTEST <nonce> available <name>          test=list: a test exists (ignored)
     BOOT <nonce> complete cpus=<n> nodes=<m>
+    KCHECK <nonce> violation <what>         the kernel's invariant checker found
+                                            an inconsistency (kernel/syscall/kcheck.h)
+    KCHECK <nonce> done violations=<n> ...  ... and ended (informational)
     PANIC cpu=<n>: <message>                then registers and a backtrace
     PANIC user: <message>                   a user program stopped the run
                                             (l4::lab_missing, userland/lib/l4/lab.h)
@@ -31,6 +34,7 @@ _SUMMARY = re.compile(r"summary\s+passed=(\d+)\s+failed=(\d+)")
 _RESULT = re.compile(r"(\S+)\s+(START|PASS|FAIL)(?:\s+(.*))?")
 _EVIDENCE = re.compile(r"(\S+)\s+EVIDENCE\s+(.*)")
 _COMPLETE = re.compile(r"complete\s+cpus=(\d+)\s+nodes=(\d+)")
+_KCHECK = re.compile(r"KCHECK\s+(\S+)\s+(violation|done)\b\s*(.*)")
 _PANIC = re.compile(r"PANIC\b")
 _USER_PANIC = re.compile(r"PANIC user:")
 
@@ -38,7 +42,7 @@ _USER_PANIC = re.compile(r"PANIC user:")
 @dataclass(frozen=True)
 class Event:
     """One structured line. kind: start, pass, fail, summary, boot, panic, malformed."""
-    kind: str               # start, pass, fail, evidence, summary, boot, panic, malformed
+    kind: str               # start, pass, fail, evidence, summary, boot, violation, panic, malformed
                             # (a user program's panic: kind panic, name "user")
     line: Line
     nonce: str = ""
@@ -66,6 +70,10 @@ def parse_line(line: Line) -> Event | None:
         if result and (result[2] == "FAIL" or not result[3]):
             return Event(result[2].lower(), line, nonce, result[1], result[3] or "")
         return Event("malformed", line, nonce, message="not a KTEST START/PASS/FAIL/summary line")
+    kcheck = _KCHECK.fullmatch(text)
+    if kcheck:
+        nonce, what, rest = kcheck.groups()
+        return Event("violation", line, nonce, message=rest) if what == "violation" else None
     boot = _BOOT.fullmatch(text)
     if boot:
         nonce, rest = boot.groups()

@@ -149,6 +149,9 @@ def _mark(test: StageTest, run: RunResult, stage: Stage) -> tuple[Mark, str]:
             why = evidence.check(test.evidence, list(result.evidence), run.spec.preset, stage.kargs)
             if why:
                 return Mark.FAIL, f"PASS, but its evidence does not hold: {why}"
+        broken = next((p.message for p in outcome.problems if p.broken_kernel), None)
+        if outcome.trusted and broken:
+            return Mark.FAIL, f"PASS, but at the end of the run {broken}"
         if outcome.trusted:
             return Mark.OK, ""
         untrusted = next(p.message for p in outcome.problems if p.voids_run)

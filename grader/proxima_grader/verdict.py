@@ -60,6 +60,8 @@ class Problem:
     missing: bool = False         # an expected line never came (expected after a crash)
     voids_run: bool = False       # the output cannot be trusted (forged, replayed,
                                   # duplicated or cut): no test of the run earns credit
+    broken_kernel: bool = False   # the kernel's invariant checker found an inconsistency
+                                  # (KCHECK violation): no test of the run earns credit
 
 
 @dataclass

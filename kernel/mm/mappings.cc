@@ -1,6 +1,7 @@
 // mappings.cc: the kernel's mapping database and its outer lock (mappings.h).
 #include "mm/mappings.h"
 
+#include "mm/mapping_audit.h"
 #include "mm/mapping_node_cache.h"
 #include "smp/cross_call.h"
 
@@ -63,6 +64,13 @@ MdbError unmap(Space* space, uintptr_t addr, size_t size, Rights rights, bool fl
 size_t mapping_node_count() {
     smp::ServingCallsGuard guard(g_outer_lock);
     return g_mapping_db.node_count();
+}
+
+bool try_audit_mappings(const LiveSpaces& spaces, kcheck::InvariantReport& report) {
+    if (!g_outer_lock.try_lock()) return false;
+    audit_spaces(spaces, g_mapping_db.node_count(), report);
+    g_outer_lock.unlock();
+    return true;
 }
 
 }  // namespace mm

@@ -127,6 +127,13 @@ public:
     uint64_t translate(uintptr_t vaddr, Rights needed) EXCLUDES(m_lock);
     /// Whether the 4 MiB region of `vaddr` has no page table (so no mapping).
     bool lookup_table_free(uintptr_t vaddr) EXCLUDES(m_lock);
+    /// What the invariant checker visits (mm/mapping_audit.h): each user
+    /// address whose entry is present or has a mapping node beside it, with
+    /// the frame a present entry maps and the node (or null).
+    using EntryVisitor = void (*)(void* context, uintptr_t vaddr, bool present, uint64_t phys, MappingNode* node);
+    /// Calls `visit` for every such entry, in address order, under the
+    /// space's lock; false, visiting nothing, when the lock is held.
+    [[nodiscard]] bool try_for_each_entry(EntryVisitor visit, void* context) EXCLUDES(m_lock);
 
     // ---- directories per CPU (space_cpu_dirs.cc, Lab 2) ---------------------
     /// The physical address of the directory CPU `cpu` loads for this space:

@@ -21,6 +21,9 @@
 //   tcb_migration=off  a migrating thread's TCB stays where it was made
 //                   (Lab 3, thread/tcb_migrate.h)
 //   fastpath=off    every IPC takes the general path (ipc/fast_path.h)
+//   kcheck=plant    the invariant checker (syscall/kcheck.h) plants an
+//                   inconsistency before each check and removes it after,
+//                   so that it must report one (the grader's self-test)
 #pragma once
 
 #include <stddef.h>
@@ -37,6 +40,7 @@ struct BootOptions {
     bool replicate_code = true;  ///< per-node copies of the kernel's code (replicate=off: one copy)
     bool migrate_tcbs = true;    ///< TCBs follow their threads' nodes (tcb_migration=off: they stay)
     bool ipc_fast_path = true;   ///< the IPC fast path (fastpath=off: the general path only)
+    bool plant_inconsistency = false;  ///< kcheck=plant (syscall/kcheck.h)
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default

@@ -11,6 +11,7 @@
 #include "mm/page_walk.h"
 #include "mm/space.h"
 #include "platform/machine.h"
+#include "syscall/kcheck.h"
 #include "thread/tcb_array.h"
 #include "thread/scheduler.h"
 #include "thread/tcb.h"
@@ -188,6 +189,7 @@ uint32_t handle_breakpoint(uintptr_t ip, uint32_t eax, uint32_t ecx, bool* stop)
         case 0x50: return statistic(eax);
         case 0x51: return physical_in_space(ecx, eax, mm::Rights::None);
         case 0x52: return physical_in_space(ecx, eax, mm::Rights::Write);
+        case 0x53: return kcheck::check_kernel();
         case 0x08:
         case 0x0D: {
             int c = console::try_read_char();

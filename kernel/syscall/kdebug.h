@@ -26,6 +26,9 @@
 //                                      nothing mapped, no such thread)
 //                           op 0x52 (Proxima): the same, ~0 also where
 //                                      the mapping is read-only (Lab 6)
+//                           op 0x53 (Proxima): check the kernel's
+//                                      invariants (syscall/kcheck.h): the
+//                                      number of violations into EAX
 //                                      Tests use them to check that nothing
 //                                      leaks; the evaluation lab reads them.
 //   int3; jmp 1f; mov $string, %eax; 1:

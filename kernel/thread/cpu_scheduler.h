@@ -44,6 +44,12 @@ extern PerCpu<CpuScheduler> g_cpus;
 /// The top of a thread's kernel stack: the end of its TCB page (tcb.h).
 inline uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }
 
+/// The TCB a run-queue entry is part of: the Schedulable lies in a TCB page,
+/// and TCB pages are 4 KiB aligned.
+inline Tcb* tcb_of(const Schedulable* entry) {
+    return reinterpret_cast<Tcb*>(uintptr_t(entry) & ~uintptr_t(kTcbSize - 1));
+}
+
 // ---- scheduler.cc ------------------------------------------------------------
 
 /// After a switch, on the new thread's stack: checks the old thread's stack

@@ -164,6 +164,21 @@ public:
     /// O(entries), for tests and debugging.
     bool check_locked() const REQUIRES(m_lock);
 
+    /// Calls visit(entry) for every queued entry, highest priority first; for
+    /// the invariant checker (thread/invariants.cc), after check_locked().
+    template <typename Visit>
+    void for_each_locked(Visit visit) const REQUIRES(m_lock) {
+        for (unsigned priority = kPriorities; priority-- > 0;) {
+            const Schedulable* head = m_heads[priority];
+            if (head == nullptr) continue;
+            const Schedulable* entry = head;
+            do {
+                visit(entry);
+                entry = entry->m_next;
+            } while (entry != head);
+        }
+    }
+
 private:
     static constexpr unsigned kBitsPerWord = 32;
     static constexpr unsigned kWords = kPriorities / kBitsPerWord;

@@ -35,11 +35,6 @@ using namespace detail;
 
 namespace {
 
-Tcb* tcb_of(Schedulable* entry) {
-    // The Schedulable is inside a TCB page, and TCB pages are 4 KiB aligned.
-    return reinterpret_cast<Tcb*>(uintptr_t(entry) & ~uintptr_t(kTcbSize - 1));
-}
-
 /// What the CPU needs to run `next` in user mode besides its directory: its
 /// kernel stack, its UTCB segment and its space's IO bitmap (reloaded only
 /// when that bitmap changed, so this is cheap on every return to user mode).

@@ -14,6 +14,19 @@
 
 namespace thread {
 
+const char* state_name(State state) {
+    switch (state) {
+    case State::Free: return "Free";
+    case State::Inactive: return "Inactive";
+    case State::Ready: return "Ready";
+    case State::Sending: return "Sending";
+    case State::Receiving: return "Receiving";
+    case State::WaitingRemote: return "WaitingRemote";
+    case State::Halted: return "Halted";
+    }
+    return "?";
+}
+
 api::Result<Tcb*> try_create(api::ThreadId id, mm::Space* space, api::ThreadId scheduler) {
     if (!id.is_global() || id.is_any() || id.number() >= kMaxThreads) return api::Error::InvalidThread;
     unsigned cpu = arch::cpu_index();

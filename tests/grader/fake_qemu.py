@@ -25,6 +25,7 @@ chosen by the kernel option `fake=<scenario>` (or $PROXIMA_FAKE_SCENARIO):
                 seconds apart (default 1), then silence forever
   big           `fakelines=` lines of filler, then pass
   forged        pass, plus a KTEST line with another nonce
+  broken        pass, but the kernel's invariant checker reports a violation
   replay        the first test reports PASS without START
   duplicate     the first test reports PASS twice
   unrequested   pass, plus a test nobody asked for
@@ -235,6 +236,9 @@ def main(argv):
         line(f"KTEST {nonce} summary passed={passed} failed={failed}")
     if scenario != "no-boot":
         line(f"BOOT {nonce} complete cpus={kargs.get('fakecpus', cpus)} nodes={len(nodes)}")
+    if scenario == "broken":
+        line(f"KCHECK {nonce} violation thread 88001 is on the run queues of CPUs 0 and 1")
+        line(f"KCHECK {nonce} done violations=1 threads=3 spaces=2")
     if scenario == "status-panic":
         sys.exit(37)
     if scenario == "exit":

@@ -52,6 +52,17 @@ class Judge(unittest.TestCase):
                 text = GOOD.replace(f"@ {old}", f"deadbeef {old}")
                 self.assertFails(run(text), "nonce 'deadbeef'")
 
+    def test_an_invariant_violation_fails_a_passing_run(self):
+        text = GOOD + "KCHECK @ violation thread 88001 is Ready but neither runs nor is queued\n" + \
+            "KCHECK @ done violations=1 threads=3 spaces=2\n"
+        outcome = run(text)
+        self.assertFails(outcome, "kernel invariant violated: thread 88001 is Ready")
+        self.assertEqual(outcome.tests["a"].state.value, "pass")
+
+    def test_the_checkers_done_line_is_informational_and_needs_the_nonce_when_it_accuses(self):
+        self.assertIs(run(GOOD + "KCHECK @ done violations=0 threads=3 spaces=2\n").verdict, Verdict.PASS)
+        self.assertFails(run(GOOD + "KCHECK deadbeef violation made up\n"), "nonce 'deadbeef'")
+
     def test_unknown_test_fails_without_start(self):
         text = GOOD.replace("passed=1 failed=0", "passed=1 failed=1") + \
             "KTEST @ nosuch FAIL no such test (test=list prints them)\n"

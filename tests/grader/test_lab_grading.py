@@ -27,6 +27,7 @@ SCENARIOS = {
     "forged": ("fake=forged fakeonnodes=1", "none", False),
     "panic-later": ("fake=panic fakepanic=lab1.b", "none", False),
     "duplicate": ("fake=duplicate", "none", False),
+    "broken-kernel": ("fake=broken fakeonnodes=2", "none", False),
     "solution": ("fake=panic", None, True),  # the Makefile's default SOL: all
     "hidden-fails": ("fake=fail fakefail=lab1.a,lab1.secret", "none", True),
     "build-fails": ("#error broken allocator", "none", False),
@@ -93,6 +94,12 @@ class LabGrading(unittest.TestCase):
         result = self.grades["duplicate"]
         self.assertEqual(result.score, 0)
         self.assertEqual(set(marks(result, "lab1.c").values()), {"VOID"})
+
+    def test_a_broken_kernel_invariant_takes_the_runs_points(self):
+        result = self.grades["broken-kernel"]
+        self.assertEqual(marks(result, "lab1.a"), {"uma": "ok", "2x2": "FAIL", "4x1": "ok"})
+        self.assertIn("2x2: PASS, but at the end of the run kernel invariant violated: thread 88001 is on the "
+                      "run queues", lab_report.format_text(result))
 
     def test_tests_that_passed_before_a_panic_count(self):
         result = self.grades["panic-later"]

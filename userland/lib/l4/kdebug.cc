@@ -63,4 +63,10 @@ unsigned writable_in_space(unsigned number, unsigned address) {
     return value;
 }
 
+unsigned check_invariants() {
+    unsigned value = 0;
+    asm volatile("int3\n\tcmpb $0x53, %%al" : "+a"(value) : : "memory");
+    return value;
+}
+
 }  // namespace l4::kdebug

@@ -8,6 +8,7 @@
 //   op 0x50 Proxima's kernel statistics (EAX selects; see Statistic)
 //   op 0x51 Proxima: the physical address behind EAX in the space of thread number ECX
 //   op 0x52 Proxima: the same, only where that space may write
+//   op 0x53 Proxima: check the kernel's invariants; the number of violations in EAX
 // `int3; jmp; mov $string, %eax` (enter()) prints the string and stops the thread.
 // docs/user-boot.md states this convention; Pistachio's l4/ia32/kdebug.h uses the same.
 #pragma once
@@ -56,6 +57,10 @@ unsigned space_home_node(unsigned number);
 unsigned physical_in_space(unsigned number, unsigned address);
 /// The same, but ~0 also where the mapping is read-only (Lab 6).
 unsigned writable_in_space(unsigned number, unsigned address);
+/// Has the kernel check its own invariants (the TCB array, the run queues, the
+/// mapping database: kernel/syscall/kcheck.h); it prints what it finds for the
+/// grader and returns how many violations. end_run() calls it.
+unsigned check_invariants();
 
 /// Print `message` and where we are, and stop this thread in the kernel debugger.
 [[noreturn]] void enter(const char* message);

@@ -17,7 +17,8 @@ inline constexpr uint8_t kRunPassed = 0x10;
 inline constexpr uint8_t kRunFailed = 0x11;
 inline constexpr uint8_t kRunPanic = 0x12;
 
-/// Asks sigma0 for the port and writes `status` to it. If that does not end
+/// Has the kernel check its invariants (kdebug::check_invariants), asks
+/// sigma0 for the port and writes `status` to it. If that does not end
 /// the run (no such device: Bochs, or a machine without it), says so on the
 /// console, prefixed by `who`, and sleeps forever.
 [[noreturn]] void end_run(const char* who, uint8_t status);

@@ -160,4 +160,20 @@ void Space::free_tables_locked() {
     }
 }
 
+bool Space::try_for_each_entry(EntryVisitor visit, void* context) {
+    if (!m_lock.try_lock()) return false;
+    for (uintptr_t table_base = 0; table_base < kUserSpaceEnd; table_base += kPage * 1024) {
+        uint32_t* table = table_locked(table_base);
+        if (table == nullptr) continue;
+        MappingNode** shadow = shadow_locked(table_base);
+        for (unsigned i = 0; i < 1024; ++i) {
+            bool present = (table[i] & ia32::pte::kPresent) != 0;
+            if (present || shadow[i] != nullptr)
+                visit(context, table_base + i * kPage, present, table[i] & ia32::pte::kFrameMask, shadow[i]);
+        }
+    }
+    m_lock.unlock();
+    return true;
+}
+
 }  // namespace mm

@@ -1,0 +1,79 @@
+// invariants.cc: the invariant checker's look at the threads (invariants.h).
+#include "thread/invariants.h"
+
+#include "smp/online.h"
+#include "thread/cpu_scheduler.h"
+#include "thread/tcb_array.h"
+
+namespace thread {
+
+namespace {
+
+using detail::g_cpus;
+using detail::tcb_of;
+
+// The CPU whose run queue holds each thread number, plus one (0: none).
+// Only the checker uses it, one at a time (syscall/kcheck.cc).
+uint8_t g_queued_on[kMaxThreads];
+
+void check_run_queue(unsigned cpu, kcheck::InvariantReport& report) {
+    detail::CpuScheduler& c = g_cpus.on(cpu);
+    IrqSpinLockGuard guard(c.queue.lock());
+    if (!c.queue.check_locked()) {
+        report.violation("CPU %u's run queue is broken (links, priority bitmap or count disagree)", cpu);
+        return;
+    }
+    c.queue.for_each_locked([&](const Schedulable* entry) {
+        Tcb* tcb = tcb_of(entry);
+        unsigned number = unsigned(slot_number(tcb));
+        if (!tcb->exists()) {
+            report.violation("CPU %u's run queue holds slot %u, which has no thread", cpu, number);
+            return;
+        }
+        unsigned id = tcb->global_id().raw();
+        if (g_queued_on[number] != 0)
+            report.violation("thread %x is on the run queues of CPUs %u and %u", id, g_queued_on[number] - 1u, cpu);
+        g_queued_on[number] = uint8_t(cpu + 1);
+        if (tcb->m_state != State::Ready)
+            report.violation("thread %x (%s) is on CPU %u's run queue", id, state_name(tcb->m_state), cpu);
+        if (tcb == c.current) report.violation("thread %x runs on CPU %u and is on its run queue too", id, cpu);
+        if (tcb->cpu() != cpu) report.violation("thread %x of CPU %u is on CPU %u's run queue", id, tcb->cpu(), cpu);
+    });
+}
+
+bool runs_somewhere(const Tcb* tcb) {
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
+        if (smp::cpu_online(cpu) && g_cpus.on(cpu).current == tcb) return true;
+    return false;
+}
+
+void check_thread(Tcb* tcb, unsigned number, kcheck::InvariantReport& report, mm::LiveSpaces& spaces) {
+    unsigned id = tcb->global_id().raw();
+    bool queued = g_queued_on[number] != 0;
+    if (tcb->m_sched.is_queued() != queued)
+        report.violation("thread %x: its queued flag says %s, the run queues say %s", id,
+                         tcb->m_sched.is_queued() ? "queued" : "not", queued ? "queued" : "not");
+    bool in_transit = __atomic_load_n(&tcb->m_adopt_pending, __ATOMIC_ACQUIRE) || tcb->m_migrate_to >= 0;
+    if (tcb->m_state == State::Ready && !queued && !in_transit && !runs_somewhere(tcb))
+        report.violation("thread %x is Ready on CPU %u but neither runs nor is queued", id, tcb->cpu());
+    if (tcb->m_state != State::Ready && queued)
+        report.violation("thread %x waits (%s) and is on a run queue", id, state_name(tcb->m_state));
+    if (mm::Space* space = tcb->space()) {
+        if (space->thread_count() == 0) report.violation("thread %x lives in a space that counts no threads", id);
+        spaces.add(space, id);
+    }
+}
+
+}  // namespace
+
+void check_threads(kcheck::InvariantReport& report, mm::LiveSpaces& spaces) {
+    for (unsigned number = 0; number < kMaxThreads; ++number) g_queued_on[number] = 0;
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
+        if (smp::cpu_online(cpu)) check_run_queue(cpu, report);
+    for (unsigned number = 0; number < kMaxThreads; ++number) {
+        Tcb* tcb = tcb_slot(number);
+        if (tcb->exists() && !tcb->is_idle()) check_thread(tcb, number, report, spaces);
+    }
+}
+
+}  // namespace thread
