@@ -9,7 +9,7 @@
 namespace kcheck {
 
 void InvariantReport::violation(const char* format, ...) {
-    if (++m_count > kMaxLines) return;
+    if (++m_count > kMaxLines || !m_print) return;
     char text[160];
     va_list args;
     va_start(args, format);

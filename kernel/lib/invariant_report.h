@@ -17,7 +17,8 @@ class InvariantReport {
 public:
     static constexpr unsigned kMaxLines = 16;
 
-    explicit InvariantReport(const char* nonce) : m_nonce(nonce) {}
+    /// `print` false: count only (the checker's first look, syscall/kcheck.cc).
+    InvariantReport(const char* nonce, bool print) : m_nonce(nonce), m_print(print) {}
 
     [[gnu::format(printf, 2, 3)]] void violation(const char* format, ...);
     unsigned violations() const { return m_count; }
@@ -25,6 +26,7 @@ public:
 
 private:
     const char* m_nonce;
+    bool m_print;
     unsigned m_count = 0;
 };
 
