@@ -325,7 +325,7 @@ boot-tests: $(KERNEL)
 # optimised kernel is what every other suite boots.
 lab-tests: | $(TOOLS_OK)
 	LTO=0 $(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
-	$(if $(wildcard tests/labs),LTO=0 $(PYTHON) -m unittest discover -v -s tests/labs)
+	$(if $(wildcard tests/labs),LTO=0 $(PYTHON) tests/labs/timed.py)
 
 TEST_SUITES := host-tests grader-tests boot-tests profile-tests eval-test core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
 
