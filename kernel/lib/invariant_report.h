@@ -22,7 +22,6 @@ public:
 
     [[gnu::format(printf, 2, 3)]] void violation(const char* format, ...);
     unsigned violations() const { return m_count; }
-    const char* nonce() const { return m_nonce; }
 
 private:
     const char* m_nonce;
