@@ -5,14 +5,14 @@
 // after each, so the grader sees progress. How many calls and from which seed: the
 // kernel command line's fuzz_calls= (default kCalls) and fuzz_seed= (default: from
 // the run's nonce, so every boot fuzzes differently); the seed is printed, and the
-// same fuzz_calls= and fuzz_seed= make the same calls again (make fuzz SEED=...). Afterwards the system must still work: the
-// fuzzing thread still answers, IPC between root-task threads works, a new space
-// can be created and deleted, and once the fuzzer's space is gone the kernel has
-// exactly as much free memory, mapping nodes, threads and page tables as before
-// it was made (kdebug op 0x50): nothing the fuzzer did leaked.
+// same fuzz_calls= and fuzz_seed= make the same calls again (make fuzz SEED=...).
+// Afterwards the system must still work: the fuzzing thread still answers, IPC
+// between root-task threads works, a new space can be created and deleted, and
+// once the fuzzer's space is gone the kernel has exactly the counts it had before it was made (kernel_counts.h: spaces, threads,
+// mapping nodes, page tables, free memory, the per-node pools): nothing leaked.
 #include "agent.h"
+#include "kernel_counts.h"
 #include "l4/ipc.h"
-#include "l4/kdebug.h"
 #include "l4/message.h"
 #include "prng.h"
 #include "run.h"
@@ -33,25 +33,6 @@ void echo(Word) {
         l4::load_words(0x7777, {l4::mr(1) * 3});
         (void)l4::send(main_thread());
     }
-}
-
-struct KernelCounts {
-    unsigned free_bytes, mapping_nodes, threads, page_tables, pool_free_sum;
-};
-
-KernelCounts kernel_counts() {
-    using l4::kdebug::Statistic;
-    // The per-node counts add up to the total (nodes: until the first selector
-    // the kernel refuses; at most 16).
-    unsigned sum = 0;
-    for (unsigned node = 0; node < 16; ++node) {
-        unsigned free = l4::kdebug::kernel_pool_free_bytes(node);
-        if (free == ~0u) break;
-        sum += free;
-    }
-    return {l4::kdebug::kernel_statistic(Statistic::FreeKernelBytes),
-            l4::kdebug::kernel_statistic(Statistic::MappingNodes), l4::kdebug::kernel_statistic(Statistic::Threads),
-            l4::kdebug::kernel_statistic(Statistic::PageTables), sum};
 }
 
 }  // namespace
@@ -87,16 +68,7 @@ void test_fuzz_syscalls(TestContext& t) {
     t.note("fuzzer: threads %u->%u, mapping nodes %u->%u, free bytes %u->%u, page tables %u->%u", before.threads,
            after.threads, before.mapping_nodes, after.mapping_nodes, before.free_bytes, after.free_bytes,
            before.page_tables, after.page_tables);
-    CHECK(t, after.threads == before.threads, "threads: %u before the fuzzer, %u after its space is gone",
-          before.threads, after.threads);
-    CHECK(t, after.mapping_nodes == before.mapping_nodes, "mapping nodes: %u before, %u after", before.mapping_nodes,
-          after.mapping_nodes);
-    CHECK(t, after.free_bytes == before.free_bytes, "free kernel memory: %u bytes before, %u after",
-          before.free_bytes, after.free_bytes);
-    CHECK(t, after.page_tables == before.page_tables, "page tables: %u before, %u after", before.page_tables,
-          after.page_tables);
-    CHECK(t, after.pool_free_sum == after.free_bytes, "the pools' free bytes add up to %u, the total says %u",
-          after.pool_free_sum, after.free_bytes);
+    CHECK(t, counts_back(t, before, after), "the fuzzer's space is gone, but not all it made");
     LocalThread peer;
     CHECK(t, peer.start(echo, 0), "after fuzzing, start: %s", peer.error());
     l4::load_words(0x7770, {14});
