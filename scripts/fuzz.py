@@ -16,14 +16,14 @@ and the command that reruns it).
                     [--calls N] [--seed S] [--log-dir DIR] [-j J]
 """
 import argparse
-import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "grader"))
+from proxima_grader.repeats import run_with_logs  # noqa: E402
 
 SEED = re.compile(r"fuzzer: (\d+) random system calls, seed ([0-9a-f]+)")
 MADE = re.compile(r"fuzzer: (\d+) of (\d+) calls made")
@@ -54,20 +54,16 @@ def main() -> int:
     timeout = 300 + args.calls // 200
     command = [sys.executable, str(ROOT / "grader" / "grade.py"), "run", "--kernel", args.kernel,
                "--topo", args.topo, "--kargs", kargs, "--tests", "l4.fuzz.syscalls", "-j", str(args.jobs),
-               "--hang-seconds", "120", "--timeout", str(timeout), "--json", "--log-dir", args.log_dir]
+               "--hang-seconds", "120", "--timeout", str(timeout)]
     for module in args.module:
         command += ["--module", module]
-    for old in Path(args.log_dir).glob("*.log"):  # the table pairs runs with this run's logs
-        old.unlink()
-    print("fuzz:", " ".join(command[1:]), flush=True)
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    try:
-        report = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        sys.stdout.write(done.stdout)
+    print("fuzz:", " ".join(command[1:]), "--json --log-dir", args.log_dir, flush=True)
+    done = run_with_logs(command, Path(args.log_dir))
+    if done.report is None:
+        sys.stdout.write(done.output)
         print("fuzz: the grader gave no report (see above)", file=sys.stderr)
         return 2
-    logs = sorted(Path(args.log_dir).glob("*.log"))
+    report, logs = done.report, done.logs
     print(format_table(report["runs"], logs))
     failed = [run for run in report["runs"] if not run["passed"]]
     for run in failed:
@@ -78,7 +74,7 @@ def main() -> int:
     calls = sum(row_of(run, log)["made"] for run, log in zip(report["runs"], logs))
     print(f"\nfuzz: {calls} system calls on {len(report['runs'])} presets, "
           f"{len(failed)} failed runs; serial logs in {args.log_dir}")
-    return 0 if not failed and done.returncode == 0 else 1
+    return 0 if not failed and done.exit_status == 0 else 1
 
 
 def row_of(run: dict, log: Path) -> dict:

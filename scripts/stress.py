@@ -17,9 +17,7 @@ command that reruns that run alone; a run that failed with no test failing
                       [--stage boot,core,os,numaos] [--topo a,b] --log-dir DIR
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "grader"))
 
-from proxima_grader.repeats import grade_run, lab_commands  # noqa: E402
+from proxima_grader.repeats import grade_run, lab_commands, run_with_logs  # noqa: E402
 
 LABS = sorted(int(p.parent.name[3:].split("-")[0]) for p in ROOT.glob("labs/lab*-*/stage.toml"))
 
@@ -82,23 +80,17 @@ def run_stage(name: str, commands: list[list[str]], log_dir: Path) -> StageResul
     result = StageResult(name)
     for index, command in enumerate(commands, start=1):
         logs = log_dir / (name if len(commands) == 1 else f"{name}-{index}")
-        for old in logs.glob("*.log"):
-            old.unlink()
-        command = command + ["--json", "--log-dir", str(logs)]
-        print(f"stress: {name}: {' '.join(command[1:])}", flush=True)
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-        try:
-            report = json.loads(done.stdout)
-        except json.JSONDecodeError:
-            result.error = f"the grader gave no report (exit status {done.returncode}): {done.stdout[-500:]}"
+        print(f"stress: {name}: {' '.join(command[1:])} --json --log-dir {logs}", flush=True)
+        done = run_with_logs(command, logs)
+        if done.report is None:
+            result.error = f"the grader gave no report (exit status {done.exit_status}): {done.output[-500:]}"
             continue
-        for number, run in enumerate(report["runs"], start=1):
+        for run, log in zip(done.report["runs"], done.logs):
             result.runs += 1
             if run["passed"]:
                 continue
             result.failed_runs += 1
             failing = [test for test, state in run["test_results"].items() if state["state"] != "pass"]
-            log = logs / f"{number:03d}-{run['preset']}.log"
             for test in failing or ["(run)"]:
                 flake = result.flakes.setdefault((test, run["preset"], " ".join(run["kargs"])), Flake())
                 flake.failures += 1
