@@ -55,22 +55,6 @@ Word location(unsigned slot) { return kChildUtcbArea + slot * l4::kip().utcb_inf
 Word stack_bottom(unsigned stack) { return reinterpret_cast<Word>(g_stacks[stack]); }
 ThreadId nil() { return ThreadId::nil(); }
 
-/// A thread made by a test; deleted (its space with its last thread) when this goes.
-class OwnedThread {
-public:
-    OwnedThread() = default;
-    OwnedThread(const OwnedThread&) = delete;
-    OwnedThread& operator=(const OwnedThread&) = delete;
-    ~OwnedThread() {
-        if (!m_id.is_nil()) (void)l4::thread_control(m_id, nil(), nil(), nil(), kNoChange);
-    }
-    void adopt(ThreadId id) { m_id = id; }
-    [[nodiscard]] ThreadId id() const { return m_id; }
-
-private:
-    ThreadId m_id = ThreadId::nil();
-};
-
 /// SpaceControl as TestSpace does it: the root task's KIP address, kChildUtcbArea.
 bool configure(ThreadId id) {
     api::Fpage kip_area = api::Fpage::memory(l4::kip_base(), l4::kip().kip_area_info.log2_size(), api::Rights::None);

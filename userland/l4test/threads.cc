@@ -99,4 +99,10 @@ ThreadId LocalThread::local_id() const {
 
 Word LocalThread::stack_bottom() const { return reinterpret_cast<Word>(g_stacks[m_slot < 0 ? 0 : m_slot]); }
 
+void OwnedThread::reset() {
+    if (!m_id.is_nil())
+        (void)l4::thread_control(m_id, ThreadId::nil(), ThreadId::nil(), ThreadId::nil(), l4::kNoChange);
+    m_id = ThreadId::nil();
+}
+
 }  // namespace l4test

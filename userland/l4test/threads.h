@@ -57,4 +57,22 @@ private:
     char m_error[80] = {};
 };
 
+/// A thread a test made by hand (ThreadControl), in any space: deleted when this
+/// goes (and with its space's last thread, the space), so a failing test leaves none.
+class OwnedThread {
+public:
+    OwnedThread() = default;
+    OwnedThread(const OwnedThread&) = delete;
+    OwnedThread& operator=(const OwnedThread&) = delete;
+    ~OwnedThread() { reset(); }
+
+    void adopt(ThreadId id) { m_id = id; }
+    /// Deletes the thread now (if there is one).
+    void reset();
+    [[nodiscard]] ThreadId id() const { return m_id; }
+
+private:
+    ThreadId m_id = ThreadId::nil();
+};
+
 }  // namespace l4test
