@@ -7,8 +7,14 @@
 // unlock invalidates that cache line on every waiting CPU; mcs_lock.h removes that.
 //
 // At user level a lock holder can be preempted, or wait behind a waiter on its own CPU.
-// So a waiter spins with `pause` for a while (kSpinsBeforeYield) and then gives its time
-// slice away (ThreadSwitch to nil) on every further round, instead of burning a slice.
+// So a waiter spins with `pause` for a while (kSpinsBeforeYield), then gives its time
+// slice away (ThreadSwitch to nil) for a while (kYieldsBeforeSleep), and then sleeps a
+// timer tick between looks. The sleep matters where CPUs are shared: a ThreadSwitch on
+// a CPU with nothing else to run returns at once, so a yielding waiter still keeps its
+// CPU busy, and under QEMU with more virtual CPUs than host cores (make stress) the
+// waiters' virtual CPUs take the host's time from the holder's. A sleeping waiter's CPU
+// halts. A ticket lock serves in order, so its next waiter never sleeps (it would keep
+// the lock idle for a tick); the ones behind it do.
 //
 // The lock is the kernel's (kernel/lib/spin_lock.h) minus interrupts, with the same
 // -Wthread-safety annotations (GUARDED_BY a SpinLock works in user code too).
@@ -22,22 +28,31 @@
 
 namespace l4 {
 
-/// One round of waiting in a spin loop: `pause`, and after kSpinsBeforeYield rounds a
-/// ThreadSwitch, so that a preempted holder on this CPU can run.
+/// One round of waiting in a spin loop: `pause`; after kSpinsBeforeYield rounds a
+/// ThreadSwitch, so that a preempted holder on this CPU can run; after kYieldsBeforeSleep
+/// more, a sleep of a millisecond (a timer tick), unless `next_in_line`.
 class SpinWait {
 public:
     static constexpr unsigned kSpinsBeforeYield = 1000;
+    static constexpr unsigned kYieldsBeforeSleep = 100;
 
-    void relax() {
+    void relax(bool next_in_line = false) {
         if (m_spins < kSpinsBeforeYield) {
             ++m_spins;
             asm volatile("pause");
-        } else {
+        } else if (next_in_line || m_spins < kSpinsBeforeYield + kYieldsBeforeSleep) {
+            ++m_spins;
             thread_switch(api::ThreadId::nil());
+        } else {
+            nap();
         }
     }
 
 private:
+    /// Sleeps a millisecond; the caller's message registers are as they were (a waiter
+    /// may hold a message it is about to send).
+    static void nap();
+
     unsigned m_spins = 0;
 };
 
@@ -50,7 +65,8 @@ public:
     void lock() ACQUIRE() {
         uint32_t ticket = __atomic_fetch_add(&m_next, 1, __ATOMIC_RELAXED);
         SpinWait wait;
-        while (__atomic_load_n(&m_serving, __ATOMIC_ACQUIRE) != ticket) wait.relax();
+        for (uint32_t serving; (serving = __atomic_load_n(&m_serving, __ATOMIC_ACQUIRE)) != ticket;)
+            wait.relax(ticket - serving == 1);
     }
 
     /// Takes the lock only if nobody holds it or waits for it.
