@@ -24,6 +24,8 @@
 //   kcheck=plant    the invariant checker (syscall/kcheck.h) plants an
 //                   inconsistency before each check and removes it after,
 //                   so that it must report one (the grader's self-test)
+//   kcheck=plant-tcb  the same with a TCB page off its thread's node (the
+//                   running thread seen on a CPU of another node)
 #pragma once
 
 #include <stddef.h>
@@ -41,6 +43,7 @@ struct BootOptions {
     bool migrate_tcbs = true;    ///< TCBs follow their threads' nodes (tcb_migration=off: they stay)
     bool ipc_fast_path = true;   ///< the IPC fast path (fastpath=off: the general path only)
     bool plant_inconsistency = false;  ///< kcheck=plant (syscall/kcheck.h)
+    bool plant_tcb_off_node = false;   ///< kcheck=plant-tcb (syscall/kcheck.h)
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default

@@ -6,11 +6,13 @@
 #include "lib/spin_lock.h"
 #include "mm/mapping_audit.h"
 #include "platform/boot_options.h"
+#include "platform/machine.h"
 #include "smp/cross_call.h"
 #include "smp/online.h"
 #include "thread/cpu_scheduler.h"
 #include "thread/invariants.h"
 #include "thread/tcb_array.h"
+#include "thread/tcb_placement.h"
 
 namespace kcheck {
 
@@ -43,29 +45,48 @@ void release_other_cpus() {
 }
 
 /// kcheck=plant: the running thread also on its CPU's run queue, a real
-/// inconsistency for the checker to find (the grader's self-test boots it),
-/// taken out again before any CPU runs on.
+/// inconsistency for the checker to find (the grader's self-test boots it);
+/// kcheck=plant-tcb: the running thread seen on a CPU of a node whose memory
+/// does not hold its TCB page (where the machine has one). Both are taken out
+/// again before any CPU runs on.
 class Plant {
 public:
     Plant() {
         thread::detail::CpuScheduler& c = thread::detail::g_cpus.current();
         // Only a user thread's check plants (before the user level runs there is no thread).
-        m_on = platform::boot_options().plant_inconsistency && c.current != nullptr && !c.current->is_idle();
-        if (!m_on) return;
-        IrqSpinLockGuard guard(c.queue.lock());
-        (void)c.queue.enqueue_locked(c.current->m_sched);
+        if (c.current == nullptr || c.current->is_idle()) return;
+        m_thread = c.current;
+        m_cpu = m_thread->m_cpu;
+        m_queued = platform::boot_options().plant_inconsistency;
+        if (m_queued) {
+            IrqSpinLockGuard guard(c.queue.lock());
+            (void)c.queue.enqueue_locked(m_thread->m_sched);
+        }
+        if (platform::boot_options().plant_tcb_off_node) {
+            const platform::Topology& topology = platform::machine_topology();
+            for (unsigned cpu = 0; cpu < topology.num_cpus; ++cpu)
+                if (!thread::tcb_on_memory_of(m_thread, topology.cpus[cpu].node)) {
+                    m_thread->m_cpu = cpu;
+                    break;
+                }
+        }
     }
     ~Plant() {
-        if (!m_on) return;
-        thread::detail::CpuScheduler& c = thread::detail::g_cpus.current();
-        IrqSpinLockGuard guard(c.queue.lock());
-        c.queue.dequeue_locked(c.current->m_sched);
+        if (m_thread == nullptr) return;
+        m_thread->m_cpu = m_cpu;
+        if (m_queued) {
+            thread::detail::CpuScheduler& c = thread::detail::g_cpus.current();
+            IrqSpinLockGuard guard(c.queue.lock());
+            c.queue.dequeue_locked(m_thread->m_sched);
+        }
     }
     Plant(const Plant&) = delete;
     Plant& operator=(const Plant&) = delete;
 
 private:
-    bool m_on = false;
+    thread::Tcb* m_thread = nullptr;
+    unsigned m_cpu = 0;
+    bool m_queued = false;
 };
 
 /// One look at everything, with the other CPUs stopped.

@@ -1,9 +1,12 @@
 // invariants.cc: the invariant checker's look at the threads (invariants.h).
 #include "thread/invariants.h"
 
+#include "platform/boot_options.h"
+#include "platform/machine.h"
 #include "smp/online.h"
 #include "thread/cpu_scheduler.h"
 #include "thread/tcb_array.h"
+#include "thread/tcb_placement.h"
 
 namespace thread {
 
@@ -58,6 +61,13 @@ void check_thread(Tcb* tcb, unsigned number, kcheck::InvariantReport& report, mm
         report.violation("thread %x is Ready on CPU %u but neither runs nor is queued", id, tcb->cpu());
     if (tcb->m_state != State::Ready && queued)
         report.violation("thread %x waits (%s) and is on a run queue", id, state_name(tcb->m_state));
+    if (platform::boot_options().migrate_tcbs && !tcb->m_tcb_pending && !tcb->m_tcb_off_node && !in_transit) {
+        unsigned node = platform::machine_topology().cpus[tcb->cpu()].node;
+        if (!tcb_on_memory_of(tcb, node))
+            report.violation("thread %x is on CPU %u (node %u), but its TCB page (frame %x) lies off the memory "
+                             "that serves node %u, which had room (Lab 3: the page follows its thread)",
+                             id, tcb->cpu(), node, unsigned(tcb_frame(tcb)), node);
+    }
     if (mm::Space* space = tcb->space()) {
         if (space->thread_count() == 0) report.violation("thread %x lives in a space that counts no threads", id);
         spaces.add(space, id);

@@ -37,6 +37,7 @@
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
 #include "thread/tcb_migrate.h"
+#include "thread/tcb_placement.h"
 
 #include "arch/arch.h"
 #include "ipc/ipc.h"
@@ -83,6 +84,7 @@ void place_tcb(Tcb* tcb, unsigned node) {
     bool moved = try_move_tcb(tcb, node);
     tcb->m_tcb_pending = false;  // moved, already there, or no memory: not again until it migrates
     if (moved && tcb_frame(tcb) != before) count_tcb_move();
+    record_tcb_placement(tcb, node);
 }
 
 void tcb_settled(Tcb* tcb) {

@@ -110,6 +110,7 @@ public:
     bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
     bool m_is_idle = false;
     bool m_started = false;   // has left for user mode at least once
+    bool m_tcb_off_node = false;  // its page lies off its node's memory, which had none (tcb_placement.h)
     mm::Space* m_space = nullptr;
     api::Utcb* m_utcb = nullptr;          // kernel address of the UTCB
     api::Word m_utcb_location = 0;        // its user address

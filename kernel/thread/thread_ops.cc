@@ -11,6 +11,7 @@
 #include "platform/machine.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
+#include "thread/tcb_placement.h"
 
 namespace thread {
 
@@ -32,6 +33,7 @@ api::Result<Tcb*> try_create(api::ThreadId id, mm::Space* space, api::ThreadId s
     unsigned cpu = arch::cpu_index();
     Tcb* tcb = try_allocate_tcb(id.number(), platform::machine_topology().cpus[cpu].node);
     if (tcb == nullptr) return tcb_slot(id.number())->exists() ? api::Error::InvalidThread : api::Error::OutOfMemory;
+    record_tcb_placement(tcb, platform::machine_topology().cpus[cpu].node);
     tcb->m_cpu = cpu;
     tcb->m_space = space;
     tcb->m_scheduler = scheduler;

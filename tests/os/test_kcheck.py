@@ -7,7 +7,9 @@ with a `KCHECK <nonce> violation` line whatever its tests said
 run of the core tests and of the base OS ends with `violations=0`, and with
 `kcheck=plant` (the checker puts the running thread on its own run queue
 before it looks, and takes it off after) the same passing tests fail the run
-with the checker's message.
+with the checker's message; so does `kcheck=plant-tcb` (the running thread
+seen on a CPU of the node whose memory does not hold its TCB page: what a
+Lab 3 solution that leaves a page behind looks like).
 
     PROXIMA_BUILD=build/release python3 -m unittest discover -s tests/os   (make os-tests)
 """
@@ -54,6 +56,15 @@ class InvariantChecker(unittest.TestCase):
         messages = [problem["message"] for problem in run["problems"]]
         self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "is on its run queue" in m
                             for m in messages), messages)
+        self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
+
+    def test_a_tcb_page_off_its_threads_node_fails_a_passing_run(self):
+        run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", "kcheck=plant-tcb")
+        self.assertFalse(run["passed"])
+        self.assertEqual(run["test_results"]["l4.ipc.call_reply"]["state"], "pass")
+        messages = [problem["message"] for problem in run["problems"]]
+        self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "its TCB page" in m
+                            and "lies off the memory that serves node 1" in m for m in messages), messages)
         self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
 
 
