@@ -134,7 +134,7 @@ help:
 	@echo "make grade [LAB=n] [SOL=..]  grade the labs (make grade-one LAB=n TEST=name: one test)"
 	@echo "make lab-matrix LAB=n [N=50] [TOPO=all]  lab n's tests on every preset, N times (the lab contract's repeats)"
 	@echo "make stress [N=50] [LAB=n] [STAGE=..]  every graded stage N times under MTTCG; a table of what failed"
-	@echo "make fuzz [TOPO=all] [CALLS=100000] [SEED=S]  random system calls from an unprivileged space on every preset; no panic, no leak"
+	@echo "make fuzz [TOPO=all] [CALLS=100000] [SEED=S]  random system calls and sigma0 messages from an unprivileged space on every preset; no panic, no leak"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
 	@echo "make V=1 ...          show the full compiler and linker commands (default: one line per file)"

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""fuzz.py: the system-call fuzzer at scale, on every preset (make fuzz).
+"""fuzz.py: the system-call and sigma0 fuzzers at scale, on every preset (make fuzz).
 
-Boots l4test with only l4.fuzz.syscalls on each preset, in parallel through
-`grade.py run`, with `fuzz_calls=CALLS` (and `fuzz_seed=SEED` when given: the
-same calls again) on the kernel command line. The test itself fails on a
-leak (threads, mapping nodes, free kernel memory or page tables not back to
+Boots l4test with l4.fuzz.syscalls and l4.fuzz.sigma0 on each preset, in
+parallel through `grade.py run`, with `fuzz_calls=CALLS` (and `fuzz_seed=SEED`
+when given: the same calls again) on the kernel command line: CALLS system
+calls, then CALLS messages to sigma0. The tests themselves fail on a leak
+(spaces, threads, mapping nodes, free kernel memory or page tables not back to
 their counts once the fuzzer's space is gone), on a fuzzer that stops
-answering, and unless IPC and a new space still work afterwards; a kernel
-panic or a hang fails the run. This prints one row per preset: the calls
-made, the seed (to replay it), the counts before and after, the verdict and
-the time, and below the table the grader's report of any failed run (its log
-and the command that reruns it).
+answering, unless IPC and a new space still work afterwards, and when sigma0
+gives memory, leaves a message it must answer unanswered or answers one it
+must ignore; a kernel panic or a hang fails the run. This prints one row per
+preset: the calls and messages made, the seeds (to replay them), the counts
+before and after the system calls, sigma0's answers, the verdict and the time,
+and below the table the grader's report of any failed run (its log and the
+command that reruns it).
 
     scripts/fuzz.py --kernel K --module SIGMA0 --module L4TEST [--topo all]
                     [--calls N] [--seed S] [--log-dir DIR] [-j J]
@@ -29,6 +32,9 @@ SEED = re.compile(r"fuzzer: (\d+) random system calls, seed ([0-9a-f]+)")
 MADE = re.compile(r"fuzzer: (\d+) of (\d+) calls made")
 COUNTS = re.compile(r"fuzzer: threads (\d+)->(\d+), mapping nodes (\d+)->(\d+), free bytes (\d+)->(\d+), "
                     r"page tables (\d+)->(\d+)")
+SIGMA0_SEED = re.compile(r"sigma0 fuzzer: (\d+) random messages, seed ([0-9a-f]+)")
+SIGMA0_SENT = re.compile(r"sigma0 fuzzer: (\d+) of (\d+) messages sent")
+SIGMA0_ANSWERS = re.compile(r"sigma0 fuzzer: (\d+) received by sigma0 \((\d+) refused, (\d+) answered with ports\)")
 
 
 def main() -> int:
@@ -53,7 +59,7 @@ def main() -> int:
     # progress line every 500 calls for the hang check.
     timeout = 300 + args.calls // 200
     command = [sys.executable, str(ROOT / "grader" / "grade.py"), "run", "--kernel", args.kernel,
-               "--topo", args.topo, "--kargs", kargs, "--tests", "l4.fuzz.syscalls", "-j", str(args.jobs),
+               "--topo", args.topo, "--kargs", kargs, "--tests", "l4.fuzz.syscalls,l4.fuzz.sigma0", "-j", str(args.jobs),
                "--hang-seconds", "120", "--timeout", str(timeout)]
     for module in args.module:
         command += ["--module", module]
@@ -71,28 +77,35 @@ def main() -> int:
         for problem in run["problems"]:
             print("  " + problem["message"])
         print("  rerun: " + run["commands"]["make"])
-    calls = sum(row_of(run, log)["made"] for run, log in zip(report["runs"], logs))
-    print(f"\nfuzz: {calls} system calls on {len(report['runs'])} presets, "
-          f"{len(failed)} failed runs; serial logs in {args.log_dir}")
+    rows = [row_of(run, log) for run, log in zip(report["runs"], logs)]
+    print(f"\nfuzz: {sum(r['made'] for r in rows)} system calls and {sum(r['messages'] for r in rows)} messages "
+          f"to sigma0 on {len(report['runs'])} presets, {len(failed)} failed runs; serial logs in {args.log_dir}")
     return 0 if not failed and done.exit_status == 0 else 1
 
 
 def row_of(run: dict, log: Path) -> dict:
     """What the run's serial log says about the fuzzer."""
     text = log.read_text(errors="replace") if log.exists() else ""
-    row = {"made": 0, "seed": "-", "counts": None}
+    row = {"made": 0, "seed": "-", "counts": None, "messages": 0, "sigma0_seed": "-", "answers": "-"}
     if m := SEED.search(text):
         row["seed"] = "0x" + m.group(2)
     for m in MADE.finditer(text):
         row["made"] = int(m.group(1))
     if m := COUNTS.search(text):
         row["counts"] = [int(v) for v in m.groups()]
+    if m := SIGMA0_SEED.search(text):
+        row["sigma0_seed"] = "0x" + m.group(2)
+    for m in SIGMA0_SENT.finditer(text):
+        row["messages"] = int(m.group(1))
+    if m := SIGMA0_ANSWERS.search(text):
+        row["answers"] = f"{m.group(2)}/{m.group(3)}"
     return row
 
 
 def format_table(runs: list[dict], logs: list[Path]) -> str:
     out = [f"{'preset':<10} {'calls':>8} {'seed':>11}  {'threads':>9} {'map nodes':>11} "
-           f"{'free bytes':>21} {'page tables':>11}  {'result':<7} {'seconds':>7}"]
+           f"{'free bytes':>21} {'page tables':>11}  {'sigma0 msgs':>11} {'seed':>11} {'nil/ports':>11}  "
+           f"{'result':<7} {'seconds':>7}"]
     for run, log in zip(runs, logs):
         row = row_of(run, log)
         if row["counts"] is None:
@@ -103,7 +116,8 @@ def format_table(runs: list[dict], logs: list[Path]) -> str:
                                             f"{c[6]}->{c[7]}")
         result = "PASS" if run["passed"] else run["verdict"].upper()
         out.append(f"{run['preset']:<10} {row['made']:>8} {row['seed']:>11}  {threads:>9} {nodes:>11} "
-                   f"{free:>21} {tables:>11}  {result:<7} {run['duration']:>7.1f}")
+                   f"{free:>21} {tables:>11}  {row['messages']:>11} {row['sigma0_seed']:>11} {row['answers']:>11}  "
+                   f"{result:<7} {run['duration']:>7.1f}")
     return "\n".join(out)
 
 

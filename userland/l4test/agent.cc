@@ -9,6 +9,7 @@
 #include "l4/space.h"
 #include "l4/system.h"
 #include "l4/thread.h"
+#include "sigma0_fuzzer.h"
 
 namespace l4test {
 
@@ -77,6 +78,12 @@ unsigned run_command(uint16_t command, const Word in[4], Word out[8], const Rece
     case agent::kFuzz:
         out[0] = fuzz_system_calls(in[0], in[1]);
         return 1;
+    case agent::kFuzzSigma0: {
+        Sigma0FuzzCounts c = fuzz_sigma0(ThreadId::from_raw(in[0]), in[1], in[2]);
+        const Word words[] = {c.sent, c.refused, c.ports, c.memory, c.missing, c.stray, c.failed};
+        for (unsigned i = 0; i < 7; ++i) out[i] = words[i];
+        return 7;
+    }
     default:
         return 0;
     }

@@ -20,6 +20,8 @@
 //                                                MemoryControl (8 words)
 //   kException    handler                        EAX after `ud2` (the handler may set it)
 //   kFuzz         calls, seed                    calls made (fuzzer.h)
+//   kFuzzSigma0   sigma0, messages, seed         Sigma0FuzzCounts' seven words
+//                                                (sigma0_fuzzer.h)
 #pragma once
 
 #include "api/msg_tag.h"
@@ -42,6 +44,7 @@ inline constexpr uint16_t kUnmap = 7;
 inline constexpr uint16_t kPrivileged = 8;
 inline constexpr uint16_t kException = 9;
 inline constexpr uint16_t kFuzz = 10;
+inline constexpr uint16_t kFuzzSigma0 = 11;
 }  // namespace agent
 
 inline constexpr uint16_t kAgentReply = 0x7E50;

@@ -37,6 +37,7 @@ void test_thread_control_errors(TestContext&);
 void test_space_control_word(TestContext&);
 void test_io_ports(TestContext&);
 void test_fuzz_syscalls(TestContext&);
+void test_fuzz_sigma0(TestContext&);
 void test_leak_planted(TestContext&);
 void test_sigma0_once(TestContext&);
 void test_sigma0_node(TestContext&);
@@ -77,6 +78,7 @@ const TestCase kAllTests[] = {
     {"l4.space.control_word", test_space_control_word},
     {"l4.io.port_rights", test_io_ports},
     {"l4.fuzz.syscalls", test_fuzz_syscalls},
+    {"l4.fuzz.sigma0", test_fuzz_sigma0},
     {"l4.leak.planted", test_leak_planted},
     {"l4.sigma0.once", test_sigma0_once},
     {"l4.sigma0.node", test_sigma0_node},
