@@ -16,6 +16,26 @@ using api::IoFpage;
 using api::MapItem;
 using l4::mr;
 
+/// A complaint sigma0 prints: the first kShown in full, then one line per kEvery with
+/// the count, so that a client sending bad messages cannot flood the console.
+class Complaint {
+public:
+    static constexpr unsigned kShown = 8, kEvery = 1000;
+
+    /// True if this one is printed in full; else prints the count when it is due.
+    bool count(const char* what) {
+        ++m_count;
+        if (m_count <= kShown) return true;
+        if (m_count % kEvery == 0) l4::printf("sigma0: %u %s so far\n", m_count, what);
+        return false;
+    }
+
+private:
+    unsigned m_count = 0;
+};
+
+Complaint g_refused_faults, g_ignored_messages;
+
 /// Loads the one-item answer; a nil fpage says "refused".
 void load_answer(Fpage fpage, Word send_base) {
     l4::set_mr(1, MapItem::map(fpage, send_base).word0());
@@ -26,7 +46,9 @@ void load_answer(Fpage fpage, Word send_base) {
 bool page_fault(PhysicalMemory& memory, ThreadId from, Word address, Word ip) {
     Word page = address & ~(PhysicalMemory::kPageSize - 1);
     if (!memory.try_give(page, 12, from)) {
-        l4::printf("sigma0: no page for the fault of %x at %x (ip %x): not free memory\n", from.raw(), address, ip);
+        if (g_refused_faults.count("page faults refused"))
+            l4::printf("sigma0: no page for the fault of %x at %x (ip %x): not free memory\n", from.raw(), address,
+                       ip);
         return false;
     }
     load_answer(Fpage::memory(page, 12, api::Rights::Full), page);
@@ -68,7 +90,8 @@ bool handle(PhysicalMemory& memory, ThreadId from, l4::MsgTag tag) {
         load_answer(ports.value().fpage(), 0);
         return true;
     }
-    l4::printf("sigma0: ignored a message with label %x from %x\n", label, from.raw());
+    if (g_ignored_messages.count("messages ignored"))
+        l4::printf("sigma0: ignored a message with label %x from %x\n", label, from.raw());
     return false;
 }
 

@@ -11,7 +11,9 @@
 //                  "any" picks a free page of that node, an address not on it is
 //                  refused, and so is a node without (free) memory.
 //   -8 << 4 | rwx  IO fault: MR1 IO fpage, MR2 IP. Answer: those ports.
-// Sigma0 owns the whole IO space and hands ports to anyone who asks.
+// Sigma0 owns the whole IO space and hands ports to anyone who asks. It says why it
+// refused a fault or ignored a message for the first few of each, then only counts
+// every thousandth (a client's stream of bad messages must not flood the console).
 // Every answer is a map item whose send base is the physical address, so a receiver
 // with the complete address space as its window gets the memory 1:1.
 #pragma once
