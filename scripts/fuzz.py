@@ -34,7 +34,7 @@ COUNTS = re.compile(r"fuzzer: threads (\d+)->(\d+), mapping nodes (\d+)->(\d+), 
                     r"page tables (\d+)->(\d+)")
 SIGMA0_SEED = re.compile(r"sigma0 fuzzer: (\d+) random messages, seed ([0-9a-f]+)")
 SIGMA0_SENT = re.compile(r"sigma0 fuzzer: (\d+) of (\d+) messages sent")
-SIGMA0_ANSWERS = re.compile(r"sigma0 fuzzer: (\d+) received by sigma0 \((\d+) refused, (\d+) answered with ports\)")
+SIGMA0_ANSWERS = re.compile(r"sigma0 fuzzer: (\d+) received by sigma0 \((\d+) refused, (\d+) answered with ports")
 
 
 def main() -> int:

@@ -80,9 +80,9 @@ unsigned run_command(uint16_t command, const Word in[4], Word out[8], const Rece
         return 1;
     case agent::kFuzzSigma0: {
         Sigma0FuzzCounts c = fuzz_sigma0(ThreadId::from_raw(in[0]), in[1], in[2]);
-        const Word words[] = {c.sent, c.refused, c.ports, c.memory, c.missing, c.stray, c.failed};
-        for (unsigned i = 0; i < 7; ++i) out[i] = words[i];
-        return 7;
+        const Word words[] = {c.sent, c.refused, c.ports, c.memory, c.unaccepted, c.missing, c.stray, c.failed};
+        for (unsigned i = 0; i < 8; ++i) out[i] = words[i];
+        return 8;
     }
     default:
         return 0;

@@ -20,7 +20,7 @@
 //                                                MemoryControl (8 words)
 //   kException    handler                        EAX after `ud2` (the handler may set it)
 //   kFuzz         calls, seed                    calls made (fuzzer.h)
-//   kFuzzSigma0   sigma0, messages, seed         Sigma0FuzzCounts' seven words
+//   kFuzzSigma0   sigma0, messages, seed         Sigma0FuzzCounts' eight words
 //                                                (sigma0_fuzzer.h)
 #pragma once
 

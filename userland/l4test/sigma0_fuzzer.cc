@@ -2,7 +2,6 @@
 #include "sigma0_fuzzer.h"
 
 #include "api/fpage.h"
-#include "api/map_item.h"
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
@@ -96,18 +95,18 @@ Sigma0FuzzCounts fuzz_sigma0(ThreadId sigma0, Word messages, Word seed) {
     Prng random(seed);
     Sigma0FuzzCounts counts{};
     for (Word i = 0; i < messages; ++i) {
-        bool answered = load_message(random, random_label(random));
+        bool must_answer = load_message(random, random_label(random));
         // Mappings accepted anywhere, now and then: memory sigma0 sent would be mapped.
         l4::set_br(0, random.one_in(4) ? Fpage::complete().raw() : 0);
-        bool look = answered || random.one_in(16);
+        bool look = must_answer || random.one_in(16);
         // Sigma0 answers at once; a second is for a loaded host. A message it ignores is
         // looked after for a millisecond (a timer tick).
-        api::MsgTag tag = look ? l4::call(sigma0, l4::milliseconds(1000), l4::milliseconds(answered ? 1000 : 1))
+        api::MsgTag tag = look ? l4::call(sigma0, l4::milliseconds(1000), l4::milliseconds(must_answer ? 1000 : 1))
                                : l4::send(sigma0, l4::milliseconds(1000));
         if (!l4::ipc_failed(tag)) {
             ++counts.sent;
             if (!look) continue;
-            if (answered) count_answer(tag, counts);
+            if (must_answer) count_answer(tag, counts);
             else ++counts.stray;
             continue;
         }
@@ -117,8 +116,8 @@ Sigma0FuzzCounts fuzz_sigma0(ThreadId sigma0, Word messages, Word seed) {
             continue;
         }
         ++counts.sent;
-        if (answered && error.error() == api::IpcError::MessageOverflow) ++counts.refused;  // a map item not accepted
-        else if (answered) ++counts.missing;
+        if (must_answer && error.error() == api::IpcError::MessageOverflow) ++counts.unaccepted;
+        else if (must_answer) ++counts.missing;
         else if (error.error() != api::IpcError::Timeout) ++counts.stray;
     }
     l4::set_br(0, 0);

@@ -27,14 +27,15 @@ namespace l4test {
 
 /// What one run of the sigma0 fuzzer saw.
 struct Sigma0FuzzCounts {
-    api::Word sent;     ///< messages sigma0 received (the send phase succeeded)
-    api::Word refused;  ///< answers with a nil fpage (or no map item)
-    api::Word ports;    ///< answers with IO ports
-    api::Word memory;   ///< answers with memory: must stay 0
-    api::Word missing;  ///< messages sigma0 must answer that got no answer: must stay 0
-    api::Word stray;    ///< answers to messages sigma0 must ignore: must stay 0
-    api::Word failed;   ///< sends the kernel refused (typed words that are no valid item,
-                        ///< a map item sigma0 does not accept, a send timeout)
+    api::Word sent;        ///< messages sigma0 received (the send phase succeeded)
+    api::Word refused;     ///< answers with a nil fpage (or no map item)
+    api::Word ports;       ///< answers with IO ports
+    api::Word memory;      ///< answers with memory: must stay 0
+    api::Word unaccepted;  ///< answers with a map item the fuzzer had no window for
+    api::Word missing;     ///< messages sigma0 must answer that got no answer: must stay 0
+    api::Word stray;       ///< answers to messages sigma0 must ignore: must stay 0
+    api::Word failed;      ///< sends the kernel refused (typed words that are no valid item,
+                           ///< a map item sigma0 does not accept, a send timeout)
 };
 
 /// Sends `messages` random messages to `sigma0`.
