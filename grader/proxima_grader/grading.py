@@ -48,6 +48,7 @@ class Options:
     submission: Path | None = None
     only: str | None = None           # grade just this test
     visible_only: bool = False        # leave the hidden tests and machines out
+    only_presets: tuple[str, ...] = ()  # only these of each stage's presets (empty: all)
     jobs: int = 1
     qemu: tuple[str, ...] = field(default_factory=default_qemu)
     presets_file: Path | None = None  # default: the tree's config/topologies.conf
@@ -115,6 +116,12 @@ def plan(options: Options) -> list[Stage]:
             load_fence(lab.directory, lab.number)
     if options.visible_only:
         stages = [s.visible() for s in stages]
+    if options.only_presets:
+        for stage in stages:
+            if not stage.on_presets(options.only_presets).presets:
+                raise LabError(f"none of the presets {', '.join(options.only_presets)} is one of lab {stage.lab}'s "
+                               f"({', '.join(p.name for p in stage.presets)})")
+        stages = [s.on_presets(options.only_presets) for s in stages]
     if options.only:
         stages = [s.only(options.only) for s in stages if s.only(options.only).tests]
         if not stages:

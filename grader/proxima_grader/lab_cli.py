@@ -40,6 +40,9 @@ def add_commands(commands, cpus: int) -> None:
     lab.add_argument("--visible-only", action="store_true",
                      help="leave grader/hidden/'s tests and machines out, as a handout would "
                           "(the kit's mutant checks)")
+    lab.add_argument("--only-presets", metavar="A,B",
+                     help="grade on these of each stage's presets only (a partial grade: the tests "
+                          "that run on none of them are left out of the score)")
     lab.add_argument("--json", metavar="FILE|-", help="write the grader's JSON report "
                                                       "('-': print it instead of the text)")
     lab.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json")
@@ -130,7 +133,10 @@ def command_lab(args) -> int:
         options.submission = args.submission.resolve()
     options.only = args.only
     options.visible_only = args.visible_only
+    options.only_presets = tuple(name for name in (args.only_presets or "").split(",") if name)
     stages = plan(options)
+    if options.only_presets:
+        _log(f"partial grade: only on {', '.join(options.only_presets)} of each stage's presets")
     done = 0
 
     def progress(result):

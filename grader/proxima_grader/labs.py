@@ -124,6 +124,15 @@ class Stage:
         return replace(self, presets=tuple(p for p in self.presets if p.name not in self.hidden_presets),
                        tests=tuple(t for t in self.tests if not t.hidden), hidden_presets=())
 
+    def on_presets(self, names) -> Stage:
+        """The stage on those of its presets named in `names` only (a quicker, partial
+        grading: the kit's mutant checks, or a student trying one machine); the tests
+        that run on none of them are left out."""
+        wanted = set(names)
+        stage = replace(self, presets=tuple(p for p in self.presets if p.name in wanted),
+                        hidden_presets=tuple(n for n in self.hidden_presets if n in wanted))
+        return replace(stage, tests=tuple(t for t in stage.tests if stage.presets_of(t)))
+
     def with_limits(self, hang_seconds: float | None, timeout_seconds: float | None) -> Stage:
         limits = Limits(hang_seconds or self.limits.hang_seconds,
                         timeout_seconds or self.limits.timeout_seconds, self.limits.output_cap)

@@ -53,6 +53,14 @@ class LabCommand(unittest.TestCase):
         self.assertIn("score: 0/6", failing.stdout)
         self.assertIn("test=lab1.b nonce=", failing.stdout)   # only lab1.b was booted
 
+    def test_a_partial_grade_boots_only_the_presets_asked_for(self):
+        done = grade("lab", "--tree", str(self.kit), "--lab", "1", "--sol", "none", "--only-presets", "2x2")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("partial grade: only on 2x2", done.stderr)
+        self.assertIn("lab1.a                2x2 ok\n", done.stdout)
+        self.assertNotIn("uma ok", done.stdout)
+        self.assertNotIn("4x1 ok", done.stdout)
+
     def test_reports_in_every_format(self):
         out = self.root / "reports"
         done = grade("lab", "--tree", str(self.kit), "--sol", "none", "--json", "-",
@@ -79,7 +87,8 @@ class LabCommand(unittest.TestCase):
                  (["--sol", "1-x"], "bad SOL selection '1-x'"),
                  (["--sol", "3"], "there is no"),
                  (["--submission", "/nonexistent"], "no such submission"),
-                 (["--timeout", "0"], "must be positive")]
+                 (["--timeout", "0"], "must be positive"),
+                 (["--only-presets", "n8"], "none of the presets n8 is one of lab")]
         for args, message in cases:
             with self.subTest(args=args):
                 done = grade("lab", "--tree", str(self.kit), *args)

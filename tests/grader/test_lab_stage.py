@@ -91,6 +91,20 @@ class Stages(unittest.TestCase):
         self.assertEqual(stage.max_points, 23)
         self.assertEqual(stage.only("lab1.secret").tests, (stage.tests[3],))
 
+    def test_a_partial_grade_on_some_presets(self):
+        self.stage_file('title = "t"\npresets = ["uma", "2x2", "4x1"]\n'
+                        '[[tests]]\nname = "lab1.a"\npoints = 1\n'
+                        '[[tests]]\nname = "lab1.numa"\npoints = 2\npresets = ["2x2", "4x1"]\n')
+        stage = load_stage(self.kit, 1, support.PRESETS)
+        uma = stage.on_presets(["uma"])
+        self.assertEqual([p.name for p in uma.presets], ["uma"])
+        self.assertEqual([t.name for t in uma.tests], ["lab1.a"])   # lab1.numa runs on no chosen preset
+        self.assertEqual(uma.max_points, 1)
+        both = stage.on_presets(["4x1", "n8"])
+        self.assertEqual([p.name for p in both.presets], ["4x1"])
+        self.assertEqual([t.name for t in both.tests], ["lab1.a", "lab1.numa"])
+        self.assertEqual(stage.on_presets(["n8"]).presets, ())
+
     def test_hidden_test_named_like_a_visible_one(self):
         fake_lab.write(self.kit, "grader/hidden/lab1.toml",
                        '[[tests]]\nname = "lab1.b"\npoints = 1\n')
