@@ -30,6 +30,7 @@ from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs,  #
 from nonce_thief import PAGER_SEARCH, find_nonce  # noqa: E402
 
 LAB = LabUnderTest(5)
+LAB.first_presets = ("2x2", "memless3")   # mutants are graded here first, then on the other visible presets
 GLOBAL = "userland/apppager/global_pages.cc"
 LOCAL = "userland/apppager/local_pages.cc"
 PROMOTION = "userland/apppager/promotion.cc"

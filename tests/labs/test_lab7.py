@@ -29,6 +29,7 @@ from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs,  #
 from nonce_thief import PAGER_SEARCH, find_nonce  # noqa: E402
 
 LAB = LabUnderTest(7)
+LAB.first_presets = ("2x2", "asym3")   # mutants are graded here first, then on the other visible presets
 MIGRATION = "userland/apppager/migration.cc"
 
 MOVE = ("    auto moved = l4::rpc::call<numa::root_proto::MoveToSpace>(root_worker_of(g_self.cpu), thread.id, space,\n"
