@@ -1,8 +1,8 @@
 // fuzz_tests.cc: random system calls from an unprivileged space must not break the
 // kernel (the rules the fuzzer follows are in fuzzer.h).
 //
-// The main thread drives an agent through batches of kBatch calls and prints a line
-// after each, so the grader sees progress. How many calls and from which seed: the
+// The main thread drives an agent through batches of calls and prints a line after
+// each, so the grader sees progress (agent_fuzz.h). How many calls and from which seed: the
 // kernel command line's fuzz_calls= (default kCalls) and fuzz_seed= (default: from
 // the run's nonce, so every boot fuzzes differently); the seed is printed, and the
 // same fuzz_calls= and fuzz_seed= make the same calls again (make fuzz SEED=...).
@@ -10,11 +10,10 @@
 // between root-task threads works, a new space can be created and deleted, and
 // once the fuzzer's space is gone the kernel has exactly the counts it had before it was made (kernel_counts.h: spaces, threads,
 // mapping nodes, page tables, free memory, the per-node pools): nothing leaked.
-#include "agent.h"
-#include "kernel_counts.h"
+#include "agent_fuzz.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
-#include "prng.h"
+#include "l4/prng.h"
 #include "run.h"
 #include "test_case.h"
 #include "test_space.h"
@@ -25,7 +24,6 @@ namespace l4test {
 namespace {
 
 constexpr Word kCalls = 5000;  // make test's short run; make fuzz: 100,000 per preset
-constexpr Word kBatch = 500;
 
 void echo(Word) {
     l4::MsgTag tag = l4::receive(main_thread());
@@ -41,30 +39,12 @@ void test_fuzz_syscalls(TestContext& t) {
     Word calls = 0, seed = 0;
     CHECK(t, command_line_number("fuzz_calls", kCalls, &calls) && calls > 0,
           "fuzz_calls= on the kernel command line is not a positive number");
-    CHECK(t, command_line_number("fuzz_seed", seed_from(run_nonce()), &seed),
+    CHECK(t, command_line_number("fuzz_seed", l4::seed_from(run_nonce()), &seed),
           "fuzz_seed= on the kernel command line is not a number");
     t.note("fuzzer: %u random system calls, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", calls, seed, calls, seed);
-    {
-        // A first space made and deleted, so that the root task's own page tables and
-        // mappings for test spaces exist before the counts are taken.
-        TestSpace warm_up;
-        CHECK(t, warm_up.create(agent_main, main_thread().raw()), "create space: %s", warm_up.error());
-    }
-    KernelCounts before = kernel_counts();
-    {
-        TestSpace fuzzer;
-        CHECK(t, fuzzer.create(agent_main, main_thread().raw()), "create space: %s", fuzzer.error());
-        for (Word done = 0; done < calls; done += kBatch) {
-            Word batch = calls - done < kBatch ? calls - done : kBatch;
-            AgentAnswer answer = agent_call(fuzzer.id(), agent::kFuzz, {batch, seed + done}, 60000);
-            CHECK(t, answer.ok(), "the fuzzer stopped answering after %u calls (seed 0x%x), ErrorCode %x", done, seed,
-                  answer.error);
-            t.note("fuzzer: %u of %u calls made", done + batch, calls);
-        }
-        AgentAnswer ping = agent_call(fuzzer.id(), agent::kPing, {41});
-        CHECK(t, ping.ok() && ping.words[0] == 42, "the fuzzer thread does not answer a ping after fuzzing");
-    }
-    KernelCounts after = kernel_counts();
+    AgentFuzzResult run;
+    if (!run_agent_fuzz(t, {"fuzzer", "calls made", agent::kFuzz, 0, false, calls, seed, 60000}, &run)) return;
+    const KernelCounts &before = run.before, &after = run.after;
     t.note("fuzzer: threads %u->%u, mapping nodes %u->%u, free bytes %u->%u, page tables %u->%u", before.threads,
            after.threads, before.mapping_nodes, after.mapping_nodes, before.free_bytes, after.free_bytes,
            before.page_tables, after.page_tables);

@@ -6,11 +6,11 @@
 #include "api/time.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
+#include "l4/prng.h"
 #include "l4/space.h"
 #include "l4/system.h"
 #include "l4/thread.h"
 #include "l4/utcb.h"
-#include "prng.h"
 
 namespace l4test {
 
@@ -22,7 +22,7 @@ using api::Word;
 
 constexpr Word kProtectedNumbers = 4096;  // UserBase .. UserBase + this: the root task's
 
-ThreadId random_id(Prng& random) {
+ThreadId random_id(l4::Prng& random) {
     ThreadId me = l4::my_global_id();
     ThreadId id;
     switch (random.below(8)) {
@@ -42,7 +42,7 @@ ThreadId random_id(Prng& random) {
     return id;
 }
 
-Word random_fpage(Prng& random) {
+Word random_fpage(l4::Prng& random) {
     switch (random.below(4)) {
     case 0: return Fpage::memory(random.next(), 12 + random.below(21), api::rights_from_bits(random.next())).raw();
     case 1: return api::IoFpage::make(static_cast<uint16_t>(random.next()), random.below(17)).raw();
@@ -50,7 +50,7 @@ Word random_fpage(Prng& random) {
     }
 }
 
-api::Timeouts short_timeouts(Prng& random) {
+api::Timeouts short_timeouts(l4::Prng& random) {
     auto pick = [&] { return random.one_in(2) ? api::Time::zero() : api::Time::period(random.below(1024), 0); };
     api::Time send = pick(), receive = pick();
     // A period with mantissa 0 and exponent 0 is "never": do not wait for ever.
@@ -59,14 +59,14 @@ api::Timeouts short_timeouts(Prng& random) {
     return api::Timeouts::make(send, receive);
 }
 
-void fill_message_registers(Prng& random) {
+void fill_message_registers(l4::Prng& random) {
     Word count = random.below(64);
     l4::set_mr(0, random.next());
     for (Word i = 1; i <= count; ++i) l4::set_mr(i, random.one_in(3) ? random_fpage(random) : random.next());
     l4::set_br(0, random.one_in(2) ? 0 : random.next());
 }
 
-void one_call(Prng& random) {
+void one_call(l4::Prng& random) {
     switch (random.below(11)) {
     case 0:
         fill_message_registers(random);
@@ -121,7 +121,7 @@ void one_call(Prng& random) {
 }  // namespace
 
 Word fuzz_system_calls(Word calls, Word seed) {
-    Prng random(seed);
+    l4::Prng random(seed);
     for (Word i = 0; i < calls; ++i) one_call(random);
     l4::set_br(0, 0);
     return calls;

@@ -3,33 +3,29 @@
 // fuzzer follows are in sigma0_fuzzer.h).
 //
 // As l4.fuzz.syscalls (fuzz_tests.cc): an agent in a space of its own sends the
-// messages in batches of kBatch, a line after each; fuzz_calls= and fuzz_seed= on the
+// messages in batches, a line after each (agent_fuzz.h); fuzz_calls= and fuzz_seed= on the
 // kernel command line say how many and from which seed (make fuzz). Afterwards:
 // sigma0 gave no memory, answered every message it must answer and none it must
 // ignore, still answers a request from the root task (a refusal and a page), and the
 // kernel's counts are back once the agent's space is gone (the ports sigma0 mapped
 // it went with it).
-#include "agent.h"
+#include "agent_fuzz.h"
 #include "api/fpage.h"
 #include "api/msg_tag.h"
-#include "kernel_counts.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
 #include "l4/message.h"
+#include "l4/prng.h"
 #include "l4/sigma0_client.h"
 #include "layout.h"
-#include "prng.h"
 #include "run.h"
 #include "test_case.h"
-#include "test_space.h"
-#include "threads.h"
 
 namespace l4test {
 
 namespace {
 
 constexpr Word kMessages = 2000;  // make test's short run; make fuzz: fuzz_calls= per preset
-constexpr Word kBatch = 500;
 
 }  // namespace
 
@@ -37,32 +33,16 @@ void test_fuzz_sigma0(TestContext& t) {
     Word messages = 0, seed = 0;
     CHECK(t, command_line_number("fuzz_calls", kMessages, &messages) && messages > 0,
           "fuzz_calls= on the kernel command line is not a positive number");
-    CHECK(t, command_line_number("fuzz_seed", seed_from(run_nonce()) ^ 0x5167, &seed),
+    CHECK(t, command_line_number("fuzz_seed", l4::seed_from(run_nonce()) ^ 0x5167, &seed),
           "fuzz_seed= on the kernel command line is not a number");
     t.note("sigma0 fuzzer: %u random messages, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", messages, seed,
            messages, seed);
-    {
-        TestSpace warm_up;  // the root task's own tables for test spaces exist before counting
-        CHECK(t, warm_up.create(agent_main, main_thread().raw()), "create space: %s", warm_up.error());
-    }
-    KernelCounts before = kernel_counts();
-    Word totals[8] = {};
-    {
-        TestSpace fuzzer;
-        CHECK(t, fuzzer.create(agent_main, main_thread().raw()), "create space: %s", fuzzer.error());
-        for (Word done = 0; done < messages; done += kBatch) {
-            Word batch = messages - done < kBatch ? messages - done : kBatch;
-            AgentAnswer answer =
-                agent_call(fuzzer.id(), agent::kFuzzSigma0, {l4::sigma0_id().raw(), batch, seed + done}, 600000);
-            CHECK(t, answer.ok(), "the sigma0 fuzzer stopped answering after %u messages (seed 0x%x), ErrorCode %x",
-                  done, seed, answer.error);
-            for (unsigned i = 0; i < 8; ++i) totals[i] += answer.words[i];
-            t.note("sigma0 fuzzer: %u of %u messages sent", done + batch, messages);
-        }
-        AgentAnswer ping = agent_call(fuzzer.id(), agent::kPing, {41});
-        CHECK(t, ping.ok() && ping.words[0] == 42, "the sigma0 fuzzer's thread does not answer a ping");
-    }
-    KernelCounts after = kernel_counts();
+    AgentFuzzResult run;
+    if (!run_agent_fuzz(t, {"sigma0 fuzzer", "messages sent", agent::kFuzzSigma0, l4::sigma0_id().raw(), true, messages,
+                            seed, 600000},
+                        &run))
+        return;
+    const Word* totals = run.totals;
     const Word sent = totals[0], refused = totals[1], ports = totals[2], memory = totals[3], unaccepted = totals[4],
                missing = totals[5], stray = totals[6], failed = totals[7];
     t.note("sigma0 fuzzer: %u received by sigma0 (%u refused, %u answered with ports, %u map items without a "
@@ -76,7 +56,7 @@ void test_fuzz_sigma0(TestContext& t) {
     CHECK(t, sent > messages / 2 && refused > 0,
           "of %u messages sigma0 received only %u and refused %u: the fuzzer did not reach it", messages, sent,
           refused);
-    CHECK(t, counts_back(t, before, after), "the sigma0 fuzzer's space is gone, but not all it made");
+    CHECK(t, counts_back(t, run.before, run.after), "the sigma0 fuzzer's space is gone, but not all it made");
 
     // Sigma0 still serves: a request at 3 GiB is refused, one for any page is granted.
     l4::sigma0::Fpage none =

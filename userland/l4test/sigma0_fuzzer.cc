@@ -5,8 +5,9 @@
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
+#include "l4/prng.h"
+#include "l4/sigma0_client.h"
 #include "l4/utcb.h"
-#include "prng.h"
 
 namespace l4test {
 
@@ -17,10 +18,9 @@ using api::ThreadId;
 using api::Word;
 
 constexpr Word kHigh = 0xC0000000;        // 3 GiB: no preset has memory from here up
-constexpr Word kNodeAttribute = Word{1} << 31;  // sigma0's "on node MR2 & 0xFF" (server.h)
-constexpr Word kAnyBase = ~Word{0} & ~Word{0x3FF};
+constexpr Word kAnyBase = l4::sigma0::kAnyBase & ~Word{0x3FF};  // the base bits of "any page"
 
-uint16_t random_label(Prng& random) {
+uint16_t random_label(l4::Prng& random) {
     uint16_t access = uint16_t(random.below(8));
     switch (random.below(5)) {
     case 0: return uint16_t(api::kLabelPageFault | access);
@@ -33,7 +33,7 @@ uint16_t random_label(Prng& random) {
 
 /// An fpage sigma0 must not answer with memory (sigma0_fuzzer.h); sets *any when it is
 /// "any page", which may then be asked for only on a node no machine has.
-Word refused_fpage(Prng& random, bool* any) {
+Word refused_fpage(l4::Prng& random, bool* any) {
     *any = false;
     switch (random.below(6)) {
     case 0: return Fpage::nil().raw();
@@ -53,7 +53,7 @@ Word refused_fpage(Prng& random, bool* any) {
 }
 
 /// Fills the message registers; returns whether sigma0 must answer the message.
-bool load_message(Prng& random, uint16_t label) {
+bool load_message(l4::Prng& random, uint16_t label) {
     Word untyped;
     switch (random.below(4)) {
     case 0: untyped = random.below(3); break;
@@ -71,7 +71,7 @@ bool load_message(Prng& random, uint16_t label) {
         // "Any page" is refused only on a node that does not exist (64..255); any other
         // MR2 is fair when the fpage is refused anyway.
         if (any) {
-            l4::set_mr(2, kNodeAttribute | (64 + random.below(192)));
+            l4::set_mr(2, l4::sigma0::on_node(64 + unsigned(random.below(192))));
             if (untyped < 2) untyped = 2;
         }
     }
@@ -92,7 +92,7 @@ void count_answer(api::MsgTag tag, Sigma0FuzzCounts& counts) {
 }  // namespace
 
 Sigma0FuzzCounts fuzz_sigma0(ThreadId sigma0, Word messages, Word seed) {
-    Prng random(seed);
+    l4::Prng random(seed);
     Sigma0FuzzCounts counts{};
     for (Word i = 0; i < messages; ++i) {
         bool must_answer = load_message(random, random_label(random));

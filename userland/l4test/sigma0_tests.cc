@@ -14,6 +14,7 @@
 #include "l4/ipc.h"
 #include "l4/kip.h"
 #include "l4/message.h"
+#include "l4/sigma0_client.h"
 #include "layout.h"
 #include "root_memory.h"
 #include "test_case.h"
@@ -29,8 +30,8 @@ using api::MemoryDescriptor;
 using api::MemoryType;
 using api::Rights;
 
-constexpr Word kNodeAttribute = Word{1} << 31;
-constexpr Word kAnyBase = ~Word{0};
+using l4::sigma0::kAnyBase;
+using l4::sigma0::on_node;
 constexpr unsigned kMaxNodes = MemoryDescriptor::kMaxDescribedNodes;
 constexpr unsigned kPagesPerNode = 6;
 constexpr uint16_t kReportLabel = 0x5A0;
@@ -45,8 +46,6 @@ Fpage ask_sigma0(Fpage wanted, Word attributes, Fpage window, bool* answered) {
     *answered = !l4::ipc_failed(tag) && tag.typed() >= api::kMapItemWords;
     return *answered ? Fpage::from_raw(l4::mr(tag.untyped() + 2)) : Fpage::nil();
 }
-
-Word on_node(unsigned node) { return kNodeAttribute | node; }
 
 /// Does a ProximaNode descriptor of `node` hold all of [address, address + size)?
 bool inside_node(Word address, Word size, unsigned node) {

@@ -18,13 +18,14 @@
 // with the complete address space as its window gets the memory 1:1.
 #pragma once
 
+#include "l4/sigma0_client.h"
 #include "physical_memory.h"
 
 namespace sigma0 {
 
-/// Proxima's sigma0 request attributes (MR2): bit 31 says "on the node in bits 7..0".
-inline constexpr Word kNodeAttribute = Word{1} << 31;
-inline constexpr Word kNodeMask = 0xFF;
+/// Proxima's sigma0 request attributes (MR2), as its clients set them.
+using l4::sigma0::kNodeAttribute;
+using l4::sigma0::kNodeMask;
 
 [[noreturn]] void serve(PhysicalMemory& memory);
 

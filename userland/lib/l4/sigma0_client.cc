@@ -9,9 +9,6 @@ namespace l4::sigma0 {
 
 namespace {
 
-/// MR2 of a Proxima request for memory on a node.
-constexpr api::Word kNodeAttribute = api::Word{1} << 31;
-
 Fpage request_with(Fpage fpage, api::Word attributes, Fpage window) {
     load_words(api::kLabelSigma0, {fpage.raw(), attributes});
     accept(window);
@@ -30,7 +27,7 @@ Fpage request_any(unsigned log2_size, Fpage window) {
 }
 
 Fpage request_on_node(unsigned node, unsigned log2_size, Fpage window) {
-    return request_with(Fpage::memory(~api::Word{0}, log2_size, Rights::Full), kNodeAttribute | node, window);
+    return request_with(Fpage::memory(~api::Word{0}, log2_size, Rights::Full), on_node(node), window);
 }
 
 Fpage request_io(IoFpage ports) { return request(ports.fpage(), IoFpage::complete().fpage()); }

@@ -19,6 +19,16 @@ namespace l4::sigma0 {
 using api::Fpage;
 using api::IoFpage;
 
+/// Proxima's request attributes (MR2): bit 31 says "memory on the node in bits 7..0"
+/// (sigma0's server and its tests read them here).
+inline constexpr api::Word kNodeAttribute = api::Word{1} << 31;
+inline constexpr api::Word kNodeMask = 0xFF;
+/// The base of an fpage that asks for any page of its size.
+inline constexpr api::Word kAnyBase = ~api::Word{0};
+
+/// MR2 of a request for memory on NUMA node `node`.
+[[nodiscard]] constexpr api::Word on_node(unsigned node) { return kNodeAttribute | node; }
+
 /// The page(s) `fpage` names, received into `window`; nil fpage if refused.
 Fpage request(Fpage fpage, Fpage window);
 /// Any free page of 2^log2_size bytes, received into `window`.

@@ -1,10 +1,11 @@
-// prng.h: xorshift32 (Marsaglia 2003), the fuzzer's random numbers. Seeded from the
-// run's nonce, so a failing run can be repeated with the same nonce.
+// prng.h: xorshift32 (Marsaglia 2003), the fuzzers' random numbers (l4test's system-call
+// and sigma0 fuzzers, ostest's mode=fuzz). A fuzzer prints its seed, so that a failing
+// run can be repeated with the same numbers.
 #pragma once
 
 #include "api/word.h"
 
-namespace l4test {
+namespace l4 {
 
 class Prng {
 public:
@@ -31,4 +32,4 @@ private:
     return hash;
 }
 
-}  // namespace l4test
+}  // namespace l4
