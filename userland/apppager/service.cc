@@ -143,7 +143,7 @@ Reply<ThreadId> do_spawn(ThreadId, os::SpawnRequest request) {
     request.args[os::kMaxArgs] = '\0';
     const numa::ModuleRecord* module = system().find_module(request.module);
     if (module == nullptr) {
-        l4::printf("numaos: spawn: no module called '%s'\n", request.module);
+        l4::printf("numaos: spawn: no module called '%s'\n", l4::printable_or(request.module, "(unprintable)"));
         return Status::Refused;
     }
     const char* why = "";
@@ -153,7 +153,7 @@ Reply<ThreadId> do_spawn(ThreadId, os::SpawnRequest request) {
         return Status::Refused;
     }
     l4::printf("numaos: task %s loaded (args '%s') by pager %u: main thread %x, master node %u\n", module->name,
-               request.args, g_self.cpu, main.raw(), g_self.node);
+               l4::printable_or(request.args, "(unprintable)"), g_self.cpu, main.raw(), g_self.node);
     return main;
 }
 

@@ -101,7 +101,7 @@ Reply<ThreadId> do_spawn(ThreadId from, os::SpawnRequest request) {
     request.args[os::kMaxArgs] = '\0';
     const Module* module = find_program(request.module);
     if (module == nullptr) {
-        l4::printf("baseos: spawn: no module called '%s'\n", request.module);
+        l4::printf("baseos: spawn: no module called '%s'\n", l4::printable_or(request.module, "(unprintable)"));
         return Status::Refused;
     }
     ThreadId main;
@@ -113,7 +113,8 @@ Reply<ThreadId> do_spawn(ThreadId from, os::SpawnRequest request) {
             l4::printf("baseos: cannot load %s: %s\n", module->name, why);
             return Status::Refused;
         }
-        l4::printf("baseos: task %s loaded (args '%s'): main thread %x on CPU %u\n", module->name, request.args,
+        l4::printf("baseos: task %s loaded (args '%s'): main thread %x on CPU %u\n", module->name,
+                   l4::printable_or(request.args, "(unprintable)"),
                    main.raw(), l4::processor_no());
         l4::load_words(0, {start_ip(*task_of_locked(main)), os::stack_top(0)});
     }

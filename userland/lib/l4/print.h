@@ -17,4 +17,12 @@ size_t snprintf(char* buffer, size_t size, const char* format, ...) __attribute_
 /// Prints at most 255 characters per call.
 void printf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
+/// `text` if it is all printable ASCII, else `instead`: for a string another program
+/// sent (a module name, arguments), whose bytes would reach the console as they are.
+[[nodiscard]] inline const char* printable_or(const char* text, const char* instead) {
+    for (const char* c = text; *c != '\0'; ++c)
+        if (*c < ' ' || *c > '~') return instead;
+    return text;
+}
+
 }  // namespace l4
