@@ -7,6 +7,7 @@
 #include "l4/ipc.h"
 #include "l4/kdebug.h"
 #include "l4/message.h"
+#include "l4/fuzz_settings.h"
 #include "l4/print.h"
 #include "l4/run_end.h"
 #include "l4/sigma0_client.h"
@@ -72,16 +73,8 @@ Counts counts() {
             l4::kdebug::kernel_statistic(Statistic::MappingNodes), l4::kdebug::kernel_statistic(Statistic::Threads)};
 }
 
-bool reclaim() {
-    // The first run grows the frame pool and the OS's own page tables to what the
-    // program needs; the second must leave everything as it found it.
-    const char* args = "mode=memory pages=96";
-    ExitRecord record;
-    if (!expect_code(args, 0, &record)) return false;
-    Counts before = counts();
-    if (!expect_code(args, 0, &record)) return false;
-    Counts after = counts();
-    if (record.pages < 96) return fail("the task held %u pages, expected at least 96", record.pages);
+/// The same counts after a run as before it, or a failure that names the difference.
+bool counts_back(const Counts& before, const Counts& after) {
     if (frames_held_by_tasks() != 0 || after.free_frames != after.total_frames)
         return fail("%u of %u frames free after the task ended", after.free_frames, after.total_frames);
     if (after.free_frames != before.free_frames || after.total_frames != before.total_frames)
@@ -94,10 +87,47 @@ bool reclaim() {
     return true;
 }
 
+bool reclaim() {
+    // The first run grows the frame pool and the OS's own page tables to what the
+    // program needs; the second must leave everything as it found it.
+    const char* args = "mode=memory pages=96";
+    ExitRecord record;
+    if (!expect_code(args, 0, &record)) return false;
+    Counts before = counts();
+    if (!expect_code(args, 0, &record)) return false;
+    Counts after = counts();
+    if (record.pages < 96) return fail("the task held %u pages, expected at least 96", record.pages);
+    return counts_back(before, after);
+}
+
 bool rpc_malformed() {
     ExitRecord record;
     if (!expect_code("mode=malformed", 0, &record)) return false;
     return expect_code("mode=exit code=7", 7, &record);  // and the OS still serves
+}
+
+/// rpc_fuzz: ostest mode=fuzz sends its pager random requests (userland/apps/ostest/
+/// fuzz.cc), each of which must get the answer it calls for. fuzz_calls= and
+/// fuzz_seed= on the command line say how many and from which seed (make fuzz); the
+/// seed is the run's nonce's otherwise. A short run with the same seed first grows the
+/// frame pool and the OS's tables (as in reclaim); after the full run every frame is
+/// back, so are the kernel's counts, and the OS still runs a task.
+bool rpc_fuzz() {
+    l4::FuzzSettings fuzz;
+    const char* bad = "";
+    if (!l4::fuzz_settings(command_line(), 1000, &fuzz, &bad)) return fail("%s= is not a number", bad);
+    Word calls = fuzz.calls, seed = fuzz.seed;
+    l4::printf("baseos: rpc fuzz: %u requests, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)\n", calls, seed, calls,
+               seed);
+    char args[64];
+    ExitRecord record;
+    l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", calls < 100 ? calls : 100, seed);
+    if (!expect_code(args, 0, &record)) return false;
+    Counts before = counts();
+    l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", calls, seed);
+    if (!expect_code(args, 0, &record)) return false;
+    if (!counts_back(before, counts())) return false;
+    return expect_code("mode=exit code=7", 7, &record);
 }
 
 bool spawn() {
@@ -125,7 +155,8 @@ bool unmap() {
 
 constexpr l4::tests::Test kTests[] = {
     {"l4.os.load_and_exit", load_and_exit}, {"l4.os.threads", threads}, {"l4.os.reclaim", reclaim},
-    {"l4.os.rpc_malformed", rpc_malformed}, {"l4.os.spawn", spawn},     {"l4.os.unmap", unmap},
+    {"l4.os.rpc_malformed", rpc_malformed}, {"l4.os.rpc_fuzz", rpc_fuzz},
+    {"l4.os.spawn", spawn},                 {"l4.os.unmap", unmap},
 };
 
 bool all_tasks_ended() { return wait_idle() || fail("tasks still running after the test"); }

@@ -5,10 +5,12 @@
 #include "api/fpage.h"
 #include "boot.h"
 #include "lib/elf.h"
+#include "l4/fuzz_settings.h"
 #include "l4/ipc.h"
 #include "l4/kdebug.h"
 #include "l4/kip.h"
 #include "l4/message.h"
+#include "l4/print.h"
 #include "l4/rpc.h"
 #include "l4/sigma0_client.h"
 #include "l4/string.h"
@@ -279,6 +281,39 @@ bool os_programs() {
     return pagers_fault_free();
 }
 
+/// The OS protocol fuzzed on the NUMA OS: ostest mode=fuzz (userland/apps/ostest/fuzz.cc)
+/// from every CPU's pager, each of its random requests answered as it must be (the
+/// application pagers serve the same protocol as the base OS). fuzz_calls= and
+/// fuzz_seed= on the command line as for the base OS's l4.os.rpc_fuzz (make fuzz).
+/// Afterwards every pool holds the frames it held before and the pagers took no fault.
+bool rpc_fuzz() {
+    if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
+    l4::FuzzSettings fuzz;
+    const char* bad = "";
+    if (!l4::fuzz_settings(command_line(), 300, &fuzz, &bad)) return fail("%s= is not a number", bad);
+    l4::printf("rootpager: rpc fuzz: %u requests from each CPU, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)\n",
+               unsigned(fuzz.calls), fuzz.seed, unsigned(fuzz.calls), fuzz.seed);
+    Word before[numa::kMaxNodes] = {};
+    for (unsigned node = 0; node < g_system->nodes; ++node)
+        if (g_system->has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
+    for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
+        char args[64];
+        l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", unsigned(fuzz.calls), fuzz.seed + cpu);
+        unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
+        if (!run_ostest(cpu, args)) return false;
+        if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
+            return fail("'ostest %s' from CPU %u's pager failed (its output says which request)", args, cpu);
+    }
+    for (unsigned node = 0; node < g_system->nodes; ++node) {
+        if (!g_system->has_pool[node]) continue;
+        Word after = numa::Pool::of_node(node).frames_in_use();
+        if (after != before[node])
+            return fail("node %u's pool holds %u frames after the fuzzing tasks ended, %u before", node,
+                        unsigned(after), unsigned(before[node]));
+    }
+    return pagers_fault_free();
+}
+
 /// A task that ends gives back every frame: after tasks ran from every CPU's pager,
 /// each pool holds exactly the frames it held before.
 bool reclaim() {
@@ -303,7 +338,7 @@ constexpr l4::tests::Test kTests[] = {
     {"l4.numa.pager_home_nodes", pager_home_nodes},         {"l4.numa.pager_code_local", pager_code_local},
     {"l4.numa.memoryless_nearest", memoryless_nearest},     {"l4.numa.no_late_pager_faults", no_late_pager_faults},
     {"l4.numa.sigma0_refuses_again", sigma0_refuses_again}, {"l4.numa.os_programs", os_programs},
-    {"l4.numa.reclaim", reclaim},
+    {"l4.numa.reclaim", reclaim},                           {"l4.numa.rpc_fuzz", rpc_fuzz},
     {"l4.numa.first_touch", sync_first_touch},              {"l4.numa.one_frame_shared", sync_one_frame_shared},
     {"l4.numa.make_local", sync_make_local},                {"l4.numa.code_promotion", sync_code_promotion},
     {"l4.numa.exit_frees_all", sync_exit_frees_all},

@@ -10,6 +10,8 @@
 //   mode=parent        spawns `ostest mode=child parent=<id>` and answers its message
 //   mode=child         sends its parent a number and checks the answer
 //   mode=unmap         the OS's unmap on heap and stack pages (unmap.cc)
+//   mode=fuzz count=N seed=S  N random requests to the pager, each answered as it
+//                      must be (fuzz.cc)
 #include "l4/options.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
@@ -180,6 +182,7 @@ int main() {
     if (strcmp(mode, "parent") == 0) return mode_parent();
     if (strcmp(mode, "child") == 0) return mode_child();
     if (strcmp(mode, "unmap") == 0) return ostest::mode_unmap();
+    if (strcmp(mode, "fuzz") == 0) return ostest::mode_fuzz();
     l4::printf("ostest: unknown mode '%s' (args '%s')\n", mode, os::args());
     return 100;
 }

@@ -10,4 +10,7 @@ int failed(int step, const char* why);
 /// mode=unmap (unmap.cc): 0, or the step that failed.
 int mode_unmap();
 
+/// mode=fuzz (fuzz.cc): 0, or the step that failed.
+int mode_fuzz();
+
 }  // namespace ostest
