@@ -58,3 +58,30 @@ numaos-tests: $(KERNEL) $(SIGMA0_ELF) $(NUMAOS_ELFS) $(OSTEST_ELF) $(NUMAPROBE_E
 	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets 2x2,n8 --unmapbench --migratebench \
 	  --modules '$(NUMAOS_MODULES)' --app-dir $(BENCH_APP_DIR) --log-dir $(BUILD)/check-apps/numa \
 	  -- $(QEMU) -kernel $(KERNEL) -append '' $(QEMU_DEVICES)
+
+# make fuzz [TOPO=a,b] [CALLS=100000] [OS_CALLS=10000] [SEED=S]: the fuzzers at scale
+# (scripts/fuzz.py). l4test: CALLS random system calls and then CALLS random messages
+# to sigma0 on every preset (TOPO: those presets); each run must end with nothing
+# leaked, the fuzzer answering, IPC and a new space working, and sigma0 having given
+# no memory, answered what it must and nothing else. Then the OS protocol: ostest
+# sends OS_CALLS random requests to its pager on the base OS (every preset) and, when
+# the build has Labs 4 to 7 (OS=numa), from every CPU's pager of the NUMA OS (the
+# presets of numaos-tests unless TOPO is given); each must get the answer it calls
+# for, and frames and kernel counts must come back. Each boot draws seeds of its own
+# unless SEED is given (the tables print each seed: SEED= and the same CALLS= and
+# OS_CALLS= replay it). Not part of make test, whose core-tests, os-tests and
+# numaos-tests run the same tests with fewer calls on fewer presets.
+# Here, after mk/userland.mk and mk/os.mk: it boots their programs too.
+CALLS ?= 100000
+OS_CALLS ?= 10000
+FUZZ_TOPO = $(if $(filter command line,$(origin TOPO)),$(TOPO),all)
+FUZZ_BASEOS = base:l4.os.rpc_fuzz:$(SIGMA0_ELF),$(BASEOS_ELF),$(OSTEST_ELF)
+FUZZ_NUMAOS = NUMA:l4.numa.rpc_fuzz:$(SIGMA0_ELF),$(ROOTPAGER_ELF),$(APPPAGER_ELF),$(OSTEST_ELF),$(NUMAPROBE_ELF)
+
+fuzz: $(KERNEL) $(USERLAND_ELFS) $(BASEOS_ELF) $(OSTEST_ELF) $(if $(filter numa,$(OS)),$(NUMAOS_ELFS) $(NUMAPROBE_ELF))
+	$(if $(filter numa,$(OS)),,@echo "fuzz: the build lacks Labs 4 to 7 (OS=$(OS)): the NUMA OS's protocol is not fuzzed")
+	$(PYTHON) scripts/fuzz.py --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(L4TEST_ELF) \
+	  --topo $(FUZZ_TOPO) --calls $(CALLS) --os-calls $(OS_CALLS) $(if $(SEED),--seed $(SEED)) \
+	  --os $(FUZZ_BASEOS) $(if $(filter numa,$(OS)),--os $(FUZZ_NUMAOS) \
+	  --os-topo NUMA=$(if $(filter command line,$(origin TOPO)),$(TOPO),$(NUMAOS_TEST_PRESETS))) \
+	  --log-dir $(BUILD)/fuzz

@@ -163,15 +163,4 @@ core-tests: $(KERNEL) $(USERLAND_ELFS)
 	$(GRADE) run --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(L4TEST_ELF) \
 	  --topo $(CORE_TEST_PRESETS) $(CORE_TEST_KARGS) --tests $(CORE_TESTS) --hang-seconds 120 --timeout 900
 
-# make fuzz [TOPO=a,b] [CALLS=100000] [SEED=S]: the fuzzers above at scale, CALLS random
-# system calls and then CALLS random messages to sigma0 on every preset (TOPO: those
-# presets), each boot with seeds of its own unless SEED is given (the table prints each
-# seed: SEED= and the same CALLS= replay it). Each run must end with nothing leaked,
-# the fuzzer answering, IPC and a new space working, and sigma0 having given no memory,
-# answered what it must and nothing else (scripts/fuzz.py). Not part of make test, whose
-# core-tests run the same tests with 5000 calls and 2000 messages on three presets.
-CALLS ?= 100000
-fuzz: $(KERNEL) $(USERLAND_ELFS)
-	$(PYTHON) scripts/fuzz.py --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(L4TEST_ELF) \
-	  --topo $(if $(filter command line,$(origin TOPO)),$(TOPO),all) --calls $(CALLS) $(if $(SEED),--seed $(SEED)) \
-	  --log-dir $(BUILD)/fuzz
+# make fuzz: mk/numaos.mk (it boots the OSes too).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""fuzz.py: the system-call and sigma0 fuzzers at scale, on every preset (make fuzz).
+"""fuzz.py: the system-call, sigma0 and OS-protocol fuzzers at scale, on every preset (make fuzz).
 
 Boots l4test with l4.fuzz.syscalls and l4.fuzz.sigma0 on each preset, in
 parallel through `grade.py run`, with `fuzz_calls=CALLS` (and `fuzz_seed=SEED`
@@ -15,8 +15,16 @@ before and after the system calls, sigma0's answers, the verdict and the time,
 and below the table the grader's report of any failed run (its log and the
 command that reruns it).
 
+With --os NAME:TESTS:MODULES (base:l4.os.rpc_fuzz:sigma0.elf,baseos.elf,ostest.elf;
+numa:l4.numa.rpc_fuzz:sigma0.elf,rootpager.elf,...), each OS is booted too, with
+`fuzz_calls=OS_CALLS`: ostest sends its pager OS_CALLS random requests of the OS
+protocol (userland/apps/ostest/fuzz.cc; on the NUMA OS from every CPU's pager),
+each of which must get the answer it calls for, and the frames and kernel counts
+must be back once it ended. A second table has a row per OS and preset.
+
     scripts/fuzz.py --kernel K --module SIGMA0 --module L4TEST [--topo all]
                     [--calls N] [--seed S] [--log-dir DIR] [-j J]
+                    [--os NAME:TESTS:MODULES [--os-topo NAME=PRESETS]] [--os-calls N]
 """
 import argparse
 import os
@@ -35,6 +43,9 @@ COUNTS = re.compile(r"fuzzer: threads (\d+)->(\d+), mapping nodes (\d+)->(\d+), 
 SIGMA0_SEED = re.compile(r"sigma0 fuzzer: (\d+) random messages, seed ([0-9a-f]+)")
 SIGMA0_SENT = re.compile(r"sigma0 fuzzer: (\d+) of (\d+) messages sent")
 SIGMA0_ANSWERS = re.compile(r"sigma0 fuzzer: (\d+) received by sigma0 \((\d+) refused, (\d+) answered with ports")
+OS_SEED = re.compile(r"rpc fuzz: \d+ requests.*?, seed ([0-9a-f]+)")
+OS_TALLY = re.compile(r"ostest: fuzz: (\d+) results, (\d+) refused, (\d+) malformed, (\d+) unknown, "
+                      r"(\d+) IPCs failed")
 
 
 def main() -> int:
@@ -46,15 +57,29 @@ def main() -> int:
     parser.add_argument("--seed", help="decimal or 0x hex; default: a new one per boot (from its nonce)")
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--os", action="append", default=[], metavar="NAME:TESTS:MODULES",
+                        help="also fuzz an OS's protocol: its tests and its modules (comma-separated)")
+    parser.add_argument("--os-topo", action="append", default=[], metavar="NAME=PRESETS",
+                        help="the presets an OS runs on (default: --topo)")
+    parser.add_argument("--os-calls", type=int, default=10_000)
     args = parser.parse_args()
-    if args.calls <= 0:
-        parser.error("--calls must be positive")
-    kargs = f"fuzz_calls={args.calls}"
+    if args.calls <= 0 or args.os_calls <= 0:
+        parser.error("--calls and --os-calls must be positive")
+    seed = ""
     if args.seed is not None:
         try:
-            kargs += f" fuzz_seed={int(args.seed, 0):#x}"
+            seed = f" fuzz_seed={int(args.seed, 0):#x}"
         except ValueError:
             parser.error(f"--seed {args.seed!r} is not a number")
+    kargs = f"fuzz_calls={args.calls}" + seed
+    oses = []
+    for spec in args.os:
+        name, _, rest = spec.partition(":")
+        tests, _, modules = rest.partition(":")
+        if not (name and tests and modules):
+            parser.error(f"--os {spec!r}: expected NAME:TESTS:MODULES")
+        oses.append((name, tests, modules.split(",")))
+    os_topo = dict(item.split("=", 1) for item in args.os_topo if "=" in item)
     # About 12,000 calls a second on a loaded 2-core host: generous limits, and a
     # progress line every 500 calls for the hang check.
     timeout = 300 + args.calls // 200
@@ -63,24 +88,84 @@ def main() -> int:
                "--hang-seconds", "120", "--timeout", str(timeout)]
     for module in args.module:
         command += ["--module", module]
-    print("fuzz:", " ".join(command[1:]), "--json --log-dir", args.log_dir, flush=True)
-    done = run_with_logs(command, Path(args.log_dir))
-    if done.report is None:
-        sys.stdout.write(done.output)
-        print("fuzz: the grader gave no report (see above)", file=sys.stderr)
+    done = grade(command, Path(args.log_dir))
+    if done is None:
         return 2
     report, logs = done.report, done.logs
     print(format_table(report["runs"], logs))
-    failed = [run for run in report["runs"] if not run["passed"]]
+    failed = report_failures(report["runs"])
+    rows = [row_of(run, log) for run, log in zip(report["runs"], logs)]
+    print(f"\nfuzz: {sum(r['made'] for r in rows)} system calls and {sum(r['messages'] for r in rows)} messages "
+          f"to sigma0 on {len(report['runs'])} presets, {failed} failed runs; serial logs in {args.log_dir}")
+    status = 0 if failed == 0 and done.exit_status == 0 else 1
+
+    # Each OS's protocol: about 2,000 requests a second on a loaded 2-core host, from
+    # every CPU's pager in turn on the NUMA OS.
+    os_timeout = 300 + args.os_calls // 20
+    for name, tests, modules in oses:
+        command = [sys.executable, str(ROOT / "grader" / "grade.py"), "run", "--kernel", args.kernel,
+                   "--topo", os_topo.get(name, args.topo), "--kargs", f"fuzz_calls={args.os_calls}" + seed,
+                   "--tests", tests, "-j", str(args.jobs), "--hang-seconds", "120", "--timeout", str(os_timeout)]
+        for module in modules:
+            command += ["--module", module]
+        log_dir = Path(args.log_dir, name)
+        done = grade(command, log_dir)
+        if done is None:
+            return 2
+        print(format_os_table(name, done.report["runs"], done.logs))
+        failed = report_failures(done.report["runs"])
+        requests = sum(os_row_of(log)["requests"] for log in done.logs)
+        print(f"\nfuzz: {requests} requests to the {name} OS's pagers on {len(done.report['runs'])} presets, "
+              f"{failed} failed runs; serial logs in {log_dir}")
+        if failed or done.exit_status != 0:
+            status = 1
+    return status
+
+
+def grade(command: list[str], log_dir: Path):
+    """Runs grade.py run with a JSON report and serial logs; None (said why) if it gave no report."""
+    print("fuzz:", " ".join(command[1:]), "--json --log-dir", log_dir, flush=True)
+    done = run_with_logs(command, log_dir)
+    if done.report is None:
+        sys.stdout.write(done.output)
+        print("fuzz: the grader gave no report (see above)", file=sys.stderr)
+        return None
+    return done
+
+
+def report_failures(runs: list[dict]) -> int:
+    """Prints the grader's report of each failed run; returns how many failed."""
+    failed = [run for run in runs if not run["passed"]]
     for run in failed:
         print(f"\n{run['preset']}: {run['verdict']}: {run['reason']}")
         for problem in run["problems"]:
             print("  " + problem["message"])
         print("  rerun: " + run["commands"]["make"])
-    rows = [row_of(run, log) for run, log in zip(report["runs"], logs)]
-    print(f"\nfuzz: {sum(r['made'] for r in rows)} system calls and {sum(r['messages'] for r in rows)} messages "
-          f"to sigma0 on {len(report['runs'])} presets, {len(failed)} failed runs; serial logs in {args.log_dir}")
-    return 0 if not failed and done.exit_status == 0 else 1
+    return len(failed)
+
+
+def os_row_of(log: Path) -> dict:
+    """What an OS run's serial log says about ostest's fuzzing (the tasks' totals)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    row = {"seed": "-", "requests": 0, "tally": [0, 0, 0, 0, 0]}
+    if m := OS_SEED.search(text):
+        row["seed"] = "0x" + m.group(1)
+    for m in OS_TALLY.finditer(text):
+        row["tally"] = [a + int(b) for a, b in zip(row["tally"], m.groups())]
+    row["requests"] = sum(row["tally"])
+    return row
+
+
+def format_os_table(name: str, runs: list[dict], logs: list[Path]) -> str:
+    out = [f"\n{name} OS protocol", f"{'preset':<10} {'requests':>9} {'seed':>11}  {'results':>8} {'refused':>8} "
+           f"{'malformed':>9} {'unknown':>8} {'IPC fail':>8}  {'result':<7} {'seconds':>7}"]
+    for run, log in zip(runs, logs):
+        row = os_row_of(log)
+        t = row["tally"]
+        result = "PASS" if run["passed"] else run["verdict"].upper()
+        out.append(f"{run['preset']:<10} {row['requests']:>9} {row['seed']:>11}  {t[0]:>8} {t[1]:>8} {t[2]:>9} "
+                   f"{t[3]:>8} {t[4]:>8}  {result:<7} {run['duration']:>7.1f}")
+    return "\n".join(out)
 
 
 def row_of(run: dict, log: Path) -> dict:
