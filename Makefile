@@ -92,7 +92,7 @@ QEMU_CMD        = $(QEMU) -kernel $(KERNEL) -append "$(KARGS)" $(QEMU_MODULE_ARG
 ICOUNT         ?= 0
 QEMU_ICOUNT     = $(if $(filter 1,$(ICOUNT)),-icount shift=0)
 
-.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests lab-matrix stress all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test bochs-test \
+.PHONY: FORCE check-topo print-kernel print-kernel-cxxflags grade grade-one handout lab-tests lab-matrix stress all kernel qemu qemu-gdb gdb bochs iso test host-tests grader-tests boot-tests gdb-test replay-test bochs-test \
 	tools docs clean help compile_commands.json
 
 all: kernel compile_commands.json
@@ -105,6 +105,8 @@ help:
 	@echo "                      ICOUNT=1: -icount shift=0, the time-stamp counter counts guest instructions"
 	@echo "make qemu-gdb         the same, stopped at the first instruction, waiting for GDB on 127.0.0.1:\$$GDBPORT"
 	@echo "make gdb              start GDB with the kernel's symbols, connected to make qemu-gdb"
+	@echo "make record [TOPO=uma] then make replay, or make replay-gdb and make gdb-replay"
+	@echo "                      record a run on a one-CPU machine once and play it back exactly (docs/debugging.md)"
 	@echo "make bochs            boot the same system as make qemu from a GRUB ISO in Bochs (serial also in $(BUILD)/bochs/serial.log)"
 	@echo "make qemu [APPS='demo']  boots sigma0, the base OS (userland/baseos) and programs of userland/apps:"
 	@echo "                      APPS='arraywalk overlap=0.5 iter=4; pingpong' (';' between programs; docs/baseos.md)"
@@ -294,7 +296,7 @@ include mk/eval.mk
 # entry). Here, after every mk/*.mk: the default modules name the base OS, the NUMA OS
 # and the APPS programs, whose names those files define (a prerequisite list is expanded
 # where it is read, so it must not be read before them).
-qemu qemu-gdb: $(filter $(KBUILD)/userland/%.elf,$(subst $(comma), ,$(BOOT_MODULES)))
+qemu qemu-gdb record: $(filter $(KBUILD)/userland/%.elf,$(subst $(comma), ,$(BOOT_MODULES)))
 
 GRADE := $(PYTHON) grader/grade.py
 SELFTESTS := $(shell paste -sd, tests/boot/selftests.list)
@@ -327,7 +329,7 @@ lab-tests: | $(TOOLS_OK)
 	LTO=0 $(GRADE) lab --tree . $(if $(SOLUTION_LABS),--sol all)
 	$(if $(wildcard tests/labs),LTO=0 $(PYTHON) tests/labs/timed.py)
 
-TEST_SUITES := host-tests grader-tests boot-tests profile-tests eval-test core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test bochs-test
+TEST_SUITES := host-tests grader-tests boot-tests profile-tests eval-test core-tests os-tests numaos-tests check-apps compat-test lab-tests gdb-test replay-test bochs-test
 
 test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash scripts/run-tests.sh $(TEST_SUITES)

@@ -29,3 +29,31 @@ $(KBUILD)/gdbinit: FORCE
 
 gdb-test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash tests/gdb/break_test.sh $(BUILD) $(GDB_TEST_DIR)
+
+# Record and replay (scripts/gdb/rr.sh, docs/debugging.md): a run on a machine with one
+# CPU, recorded once, plays back instruction for instruction, also under GDB.
+#   make record [TOPO=uma] [MODULES=...] [KARGS=...]  the run, recorded into $(RR_DIR)
+#                      with copies of its kernel and modules
+#   make replay        plays the recording back; fails if its output differs
+#   make replay-gdb    the same, stopped at the first instruction for GDB on GDBPORT;
+#   make gdb-replay    (another terminal) GDB with the recorded kernel's symbols
+#   make replay-test   records a test run, replays it, and stops GDB twice at the same
+#                      system call of the replay: the registers must be the same
+RR_DIR := $(BUILD)/rr
+
+.PHONY: record replay replay-gdb gdb-replay replay-test
+
+record: $(KERNEL) check-topo
+	@bash scripts/gdb/rr.sh record $(RR_DIR) $(QEMU_CMD)
+
+replay:
+	@bash scripts/gdb/rr.sh replay $(RR_DIR)
+
+replay-gdb:
+	@bash scripts/gdb/rr.sh replay-gdb $(RR_DIR) $(GDBPORT)
+
+gdb-replay:
+	gdb -q -x $(RR_DIR)/gdbinit
+
+replay-test: | $(TOOLS_OK)
+	@MAKE="$(MAKE)" bash tests/gdb/replay_test.sh $(BUILD) $(BUILD)/replay-test

@@ -141,7 +141,7 @@ $(L4TEST_ELF): $(L4TEST_OBJS) $(USERLAND_LIB_OBJS) $(USER_LDSCRIPT) $(USER_SOL_S
 
 -include $(USERLAND_CC_OBJS:.o=.d)
 
-qemu qemu-gdb: $(if $(strip $(MODULES)),$(USERLAND_ELFS))
+qemu qemu-gdb record: $(if $(strip $(MODULES)),$(USERLAND_ELFS))
 # ... and the programs its modules name in this build: the top Makefile adds them once
 # every mk/*.mk has defined its programs' names.
 

@@ -204,6 +204,8 @@ def format_details(result: RunResult, same: Sequence[RunResult] = ()) -> str:
     else:
         out += ["rerun alone:", "  " + commands["make"], "  " + commands["qemu"],
                 "debug:", "  " + commands["debug"]]
+    if "record" in commands:
+        out += ["record it once, replay it exactly (one CPU; docs/debugging.md):", "  " + commands["record"]]
     return "\n".join(out)
 
 

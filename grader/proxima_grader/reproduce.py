@@ -63,12 +63,20 @@ def commands(preset: Preset, cmdline: str, argv: list[str],
              tree: MakeTree | None = None,
              modules: tuple[str, ...] | None = None) -> dict[str, str]:
     """make: the same run through the Makefile; qemu: the exact command line;
-    debug: QEMU waiting for gdb, then gdb in a second terminal."""
+    debug: QEMU waiting for gdb, then gdb in a second terminal; on a machine with
+    one CPU (QEMU records no other) also record: the run recorded, to be replayed
+    exactly as often as needed, under GDB too (make record, docs/debugging.md)."""
     tree = tree or MakeTree()
     gdb = " ".join([_make(tree), "gdb", *map(shlex.quote, tree.variables)])
-    return {
+    found = {
         "make": make_command("qemu", preset, cmdline, tree, modules),
         "qemu": qemu_command(argv),
         "debug": make_command("qemu-gdb", preset, cmdline, tree, modules)
                  + "   # then, in another terminal: " + gdb,
     }
+    if preset.cpus in (None, 1):
+        replay, attach = (" ".join([_make(tree), target, *map(shlex.quote, tree.variables)])
+                          for target in ("replay-gdb", "gdb-replay"))
+        found["record"] = (make_command("record", preset, cmdline, tree, modules)
+                           + f"   # then: {replay}, and in another terminal: {attach}")
+    return found

@@ -46,6 +46,7 @@ class Cli(unittest.TestCase):
         self.assertIn("rerun alone:\n  make qemu TOPO=uma KARGS='exit test=a nonce=", out)
         self.assertIn("make qemu-gdb TOPO=uma", out)
         self.assertIn("make gdb", out)
+        self.assertIn("record it once, replay it exactly (one CPU; docs/debugging.md):\n  make record TOPO=uma", out)
         self.assertIn("0 of 1 runs passed", out)
 
     def test_failing_run_in_json(self):
@@ -54,7 +55,7 @@ class Cli(unittest.TestCase):
         run = json.loads(done.stdout)["runs"][0]
         self.assertEqual(run["verdict"], "failed_check")
         self.assertIn("forged", run["problems"][0]["message"])
-        self.assertEqual(set(run["commands"]), {"make", "qemu", "debug"})
+        self.assertEqual(set(run["commands"]), {"make", "qemu", "debug", "record"})  # uma: one CPU
         self.assertTrue(run["serial"]["excerpt"])
 
     def test_one_run_per_preset_and_kargs_and_repeat(self):

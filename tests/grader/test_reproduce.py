@@ -34,6 +34,13 @@ class Reproduce(unittest.TestCase):
             make = commands(support.PRESETS.get("uma"), "exit nonce=1", ["qemu"])["make"]
         self.assertEqual(make, f"make -C {support.REPO} qemu TOPO=uma KARGS='exit nonce=1'")
 
+    def test_a_one_cpu_machine_gets_a_record_command_and_others_none(self):
+        os.chdir(support.REPO)
+        one = commands(support.PRESETS.get("uma"), "exit nonce=1", ["qemu"], modules=("a.elf", "b.elf x=1"))
+        self.assertEqual(one["record"], "make record TOPO=uma KARGS='exit nonce=1' MODULES='a.elf,b.elf x=1'"
+                                        "   # then: make replay-gdb, and in another terminal: make gdb-replay")
+        self.assertNotIn("record", commands(support.PRESETS.get("2x2"), "exit", ["qemu"]))
+
     def test_a_preset_make_does_not_know_is_passed_as_machine_options(self):
         os.chdir(support.REPO)
         foreign = parse_presets("uma = -smp 2 -m 64M\nodd = -smp 3 -m 96M\n", "other.conf")

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# rr.sh: record a run once and play it back exactly, as often as needed, also under
+# GDB (make record / make replay / make replay-gdb; docs/debugging.md, "Record and
+# replay"). QEMU's record/replay (-icount rr=record|replay) writes every input the
+# machine had (interrupt timing, clock reads, serial input) to a log, and the replay
+# feeds them back, so the run repeats instruction for instruction.
+#
+#   scripts/gdb/rr.sh record DIR QEMU-COMMAND...   run and record into DIR
+#   scripts/gdb/rr.sh replay DIR                   play DIR's recording back
+#   scripts/gdb/rr.sh replay-gdb DIR PORT          the same, stopped for GDB on PORT
+#
+# record copies the kernel and the modules into DIR, so that a rebuild does not
+# change what a replay runs, and keeps the command (DIR/argv) and the serial output
+# (DIR/record.log). replay compares its output with the recording's and fails if
+# they differ. replay-gdb writes DIR/gdbinit (the copied kernel's symbols, the
+# Proxima commands, the port): `gdb -q -x DIR/gdbinit` (make gdb-replay) attaches.
+#
+# QEMU 7.2 records only machines with one CPU (it refuses -smp N > 1), and its
+# reverse execution (reverse-stepi, reverse-continue) needs a VM snapshot taken in
+# the replay, whose loading stops the replay for good on this machine: so replays
+# go forward only. docs/debugging.md says what was tried.
+set -euo pipefail
+
+usage() { sed -n '9,11p' "$0" | sed 's/^# *//' >&2; exit 2; }
+(($# >= 2)) || usage
+mode=$1 dir=$2
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The exit statuses the kernel gives QEMU (isa-debug-exit), as make qemu reads them.
+verdict() {
+  case $1 in
+    0|33) echo "rr: QEMU exited with status $1: the run ended normally" ;;
+    35) echo "rr: QEMU exited with status 35: a self-test, a test or a program failed" ;;
+    37) echo "rr: QEMU exited with status 37: kernel panic" ;;
+    *) echo "rr: QEMU exited with status $1" ;;
+  esac
+}
+
+record() {
+  local argv=() smp="" i
+  for ((i = 1; i <= $#; i++)); do
+    [[ ${!i} == -smp ]] && { local next=$((i + 1)); smp=${!next}; }
+  done
+  local cpus=${smp%%,*}
+  cpus=${cpus#cpus=}
+  if [[ -n $cpus && $cpus != 1 ]]; then
+    echo "rr: this machine has $cpus CPUs; QEMU records only machines with one CPU: try TOPO=uma" >&2
+    exit 2
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  # The command, with the kernel and every module copied into $dir.
+  while (($#)); do
+    case $1 in
+      -kernel)
+        cp "$2" "$dir/kernel.elf"
+        argv+=(-kernel "$dir/kernel.elf")
+        shift 2 ;;
+      -initrd)
+        local entries=() n=0 entry file rest
+        IFS=, read -ra modules <<<"$2"
+        for entry in "${modules[@]}"; do
+          file=${entry%% *}
+          rest=${entry#"$file"}
+          n=$((n + 1))
+          cp "$file" "$dir/module$n-$(basename "$file")"
+          entries+=("$dir/module$n-$(basename "$file")$rest")
+        done
+        argv+=(-initrd "$(IFS=,; echo "${entries[*]}")")
+        shift 2 ;;
+      *)
+        argv+=("$1")
+        shift ;;
+    esac
+  done
+  printf '%s\0' "${argv[@]}" >"$dir/argv"
+  echo "rr: recording into $dir/run.rr"
+  local status=0
+  "${argv[@]}" -serial stdio -icount "shift=auto,rr=record,rrfile=$dir/run.rr" </dev/null | tee "$dir/record.log" ||
+    status=${PIPESTATUS[0]}
+  verdict "$status"
+  echo "rr: replay it with: make replay (or make replay-gdb, then make gdb-replay in another terminal)"
+}
+
+load_argv() {
+  [[ -f $dir/argv && -f $dir/run.rr ]] || { echo "rr: no recording in $dir: make record first" >&2; exit 2; }
+  mapfile -d '' argv <"$dir/argv"
+}
+
+replay() {
+  load_argv
+  local status=0
+  "${argv[@]}" -serial stdio -icount "shift=auto,rr=replay,rrfile=$dir/run.rr" </dev/null | tee "$dir/replay.log" ||
+    status=${PIPESTATUS[0]}
+  verdict "$status"
+  if cmp -s "$dir/record.log" "$dir/replay.log"; then
+    echo "rr: the replay printed what the recorded run printed ($(wc -l <"$dir/replay.log") lines)"
+  else
+    echo "rr: the replay's output differs from the recording's ($dir/record.log, $dir/replay.log)" >&2
+    exit 1
+  fi
+}
+
+replay_gdb() {
+  local port=$1
+  load_argv
+  printf 'set architecture i386\nfile %s\nsource %s\ntarget remote 127.0.0.1:%s\n' \
+    "$dir/kernel.elf" "$here/proxima.py" "$port" >"$dir/gdbinit"
+  echo "rr: the replay waits for GDB on 127.0.0.1:$port: run 'make gdb-replay' in another terminal"
+  echo "rr: (replays go forward only: break, continue, step; a breakpoint is hit at the same instruction every time)"
+  "${argv[@]}" -serial stdio -icount "shift=auto,rr=replay,rrfile=$dir/run.rr" -S -gdb "tcp:127.0.0.1:$port" </dev/null
+}
+
+case $mode in
+  record) record "$@" ;;
+  replay) replay ;;
+  replay-gdb) (($# == 1)) || usage; replay_gdb "$1" ;;
+  *) usage ;;
+esac

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# replay_test.sh: does a recorded run play back exactly, also under GDB?
+# (make replay-test; make record / make replay / make replay-gdb, scripts/gdb/rr.sh)
+#
+#   tests/gdb/replay_test.sh BUILD WORKDIR
+#
+#   (1) build the debug kernel and the user programs (sigma0, l4test), as make gdb
+#       uses them;
+#   (2) `make record` of a short test run (l4.ipc.call_reply) on uma, the one-CPU
+#       machine (QEMU records no other), into WORKDIR/rr;
+#   (3) `make replay`: it must end as the recording did and print the same bytes
+#       (rr.sh compares them);
+#   (4) twice: `make replay-gdb` on a random port and GDB in batch mode with the
+#       replay's gdbinit, stopping at the 25th entry into syscall::ipc and printing
+#       the registers and the calling thread's message registers there. Both times
+#       must show the same values, and a stop inside syscall::ipc: the replay
+#       reaches the same instruction with the same state every time, which a plain
+#       run does not promise (timer interrupts fall where the host's speed puts them).
+# GDB_TEST_TIMEOUT (default 300) bounds each wait. Output stays in WORKDIR.
+set -euo pipefail
+
+build=$1 work=$2
+make=${MAKE:-make}
+limit=${GDB_TEST_TIMEOUT:-300}
+kargs="test=l4.ipc.call_reply nonce=replay-test exit"
+modules=$build/debug/userland/sigma0.elf,$build/debug/userland/l4test.elf
+rr=$work/rr
+rm -rf "$work"
+mkdir -p "$work"
+
+qemu_group=""
+cleanup() {
+  if [[ -n $qemu_group ]]; then
+    kill -TERM -- "-$qemu_group" 2>/dev/null || true
+    sleep 0.2
+    kill -KILL -- "-$qemu_group" 2>/dev/null || true
+    qemu_group=""
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+  echo "replay-test: FAIL: $1"
+  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2; do
+    [[ -f $work/$log.log ]] || continue
+    echo "---- $work/$log.log (last lines)"
+    tail -n 15 "$work/$log.log"
+  done
+  echo "----"
+  echo "reproduce: make replay-test"
+  echo "  or by hand: make record DEBUG=1 TOPO=uma MODULES=$modules KARGS='$kargs'; make replay DEBUG=1"
+  exit 1
+}
+
+port_is_listening() { [[ -n $(ss -H -l -t -n "sport = :$1" 2>/dev/null) ]]; }
+command -v ss >/dev/null || { echo "replay-test: needs ss (Debian package iproute2)" >&2; exit 1; }
+
+# (1)
+"$make" --no-print-directory DEBUG=1 kernel userland >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+
+# (2) and (3)
+timeout "$limit" "$make" --no-print-directory DEBUG=1 TOPO=uma MACHINE= MODULES="$modules" KARGS="$kargs" \
+  RR_DIR="$rr" record >"$work/record.log" 2>&1 || fail "make record failed"
+grep -q "KTEST replay-test summary passed=1 failed=0" "$rr/record.log" || fail "the recorded run did not pass its test"
+timeout "$limit" "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" replay >"$work/replay.log" 2>&1 ||
+  fail "make replay failed (or its output differs from the recording's)"
+grep -q "the replay printed what the recorded run printed" "$work/replay.log" || fail "make replay did not compare"
+
+# (4)
+stop_in_replay() {
+  local n=$1 port=""
+  for _ in 1 2 3; do
+    port=$((20000 + RANDOM % 20001))
+    port_is_listening "$port" && continue
+    setsid "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" GDBPORT="$port" replay-gdb \
+      </dev/null >"$work/qemu-$n.log" 2>&1 &
+    qemu_group=$!
+    local start=$SECONDS
+    until port_is_listening "$port"; do
+      kill -0 "$qemu_group" 2>/dev/null || break
+      ((SECONDS - start <= limit)) || fail "the replay did not listen on 127.0.0.1:$port after $limit s"
+      sleep 0.2
+    done
+    port_is_listening "$port" && break
+    qemu_group=""
+  done
+  [[ -n $qemu_group ]] || fail "the replay did not start (three ports tried)"
+  local status=0
+  timeout "$limit" gdb -q -nx -batch -x "$rr/gdbinit" \
+    -ex 'break syscall::ipc' -ex 'ignore 1 24' -ex continue \
+    -ex 'echo ==== registers\n' -ex 'info registers eip eax ebx ecx edx esi edi ebp esp eflags' \
+    -ex 'echo ==== caller\n' -ex 'proxima-tcb' -ex 'echo ==== end\n' \
+    >"$work/gdb-$n.log" 2>&1 || status=$?
+  ((status != 124)) || fail "GDB did not finish within $limit s (replay $n)"
+  cleanup
+  grep -qE 'Breakpoint 1, syscall::ipc \(' "$work/gdb-$n.log" || fail "GDB did not stop in syscall::ipc (replay $n)"
+  awk '/^==== registers/ { on = 1; next } /^==== end/ { on = 0 } on' "$work/gdb-$n.log" >"$work/state-$n.txt"
+  grep -qE '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <syscall::ipc' "$work/state-$n.txt" ||
+    fail "eip is not in syscall::ipc (replay $n)"
+}
+stop_in_replay 1
+stop_in_replay 2
+cmp -s "$work/state-1.txt" "$work/state-2.txt" ||
+  fail "two replays stopped at the 25th syscall::ipc with different state: $(diff "$work/state-1.txt" "$work/state-2.txt" | head -5)"
+echo "replay-test: ok (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays)"
