@@ -38,18 +38,7 @@ topo=2x2  # the proxima-numa checks below expect this machine
 gdbinit=$build/debug/gdbinit
 modules=$build/debug/userland/sigma0.elf,$build/debug/userland/l4test.elf
 mkdir -p "$work"
-
-qemu_group=""
-cleanup() {
-  # QEMU runs in a process group of its own (setsid): end make, QEMU and all.
-  if [[ -n $qemu_group ]]; then
-    kill -TERM -- "-$qemu_group" 2>/dev/null || true
-    sleep 0.2
-    kill -KILL -- "-$qemu_group" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source "$(dirname "$0")/gdb_stub.sh"
 
 fail() {
   echo "gdb-test: FAIL: $1"
@@ -63,33 +52,13 @@ fail() {
   exit 1
 }
 
-port_is_listening() { [[ -n $(ss -H -l -t -n "sport = :$1" 2>/dev/null) ]]; }
-
 # (1)
 command -v ss >/dev/null || { echo "gdb-test: needs ss (Debian package iproute2)" >&2; exit 1; }
 "$make" --no-print-directory DEBUG=1 kernel userland >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 
-# (2) A random port in 20000-40000 that nobody listens on. Another program may
-# still take it first, so QEMU gets three tries.
-port=""
-for _ in 1 2 3; do
-  port=$((20000 + RANDOM % 20001))
-  port_is_listening "$port" && continue
-  setsid "$make" --no-print-directory DEBUG=1 GDBPORT="$port" TOPO="$topo" MACHINE= MODULES="$modules" KARGS="$kargs" qemu-gdb \
-    </dev/null >"$work/qemu.log" 2>&1 &
-  qemu_group=$!
-  start=$SECONDS
-  until port_is_listening "$port"; do
-    kill -0 "$qemu_group" 2>/dev/null || break
-    ((SECONDS - start <= limit)) || fail "QEMU did not listen on 127.0.0.1:$port after $limit s"
-    sleep 0.2
-  done
-  port_is_listening "$port" && break
-  qemu_group=""  # make exited: QEMU could not start (port taken?); try again
-done
-[[ -n $qemu_group ]] || fail "QEMU did not start (three ports tried)"
-listen=$(ss -H -l -t -n "sport = :$port" | awk '{ print $4 }')
-[[ $listen == 127.0.0.1:$port ]] || fail "the GDB stub listens on $listen, not on 127.0.0.1:$port"
+# (2)
+start_stub "$work/qemu.log" "$make" --no-print-directory DEBUG=1 TOPO="$topo" MACHINE= MODULES="$modules" \
+  KARGS="$kargs" qemu-gdb
 
 # (3) Each command is a separate -ex, so one that fails does not stop the
 # rest; `echo ==== NAME` lines split the log for the checks.

@@ -28,17 +28,7 @@ rr=$work/rr
 rm -rf "$work"
 mkdir -p "$work"
 
-qemu_group=""
-cleanup() {
-  if [[ -n $qemu_group ]]; then
-    kill -TERM -- "-$qemu_group" 2>/dev/null || true
-    sleep 0.2
-    kill -KILL -- "-$qemu_group" 2>/dev/null || true
-    qemu_group=""
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source "$(dirname "$0")/gdb_stub.sh"
 
 fail() {
   echo "replay-test: FAIL: $1"
@@ -53,7 +43,6 @@ fail() {
   exit 1
 }
 
-port_is_listening() { [[ -n $(ss -H -l -t -n "sport = :$1" 2>/dev/null) ]]; }
 command -v ss >/dev/null || { echo "replay-test: needs ss (Debian package iproute2)" >&2; exit 1; }
 
 # (1)
@@ -69,23 +58,8 @@ grep -q "the replay printed what the recorded run printed" "$work/replay.log" ||
 
 # (4)
 stop_in_replay() {
-  local n=$1 port=""
-  for _ in 1 2 3; do
-    port=$((20000 + RANDOM % 20001))
-    port_is_listening "$port" && continue
-    setsid "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" GDBPORT="$port" replay-gdb \
-      </dev/null >"$work/qemu-$n.log" 2>&1 &
-    qemu_group=$!
-    local start=$SECONDS
-    until port_is_listening "$port"; do
-      kill -0 "$qemu_group" 2>/dev/null || break
-      ((SECONDS - start <= limit)) || fail "the replay did not listen on 127.0.0.1:$port after $limit s"
-      sleep 0.2
-    done
-    port_is_listening "$port" && break
-    qemu_group=""
-  done
-  [[ -n $qemu_group ]] || fail "the replay did not start (three ports tried)"
+  local n=$1
+  start_stub "$work/qemu-$n.log" "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" replay-gdb
   local status=0
   timeout "$limit" gdb -q -nx -batch -x "$rr/gdbinit" \
     -ex 'break syscall::ipc' -ex 'ignore 1 24' -ex continue \
@@ -93,7 +67,7 @@ stop_in_replay() {
     -ex 'echo ==== caller\n' -ex 'proxima-tcb' -ex 'echo ==== end\n' \
     >"$work/gdb-$n.log" 2>&1 || status=$?
   ((status != 124)) || fail "GDB did not finish within $limit s (replay $n)"
-  cleanup
+  stop_stub
   grep -qE 'Breakpoint 1, syscall::ipc \(' "$work/gdb-$n.log" || fail "GDB did not stop in syscall::ipc (replay $n)"
   awk '/^==== registers/ { on = 1; next } /^==== end/ { on = 0 } on' "$work/gdb-$n.log" >"$work/state-$n.txt"
   grep -qE '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <syscall::ipc' "$work/state-$n.txt" ||
@@ -103,4 +77,4 @@ stop_in_replay 1
 stop_in_replay 2
 cmp -s "$work/state-1.txt" "$work/state-2.txt" ||
   fail "two replays stopped at the 25th syscall::ipc with different state: $(diff "$work/state-1.txt" "$work/state-2.txt" | head -5)"
-echo "replay-test: ok (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays)"
+echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays)"
