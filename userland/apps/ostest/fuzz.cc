@@ -3,6 +3,11 @@
 // application pagers alike). Each request is one of:
 //   - a procedure's label with a word count that does not fit it: Malformed;
 //   - a label the protocol does not have: UnknownProc;
+//   - a label of the NUMA OS's own protocols between its pagers and the root pager
+//     (numa/root_protocol.h, numa/pager_protocol.h), which the same pager thread may
+//     serve: a task is no pager, so Refused (or Malformed, or UnknownProc where the
+//     OS has no such procedure), never a result, but for whereabouts, which any
+//     caller may ask;
 //   - a request with a map item besides its words (the OS accepts none: the IPC may
 //     fail, or the server refuses it);
 //   - a procedure with arguments drawn to be mostly wrong (CPUs that do not exist,
@@ -29,6 +34,8 @@
 #include "l4/prng.h"
 #include "l4/rpc.h"
 #include "l4/utcb.h"
+#include "numa/pager_protocol.h"
+#include "numa/root_protocol.h"
 #include "os/os.h"
 #include "ostest.h"
 
@@ -88,6 +95,7 @@ public:
 private:
     Allowed malformed();
     Allowed unknown_label();
+    Allowed pager_protocol();
     Allowed with_map_item();
     Allowed procedure();
     Allowed create_thread();
@@ -163,17 +171,46 @@ Allowed Fuzzer::malformed() {
     return {-1, bit(Status::Malformed)};
 }
 
-/// A label the OS protocol does not have (and no L4 protocol's: those are >= 0xFF80).
+/// The NUMA OS's labels between its pagers and the root pager (pager_protocol()).
+constexpr uint16_t kPagerLabels = 0x0D00, kPagerLabelsEnd = 0x0D30;
+
+/// A label the OS protocol does not have (and no L4 protocol's: those are >= 0xFF80,
+/// nor the NUMA OS's pagers': pager_protocol()).
 Allowed Fuzzer::unknown_label() {
     uint16_t label;
     do {
         label = m_random.one_in(2) ? uint16_t(0x0B00 + m_random.below(0x100)) : uint16_t(m_random.below(0xFF80));
-    } while (label >= os::proto::Exit::kLabel && label <= os::proto::Unmap::kLabel);
+    } while ((label >= os::proto::Exit::kLabel && label <= os::proto::Unmap::kLabel) ||
+             (label >= kPagerLabels && label < kPagerLabelsEnd));
     m_label = label;
     unsigned count = m_random.below(8);
     for (unsigned i = 1; i <= count; ++i) l4::set_mr(i, random_word());
     put(count);
     return {-1, bit(Status::UnknownProc)};
+}
+
+/// A call from a task in a protocol only pagers and the root pager may use: the root
+/// pager's system-call service and start-up, and the pagers' unmap protocol, all of
+/// which refuse anybody else (their own tests check the refusal too:
+/// l4.numa.unmap_refused). The base OS has none of them: UnknownProc.
+Allowed Fuzzer::pager_protocol() {
+    static constexpr uint16_t kLabels[] = {
+        numa::root_proto::Startup::kLabel,      numa::root_proto::Ready::kLabel,
+        numa::root_proto::CreateThread::kLabel, numa::root_proto::DeleteThread::kLabel,
+        numa::root_proto::MoveThread::kLabel,   numa::root_proto::Whereabouts::kLabel,
+        numa::root_proto::StartHelper::kLabel,  numa::root_proto::CreateSpace::kLabel,
+        numa::root_proto::MoveToSpace::kLabel,  numa::pager_proto::UnmapFrame::kLabel,
+        numa::pager_proto::kUnmapLabel,         numa::pager_proto::CheckWorker::kLabel,
+    };
+    m_label = kLabels[m_random.below(sizeof kLabels / sizeof kLabels[0])];
+    unsigned count = m_random.below(9);
+    for (unsigned i = 1; i <= count; ++i) l4::set_mr(i, m_random.one_in(2) ? random_word() : random_address());
+    put(count);
+    Allowed allowed{-1, bit(Status::Refused) | bit(Status::Malformed) | bit(Status::UnknownProc)};
+    // Where a pager is, and on which CPU: a question anybody may ask.
+    if (m_label == numa::root_proto::Whereabouts::kLabel && count == 0)
+        allowed.ok_words = int(kWordsOf<numa::PagerWhereabouts>);
+    return allowed;
 }
 
 /// Any request, with a map item of one of this task's pages after its words. The OS
@@ -276,10 +313,11 @@ Allowed Fuzzer::procedure() {
 bool Fuzzer::one(unsigned index) {
     Allowed allowed;
     m_item = false;
-    switch (m_random.below(8)) {
+    switch (m_random.below(9)) {
     case 0: allowed = malformed(); break;
     case 1: allowed = unknown_label(); break;
     case 2: allowed = with_map_item(); break;
+    case 3: allowed = pager_protocol(); break;
     default: allowed = procedure(); break;
     }
     unsigned untyped = m_words;
