@@ -116,15 +116,14 @@ bool rpc_fuzz() {
     l4::FuzzSettings fuzz;
     const char* bad = "";
     if (!l4::fuzz_settings(command_line(), 1000, &fuzz, &bad)) return fail("%s= is not a number", bad);
-    Word calls = fuzz.calls, seed = fuzz.seed;
-    l4::printf("baseos: rpc fuzz: %u requests, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)\n", calls, seed, calls,
-               seed);
+    l4::printf("baseos: rpc fuzz: %u requests, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)\n", fuzz.calls,
+               fuzz.seed, fuzz.calls, fuzz.seed);
     char args[64];
     ExitRecord record;
-    l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", calls < 100 ? calls : 100, seed);
+    l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", fuzz.calls < 100 ? fuzz.calls : 100, fuzz.seed);
     if (!expect_code(args, 0, &record)) return false;
     Counts before = counts();
-    l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", calls, seed);
+    l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", fuzz.calls, fuzz.seed);
     if (!expect_code(args, 0, &record)) return false;
     if (!counts_back(before, counts())) return false;
     return expect_code("mode=exit code=7", 7, &record);

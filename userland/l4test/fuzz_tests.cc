@@ -11,9 +11,9 @@
 // once the fuzzer's space is gone the kernel has exactly the counts it had before it was made (kernel_counts.h: spaces, threads,
 // mapping nodes, page tables, free memory, the per-node pools): nothing leaked.
 #include "agent_fuzz.h"
+#include "l4/fuzz_settings.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
-#include "l4/prng.h"
 #include "run.h"
 #include "test_case.h"
 #include "test_space.h"
@@ -36,14 +36,15 @@ void echo(Word) {
 }  // namespace
 
 void test_fuzz_syscalls(TestContext& t) {
-    Word calls = 0, seed = 0;
-    CHECK(t, command_line_number("fuzz_calls", kCalls, &calls) && calls > 0,
-          "fuzz_calls= on the kernel command line is not a positive number");
-    CHECK(t, command_line_number("fuzz_seed", l4::seed_from(run_nonce()), &seed),
-          "fuzz_seed= on the kernel command line is not a number");
-    t.note("fuzzer: %u random system calls, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", calls, seed, calls, seed);
+    l4::FuzzSettings fuzz;
+    const char* bad = "";
+    CHECK(t, l4::fuzz_settings(command_line(), kCalls, &fuzz, &bad), "%s= on the kernel command line is not a number",
+          bad);
+    CHECK(t, fuzz.calls > 0, "fuzz_calls=0 on the kernel command line: nothing to fuzz");
+    t.note("fuzzer: %u random system calls, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", fuzz.calls, fuzz.seed,
+           fuzz.calls, fuzz.seed);
     AgentFuzzResult run;
-    if (!run_agent_fuzz(t, {"fuzzer", "calls made", agent::kFuzz, 0, false, calls, seed, 60000}, &run)) return;
+    if (!run_agent_fuzz(t, {"fuzzer", "calls made", agent::kFuzz, 0, false, fuzz.calls, fuzz.seed, 60000}, &run)) return;
     const KernelCounts &before = run.before, &after = run.after;
     t.note("fuzzer: threads %u->%u, mapping nodes %u->%u, free bytes %u->%u, page tables %u->%u", before.threads,
            after.threads, before.mapping_nodes, after.mapping_nodes, before.free_bytes, after.free_bytes,

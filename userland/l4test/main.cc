@@ -145,16 +145,7 @@ void run_tests() {
     l4::end_run("l4test", failed == 0 ? l4::kRunPassed : l4::kRunFailed);
 }
 
-const char* run_nonce() { return g_nonce; }
-
-bool command_line_number(const char* name, Word fallback, Word* number) {
-    char value[32];
-    if (!l4::find_option(g_cmdline, name, value, sizeof value)) {
-        *number = fallback;
-        return true;
-    }
-    return l4::parse_number(value, number);
-}
+const char* command_line() { return g_cmdline; }
 
 }  // namespace l4test
 

@@ -12,10 +12,10 @@
 #include "agent_fuzz.h"
 #include "api/fpage.h"
 #include "api/msg_tag.h"
+#include "l4/fuzz_settings.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
 #include "l4/message.h"
-#include "l4/prng.h"
 #include "l4/sigma0_client.h"
 #include "layout.h"
 #include "run.h"
@@ -26,20 +26,23 @@ namespace l4test {
 namespace {
 
 constexpr Word kMessages = 2000;  // make test's short run; make fuzz: fuzz_calls= per preset
+/// The seed a run prints (and fuzz_seed= gives) is the system-call fuzzer's too; this
+/// makes the two draw different numbers in one run.
+constexpr Word kSeedOffset = 0x5167;
 
 }  // namespace
 
 void test_fuzz_sigma0(TestContext& t) {
-    Word messages = 0, seed = 0;
-    CHECK(t, command_line_number("fuzz_calls", kMessages, &messages) && messages > 0,
-          "fuzz_calls= on the kernel command line is not a positive number");
-    CHECK(t, command_line_number("fuzz_seed", l4::seed_from(run_nonce()) ^ 0x5167, &seed),
-          "fuzz_seed= on the kernel command line is not a number");
-    t.note("sigma0 fuzzer: %u random messages, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", messages, seed,
-           messages, seed);
+    l4::FuzzSettings fuzz;
+    const char* bad = "";
+    CHECK(t, l4::fuzz_settings(command_line(), kMessages, &fuzz, &bad), "%s= on the kernel command line is not a number",
+          bad);
+    CHECK(t, fuzz.calls > 0, "fuzz_calls=0 on the kernel command line: nothing to fuzz");
+    t.note("sigma0 fuzzer: %u random messages, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", fuzz.calls,
+           fuzz.seed, fuzz.calls, fuzz.seed);
     AgentFuzzResult run;
-    if (!run_agent_fuzz(t, {"sigma0 fuzzer", "messages sent", agent::kFuzzSigma0, l4::sigma0_id().raw(), true, messages,
-                            seed, 600000},
+    if (!run_agent_fuzz(t, {"sigma0 fuzzer", "messages sent", agent::kFuzzSigma0, l4::sigma0_id().raw(), true, fuzz.calls,
+                            fuzz.seed ^ kSeedOffset, 600000},
                         &run))
         return;
     const Word* totals = run.totals;
@@ -49,12 +52,12 @@ void test_fuzz_sigma0(TestContext& t) {
            "window), %u not sent; memory %u, missing answers %u, stray answers %u",
            sent, refused, ports, unaccepted, failed, memory, missing, stray);
     CHECK(t, memory == 0, "sigma0 answered %u of the fuzzer's messages with memory it must refuse (seed 0x%x)",
-          memory, seed);
+          memory, fuzz.seed);
     CHECK(t, missing == 0, "sigma0 left %u messages it must answer (requests, IO faults) unanswered (seed 0x%x)",
-          missing, seed);
-    CHECK(t, stray == 0, "sigma0 answered %u messages it must ignore (seed 0x%x)", stray, seed);
-    CHECK(t, sent > messages / 2 && refused > 0,
-          "of %u messages sigma0 received only %u and refused %u: the fuzzer did not reach it", messages, sent,
+          missing, fuzz.seed);
+    CHECK(t, stray == 0, "sigma0 answered %u messages it must ignore (seed 0x%x)", stray, fuzz.seed);
+    CHECK(t, sent > fuzz.calls / 2 && refused > 0,
+          "of %u messages sigma0 received only %u and refused %u: the fuzzer did not reach it", fuzz.calls, sent,
           refused);
     CHECK(t, counts_back(t, run.before, run.after), "the sigma0 fuzzer's space is gone, but not all it made");
 

@@ -9,7 +9,6 @@
 #include "l4/kip.h"
 #include "l4/print.h"
 #include "l4/test_runner.h"
-#include "numa/pool.h"
 #include "probe_runs.h"
 #include "test_support.h"
 
@@ -24,16 +23,12 @@ using l4::tests::fail;
 struct Counts {
     unsigned spaces;
     unsigned threads;
-    Word in_use[numa::kMaxNodes];  ///< frames of each pool in use
+    PoolUse pools;
 };
 
 Counts count_now() {
-    Counts counts{l4::kdebug::kernel_statistic(Statistic::Spaces), l4::kdebug::kernel_statistic(Statistic::Threads),
-                  {}};
-    numa::System& system = tested_system();
-    for (unsigned node = 0; node < system.nodes; ++node)
-        if (system.has_pool[node]) counts.in_use[node] = numa::Pool::of_node(node).frames_in_use();
-    return counts;
+    return {l4::kdebug::kernel_statistic(Statistic::Spaces), l4::kdebug::kernel_statistic(Statistic::Threads),
+            pool_use()};
 }
 
 Counts g_before;       ///< before the probe started
@@ -139,7 +134,7 @@ bool inspect_leave(const ProbeReport& r) {
     }
     for (unsigned pool = 0; pool < system.nodes; ++pool) {
         if (left[pool] == 0 || pool == system.pool_node[x]) continue;
-        Word before = g_at_report1.in_use[pool], after = now.in_use[pool];
+        Word before = g_at_report1.pools.frames[pool], after = now.pools.frames[pool];
         if (after + 3 * left[pool] > before)
             return fail("report 2: node %u's pool holds %u frames, %u when the task still had threads on the %u "
                         "node(s) it serves: the pagers kept the tables of a node the task left",
@@ -156,12 +151,8 @@ bool run_and_count(unsigned cpu, const char* args, Word phases, Inspector inspec
     g_before = count_now();
     if (!run_probe(cpu, args, phases, inspect, true)) return false;
     if (live_tasks() != 0) return fail("a probe still runs: nothing can be counted");
+    if (!pools_back(g_before.pools, "after the probe ended")) return false;
     Counts after = count_now();
-    numa::System& system = tested_system();
-    for (unsigned node = 0; node < system.nodes; ++node)
-        if (system.has_pool[node] && after.in_use[node] != g_before.in_use[node])
-            return fail("node %u's pool holds %u frames after the probe ended, %u before", node,
-                        unsigned(after.in_use[node]), unsigned(g_before.in_use[node]));
     if (after.spaces != g_before.spaces || after.threads != g_before.threads)
         return fail("after the probe ended the kernel has %u spaces and %u threads, %u and %u before", after.spaces,
                     after.threads, g_before.spaces, g_before.threads);

@@ -7,7 +7,6 @@
 
 #include "l4/print.h"
 #include "l4/test_runner.h"
-#include "numa/pool.h"
 #include "probe_runs.h"
 #include "test_support.h"
 
@@ -56,16 +55,13 @@ bool sync_code_promotion() { return run_probe(last_cpu(), "mode=promote", 2, ins
 /// each global frame once, each node's table its replicas and local pages. A mode that
 /// did not run through is reported after the pools, which are checked in any case.
 bool sync_exit_frees_all() {
-    numa::System& system = tested_system();
     struct Mode {
         const char* args;
         Word phases;
     };
     constexpr Mode kModes[] = {
         {"mode=first_touch pages=8", 1}, {"mode=shared rounds=16", 1}, {"mode=local pages=8", 1}, {"mode=promote", 2}};
-    Word before[numa::kMaxNodes] = {};
-    for (unsigned node = 0; node < system.nodes; ++node)
-        if (system.has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
+    PoolUse before = pool_use();
     const Mode* incomplete = nullptr;
     const char* outcome = "";
     for (unsigned k = 0; k < sizeof kModes / sizeof kModes[0]; ++k) {
@@ -76,13 +72,7 @@ bool sync_exit_frees_all() {
         }
     }
     if (live_tasks() != 0) return fail("a probe still runs: the pools cannot be counted");
-    for (unsigned node = 0; node < system.nodes; ++node) {
-        if (!system.has_pool[node]) continue;
-        Word after = numa::Pool::of_node(node).frames_in_use();
-        if (after != before[node])
-            return fail("node %u's pool holds %u frames after the probes ended, %u before", node, unsigned(after),
-                        unsigned(before[node]));
-    }
+    if (!pools_back(before, "after the probes ended")) return false;
     if (incomplete != nullptr)
         return fail("every pool is back, but 'numaprobe %s' did not pass: %s", incomplete->args, outcome);
     return true;

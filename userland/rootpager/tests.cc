@@ -267,12 +267,8 @@ bool os_programs() {
     const char* const good[] = {"mode=exit code=0", "mode=threads", "mode=memory pages=16", "mode=malformed",
                                 "mode=parent"};
     for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
-        for (const char* args : good) {
-            unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
-            if (!run_ostest(cpu, args)) return false;
-            if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
-                return fail("'ostest %s' from CPU %u's pager failed", args, cpu);
-        }
+        for (const char* args : good)
+            if (!run_ostest_cleanly(cpu, args)) return false;
         unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
         if (!run_ostest(cpu, "mode=crash")) return false;
         if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed + 1)
@@ -293,24 +289,13 @@ bool rpc_fuzz() {
     if (!l4::fuzz_settings(command_line(), 300, &fuzz, &bad)) return fail("%s= is not a number", bad);
     l4::printf("rootpager: rpc fuzz: %u requests from each CPU, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)\n",
                unsigned(fuzz.calls), fuzz.seed, unsigned(fuzz.calls), fuzz.seed);
-    Word before[numa::kMaxNodes] = {};
-    for (unsigned node = 0; node < g_system->nodes; ++node)
-        if (g_system->has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
+    PoolUse before = pool_use();
     for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu) {
         char args[64];
         l4::snprintf(args, sizeof args, "mode=fuzz count=%u seed=0x%x", unsigned(fuzz.calls), fuzz.seed + cpu);
-        unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
-        if (!run_ostest(cpu, args)) return false;
-        if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
-            return fail("'ostest %s' from CPU %u's pager failed (its output says which request)", args, cpu);
+        if (!run_ostest_cleanly(cpu, args)) return false;
     }
-    for (unsigned node = 0; node < g_system->nodes; ++node) {
-        if (!g_system->has_pool[node]) continue;
-        Word after = numa::Pool::of_node(node).frames_in_use();
-        if (after != before[node])
-            return fail("node %u's pool holds %u frames after the fuzzing tasks ended, %u before", node,
-                        unsigned(after), unsigned(before[node]));
-    }
+    if (!pools_back(before, "after the fuzzing tasks ended")) return false;
     return pagers_fault_free();
 }
 
@@ -318,19 +303,10 @@ bool rpc_fuzz() {
 /// each pool holds exactly the frames it held before.
 bool reclaim() {
     if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
-    Word before[numa::kMaxNodes] = {};
-    for (unsigned node = 0; node < g_system->nodes; ++node)
-        if (g_system->has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
+    PoolUse before = pool_use();
     for (unsigned cpu = 0; cpu < g_system->cpus; ++cpu)
         if (!run_ostest(cpu, "mode=memory pages=64") || !run_ostest(cpu, "mode=crash")) return false;
-    for (unsigned node = 0; node < g_system->nodes; ++node) {
-        if (!g_system->has_pool[node]) continue;
-        Word after = numa::Pool::of_node(node).frames_in_use();
-        if (after != before[node])
-            return fail("node %u's pool holds %u frames after the tasks ended, %u before", node, unsigned(after),
-                        unsigned(before[node]));
-    }
-    return true;
+    return pools_back(before, "after the tasks ended");
 }
 
 constexpr l4::tests::Test kTests[] = {
@@ -360,16 +336,32 @@ bool run_ostest(unsigned cpu, const char* args) {
     return wait_for_tasks();
 }
 
+bool run_ostest_cleanly(unsigned cpu, const char* args) {
+    unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
+    if (!run_ostest(cpu, args)) return false;
+    if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
+        return fail("'ostest %s' from CPU %u's pager failed (its output above says why)", args, cpu);
+    return true;
+}
 
 bool run_ostest_from_both_ends(const char* args) {
     if (g_system->find_module("ostest") == nullptr) return fail("no ostest module to run");
-    const unsigned cpus[] = {0, g_system->cpus - 1};
-    for (unsigned cpu : cpus) {
-        unsigned failed = __atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE);
-        if (!run_ostest(cpu, args)) return false;
-        if (__atomic_load_n(&g_system->failed_tasks, __ATOMIC_ACQUIRE) != failed)
-            return fail("'ostest %s' from CPU %u's pager failed (its output says which step)", args, cpu);
-    }
+    return run_ostest_cleanly(0, args) && run_ostest_cleanly(g_system->cpus - 1, args);
+}
+
+PoolUse pool_use() {
+    PoolUse use{};
+    for (unsigned node = 0; node < g_system->nodes; ++node)
+        if (g_system->has_pool[node]) use.frames[node] = numa::Pool::of_node(node).frames_in_use();
+    return use;
+}
+
+bool pools_back(const PoolUse& before, const char* after_what) {
+    PoolUse after = pool_use();
+    for (unsigned node = 0; node < g_system->nodes; ++node)
+        if (after.frames[node] != before.frames[node])
+            return fail("node %u's pool holds %u frames %s, %u before", node, unsigned(after.frames[node]), after_what,
+                        unsigned(before.frames[node]));
     return true;
 }
 

@@ -154,19 +154,9 @@ bool unmap_read_only() { return run_probe(last_cpu(), "mode=read_only pages=3", 
 /// Two pagers unmap at once; then the frames the task held all went back, and no more:
 /// every pool holds what it held before the run.
 bool unmap_concurrent() {
-    numa::System& system = tested_system();
-    Word before[numa::kMaxNodes] = {};
-    for (unsigned node = 0; node < system.nodes; ++node)
-        if (system.has_pool[node]) before[node] = numa::Pool::of_node(node).frames_in_use();
+    PoolUse before = pool_use();
     if (!run_probe(0, "mode=concurrent rounds=1000 pages=2", 1, inspect_concurrent)) return false;
-    for (unsigned node = 0; node < system.nodes; ++node) {
-        if (!system.has_pool[node]) continue;
-        Word after = numa::Pool::of_node(node).frames_in_use();
-        if (after != before[node])
-            return fail("node %u's pool holds %u frames after the probe ended, %u before", node, unsigned(after),
-                        unsigned(before[node]));
-    }
-    return true;
+    return pools_back(before, "after the probe ended");
 }
 
 bool unmap_refused() { return run_probe(last_cpu(), "mode=hold pages=3", 2, inspect_hold); }
