@@ -4,6 +4,7 @@
 #include "ipc/fast_path.h"
 #include "ipc/faults.h"
 #include "lib/console.h"
+#include "lib/format.h"
 #include "arch/mmu.h"
 #include "mm/code_replica.h"
 #include "mm/kmem.h"
@@ -12,6 +13,8 @@
 #include "mm/space.h"
 #include "platform/machine.h"
 #include "syscall/kcheck.h"
+#include "arch/user.h"
+#include "thread/cpu_scheduler.h"
 #include "thread/tcb_array.h"
 #include "thread/scheduler.h"
 #include "thread/tcb.h"
@@ -105,6 +108,39 @@ uint32_t fast_ipcs(uint32_t number) {
     return tcb->exists() ? tcb->m_fast_ipcs : ~0u;
 }
 
+/// Prints what the kernel knows of thread number `number` on one line, for a test
+/// that waits in vain for a thread and wants to say where it is: its state and CPU,
+/// a move under way, its deadline, whom it waits for or sends to, how it last woke,
+/// whether its CPU runs it or has it queued, and its user IP and SP. Read without
+/// the CPU's lock (a snapshot for a failure report). Returns 0, ~0 if no thread
+/// has that number.
+uint32_t describe_thread(uint32_t number) {
+    if (number >= thread::kMaxThreads) return ~0u;
+    thread::Tcb* tcb = thread::tcb_slot(number);
+    if (!tcb->exists()) return ~0u;
+    unsigned cpu = tcb->cpu();
+    thread::detail::CpuScheduler& c = thread::detail::g_cpus.on(cpu);
+    char deadline[48] = "no deadline";
+    if (tcb->m_deadline != 0)
+        kstd::format_to(deadline, sizeof deadline, "deadline in %lld ms%s",
+                  (long long)(tcb->m_deadline - thread::clock_us()) / 1000,
+                  tcb->m_in_timeouts ? "" : " (not on the timeout list)");
+    char move[32] = "";
+    if (tcb->m_migrate_to >= 0) kstd::format_to(move, sizeof move, ", moving to CPU %d", tcb->m_migrate_to);
+    static constexpr const char* kWoke[] = {"-", "done", "timeout", "no partner", "cancelled", "aborted"};
+    unsigned wake = unsigned(tcb->m_wake);
+    const arch::UserFrame* frame = tcb->user_frame();
+    kprintf("kdebug: thread %x: %s on CPU %u%s%s%s%s; %s; receives from %x, sends to %x%s; last woken: %s; "
+            "user ip %x sp %x; fast IPCs %u\n",
+            tcb->global_id().raw(), thread::state_name(tcb->m_state), cpu, c.current == tcb ? " (running)" : "",
+            tcb->m_sched.is_queued() ? " (queued)" : "", move,
+            __atomic_load_n(&tcb->m_adopt_pending, __ATOMIC_ACQUIRE) ? ", adoption pending" : "", deadline,
+            tcb->m_receive_from.raw(), tcb->m_send_to.raw(), tcb->m_remote_send ? " (remote)" : "",
+            wake < sizeof kWoke / sizeof kWoke[0] ? kWoke[wake] : "?", unsigned(arch::user_ip(frame)),
+            unsigned(arch::user_sp(frame)), tcb->m_fast_ipcs);
+    return 0;
+}
+
 /// The SLIT distance from node `from` to node `to`, ~0 for a node the
 /// machine does not have. The KIP does not carry distances
 /// (docs/kip-numa.md); the NUMA OS's root pager asks here for the nearest
@@ -190,6 +226,7 @@ uint32_t handle_breakpoint(uintptr_t ip, uint32_t eax, uint32_t ecx, bool* stop)
         case 0x51: return physical_in_space(ecx, eax, mm::Rights::None);
         case 0x52: return physical_in_space(ecx, eax, mm::Rights::Write);
         case 0x53: return kcheck::check_kernel();
+        case 0x54: return describe_thread(eax);
         case 0x08:
         case 0x0D: {
             int c = console::try_read_char();

@@ -29,6 +29,11 @@
 //                           op 0x53 (Proxima): check the kernel's
 //                                      invariants (syscall/kcheck.h): the
 //                                      number of violations into EAX
+//                           op 0x54 (Proxima): print what the kernel knows of
+//                                      thread number EAX on one line (state,
+//                                      CPU, move, deadline, partners, user IP)
+//                                      for a failure report; EAX = 0, ~0 for
+//                                      no such thread
 //                                      Tests use them to check that nothing
 //                                      leaks; the evaluation lab reads them.
 //   int3; jmp 1f; mov $string, %eax; 1:

@@ -36,6 +36,7 @@ void test_thread_control_orderings(TestContext&);
 void test_thread_control_errors(TestContext&);
 void test_space_control_word(TestContext&);
 void test_io_ports(TestContext&);
+void test_kdebug_describe_thread(TestContext&);
 void test_fuzz_syscalls(TestContext&);
 void test_fuzz_sigma0(TestContext&);
 void test_leak_planted(TestContext&);
@@ -77,6 +78,7 @@ const TestCase kAllTests[] = {
     {"l4.thread.control_errors", test_thread_control_errors},
     {"l4.space.control_word", test_space_control_word},
     {"l4.io.port_rights", test_io_ports},
+    {"l4.kdebug.describe_thread", test_kdebug_describe_thread},
     {"l4.fuzz.syscalls", test_fuzz_syscalls},
     {"l4.fuzz.sigma0", test_fuzz_sigma0},
     {"l4.leak.planted", test_leak_planted},

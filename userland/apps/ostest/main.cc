@@ -14,10 +14,12 @@
 //                      must be (fuzz.cc)
 #include "l4/options.h"
 #include "l4/ipc.h"
+#include "l4/kdebug.h"
 #include "l4/message.h"
 #include "l4/print.h"
 #include "l4/rpc.h"
 #include "l4/string.h"
+#include "l4/system.h"
 #include "l4/utcb.h"
 #include "os/os.h"
 #include "ostest.h"
@@ -78,12 +80,24 @@ void reporter(Word index) {
     g_reports[index] = 2;
 }
 
-bool wait_reports(unsigned count, Word value) {
-    for (unsigned ms = 0; ms < 10000; ++ms) {
+/// Waits for every worker's report `value`, up to a minute by the system clock (a
+/// sleep of 1 ms lasts a timer tick, 10 ms, so counting sleeps would not measure time).
+/// Those that did not report are named, each with the kernel's view of it
+/// (l4::kdebug::describe_thread): a failure that comes once in many runs must say
+/// where the thread was.
+bool wait_reports(const os::ThreadId* ids, unsigned count, Word value) {
+    constexpr uint64_t kLimitUs = 60'000'000;
+    for (uint64_t start = l4::system_clock(); l4::system_clock() - start < kLimitUs;) {
         bool all = true;
         for (unsigned i = 0; i < count; ++i) all = all && g_reports[i] >= value;
         if (all) return true;
         l4::sleep(l4::milliseconds(1));
+    }
+    for (unsigned i = 0; i < count; ++i) {
+        if (g_reports[i] >= value) continue;
+        l4::printf("ostest: thread %u (%x) has not made report %u; it last said CPU %u\n", i, ids[i].raw(),
+                   unsigned(value), unsigned(g_cpu[i]));
+        (void)l4::kdebug::describe_thread(unsigned(ids[i].number()));
     }
     return false;
 }
@@ -93,7 +107,7 @@ int mode_threads() {
     os::ThreadId ids[kMaxCpus];
     for (unsigned i = 0; i < cpus; ++i)
         if ((ids[i] = os::create_thread(i, reporter, i)).is_nil()) return failed(1, "create_thread refused");
-    if (!wait_reports(cpus, 1)) return failed(2, "not every thread reported");
+    if (!wait_reports(ids, cpus, 1)) return failed(2, "not every thread reported");
     for (unsigned i = 0; i < cpus; ++i)
         if (g_cpu[i] != i) return failed(3, "a thread runs on the wrong CPU");
     for (unsigned i = 0; i < cpus; ++i)
@@ -105,7 +119,7 @@ int mode_threads() {
         l4::processor_no() != 0)
         return failed(8, "the main thread did not move itself to the last CPU and back");
     g_round = 2;
-    if (!wait_reports(cpus, 2)) return failed(6, "not every thread reported after the migration");
+    if (!wait_reports(ids, cpus, 2)) return failed(6, "not every thread reported after the migration");
     for (unsigned i = 0; i < cpus; ++i)
         if (g_cpu[i] != (i + 1) % cpus) return failed(7, "a thread did not arrive on its new CPU");
     l4::printf("ostest: %u threads ran on their CPUs and arrived after migrating\n", cpus);
@@ -120,9 +134,10 @@ void toucher(Word index) {
 int mode_memory() {
     unsigned cpus = os::cpu_count() < kMaxCpus ? os::cpu_count() : kMaxCpus;
     touch_pages(os::heap_start() + 16 * os::kPageSize * 1024, number_arg("pages", 16));
+    os::ThreadId ids[kMaxCpus];
     for (unsigned i = 0; i < cpus; ++i)
-        if (os::create_thread(i, toucher, i).is_nil()) return failed(1, "create_thread refused");
-    return wait_reports(cpus, 1) ? 0 : failed(2, "the threads did not finish");
+        if ((ids[i] = os::create_thread(i, toucher, i)).is_nil()) return failed(1, "create_thread refused");
+    return wait_reports(ids, cpus, 1) ? 0 : failed(2, "the threads did not finish");
 }
 
 /// Sends a raw message (label, `count` words of 0) to the pager; true if the answer is

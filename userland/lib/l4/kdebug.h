@@ -9,6 +9,7 @@
 //   op 0x51 Proxima: the physical address behind EAX in the space of thread number ECX
 //   op 0x52 Proxima: the same, only where that space may write
 //   op 0x53 Proxima: check the kernel's invariants; the number of violations in EAX
+//   op 0x54 Proxima: print the kernel's view of thread number EAX (describe_thread)
 // `int3; jmp; mov $string, %eax` (enter()) prints the string and stops the thread.
 // docs/user-boot.md states this convention; Pistachio's l4/ia32/kdebug.h uses the same.
 #pragma once
@@ -61,6 +62,11 @@ unsigned writable_in_space(unsigned number, unsigned address);
 /// mapping database: kernel/syscall/kcheck.h); it prints what it finds for the
 /// grader and returns how many violations. end_run() calls it.
 unsigned check_invariants();
+/// Has the kernel print on one line what it knows of thread number `number`: its
+/// state, CPU, a move under way, its deadline, whom it waits for, how it last woke,
+/// its user IP and SP ("kdebug: thread ..."). For a test that waited for a thread in
+/// vain. False if no thread has that number.
+bool describe_thread(unsigned number);
 
 /// Print `message` and where we are, and stop this thread in the kernel debugger.
 [[noreturn]] void enter(const char* message);
