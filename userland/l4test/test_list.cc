@@ -31,6 +31,7 @@ void test_space_move(TestContext&);
 void test_space_move_errors(TestContext&);
 void test_space_move_last_leaves(TestContext&);
 void test_space_move_under_ipc(TestContext&);
+void test_space_move_sleeping(TestContext&);
 void test_thread_control_three_calls(TestContext&);
 void test_thread_control_orderings(TestContext&);
 void test_thread_control_errors(TestContext&);
@@ -73,6 +74,7 @@ const TestCase kAllTests[] = {
     {"l4.thread.move_space_errors", test_space_move_errors},
     {"l4.thread.move_space_last_leaves", test_space_move_last_leaves},
     {"l4.thread.move_space_under_ipc", test_space_move_under_ipc},
+    {"l4.thread.move_space_sleeping", test_space_move_sleeping},
     {"l4.thread.control_three_calls", test_thread_control_three_calls},
     {"l4.thread.control_orderings", test_thread_control_orderings},
     {"l4.thread.control_errors", test_thread_control_errors},
