@@ -6,6 +6,7 @@
 #include "lib/console.h"
 #include "lib/format.h"
 #include "arch/mmu.h"
+#include "arch/user.h"
 #include "mm/code_replica.h"
 #include "mm/kmem.h"
 #include "mm/mappings.h"
@@ -13,7 +14,6 @@
 #include "mm/space.h"
 #include "platform/machine.h"
 #include "syscall/kcheck.h"
-#include "arch/user.h"
 #include "thread/cpu_scheduler.h"
 #include "thread/tcb_array.h"
 #include "thread/scheduler.h"
@@ -123,8 +123,8 @@ uint32_t describe_thread(uint32_t number) {
     char deadline[48] = "no deadline";
     if (tcb->m_deadline != 0)
         kstd::format_to(deadline, sizeof deadline, "deadline in %lld ms%s",
-                  (long long)(tcb->m_deadline - thread::clock_us()) / 1000,
-                  tcb->m_in_timeouts ? "" : " (not on the timeout list)");
+                        (long long)(tcb->m_deadline - thread::clock_us()) / 1000,
+                        tcb->m_in_timeouts ? "" : " (not on the timeout list)");
     char move[32] = "";
     if (tcb->m_migrate_to >= 0) kstd::format_to(move, sizeof move, ", moving to CPU %d", tcb->m_migrate_to);
     static constexpr const char* kWoke[] = {"-", "done", "timeout", "no partner", "cancelled", "aborted"};
