@@ -1,6 +1,7 @@
 // agent_fuzz.cc: a fuzzing command run by an agent, batch after batch (agent_fuzz.h).
 #include "agent_fuzz.h"
 
+#include "run.h"
 #include "test_space.h"
 #include "threads.h"
 
@@ -11,6 +12,19 @@ namespace {
 constexpr Word kBatch = 500;
 
 }  // namespace
+
+bool fuzz_settings_or_fail(TestContext& t, Word default_calls, l4::FuzzSettings* fuzz) {
+    const char* bad = "";
+    if (!l4::fuzz_settings(command_line(), default_calls, fuzz, &bad)) {
+        t.fail("%s= on the kernel command line is not a number", bad);
+        return false;
+    }
+    if (fuzz->calls == 0) {
+        t.fail("fuzz_calls=0 on the kernel command line: nothing to fuzz");
+        return false;
+    }
+    return true;
+}
 
 bool run_agent_fuzz(TestContext& t, const AgentFuzz& job, AgentFuzzResult* result) {
     *result = {};

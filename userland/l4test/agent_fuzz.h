@@ -6,6 +6,7 @@
 
 #include "agent.h"
 #include "kernel_counts.h"
+#include "l4/fuzz_settings.h"
 #include "test_case.h"
 
 namespace l4test {
@@ -27,6 +28,11 @@ struct AgentFuzzResult {
     KernelCounts before, after;
     Word totals[8];
 };
+
+/// How many units from which seed, as the kernel command line's fuzz_calls= and
+/// fuzz_seed= say (`default_calls` without fuzz_calls=). False, with `t` failed, if a
+/// value is not a number or fuzz_calls=0 leaves nothing to fuzz.
+[[nodiscard]] bool fuzz_settings_or_fail(TestContext& t, Word default_calls, l4::FuzzSettings* fuzz);
 
 /// Runs `job`: a warm-up space first (so that the root task's own tables for test
 /// spaces exist before counting), the counts, then the agent's space with the

@@ -8,13 +8,12 @@
 // same fuzz_calls= and fuzz_seed= make the same calls again (make fuzz SEED=...).
 // Afterwards the system must still work: the fuzzing thread still answers, IPC
 // between root-task threads works, a new space can be created and deleted, and
-// once the fuzzer's space is gone the kernel has exactly the counts it had before it was made (kernel_counts.h: spaces, threads,
-// mapping nodes, page tables, free memory, the per-node pools): nothing leaked.
+// once the fuzzer's space is gone the kernel has exactly the counts it had before it
+// was made (kernel_counts.h: spaces, threads, mapping nodes, page tables, free memory,
+// the per-node pools): nothing leaked.
 #include "agent_fuzz.h"
-#include "l4/fuzz_settings.h"
 #include "l4/ipc.h"
 #include "l4/message.h"
-#include "run.h"
 #include "test_case.h"
 #include "test_space.h"
 #include "threads.h"
@@ -37,14 +36,12 @@ void echo(Word) {
 
 void test_fuzz_syscalls(TestContext& t) {
     l4::FuzzSettings fuzz;
-    const char* bad = "";
-    CHECK(t, l4::fuzz_settings(command_line(), kCalls, &fuzz, &bad), "%s= on the kernel command line is not a number",
-          bad);
-    CHECK(t, fuzz.calls > 0, "fuzz_calls=0 on the kernel command line: nothing to fuzz");
+    if (!fuzz_settings_or_fail(t, kCalls, &fuzz)) return;
     t.note("fuzzer: %u random system calls, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", fuzz.calls, fuzz.seed,
            fuzz.calls, fuzz.seed);
     AgentFuzzResult run;
-    if (!run_agent_fuzz(t, {"fuzzer", "calls made", agent::kFuzz, 0, false, fuzz.calls, fuzz.seed, 60000}, &run)) return;
+    if (!run_agent_fuzz(t, {"fuzzer", "calls made", agent::kFuzz, 0, false, fuzz.calls, fuzz.seed, 60000}, &run))
+        return;
     const KernelCounts &before = run.before, &after = run.after;
     t.note("fuzzer: threads %u->%u, mapping nodes %u->%u, free bytes %u->%u, page tables %u->%u", before.threads,
            after.threads, before.mapping_nodes, after.mapping_nodes, before.free_bytes, after.free_bytes,

@@ -114,8 +114,8 @@ void test_map_rights(TestContext& t) {
     CHECK(t, write.ok(), "A did not answer the write, ErrorCode %x", write.error);
     CHECK(t, fault_count() == 1, "a write to a read-only page gave %u faults, expected 1", fault_count());
     FaultRecord fault = fault_record(0);
-    CHECK(t, fault.address == w && (fault.label & 2) != 0, "the pager saw address %x label %x, expected %x with w", fault.address,
-          fault.label, w);
+    CHECK(t, fault.address == w && (fault.label & 2) != 0, "the pager saw address %x label %x, expected %x with w",
+          fault.address, fault.label, w);
     CHECK(t, *reinterpret_cast<volatile Word*>(page) == kValue, "the write went through the read-only mapping");
     CHECK(t, *reinterpret_cast<volatile Word*>(scratch) == 0x1234, "the write did not land in the page the pager sent");
 }

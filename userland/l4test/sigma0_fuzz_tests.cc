@@ -12,13 +12,11 @@
 #include "agent_fuzz.h"
 #include "api/fpage.h"
 #include "api/msg_tag.h"
-#include "l4/fuzz_settings.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
 #include "l4/message.h"
 #include "l4/sigma0_client.h"
 #include "layout.h"
-#include "run.h"
 #include "test_case.h"
 
 namespace l4test {
@@ -34,17 +32,13 @@ constexpr Word kSeedOffset = 0x5167;
 
 void test_fuzz_sigma0(TestContext& t) {
     l4::FuzzSettings fuzz;
-    const char* bad = "";
-    CHECK(t, l4::fuzz_settings(command_line(), kMessages, &fuzz, &bad), "%s= on the kernel command line is not a number",
-          bad);
-    CHECK(t, fuzz.calls > 0, "fuzz_calls=0 on the kernel command line: nothing to fuzz");
+    if (!fuzz_settings_or_fail(t, kMessages, &fuzz)) return;
     t.note("sigma0 fuzzer: %u random messages, seed %x (replay: fuzz_calls=%u fuzz_seed=0x%x)", fuzz.calls,
            fuzz.seed, fuzz.calls, fuzz.seed);
     AgentFuzzResult run;
-    if (!run_agent_fuzz(t, {"sigma0 fuzzer", "messages sent", agent::kFuzzSigma0, l4::sigma0_id().raw(), true, fuzz.calls,
-                            fuzz.seed ^ kSeedOffset, 600000},
-                        &run))
-        return;
+    const AgentFuzz job = {"sigma0 fuzzer", "messages sent", agent::kFuzzSigma0, l4::sigma0_id().raw(), true,
+                           fuzz.calls, fuzz.seed ^ kSeedOffset, 600000};
+    if (!run_agent_fuzz(t, job, &run)) return;
     const Word* totals = run.totals;
     const Word sent = totals[0], refused = totals[1], ports = totals[2], memory = totals[3], unaccepted = totals[4],
                missing = totals[5], stray = totals[6], failed = totals[7];

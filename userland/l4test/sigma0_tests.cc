@@ -150,7 +150,8 @@ void test_sigma0_node(TestContext& t) {
         }
         // (3) No free block of 1 GiB on a node that has less.
         if (node_bytes(node) < (uint64_t{1} << 30)) {
-            Fpage huge = ask_sigma0(Fpage::memory(kAnyBase, 30, Rights::Full), on_node(node), sigma0_window(), &answered);
+            Fpage huge =
+                ask_sigma0(Fpage::memory(kAnyBase, 30, Rights::Full), on_node(node), sigma0_window(), &answered);
             CHECK(t, answered && huge.is_nil(), "sigma0 gave 1 GiB (%x) on node %u, which has less", huge.raw(), node);
         }
     }

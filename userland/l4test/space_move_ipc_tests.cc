@@ -180,8 +180,9 @@ void test_space_move_under_ipc(TestContext& t) {
     CHECK(t, g_bad_calls == 0 && g_good == g_calls,
           "%u of %u calls answered right; the first bad one, call %u, ErrorCode %x (0: a wrong answer)", g_good,
           g_calls, g_first_bad_call, g_first_bad_error);
-    t.note("l4.thread.move_space_under_ipc: %u calls from CPU %u to a server on CPU %u moved %u times, %u InvalidThread "
-           "retries", unsigned(g_calls), unsigned(client_cpu), unsigned(server_cpu), unsigned(kMoves + kHops),
+    t.note("l4.thread.move_space_under_ipc: %u calls from CPU %u to a server on CPU %u moved %u times, %u "
+           "InvalidThread retries",
+           unsigned(g_calls), unsigned(client_cpu), unsigned(server_cpu), unsigned(kMoves + kHops),
            unsigned(retries()));
 }
 
