@@ -30,13 +30,20 @@ void park(void*) {
 }
 
 /// Every other online CPU spins in park(); this one keeps answering cross
-/// calls until they all do (one of them may be waiting for an answer).
+/// calls until they all do (one of them may be waiting for an answer). The
+/// wait pauses: under QEMU's -icount, which runs the virtual CPUs one after
+/// the other, a CPU spinning without `pause` keeps the others from their turn,
+/// and an idle CPU woken by the park request never got to take it (make
+/// bench-ipc ICOUNT=1 hung in its last check).
 void stop_other_cpus() {
     __atomic_store_n(&g_release, false, __ATOMIC_RELEASE);
     unsigned me = arch::cpu_index(), others = 0;
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
         if (cpu != me && smp::call_on(cpu, park, nullptr, smp::Wait::No)) ++others;
-    while (__atomic_load_n(&g_parked, __ATOMIC_ACQUIRE) != others) smp::handle_cross_calls();
+    while (__atomic_load_n(&g_parked, __ATOMIC_ACQUIRE) != others) {
+        smp::handle_cross_calls();
+        arch::cpu_relax();
+    }
 }
 
 void release_other_cpus() {
