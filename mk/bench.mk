@@ -33,7 +33,8 @@
 #       prints the instructions by function (scripts/bench/trace_ipc.py). Minutes.
 #   make check-apps
 #       a test, not a benchmark: boots pingpong, arraywalk, unmapbench and migratebench
-#       with short parameters under uma and 2x2 (scripts/bench/check_apps.py); fails
+#       with short parameters under uma and 2x2 (scripts/bench/check_apps.py), and
+#       ipcbench with a few rounds under ICOUNT=1 on 2x2 (as make bench-ipc); fails
 #       unless each printed its result lines and exited with 0.
 #
 # Benchmarks are not tests: `make test` does not run them, and a slow kernel does not
@@ -52,7 +53,7 @@ IPCBENCH_L4TEST_OBJS := $(call user_objs,$(call user_sources,$(addprefix userlan
 # The root task's address (userland/l4test/layout.h draws the rest of the plan).
 IPCBENCH_LINK_BASE := 0x00400000
 
-BENCH_OUT     := $(BUILD)/bench
+BENCH_OUT     ?= $(BUILD)/bench
 BENCH_TIMEOUT ?= 900
 BENCH_ICOUNT  := $(QEMU_ICOUNT)
 BENCH_TOPO     = $(or $(if $(MACHINE),custom),$(TOPO))
@@ -116,7 +117,9 @@ bench-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) check-topo
 	  --migrate-rounds '$(MIGRATE_ROUNDS)' -- $(QEMU_CMD) $(BENCH_ICOUNT) $(QEMU_PROFILE)
 
 # check_apps.py adds each preset's machine shape and the modules.
-check-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS)
+check-apps: $(KERNEL) $(SIGMA0_ELF) $(BASEOS_ELF) $(BENCH_APP_ELFS) $(IPCBENCH_ELF)
 	$(PYTHON) scripts/bench/check_apps.py --topologies $(TOPOLOGIES) --presets uma,2x2 --unmapbench --migratebench \
 	  --modules '$(SIGMA0_ELF),$(BASEOS_ELF)' --app-dir $(BENCH_APP_DIR) --log-dir $(BUILD)/check-apps \
 	  -- $(QEMU) -kernel $(KERNEL) -append '' $(QEMU_DEVICES)
+	$(MAKE) --no-print-directory bench-ipc TOPO=2x2 ICOUNT=1 KARGS='rounds=200 batches=2 moves=20' \
+	  BENCH_OUT=$(BUILD)/check-apps/ipcbench BENCH_TIMEOUT=300

@@ -24,8 +24,8 @@ GDB_SCRIPT   := scripts/gdb/proxima.py
 $(KBUILD)/gdbinit: FORCE
 	@mkdir -p $(@D)
 	@printf 'set architecture i386\nfile %s\nsource %s\ntarget remote 127.0.0.1:%s\n' \
-	  "$(abspath $(KERNEL))" "$(abspath $(GDB_SCRIPT))" "$(GDBPORT)" > $@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+	  "$(abspath $(KERNEL))" "$(abspath $(GDB_SCRIPT))" "$(GDBPORT)" > $(STAMP_TMP)
+	@cmp -s $(STAMP_TMP) $@ && rm -f $(STAMP_TMP) || mv -f $(STAMP_TMP) $@
 
 gdb-test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash tests/gdb/break_test.sh $(BUILD) $(GDB_TEST_DIR)

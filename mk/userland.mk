@@ -48,7 +48,7 @@ USERLAND_ELFS   := $(SIGMA0_ELF) $(L4TEST_ELF)
 
 USER_CXXFLAGS := --target=i686-unknown-none-elf -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -fno-stack-protector -fno-pic -fno-omit-frame-pointer -nostdlib \
-	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -march=i686 -g \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -march=pentiumpro -g \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Ikernel -Iuserland/lib \
 	$(if $(filter 1,$(DEBUG)),-Og,-O2)
 USER_ASFLAGS := --target=i686-unknown-none-elf -g
@@ -123,8 +123,8 @@ $(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
 
 $(USER_SOL_STAMP): FORCE
 	@mkdir -p $(@D)
-	@echo 'SOL_LABS=$(SOL_LABS)' > $@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+	@echo 'SOL_LABS=$(SOL_LABS)' > $(STAMP_TMP)
+	@cmp -s $(STAMP_TMP) $@ && rm -f $(STAMP_TMP) || mv -f $(STAMP_TMP) $@
 
 $(USERLAND_OBJDIR)/userland/lib/crt0.o: userland/lib/crt0.S | $(TOOLS_OK)
 	@mkdir -p $(@D)
