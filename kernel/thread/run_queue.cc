@@ -64,16 +64,13 @@ void RunQueue::unlink_locked(Schedulable& entry) {
 }
 
 Schedulable* RunQueue::highest_locked() const {
-    // From the top word down; in the first non-zero word the highest set bit
-    // is bit 31 - (leading zeros). __builtin_clz(0) is undefined, hence the test.
-    for (unsigned word = kWords; word-- > 0;) {
-        uint32_t bits = m_bitmap[word];
-        if (bits != 0) {
-            unsigned priority = word * kBitsPerWord + (kBitsPerWord - 1 - unsigned(__builtin_clz(bits)));
-            return m_heads[priority];
-        }
-    }
-    return nullptr;
+    // The highest non-zero word is the highest set bit of m_words, and in it
+    // the highest priority is bit 31 - (leading zeros): two bit scans, no loop
+    // over the words. __builtin_clz(0) is undefined, hence the test.
+    if (m_words == 0) return nullptr;
+    unsigned word = kBitsPerWord - 1 - unsigned(__builtin_clz(m_words));
+    unsigned priority = word * kBitsPerWord + (kBitsPerWord - 1 - unsigned(__builtin_clz(m_bitmap[word])));
+    return m_heads[priority];
 }
 
 bool RunQueue::ready_above(uint8_t priority) const {

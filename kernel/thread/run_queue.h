@@ -19,7 +19,8 @@
 //                 ^ 224           ^ 100                  ^ 0
 //
 //   m_words: bit w set exactly when word w of m_bitmap is not zero (the
-//   IPC fast path asks "anything above priority p?" with two loads).
+//   IPC fast path asks "anything above priority p?" with two loads, and
+//   the pick finds the highest non-empty word with one bit scan).
 //
 //   m_heads[256]: per priority, the head of a circular doubly linked list.
 //
@@ -31,9 +32,9 @@
 //     m_heads[0]   -> [I]
 //     m_heads[p]   == nullptr for every other p
 //
-// Picking the next thread is O(1): scan the 8 words from the top for the
-// first non-zero one (at most 8 loads), take its highest set bit with
-// __builtin_clz, and the head of that list. Enqueue at the tail inserts
+// Picking the next thread is O(1): the highest set bit of m_words names the
+// highest non-zero word, its highest set bit the priority (__builtin_clz
+// twice), and the head of that list is the thread. Enqueue at the tail inserts
 // before the head; enqueue at the head does the same and moves the head;
 // a rotation at the head just advances the head pointer.
 //
