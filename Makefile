@@ -39,10 +39,13 @@ step = @printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 SETUP    := scripts/setup.sh
-# The temporary file a stamp (flags.stamp, sol.stamp, gdbinit) is written to before
-# it replaces the stamp if its contents changed: one per make process, so that two
+# $(call write_stamp,COMMAND): the recipe of a stamp (flags.stamp, sol.stamp, gdbinit),
+# a FORCE target that records what its dependents were built with: COMMAND's output
+# replaces the stamp only if it differs, so a change rebuilds them and nothing else
+# does. The output goes first to a temporary file of this make process, so that two
 # makes in one build directory (make qemu while make grade runs) do not race on it.
-STAMP_TMP = $@.new.$(MAKE_PID)
+write_stamp = @mkdir -p $(@D) && { $(1); } > $@.new.$(MAKE_PID) && \
+	{ cmp -s $@.new.$(MAKE_PID) $@ && rm -f $@.new.$(MAKE_PID) || mv -f $@.new.$(MAKE_PID) $@; }
 MAKE_PID := $(shell echo $$PPID)
 TOOLS_OK := $(BUILD)/.tools-ok
 
@@ -216,9 +219,7 @@ $(KBUILD)/ksyms.o: $(KBUILD)/ksyms.S
 
 # Records which solutions the objects were linked from: a change of SOL relinks.
 $(KBUILD)/sol.stamp: FORCE
-	@mkdir -p $(@D)
-	@echo 'SOL_LABS=$(SOL_LABS) HIDDEN=$(HIDDEN_SRCS)' > $(STAMP_TMP)
-	@cmp -s $(STAMP_TMP) $@ && rm -f $(STAMP_TMP) || mv -f $(STAMP_TMP) $@
+	$(call write_stamp,echo 'SOL_LABS=$(SOL_LABS) HIDDEN=$(HIDDEN_SRCS)')
 
 $(KBUILD)/kernel.pass1.elf: $(KBUILD)/sol.stamp
 
@@ -226,9 +227,7 @@ $(KBUILD)/kernel.pass1.elf: $(KBUILD)/sol.stamp
 # say) rebuilds them all. The links below take kernel.lto.o in place of the .cc
 # objects, so an object left over from a build without LTO must not survive.
 $(KBUILD)/flags.stamp: FORCE
-	@mkdir -p $(@D)
-	@echo '$(KERNEL_CXXFLAGS) $(KERNEL_LTO) $(KERNEL_ASFLAGS)' > $(STAMP_TMP)
-	@cmp -s $(STAMP_TMP) $@ && rm -f $(STAMP_TMP) || mv -f $(STAMP_TMP) $@
+	$(call write_stamp,echo '$(KERNEL_CXXFLAGS) $(KERNEL_LTO) $(KERNEL_ASFLAGS)')
 
 $(KERNEL_OBJS): $(KBUILD)/flags.stamp
 

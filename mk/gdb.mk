@@ -22,10 +22,8 @@ GDB_SCRIPT   := scripts/gdb/proxima.py
 
 # Rewritten whenever its contents change (another GDBPORT or build), never stale.
 $(KBUILD)/gdbinit: FORCE
-	@mkdir -p $(@D)
-	@printf 'set architecture i386\nfile %s\nsource %s\ntarget remote 127.0.0.1:%s\n' \
-	  "$(abspath $(KERNEL))" "$(abspath $(GDB_SCRIPT))" "$(GDBPORT)" > $(STAMP_TMP)
-	@cmp -s $(STAMP_TMP) $@ && rm -f $(STAMP_TMP) || mv -f $(STAMP_TMP) $@
+	$(call write_stamp,printf 'set architecture i386\nfile %s\nsource %s\ntarget remote 127.0.0.1:%s\n' \
+	  "$(abspath $(KERNEL))" "$(abspath $(GDB_SCRIPT))" "$(GDBPORT)")
 
 gdb-test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash tests/gdb/break_test.sh $(BUILD) $(GDB_TEST_DIR)

@@ -50,7 +50,7 @@ APP_MODULES = $(shell printf '%s\n' '$(APPS)' | tr ';' '\n' | sed -e 's/^[[:spac
 
 os: $(OS_ELFS)
 
-$(USERLAND_OBJDIR)/userland/lib/os/crt0.o: userland/lib/os/crt0.S | $(TOOLS_OK)
+$(USERLAND_OBJDIR)/userland/lib/os/crt0.o: userland/lib/os/crt0.S $(USER_FLAGS_STAMP) | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,AS,$<)
 	$(Q)$(CXX) $(USER_ASFLAGS) -c $< -o $@

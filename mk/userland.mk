@@ -74,6 +74,9 @@ user_sol_flags = $(if $(filter solutions/%,$(1)),-iquote $(dir $(call sol_origin
 # depends on it, so a change of SOL relinks (the kernel's sol.stamp, without the hidden
 # tests, which no user program links).
 USER_SOL_STAMP := $(KBUILD)/userland/sol.stamp
+# Records the flags the user objects were compiled with: every user object depends on
+# it, so a change of flags (DEBUG=1 aside, which builds elsewhere) recompiles them all.
+USER_FLAGS_STAMP := $(KBUILD)/userland/flags.stamp
 
 # The kernel's ELF loader (kernel/lib/elf.h, pure code) is part of the library too, so
 # that user-level program loaders use the same checks (elf::try_parse, elf::try_load),
@@ -116,17 +119,18 @@ print-user-cxxflags:
 
 # Every user object, of any user makefile: a source taken from solutions/ also finds
 # the quoted includes of the file it replaces (user_sol_flags).
-$(USERLAND_OBJDIR)/%.o: %.cc | $(TOOLS_OK)
+$(USERLAND_OBJDIR)/%.o: %.cc $(USER_FLAGS_STAMP) | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,CXX,$<)
 	$(Q)$(CXX) $(USER_CXXFLAGS) $(call user_sol_flags,$<) -MMD -MP -c $< -o $@
 
 $(USER_SOL_STAMP): FORCE
-	@mkdir -p $(@D)
-	@echo 'SOL_LABS=$(SOL_LABS)' > $(STAMP_TMP)
-	@cmp -s $(STAMP_TMP) $@ && rm -f $(STAMP_TMP) || mv -f $(STAMP_TMP) $@
+	$(call write_stamp,echo 'SOL_LABS=$(SOL_LABS)')
 
-$(USERLAND_OBJDIR)/userland/lib/crt0.o: userland/lib/crt0.S | $(TOOLS_OK)
+$(USER_FLAGS_STAMP): FORCE
+	$(call write_stamp,echo '$(USER_CXXFLAGS) $(USER_ASFLAGS)')
+
+$(USERLAND_OBJDIR)/userland/lib/crt0.o: userland/lib/crt0.S $(USER_FLAGS_STAMP) | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,AS,$<)
 	$(Q)$(CXX) $(USER_ASFLAGS) -c $< -o $@

@@ -44,10 +44,7 @@ void post(unsigned cpu, const Request& request) {
 }
 
 void wait_for(unsigned* pending) {
-    while (__atomic_load_n(pending, __ATOMIC_ACQUIRE) != 0) {
-        handle_cross_calls();
-        arch::cpu_relax();
-    }
+    serve_calls_until([pending] { return __atomic_load_n(pending, __ATOMIC_ACQUIRE) == 0; });
 }
 
 /// A look at the queue without its lock: a request enqueued before its IPI

@@ -16,6 +16,9 @@
 // lock that the target may hold with interrupts enabled.
 #pragma once
 
+#include <stdint.h>
+
+#include "arch/arch.h"
 #include "lib/spin_lock.h"
 
 namespace smp {
@@ -33,6 +36,34 @@ void call_on_all(CallFunction fn, void* arg, Wait wait);
 
 /// Runs the requests queued for this CPU (the IPI handler; also polled by waiters).
 void handle_cross_calls();
+
+/// Waits until done() returns true, answering this CPU's cross calls and
+/// pausing between polls. Every wait for other CPUs that may themselves wait
+/// for this one (a caller's "my call ran", a test's "every CPU finished", the
+/// checker's "every CPU parked") is this loop: answering keeps two waiting
+/// CPUs from deadlocking, and the pause ends this CPU's turn under QEMU's
+/// -icount, which runs the virtual CPUs one after the other (a CPU polling
+/// without it kept the CPU it waited for from running: make bench-ipc
+/// ICOUNT=1 hung so in the checker).
+template <typename Done>
+void serve_calls_until(Done done) {
+    while (!done()) {
+        handle_cross_calls();
+        arch::cpu_relax();
+    }
+}
+
+/// serve_calls_until() that also gives up when arch::cycles() reaches
+/// `deadline`; returns whether done() became true.
+template <typename Done>
+bool serve_calls_until(Done done, uint64_t deadline) {
+    while (!done()) {
+        if (arch::cycles() >= deadline) return false;
+        handle_cross_calls();
+        arch::cpu_relax();
+    }
+    return true;
+}
 
 /// Takes `lock` while running this CPU's cross calls, for a lock that a CPU
 /// may hold while it waits for a cross call to finish (the mapping database

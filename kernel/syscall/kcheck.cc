@@ -30,20 +30,13 @@ void park(void*) {
 }
 
 /// Every other online CPU spins in park(); this one keeps answering cross
-/// calls until they all do (one of them may be waiting for an answer). The
-/// wait pauses: under QEMU's -icount, which runs the virtual CPUs one after
-/// the other, a CPU spinning without `pause` keeps the others from their turn,
-/// and an idle CPU woken by the park request never got to take it (make
-/// bench-ipc ICOUNT=1 hung in its last check).
+/// calls until they all do (one of them may be waiting for an answer).
 void stop_other_cpus() {
     __atomic_store_n(&g_release, false, __ATOMIC_RELEASE);
     unsigned me = arch::cpu_index(), others = 0;
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
         if (cpu != me && smp::call_on(cpu, park, nullptr, smp::Wait::No)) ++others;
-    while (__atomic_load_n(&g_parked, __ATOMIC_ACQUIRE) != others) {
-        smp::handle_cross_calls();
-        arch::cpu_relax();
-    }
+    smp::serve_calls_until([others] { return __atomic_load_n(&g_parked, __ATOMIC_ACQUIRE) == others; });
 }
 
 void release_other_cpus() {
@@ -113,11 +106,7 @@ void check_all(InvariantReport& report) {
 /// calls meanwhile (one of them may wait for this CPU to finish an operation).
 void let_others_run() {
     uint64_t hz = arch::cycles_per_second();
-    uint64_t end = arch::cycles() + (hz != 0 ? hz / 1000 : 1'000'000);
-    while (arch::cycles() < end) {
-        smp::handle_cross_calls();
-        arch::cpu_relax();
-    }
+    smp::serve_calls_until([] { return false; }, arch::cycles() + (hz != 0 ? hz / 1000 : 1'000'000));
 }
 
 }  // namespace

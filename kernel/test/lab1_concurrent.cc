@@ -73,14 +73,13 @@ KTEST(lab1_concurrent, "lab1.all_cpus_at_once") {
     uint64_t deadline = arch::cycles() + 240 * second;
     uint64_t next_report = arch::cycles() + second;
     unsigned reported = 0;
-    while (__atomic_load_n(&g_finished, __ATOMIC_ACQUIRE) != smp::online_count() && arch::cycles() < deadline) {
-        smp::handle_cross_calls();
+    auto all_finished = [] { return __atomic_load_n(&g_finished, __ATOMIC_ACQUIRE) == smp::online_count(); };
+    while (!smp::serve_calls_until(all_finished, next_report < deadline ? next_report : deadline) &&
+           arch::cycles() < deadline) {
         unsigned done = __atomic_load_n(&g_rounds_done, __ATOMIC_RELAXED);
-        if (arch::cycles() >= next_report && done != reported) {
-            kprintf("lab1.all_cpus_at_once: %u of %u rounds done\n", done, kRounds * smp::online_count());
-            reported = done;
-            next_report = arch::cycles() + second;
-        }
+        if (done != reported) kprintf("lab1.all_cpus_at_once: %u of %u rounds done\n", done, kRounds * smp::online_count());
+        reported = done;
+        next_report = arch::cycles() + second;
     }
     if (!t.check(g_finished == smp::online_count(), "only %u of %u cpus finished (a deadlock on a pool lock?)", g_finished,
                  smp::online_count()))

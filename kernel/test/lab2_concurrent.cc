@@ -179,7 +179,7 @@ KTEST(lab2_concurrent, "lab2.all_cpus_at_once") {
             next_report = arch::cycles() + second;
         }
     }
-    while (__atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) != others) smp::handle_cross_calls();
+    smp::serve_calls_until([others] { return __atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) == others; });
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
         t.check(g.errors[cpu] == 0, "%u errors on cpu %u; the first: %s", g.errors[cpu], cpu, g.first_error);
     for (void* page : pages) kmem::free(page, kPage);

@@ -272,7 +272,7 @@ KTEST(lab2_switch_without_lock, "lab2.switch_without_lock") {
     while (sent && !__atomic_load_n(&s.done, __ATOMIC_ACQUIRE) && arch::cycles() < deadline) arch::cpu_relax();
     bool without_lock = __atomic_load_n(&s.done, __ATOMIC_ACQUIRE);
     mm::SpaceLockHolder::unlock(space);
-    while (sent && !__atomic_load_n(&s.done, __ATOMIC_ACQUIRE)) smp::handle_cross_calls();
+    if (sent) smp::serve_calls_until([&s] { return __atomic_load_n(&s.done, __ATOMIC_ACQUIRE); });
     t.evidence("cpu=%u switched_while_locked=%u", other, unsigned(without_lock));
     t.check(sent, "cpu %u is not online", other);
     t.check(without_lock, "cpu %u, which has its directory, waited for the space's lock to switch to it", other);

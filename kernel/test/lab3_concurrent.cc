@@ -117,7 +117,7 @@ KTEST(lab3_concurrent, "lab3.all_cpus_at_once") {
     uint64_t second = arch::cycles_per_second();
     uint64_t start = arch::cycles();
     run_rounds(my_index);
-    while (__atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) != others) smp::handle_cross_calls();
+    smp::serve_calls_until([others] { return __atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) == others; });
     kprintf("lab3.all_cpus_at_once: %u rounds on %u cpus in %llu ms\n", g.rounds, g.count,
             (unsigned long long)((arch::cycles() - start) * 1000 / (second == 0 ? 1 : second)));
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)

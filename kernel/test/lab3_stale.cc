@@ -106,7 +106,7 @@ KTEST(lab3_stale, "lab3.no_stale_translation") {
         }
     }
     __atomic_store_n(&g.done, true, __ATOMIC_RELEASE);
-    while (__atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) != others) smp::handle_cross_calls();
+    smp::serve_calls_until([others] { return __atomic_load_n(&g.finished, __ATOMIC_ACQUIRE) == others; });
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
         t.check(g.errors[cpu] == 0, "%u errors on cpu %u; the first: %s", g.errors[cpu], cpu, g.first_error);
     const char* what = damage(g.tcb, g.number);

@@ -7,7 +7,6 @@
 // waiting for one that waits here.
 #pragma once
 
-#include "arch/arch.h"
 #include "smp/cross_call.h"
 #include "smp/online.h"
 
@@ -16,10 +15,7 @@ namespace ktest {
 inline void round_barrier(unsigned& arrived, unsigned round) {
     __atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
     unsigned target = (round + 1) * smp::online_count();
-    while (__atomic_load_n(&arrived, __ATOMIC_ACQUIRE) < target) {
-        smp::handle_cross_calls();
-        arch::cpu_relax();
-    }
+    smp::serve_calls_until([&arrived, target] { return __atomic_load_n(&arrived, __ATOMIC_ACQUIRE) >= target; });
 }
 
 }  // namespace ktest

@@ -86,8 +86,7 @@ KTEST(xcall_storm, "xcall.all_cpus_call_each_other") {
     };
     smp::call_on_all(blast, nullptr, smp::Wait::No);
     uint64_t deadline = arch::cycles() + 60 * arch::cycles_per_second();
-    while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) != smp::online_count() && arch::cycles() < deadline)
-        smp::handle_cross_calls();
+    smp::serve_calls_until([] { return __atomic_load_n(&finished, __ATOMIC_ACQUIRE) == smp::online_count(); }, deadline);
     t.check(finished == smp::online_count(), "only %u of %u cpus finished (deadlock?)", finished, smp::online_count());
     for (unsigned cpu = 0; cpu < n; ++cpu)
         t.check(received[cpu] == kRounds * (n - 1), "cpu %u received %u calls, expected %u", cpu, received[cpu],
