@@ -87,14 +87,10 @@ void client(Word) {
 /// if it does not come or any answer so far was wrong.
 bool wait_for_answer(TestContext& t, const char* phase, Word moves) {
     Word seen = g_calls;
-    uint64_t start = l4::system_clock();
-    while (g_calls == seen && g_bad_calls == 0) {
-        if (l4::system_clock() - start > kProgressLimitUs) {
-            g_stop = 1;
-            t.fail("%s, after %u moves: the client's call %u did not come back", phase, moves, seen);
-            return false;
-        }
-        (void)l4::sleep(l4::milliseconds(1));
+    if (!progress_within_limit([seen] { return g_calls != seen || g_bad_calls != 0; })) {
+        g_stop = 1;
+        t.fail("%s, after %u moves: the client's call %u did not come back", phase, moves, seen);
+        return false;
     }
     if (g_bad_calls != 0) {
         g_stop = 1;

@@ -40,11 +40,7 @@ void napper(Word) {
 
 /// True once the mover has napped twice more than `seen` (one nap wholly after now).
 bool naps_on(Word seen) {
-    for (uint64_t start = l4::system_clock(); l4::system_clock() - start < kProgressLimitUs;) {
-        if (g_naps >= seen + 2) return true;
-        (void)l4::sleep(l4::milliseconds(1));
-    }
-    return false;
+    return progress_within_limit([seen] { return g_naps >= seen + 2; });
 }
 
 }  // namespace

@@ -125,13 +125,9 @@ void reset_computer() {
 /// and every round so far was right.
 bool check_computing(TestContext& t, Word moves) {
     Word target = g_rounds + 2;
-    uint64_t start = l4::system_clock();
-    while (g_rounds < target) {
-        if (l4::system_clock() - start > kProgressLimitUs) {
-            t.fail("after %u moves the thread stopped computing (%u rounds)", moves, g_rounds);
-            return false;
-        }
-        (void)l4::sleep(l4::milliseconds(1));
+    if (!progress_within_limit([target] { return g_rounds >= target; })) {
+        t.fail("after %u moves the thread stopped computing (%u rounds)", moves, g_rounds);
+        return false;
     }
     if (g_bad != 0) {
         t.fail("after %u moves: %u rounds wrong, the first (round %u) in its %s", moves, g_bad, g_bad_round,

@@ -1,13 +1,17 @@
 // space_mover.h: what the tests of moving a thread into another space share
-// (space_move_tests.cc, space_move_ipc_tests.cc): the moved thread's UTCB slot and
-// stack, spaces made by hand or from a CPU of another node, a move that retries
-// while the kernel answers InvalidThread, and the kernel's view (kdebug) of which
-// space a thread is in.
+// (space_move_tests.cc, space_move_ipc_tests.cc, space_move_sleep_tests.cc): the
+// moved thread's UTCB slot and stack, spaces made by hand or from a CPU of another
+// node, a move that retries while the kernel answers InvalidThread, the wait for a
+// moved thread to show progress, and the kernel's view (kdebug) of which space a
+// thread is in.
 #pragma once
 
 #include "api/thread_id.h"
 #include "api/word.h"
+#include "l4/ipc.h"
 #include "l4/kdebug.h"
+#include "l4/message.h"
+#include "l4/system.h"
 #include "test_case.h"
 #include "test_space.h"
 #include "threads.h"
@@ -18,6 +22,19 @@ constexpr unsigned kMoverSlot = 1;                  // the mover's UTCB slot in 
 constexpr uint64_t kProgressLimitUs = 20'000'000;  // no progress for this long: stuck
 constexpr Word kHandle = 0x600DF00D;                // the movers' user-defined handle
 constexpr uint16_t kOrderLabel = 0x4D02, kDoneLabel = 0x4D03;  // a helper thread's order, answer
+
+/// Naps a millisecond at a time until done() returns true (then true) or until
+/// kProgressLimitUs of the system clock pass without it (then false): how the tests
+/// wait for a moved thread to show progress, by the clock, not by a count of naps
+/// (a loaded host stretches naps).
+template <typename Done>
+[[nodiscard]] bool progress_within_limit(Done done) {
+    for (uint64_t start = l4::system_clock(); !done();) {
+        if (l4::system_clock() - start > kProgressLimitUs) return false;
+        (void)l4::sleep(l4::milliseconds(1));
+    }
+    return true;
+}
 
 /// Why the last of the helpers below that returned false failed.
 [[nodiscard]] const char* why_not();
