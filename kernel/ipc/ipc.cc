@@ -170,6 +170,9 @@ void unqueue_sender(Tcb* receiver, Tcb* sender) {
 }
 
 bool enter_receive_phase(Tcb* tcb, bool partner_known) {
+    // Blocked in its send phase (send_completed), or running its own Ipc,
+    // which blocks with the deadline itself (run_ipc).
+    bool blocked = tcb->m_state != State::Ready;
     api::ThreadId from = tcb->m_receive_from;
     if (!partner_known && is_specific(from) && resolve(tcb, from) == nullptr) {
         tcb->m_error_in_receive = true;
@@ -188,7 +191,7 @@ bool enter_receive_phase(Tcb* tcb, bool partner_known) {
     }
     tcb->m_state = State::Receiving;
     tcb->m_deadline = deadline_for(tcb->m_receive_timeout);
-    if (tcb != thread::current()) thread::set_timeout(tcb, tcb->m_deadline);
+    if (blocked) thread::set_timeout(tcb, tcb->m_deadline);
     return true;
 }
 

@@ -230,7 +230,7 @@ unsigned requests_in_flight(api::Word number) {
 
 bool inbox_pending() { return thread::g_safe_point_work.current().has(SafePointWork::Inbox); }
 
-void handle_inbox() {
+bool handle_inbox(const Tcb* waiting) {
     handle_partner_gone();
     Inbox& inbox = g_inboxes.current();
     while (inbox_pending()) {
@@ -240,8 +240,9 @@ void handle_inbox() {
             request = inbox.head;
             if (request == nullptr) {
                 thread::g_safe_point_work.current().clear(SafePointWork::Inbox);
-                return;
+                return true;
             }
+            if (waiting != nullptr && request->kind == RequestKind::RunOp && request->subject == waiting) return false;
             inbox.head = request->next;
             if (inbox.head == nullptr) {
                 inbox.tail = nullptr;
@@ -258,6 +259,7 @@ void handle_inbox() {
         // (A freed TCB reads as zeros here: nothing pending.)
         thread::tcb_settled(owner);
     }
+    return true;
 }
 
 bool await_request(Tcb* self, Tcb* partner) {

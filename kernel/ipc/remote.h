@@ -91,8 +91,14 @@ void post_adopt(unsigned cpu, thread::Tcb* tcb);
 /// (thread/tcb_migrate.h, "quiet").
 unsigned requests_in_flight(api::Word number);
 
-/// Handles every request in this CPU's inbox (safe points only, interrupts off).
-void handle_inbox();
+/// Handles every request in this CPU's inbox (safe points only, interrupts off)
+/// and returns true; with `waiting`, the blocked thread on whose stack the CPU
+/// waits (thread/scheduler.cc, schedule), stops before an operation on that
+/// thread (RunOp: ThreadControl, ExchangeRegisters, Schedule from another CPU)
+/// and returns false: the CPU switches to its idle thread first, so the
+/// operation finds the thread switched out, as it always has (a deletion frees
+/// the thread and its space before the answer goes back).
+bool handle_inbox(const thread::Tcb* waiting = nullptr);
 
 /// Whether this CPU's inbox has requests.
 bool inbox_pending();

@@ -108,6 +108,13 @@ uint32_t fast_ipcs(uint32_t number) {
     return tcb->exists() ? tcb->m_fast_ipcs : ~0u;
 }
 
+/// Whether CPU `c` has `tcb` as its current thread: running, or blocked with
+/// the CPU waiting on its stack (thread/scheduler.cc: schedule).
+const char* running_label(const thread::detail::CpuScheduler& c, const thread::Tcb* tcb) {
+    if (c.current != tcb) return "";
+    return tcb->m_state == thread::State::Ready ? " (running)" : " (its CPU waits on its stack)";
+}
+
 /// Prints what the kernel knows of thread number `number` on one line, for a test
 /// that waits in vain for a thread and wants to say where it is: its state and CPU,
 /// a move under way, its deadline, whom it waits for or sends to, how it last woke,
@@ -132,7 +139,7 @@ uint32_t describe_thread(uint32_t number) {
     const arch::UserFrame* frame = tcb->user_frame();
     kprintf("kdebug: thread %x: %s on CPU %u%s%s%s%s; %s; receives from %x, sends to %x%s; last woken: %s; "
             "user ip %x sp %x; fast IPCs %u\n",
-            tcb->global_id().raw(), thread::state_name(tcb->m_state), cpu, c.current == tcb ? " (running)" : "",
+            tcb->global_id().raw(), thread::state_name(tcb->m_state), cpu, running_label(c, tcb),
             tcb->m_sched.is_queued() ? " (queued)" : "", move,
             __atomic_load_n(&tcb->m_adopt_pending, __ATOMIC_ACQUIRE) ? ", adoption pending" : "", deadline,
             tcb->m_receive_from.raw(), tcb->m_send_to.raw(), tcb->m_remote_send ? " (remote)" : "",

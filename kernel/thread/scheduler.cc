@@ -59,22 +59,85 @@ void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
     finish_switch();
 }
 
+/// The safe point's work that needs no switch: the inbox of requests from
+/// other CPUs, deleted threads to free, expired timeouts. Any of it may make
+/// threads ready (and raise Resched). With `waiting` (the CPU waits on that
+/// blocked thread's stack), an operation on that thread is left in the inbox
+/// and the answer is false: the CPU must switch away first (ipc::handle_inbox).
+bool do_safe_point_work(CpuScheduler& c, const Tcb* waiting = nullptr) {
+    bool inbox_done = ipc::handle_inbox(waiting);
+    if (c.dead != nullptr) reap_dead(c);
+    SafePointWork& work = g_safe_point_work.current();
+    if (work.has(SafePointWork::Tick)) {
+        work.clear(SafePointWork::Tick);
+        expire_timeouts(c);
+    }
+    return inbox_done;
+}
+
+/// Whether the safe point has anything to do: one load of the CPU's work word
+/// (a request, a tick with timeouts, a switch due, receivers of a deleted
+/// thread to look for) and the list of the dead.
+bool safe_point_work_waits(const CpuScheduler& c) {
+    return g_safe_point_work.current().any() || c.dead != nullptr;
+}
+
+/// Whether the CPU may wait for `prev`, blocked with nothing else to run, on
+/// prev's own kernel stack and in its space, instead of switching to the idle
+/// thread and back: only while prev stays here, whole, in an IPC wait. A
+/// deletion (to free after the switch, or a zombie whose last answer frees it
+/// wherever it arrives: ipc/remote.cc), a move to another CPU, a TCB move put
+/// off (Lab 3), a halt: the CPU switches to the idle thread as before
+/// (finish_switch does the rest).
+bool waits_in_place(const CpuScheduler& c, const Tcb* prev) {
+    bool ipc_wait =
+        prev->m_state == State::Sending || prev->m_state == State::Receiving || prev->m_state == State::WaitingRemote;
+    return ipc_wait && !prev->m_is_idle && !prev->m_zombie && prev->m_migrate_to < 0 && !prev->m_tcb_pending &&
+           c.to_free != prev;
+}
+
+/// Picks the next thread and switches to it. A thread that blocks with
+/// nothing else ready stays the CPU's current thread: the CPU does the idle
+/// loop's work here (safe-point work; `sti; hlt` when there is none) until
+/// the thread is woken, another thread is ready or the thread must leave
+/// (waits_in_place) or another CPU asks an operation on it, so a cross-CPU
+/// IPC, whose answer comes through the inbox, costs no switch to the idle
+/// thread and back, no run-queue round trip for the woken thread and no
+/// directory reload. Interrupts stay off except in the `hlt`.
 void schedule() {
     CpuScheduler& c = g_cpus.current();
     Tcb* prev = c.current;
-    Tcb* next;
-    {
-        IrqSpinLockGuard guard(c.queue.lock());
-        bool prev_stays = prev->m_state == State::Ready && !prev->m_is_idle && prev->m_migrate_to < 0 &&
-                          c.to_free != prev;
-        if (prev_stays)
-            (void)c.queue.enqueue_locked(prev->m_sched, c.slice_expired ? RunQueue::Where::Tail : RunQueue::Where::Head);
-        c.slice_expired = false;
-        Schedulable* entry = c.queue.pick_highest_locked();
-        next = entry != nullptr ? tcb_of(entry) : c.idle;
+    bool must_leave = false;  // an operation on prev waits in the inbox
+    for (bool waited = false;; waited = true) {
+        Tcb* next;
+        {
+            IrqSpinLockGuard guard(c.queue.lock());
+            bool prev_stays = prev->m_state == State::Ready && !prev->m_is_idle && prev->m_migrate_to < 0 &&
+                              c.to_free != prev;
+            if (prev_stays && waited && c.queue.count_locked() == 0) {
+                next = prev;  // woken while the CPU waited on its stack, and alone: no queue round trip
+            } else {
+                if (prev_stays)
+                    (void)c.queue.enqueue_locked(prev->m_sched,
+                                                 c.slice_expired ? RunQueue::Where::Tail : RunQueue::Where::Head);
+                Schedulable* entry = c.queue.pick_highest_locked();
+                next = entry != nullptr ? tcb_of(entry) : c.idle;
+            }
+            c.slice_expired = false;
+        }
+        g_safe_point_work.current().clear(SafePointWork::Resched);
+        if (next == c.idle && !must_leave && waits_in_place(c, prev)) {
+            if (!safe_point_work_waits(c)) {
+                arch::wait_for_interrupt();  // interrupts were off since the test: no wake-up is lost
+                arch::disable_interrupts();
+            }
+            must_leave = !do_safe_point_work(c, prev);
+            continue;
+        }
+        if (next != prev) switch_to(c, prev, next);
+        else if (waited) c.charged_until = arch::cycles();  // the wait was idle time: nobody pays for it
+        return;
     }
-    g_safe_point_work.current().clear(SafePointWork::Resched);
-    if (next != prev) switch_to(c, prev, next);
 }
 
 [[noreturn]] void idle_main() {
@@ -247,14 +310,9 @@ void kernel_exit() {
     for (;;) {
         // Fetched anew each time: after schedule() this thread may be on another CPU.
         CpuScheduler& c = g_cpus.current();
-        ipc::handle_inbox();
-        if (c.dead != nullptr) reap_dead(c);
-        SafePointWork& work = g_safe_point_work.current();
-        if (work.has(SafePointWork::Tick)) {
-            work.clear(SafePointWork::Tick);
-            expire_timeouts(c);
-        }
-        if (!work.has(SafePointWork::Resched)) break;
+        if (!safe_point_work_waits(c)) break;
+        do_safe_point_work(c);
+        if (!g_safe_point_work.current().has(SafePointWork::Resched)) break;
         schedule();
     }
     // The IO bitmap of the space may have changed while the thread ran.
@@ -269,7 +327,7 @@ void on_timer_tick() {
     if (!c.running) return;
     if (c.timeouts != nullptr) g_safe_point_work.current().raise(SafePointWork::Tick);
     Tcb* cur = c.current;
-    if (cur->m_is_idle) return;
+    if (cur->m_is_idle || cur->m_state != State::Ready) return;  // idle, here or on a blocked thread's stack
     // Charge the time the thread really ran since it was switched in or last
     // charged: a thread switched in just before a tick pays for that bit only.
     uint64_t now = arch::cycles();

@@ -19,7 +19,12 @@
 // idle loop, it handles its inbox of remote requests, expires timeouts and
 // switches threads when a switch is due. A thread that blocks inside a system
 // call is switched away from right there and continues after block() when
-// it is woken.
+// it is woken. If nothing else is ready, the CPU does not switch to its idle
+// thread: it waits in block(), on the blocked thread's stack, doing the idle
+// loop's work there (schedule() in scheduler.cc), and the thread stays the
+// CPU's current thread, blocked, until it is woken or another thread is
+// ready; an operation another CPU asks on it (ipc::handle_inbox) first
+// switches it out, as before.
 #pragma once
 
 #include <stdint.h>

@@ -71,7 +71,9 @@ class ProximaRunqueues(ProximaCommand):
 
 Usage: proxima-runqueues
 
-The running thread is not in its CPU's run queue (thread/run_queue.h);
+The current thread is not in its CPU's run queue (thread/run_queue.h); a
+current thread in a blocked state is one the CPU waits on, on its stack, with
+nothing else to run (thread/scheduler.cc);
 the queue is listed from the highest priority down, each priority in the
 order its threads will get their turn. `timeouts` are the threads of that
 CPU blocked with a deadline (clock in microseconds since boot)."""

@@ -22,9 +22,10 @@ Usage: proxima-threads
 Columns: thread number (hex), global id as number.version (hex), state, the
 CPU the thread belongs to, priority, its address space (with the id of the
 space's lowest-numbered thread), and for a blocked thread its IPC partner
-(to: the receiver it sends to; from: whom it waits for). `*` marks a thread
-that is running on its CPU right now; `zombie` a deleted thread whose TCB is
-not freed yet."""
+(to: the receiver it sends to; from: whom it waits for). `*` marks its CPU's
+current thread: running, or (in a blocked state) blocked with nothing else to
+run, its CPU waiting on its stack (thread/scheduler.cc); `zombie` a deleted
+thread whose TCB is not freed yet."""
 
     def __init__(self):
         super().__init__("proxima-threads")

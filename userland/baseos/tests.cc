@@ -64,13 +64,18 @@ bool load_and_exit() {
 bool threads() { ExitRecord record; return expect_code("mode=threads", 0, &record); }
 
 struct Counts {
-    Word free_frames, total_frames, kernel_bytes, mapping_nodes, threads;
+    Word free_frames, total_frames, kernel_bytes, mapping_nodes, threads, spaces, page_tables;
 };
 
 Counts counts() {
     using l4::kdebug::Statistic;
-    return {free_frames(), total_frames(), l4::kdebug::kernel_statistic(Statistic::FreeKernelBytes),
-            l4::kdebug::kernel_statistic(Statistic::MappingNodes), l4::kdebug::kernel_statistic(Statistic::Threads)};
+    return {free_frames(),
+            total_frames(),
+            l4::kdebug::kernel_statistic(Statistic::FreeKernelBytes),
+            l4::kdebug::kernel_statistic(Statistic::MappingNodes),
+            l4::kdebug::kernel_statistic(Statistic::Threads),
+            l4::kdebug::kernel_statistic(Statistic::Spaces),
+            l4::kdebug::kernel_statistic(Statistic::PageTables)};
 }
 
 /// The same counts after a run as before it, or a failure that names the difference.
@@ -81,9 +86,11 @@ bool counts_back(const Counts& before, const Counts& after) {
         return fail("frames free/total %u/%u before, %u/%u after", before.free_frames, before.total_frames,
                     after.free_frames, after.total_frames);
     if (after.kernel_bytes != before.kernel_bytes || after.mapping_nodes != before.mapping_nodes ||
-        after.threads != before.threads)
-        return fail("kernel: free bytes %u -> %u, mapping nodes %u -> %u, threads %u -> %u", before.kernel_bytes,
-                    after.kernel_bytes, before.mapping_nodes, after.mapping_nodes, before.threads, after.threads);
+        after.threads != before.threads || after.spaces != before.spaces || after.page_tables != before.page_tables)
+        return fail("kernel: free bytes %u -> %u, mapping nodes %u -> %u, threads %u -> %u, spaces %u -> %u, "
+                    "page tables %u -> %u",
+                    before.kernel_bytes, after.kernel_bytes, before.mapping_nodes, after.mapping_nodes, before.threads,
+                    after.threads, before.spaces, after.spaces, before.page_tables, after.page_tables);
     return true;
 }
 

@@ -2,6 +2,7 @@
 // serves requests. Schedule's processor control (as the thread's scheduler, the main
 // thread may use it) places threads; the KIP's ProcessorInfo says how many CPUs there
 // are. On one CPU there is nothing to cross: the tests say so and pass.
+#include "api/error.h"
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/kdebug.h"
@@ -76,6 +77,70 @@ void test_ipc_cross_cpu(TestContext& t) {
     CHECK(t, l4::processor_no() == here, "the main thread moved from CPU %u to %u", here, l4::processor_no());
     CHECK(t, crossed == kRounds, "only %u of %u answers from another CPU had the X (cross-CPU) flag", crossed,
           kRounds);
+}
+
+// ---- l4.ipc.cross_cpu_timeouts --------------------------------------------------
+//
+// A Call to a thread on another CPU blocks the caller in its send phase until the
+// receiver's CPU has taken the message (ipc/remote.cc); that answer starts the
+// caller's receive phase on the caller's CPU, which must then run by the receive
+// timeout. Two ways to get it wrong: the receive timeout never armed (a Call the
+// server never answers blocks for ever: the grader reports a hang in this test), or
+// the send phase's timeout left armed (a short send timeout ends the wait for a
+// late reply). The caller's CPU has nothing else to run, so it waits on the caller's
+// own stack (thread/scheduler.cc), where the answer from the other CPU arrives.
+
+namespace {
+
+constexpr uint16_t kDropLabel = 0x5160, kLateLabel = 0x5161;
+
+/// Receives for ever: drops kDropLabel's requests; answers kLateLabel's (word + 1)
+/// after 100 ms.
+void late_server(Word) {
+    for (;;) {
+        ThreadId from = ThreadId::nil();
+        MsgTag tag = l4::receive(ThreadId::any(), &from);
+        if (l4::ipc_failed(tag) || tag.label() != kLateLabel) continue;
+        Word word = mr(1);
+        (void)l4::sleep(l4::milliseconds(100));
+        l4::load_words(kLateLabel, {word + 1});
+        (void)l4::send(from, l4::milliseconds(2000));
+    }
+}
+
+}  // namespace
+
+void test_ipc_cross_cpu_timeouts(TestContext& t) {
+    Word cpus = l4::processor_count();
+    if (cpus < 2) {
+        t.note("l4.ipc.cross_cpu_timeouts: one CPU, no IPC can cross processors; passing");
+        return;
+    }
+    Word there = (l4::processor_no() + 1) % cpus;
+    LocalThread server;
+    CHECK(t, server.start(late_server, 0), "start: %s", server.error());
+    CHECK(t, l4::set_processor(server.id(), there) != 0, "Schedule to CPU %u failed, ErrorCode %u", there,
+          l4::error_code());
+    constexpr Word kRounds = 5;
+    constexpr Word kReceiveTimeout = api::IpcErrorCode::make(api::IpcPhase::Receive, api::IpcError::Timeout).raw();
+    for (Word i = 0; i < kRounds; ++i) {
+        l4::load_words(kDropLabel, {i});
+        MsgTag tag = l4::call(server.id(), api::Time::never(), l4::milliseconds(20));
+        CHECK(t, l4::ipc_failed(tag), "call %u, never answered, succeeded (label %x)", i, tag.label());
+        CHECK(t, l4::error_code() == kReceiveTimeout,
+              "call %u, never answered, with a 20 ms receive timeout: ErrorCode %x, not %x (receive phase, timeout)",
+              i, l4::error_code(), kReceiveTimeout);
+    }
+    for (Word i = 0; i < kRounds; ++i) {
+        l4::load_words(kLateLabel, {i});
+        MsgTag tag = l4::call(server.id(), l4::milliseconds(20), l4::milliseconds(5000));
+        CHECK(t, !l4::ipc_failed(tag),
+              "call %u with a 20 ms send timeout, answered after 100 ms, failed: ErrorCode %x (%x: the send "
+              "phase's timeout ended the receive phase)",
+              i, l4::error_code(), kReceiveTimeout);
+        CHECK(t, mr(1) == i + 1, "call %u: answer %u", i, mr(1));
+        CHECK(t, tag.has(api::MsgFlag::CrossCpu), "call %u: the answer has no X (cross-CPU) flag", i);
+    }
 }
 
 void test_sched_migrate(TestContext& t) {
