@@ -59,7 +59,7 @@ KERNEL_CXXFLAGS := --target=i686-unknown-none-elf -std=c++20 -ffreestanding -fno
 	-fno-threadsafe-statics -fno-stack-protector -fno-pic -fno-omit-frame-pointer -nostdlib \
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -march=pentiumpro -g \
 	-Wall -Wextra -Werror -Wthread-safety -Wno-unused-parameter -Ikernel \
-	$(if $(filter 1,$(DEBUG)),-Og,-O2)
+	$(if $(filter 1,$(DEBUG)),-Og -DPROXIMA_DEBUG_BUILD=1,-O2 -DPROXIMA_DEBUG_BUILD=0)
 # Link-time optimisation in the release build: the small functions of other files
 # (arch::cpu_index(), the scheduler's helpers) are inlined into the IPC and switch
 # paths (docs/benchmarks.md). Not in KERNEL_CXXFLAGS, which the grader's fence uses

@@ -23,6 +23,11 @@ bool interrupts_enabled();
 void enable_interrupts();
 void disable_interrupts();
 
+/// For code that relies on running with interrupts off (the kernel runs with
+/// them off except in the idle wait: thread/scheduler.h): the debug build
+/// (DEBUG=1) panics if they are on; the release build does nothing.
+void check_interrupts_off();
+
 /// Enables interrupts and waits for one, atomically (no wake-up is lost).
 void wait_for_interrupt();
 

@@ -25,6 +25,9 @@ namespace {
 // Whether an inbox has requests is its CPU's SafePointWork::Inbox byte
 // (thread/safe_point.h): raised and cleared under the inbox's lock, read
 // without it (a hint, as the IPC fast path and the safe point need).
+// No interrupt handler takes an inbox's lock (the IPI that rings a CPU only
+// brings it to a safe point), so it is taken with a plain SpinLockGuard and
+// the interrupt flag left as it is.
 struct Inbox {
     SpinLock lock;
     RemoteRequest* head GUARDED_BY(lock) = nullptr;
@@ -202,7 +205,7 @@ void post(unsigned cpu, RemoteRequest& request) {
     Inbox& inbox = g_inboxes.on(cpu);
     bool was_pending;
     {
-        IrqSpinLockGuard guard(inbox.lock);
+        SpinLockGuard guard(inbox.lock);
         was_pending = link(cpu, inbox, request);
     }
     if (!was_pending) ring(cpu);
@@ -216,7 +219,7 @@ void post_adopt(unsigned cpu, Tcb* tcb) {
     Inbox& inbox = g_inboxes.on(cpu);
     bool was_pending;
     {
-        IrqSpinLockGuard guard(inbox.lock);
+        SpinLockGuard guard(inbox.lock);
         __atomic_store_n(&tcb->m_adopt_pending, true, __ATOMIC_RELAXED);
         __atomic_store_n(&tcb->m_cpu, cpu, __ATOMIC_RELEASE);
         was_pending = link(cpu, inbox, adopt);
@@ -236,7 +239,7 @@ bool handle_inbox(const Tcb* waiting) {
     while (inbox_pending()) {
         RemoteRequest* request;
         {
-            IrqSpinLockGuard guard(inbox.lock);
+            SpinLockGuard guard(inbox.lock);
             request = inbox.head;
             if (request == nullptr) {
                 thread::g_safe_point_work.current().clear(SafePointWork::Inbox);

@@ -6,7 +6,8 @@
 // baseline for the MCS-lock challenge problem.
 //
 // Take a lock that an interrupt handler also takes only with interrupts off
-// (IrqSpinLockGuard), or the handler can spin on a lock its own CPU holds.
+// (IrqSpinLockGuard, or InterruptsOffSpinLockGuard where they are off by
+// contract), or the handler can spin on a lock its own CPU holds.
 #pragma once
 
 #include <stdint.h>
@@ -54,6 +55,25 @@ public:
     ~SpinLockGuard() RELEASE() { m_lock.unlock(); }
     SpinLockGuard(const SpinLockGuard&) = delete;
     SpinLockGuard& operator=(const SpinLockGuard&) = delete;
+
+private:
+    SpinLock& m_lock;
+};
+
+/// Takes a lock that an interrupt handler also takes, like IrqSpinLockGuard,
+/// in code that runs with interrupts off by contract (the scheduler:
+/// thread/scheduler.h), where saving, clearing and restoring the interrupt
+/// flag would be dead work on the hottest path. The debug build checks the
+/// contract (arch::check_interrupts_off).
+class SCOPED_CAPABILITY InterruptsOffSpinLockGuard {
+public:
+    explicit InterruptsOffSpinLockGuard(SpinLock& lock) ACQUIRE(lock) : m_lock(lock) {
+        arch::check_interrupts_off();
+        m_lock.lock();
+    }
+    ~InterruptsOffSpinLockGuard() RELEASE() { m_lock.unlock(); }
+    InterruptsOffSpinLockGuard(const InterruptsOffSpinLockGuard&) = delete;
+    InterruptsOffSpinLockGuard& operator=(const InterruptsOffSpinLockGuard&) = delete;
 
 private:
     SpinLock& m_lock;

@@ -111,7 +111,7 @@ void schedule() {
     for (bool waited = false;; waited = true) {
         Tcb* next;
         {
-            IrqSpinLockGuard guard(c.queue.lock());
+            InterruptsOffSpinLockGuard guard(c.queue.lock());  // (schedule runs with interrupts off)
             bool prev_stays = prev->m_state == State::Ready && !prev->m_is_idle && prev->m_migrate_to < 0 &&
                               c.to_free != prev;
             if (prev_stays && waited && c.queue.count_locked() == 0) {

@@ -7,6 +7,7 @@
 #include "arch/ia32/cpu.h"
 #include "arch/ia32/lapic.h"
 #include "arch/port_io.h"
+#include "lib/panic.h"
 
 namespace arch {
 
@@ -21,6 +22,11 @@ namespace arch {
 [[gnu::always_inline]] bool interrupts_enabled() { return ia32::read_eflags() & ia32::kEflagsInterrupt; }
 [[gnu::always_inline]] void enable_interrupts() { asm volatile("sti" ::: "memory"); }
 [[gnu::always_inline]] void disable_interrupts() { asm volatile("cli" ::: "memory"); }
+
+// PROXIMA_DEBUG_BUILD is 1 in the debug build (the Makefile's DEBUG=1), else 0.
+[[gnu::always_inline]] void check_interrupts_off() {
+    if (PROXIMA_DEBUG_BUILD && interrupts_enabled()) panic("interrupts are on where the kernel needs them off");
+}
 
 // STI delays interrupt recognition by one instruction, so no interrupt can slip
 // in between it and HLT and be missed.
