@@ -233,7 +233,7 @@ unsigned requests_in_flight(api::Word number) {
 
 bool inbox_pending() { return thread::g_safe_point_work.current().has(SafePointWork::Inbox); }
 
-bool handle_inbox(const Tcb* waiting) {
+bool handle_inbox(const Tcb* current) {
     handle_partner_gone();
     Inbox& inbox = g_inboxes.current();
     while (inbox_pending()) {
@@ -245,7 +245,7 @@ bool handle_inbox(const Tcb* waiting) {
                 thread::g_safe_point_work.current().clear(SafePointWork::Inbox);
                 return true;
             }
-            if (waiting != nullptr && request->kind == RequestKind::RunOp && request->subject == waiting) return false;
+            if (current != nullptr && request->kind == RequestKind::RunOp && request->subject == current) return false;
             inbox.head = request->next;
             if (inbox.head == nullptr) {
                 inbox.tail = nullptr;

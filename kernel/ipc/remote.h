@@ -92,13 +92,14 @@ void post_adopt(unsigned cpu, thread::Tcb* tcb);
 unsigned requests_in_flight(api::Word number);
 
 /// Handles every request in this CPU's inbox (safe points only, interrupts off)
-/// and returns true; with `waiting`, the blocked thread on whose stack the CPU
-/// waits (thread/scheduler.cc, schedule), stops before an operation on that
-/// thread (RunOp: ThreadControl, ExchangeRegisters, Schedule from another CPU)
-/// and returns false: the CPU switches to its idle thread first, so the
-/// operation finds the thread switched out, as it always has (a deletion frees
-/// the thread and its space before the answer goes back).
-bool handle_inbox(const thread::Tcb* waiting = nullptr);
+/// and returns true; with `current`, the CPU's current thread (running, or
+/// blocked with the CPU waiting on its stack: thread/scheduler.cc), stops
+/// before an operation on that thread (RunOp: ThreadControl,
+/// ExchangeRegisters, Schedule from another CPU) and returns false: the CPU
+/// switches to its idle thread first, so the operation finds the thread
+/// switched out (a deletion frees the thread, its UTCB location and, with its
+/// last thread, its space before the answer goes back).
+bool handle_inbox(const thread::Tcb* current = nullptr);
 
 /// Whether this CPU's inbox has requests.
 bool inbox_pending();

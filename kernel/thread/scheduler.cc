@@ -61,11 +61,12 @@ void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
 
 /// The safe point's work that needs no switch: the inbox of requests from
 /// other CPUs, deleted threads to free, expired timeouts. Any of it may make
-/// threads ready (and raise Resched). With `waiting` (the CPU waits on that
-/// blocked thread's stack), an operation on that thread is left in the inbox
-/// and the answer is false: the CPU must switch away first (ipc::handle_inbox).
-bool do_safe_point_work(CpuScheduler& c, const Tcb* waiting = nullptr) {
-    bool inbox_done = ipc::handle_inbox(waiting);
+/// threads ready (and raise Resched). With `current` (the CPU's current
+/// thread, not the idle one), an operation on that thread is left in the
+/// inbox and the answer is false: the CPU must switch away first
+/// (leave_for_idle, ipc::handle_inbox).
+bool do_safe_point_work(CpuScheduler& c, const Tcb* current) {
+    bool inbox_done = ipc::handle_inbox(current);
     if (c.dead != nullptr) reap_dead(c);
     SafePointWork& work = g_safe_point_work.current();
     if (work.has(SafePointWork::Tick)) {
@@ -96,6 +97,20 @@ bool waits_in_place(const CpuScheduler& c, const Tcb* prev) {
            c.to_free != prev;
 }
 
+/// An operation another CPU asks on `prev`, the CPU's current thread, waits in
+/// the inbox (ipc::handle_inbox stopped before it): switches to the idle
+/// thread, which handles it with prev switched out (queued if it is ready)
+/// and then picks again. Returns when prev runs again.
+void leave_for_idle(CpuScheduler& c, Tcb* prev) {
+    {
+        InterruptsOffSpinLockGuard guard(c.queue.lock());
+        if (prev->m_state == State::Ready && prev->m_migrate_to < 0 && c.to_free != prev)
+            (void)c.queue.enqueue_locked(prev->m_sched, RunQueue::Where::Head);
+    }
+    request_reschedule();
+    switch_to(c, prev, c.idle);
+}
+
 /// Picks the next thread and switches to it. A thread that blocks with
 /// nothing else ready stays the CPU's current thread: the CPU does the idle
 /// loop's work here (safe-point work; `sti; hlt` when there is none) until
@@ -107,7 +122,6 @@ bool waits_in_place(const CpuScheduler& c, const Tcb* prev) {
 void schedule() {
     CpuScheduler& c = g_cpus.current();
     Tcb* prev = c.current;
-    bool must_leave = false;  // an operation on prev waits in the inbox
     for (bool waited = false;; waited = true) {
         Tcb* next;
         {
@@ -126,12 +140,15 @@ void schedule() {
             c.slice_expired = false;
         }
         g_safe_point_work.current().clear(SafePointWork::Resched);
-        if (next == c.idle && !must_leave && waits_in_place(c, prev)) {
+        if (next == c.idle && waits_in_place(c, prev)) {
             if (!safe_point_work_waits(c)) {
                 arch::wait_for_interrupt();  // interrupts were off since the test: no wake-up is lost
                 arch::disable_interrupts();
             }
-            must_leave = !do_safe_point_work(c, prev);
+            if (!do_safe_point_work(c, prev)) {
+                leave_for_idle(c, prev);
+                return;
+            }
             continue;
         }
         if (next != prev) switch_to(c, prev, next);
@@ -311,7 +328,15 @@ void kernel_exit() {
         // Fetched anew each time: after schedule() this thread may be on another CPU.
         CpuScheduler& c = g_cpus.current();
         if (!safe_point_work_waits(c)) break;
-        do_safe_point_work(c);
+        // An operation another CPU asks on the running thread (ThreadControl,
+        // ExchangeRegisters, Schedule) finds it switched out, as one on a
+        // waiting thread does (schedule): a deletion is done, thread and UTCB
+        // freed, before its answer goes back (l4.thread.delete_on_other_cpu).
+        Tcb* running = c.current;
+        if (!do_safe_point_work(c, running->m_is_idle ? nullptr : running)) {
+            leave_for_idle(c, running);
+            continue;
+        }
         if (!g_safe_point_work.current().has(SafePointWork::Resched)) break;
         schedule();
     }

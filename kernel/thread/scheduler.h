@@ -23,8 +23,8 @@
 // thread: it waits in block(), on the blocked thread's stack, doing the idle
 // loop's work there (schedule() in scheduler.cc), and the thread stays the
 // CPU's current thread, blocked, until it is woken or another thread is
-// ready; an operation another CPU asks on it (ipc::handle_inbox) first
-// switches it out, as before.
+// ready. An operation another CPU asks on a CPU's current thread, waiting
+// or running (ipc::handle_inbox), first switches it out (leave_for_idle).
 #pragma once
 
 #include <stdint.h>

@@ -143,6 +143,70 @@ void test_ipc_cross_cpu_timeouts(TestContext& t) {
     }
 }
 
+// ---- l4.thread.delete_on_other_cpu ---------------------------------------------
+//
+// ThreadControl deleting a thread of another CPU returns once the thread is gone:
+// its UTCB location takes a new thread at once. The deletion runs on the thread's
+// CPU; if that CPU answered before it had freed the thread (a thread it was running,
+// or waiting for on its stack: thread/scheduler.cc), the next ThreadControl at that
+// location fails with UtcbArea. Three kinds of victim, 100 rounds each: one just
+// woken by a call it answered, one blocked in a receive, one computing.
+
+namespace {
+
+volatile Word g_spins;  // the computing victim's progress
+
+/// Computes for ever.
+void spinner(Word) {
+    for (;;) g_spins = g_spins + 1;
+}
+
+/// Sleeps for ever.
+void forever_asleep(Word) {
+    for (;;) (void)l4::sleep(api::Time::never());
+}
+
+}  // namespace
+
+void test_thread_delete_on_other_cpu(TestContext& t) {
+    Word cpus = l4::processor_count();
+    if (cpus < 2) {
+        t.note("l4.thread.delete_on_other_cpu: one CPU, no thread of another CPU to delete; passing");
+        return;
+    }
+    Word there = (l4::processor_no() + 1) % cpus;
+    constexpr Word kRounds = 100;
+    static constexpr const char* kKinds[] = {"just woken", "blocked in a receive", "computing"};
+    for (unsigned kind = 0; kind < 3; ++kind) {
+        for (Word i = 0; i < kRounds; ++i) {
+            LocalThread victim;
+            ThreadFunction function = kind == 0 ? cpu_echo_server : kind == 1 ? forever_asleep : spinner;
+            CHECK(t, victim.start(function, 0), "%s, round %u: start: %s", kKinds[kind], i, victim.error());
+            CHECK(t, l4::set_processor(victim.id(), there) != 0, "Schedule to CPU %u failed, ErrorCode %u", there,
+                  l4::error_code());
+            if (kind == 0) {
+                l4::load_words(0x5100, {i});
+                MsgTag tag = l4::call(victim.id(), l4::milliseconds(2000), l4::milliseconds(2000));
+                CHECK(t, !l4::ipc_failed(tag) && mr(1) == i + 1, "round %u: the call failed, ErrorCode %x", i,
+                      l4::error_code());
+            } else if (kind == 2) {
+                Word seen = g_spins;
+                uint64_t start = l4::system_clock();
+                while (g_spins == seen) {
+                    CHECK(t, l4::system_clock() - start < 20'000'000, "round %u: the spinner never ran", i);
+                    l4::thread_switch(ThreadId::nil());
+                }
+            }
+            victim.stop();
+            LocalThread next;
+            CHECK(t, next.start(forever_asleep, 0),
+                  "%s, round %u: a thread at the UTCB location of the thread just deleted on CPU %u: %s "
+                  "(ThreadControl returned before the thread was gone)",
+                  kKinds[kind], i, there, next.error());
+        }
+    }
+}
+
 void test_sched_migrate(TestContext& t) {
     Word cpus = l4::processor_count();
     if (cpus < 2) {
