@@ -188,6 +188,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     // the base OS when all its tasks have ended: docs/user-boot.md), and a run
     // without a root task ends here too.
     if (options.exit_when_done && summary.failed != 0) platform::debug_exit(platform::ExitStatus::TestFailed);
+    thread::create_idle_threads();
     bool user_level = boot::start_initial_servers(g_boot_info);
     if (!user_level && summary.user_tests) {
         kprintf("KTEST %s summary passed=0 failed=1\n", options.nonce[0] != '\0' ? options.nonce : "-");

@@ -20,6 +20,7 @@
 #include "mm/kmem.h"
 #include "mm/space.h"
 #include "platform/machine.h"
+#include "smp/online.h"
 
 namespace thread {
 
@@ -216,26 +217,33 @@ Tcb* idle_thread() { return g_cpus.current().idle; }
 Tcb* Tcb::current() { return thread::current(); }
 arch::UserFrame* Tcb::user_frame() { return arch::user_frame_at(uintptr_t(this) + kTcbSize); }
 
+void create_idle_threads() {
+    const platform::Topology& topology = platform::machine_topology();
+    for (unsigned cpu = 0; cpu < topology.num_cpus; ++cpu) {
+        if (!smp::cpu_online(cpu)) continue;
+        void* page = kmem::alloc(kTcbSize, topology.cpus[cpu].node);
+        if (page == nullptr) panic("no memory for cpu %u's idle thread", cpu);
+        memset(page, 0, kTcbSize);
+        Tcb* idle = new (page) Tcb();
+        idle->m_page = page;
+        idle->m_is_idle = true;
+        idle->m_state = State::Ready;
+        idle->m_cpu = cpu;
+        idle->m_stack_canary = kStackCanary;
+        idle->m_kernel_esp = arch::prepare_kernel_thread_stack(stack_top(idle), idle_main);
+        g_cpus.on(cpu).idle = idle;
+    }
+}
+
 void start_scheduling() {
-    unsigned cpu = arch::cpu_index();
     CpuScheduler& c = g_cpus.current();
-    void* page = kmem::alloc(kTcbSize, platform::machine_topology().cpus[cpu].node);
-    if (page == nullptr) panic("no memory for cpu %u's idle thread", cpu);
-    memset(page, 0, kTcbSize);
-    Tcb* idle = new (page) Tcb();
-    idle->m_page = page;
-    idle->m_is_idle = true;
-    idle->m_state = State::Ready;
-    idle->m_cpu = cpu;
-    idle->m_stack_canary = kStackCanary;
-    idle->m_kernel_esp = arch::prepare_kernel_thread_stack(stack_top(idle), idle_main);
-    c.idle = idle;
-    c.current = idle;
+    if (c.idle == nullptr) panic("cpu %u starts scheduling without an idle thread", arch::cpu_index());
+    c.current = c.idle;
     c.running = true;
     g_safe_point_work.current().raise(SafePointWork::Resched);  // threads queued before scheduling started (the initial servers)
     uint32_t boot_esp;
     arch::disable_interrupts();
-    arch::switch_stacks(&boot_esp, idle->m_kernel_esp);
+    arch::switch_stacks(&boot_esp, c.idle->m_kernel_esp);
     panic("the boot stack was resumed");
 }
 

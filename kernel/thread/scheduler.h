@@ -34,7 +34,13 @@
 
 namespace thread {
 
-/// Makes this CPU's idle thread and starts scheduling; never returns.
+/// Makes every online CPU's idle thread, its TCB page on the CPU's node. The
+/// boot CPU calls it once, before the initial servers start, so no CPU is
+/// still allocating kernel memory for itself when the user level runs (and
+/// GDB, stopped at the first system call, finds every pool at rest).
+void create_idle_threads();
+
+/// Starts scheduling on this CPU with its idle thread; never returns.
 [[noreturn]] void start_scheduling();
 
 // scheduling() and kernel_exit(), which the trap code calls, are declared in

@@ -103,7 +103,11 @@ expect threads '^\*? +0x20 +0x20\.1 +[A-Za-z]+ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ \(0x
   "proxima-threads does not list sigma0 (0x20.1) in its own space"
 expect threads '^\*? +0x22 +0x22\.1 +[A-Za-z]+ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ \(0x22\.1\)' \
   "proxima-threads does not list the root task (0x22.1) in its own space"
-expect threads '^\*? +cpu 0 idle thread: TCB 0x[0-9a-f]+' "proxima-threads does not list cpu 0's idle thread"
+# Every CPU's idle thread exists before the user level starts (thread::create_idle_threads),
+# so no CPU is still allocating from a pool when GDB stops at the first system call.
+for cpu in 0 1 2 3; do
+  expect threads "^\\*? +cpu $cpu idle thread: TCB 0x[0-9a-f]+" "proxima-threads does not list cpu $cpu's idle thread"
+done
 
 # proxima-runqueues: the caller of the system call is the current thread of its CPU.
 expect runqueues '^cpu 0: current ' "proxima-runqueues does not show cpu 0"
