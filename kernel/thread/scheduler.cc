@@ -86,7 +86,8 @@ bool safe_point_work_waits(const CpuScheduler& c) {
 
 /// Whether the CPU may wait for `prev`, blocked with nothing else to run, on
 /// prev's own kernel stack and in its space, instead of switching to the idle
-/// thread and back: only while prev stays here, whole, in an IPC wait. A
+/// thread and back: only while prev stays here, whole, in an IPC wait (the
+/// idle thread never is one). A
 /// deletion (to free after the switch, or a zombie whose last answer frees it
 /// wherever it arrives: ipc/remote.cc), a move to another CPU, a TCB move put
 /// off (Lab 3), a halt: the CPU switches to the idle thread as before
@@ -94,8 +95,14 @@ bool safe_point_work_waits(const CpuScheduler& c) {
 bool waits_in_place(const CpuScheduler& c, const Tcb* prev) {
     bool ipc_wait =
         prev->m_state == State::Sending || prev->m_state == State::Receiving || prev->m_state == State::WaitingRemote;
-    return ipc_wait && !prev->m_is_idle && !prev->m_zombie && prev->m_migrate_to < 0 && !prev->m_tcb_pending &&
-           c.to_free != prev;
+    return ipc_wait && !prev->m_zombie && prev->m_migrate_to < 0 && !prev->m_tcb_pending && c.to_free != prev;
+}
+
+/// Whether `prev`, the thread the CPU switches or picks away from, goes back
+/// into the run queue: ready, not the idle thread (which is never queued), not
+/// leaving for another CPU (finish_switch hands it over), not to be freed.
+bool stays_ready(const CpuScheduler& c, const Tcb* prev) {
+    return prev->m_state == State::Ready && !prev->m_is_idle && prev->m_migrate_to < 0 && c.to_free != prev;
 }
 
 /// An operation another CPU asks on `prev`, the CPU's current thread, waits in
@@ -105,8 +112,7 @@ bool waits_in_place(const CpuScheduler& c, const Tcb* prev) {
 void leave_for_idle(CpuScheduler& c, Tcb* prev) {
     {
         InterruptsOffSpinLockGuard guard(c.queue.lock());
-        if (prev->m_state == State::Ready && prev->m_migrate_to < 0 && c.to_free != prev)
-            (void)c.queue.enqueue_locked(prev->m_sched, RunQueue::Where::Head);
+        if (stays_ready(c, prev)) (void)c.queue.enqueue_locked(prev->m_sched, RunQueue::Where::Head);
     }
     request_reschedule();
     switch_to(c, prev, c.idle);
@@ -127,8 +133,7 @@ void schedule() {
         Tcb* next;
         {
             InterruptsOffSpinLockGuard guard(c.queue.lock());  // (schedule runs with interrupts off)
-            bool prev_stays = prev->m_state == State::Ready && !prev->m_is_idle && prev->m_migrate_to < 0 &&
-                              c.to_free != prev;
+            bool prev_stays = stays_ready(c, prev);
             if (prev_stays && waited && c.queue.count_locked() == 0) {
                 next = prev;  // woken while the CPU waited on its stack, and alone: no queue round trip
             } else {

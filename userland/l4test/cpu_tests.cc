@@ -34,6 +34,33 @@ void cpu_echo_server(Word) {
     }
 }
 
+/// The CPU after the caller's, in `there`, for a test that needs a second one. On
+/// a machine with one CPU: a note that `test` passes (`why`: nothing to cross) and
+/// false.
+bool next_cpu(TestContext& t, const char* test, const char* why, Word* there) {
+    Word cpus = l4::processor_count();
+    if (cpus < 2) {
+        t.note("%s: one CPU, %s; passing", test, why);
+        return false;
+    }
+    *there = (l4::processor_no() + 1) % cpus;
+    return true;
+}
+
+/// Starts `thread` with `function` and places it on CPU `cpu` (Schedule's processor
+/// control, as the thread's scheduler). False once the failure is reported.
+bool start_on_cpu(TestContext& t, LocalThread& thread, ThreadFunction function, Word cpu) {
+    if (!thread.start(function, 0)) {
+        t.fail("start: %s", thread.error());
+        return false;
+    }
+    if (l4::set_processor(thread.id(), cpu) == 0) {
+        t.fail("Schedule to CPU %u failed, ErrorCode %u", cpu, l4::error_code());
+        return false;
+    }
+    return true;
+}
+
 ThreadId g_migrating_server;
 
 /// Calls the server `count` times; reports (calls answered right, CPUs seen as a mask).
@@ -53,17 +80,10 @@ void migrate_client(Word count) {
 }  // namespace
 
 void test_ipc_cross_cpu(TestContext& t) {
-    Word cpus = l4::processor_count();
-    if (cpus < 2) {
-        t.note("l4.ipc.cross_cpu: one CPU, no IPC can cross processors; passing");
-        return;
-    }
-    Word here = l4::processor_no();
-    Word there = (here + 1) % cpus;
+    Word here = l4::processor_no(), there;
+    if (!next_cpu(t, "l4.ipc.cross_cpu", "no IPC can cross processors", &there)) return;
     LocalThread server;
-    CHECK(t, server.start(cpu_echo_server, 0), "start: %s", server.error());
-    CHECK(t, l4::set_processor(server.id(), there) != 0, "Schedule to CPU %u failed, ErrorCode %u", there,
-          l4::error_code());
+    if (!start_on_cpu(t, server, cpu_echo_server, there)) return;
     constexpr Word kRounds = 2000;
     Word crossed = 0;
     for (Word i = 0; i < kRounds; ++i) {
@@ -111,16 +131,10 @@ void late_server(Word) {
 }  // namespace
 
 void test_ipc_cross_cpu_timeouts(TestContext& t) {
-    Word cpus = l4::processor_count();
-    if (cpus < 2) {
-        t.note("l4.ipc.cross_cpu_timeouts: one CPU, no IPC can cross processors; passing");
-        return;
-    }
-    Word there = (l4::processor_no() + 1) % cpus;
+    Word there;
+    if (!next_cpu(t, "l4.ipc.cross_cpu_timeouts", "no IPC can cross processors", &there)) return;
     LocalThread server;
-    CHECK(t, server.start(late_server, 0), "start: %s", server.error());
-    CHECK(t, l4::set_processor(server.id(), there) != 0, "Schedule to CPU %u failed, ErrorCode %u", there,
-          l4::error_code());
+    if (!start_on_cpu(t, server, late_server, there)) return;
     constexpr Word kRounds = 5;
     constexpr Word kReceiveTimeout = api::IpcErrorCode::make(api::IpcPhase::Receive, api::IpcError::Timeout).raw();
     for (Word i = 0; i < kRounds; ++i) {
@@ -169,21 +183,18 @@ void forever_asleep(Word) {
 }  // namespace
 
 void test_thread_delete_on_other_cpu(TestContext& t) {
-    Word cpus = l4::processor_count();
-    if (cpus < 2) {
-        t.note("l4.thread.delete_on_other_cpu: one CPU, no thread of another CPU to delete; passing");
-        return;
-    }
-    Word there = (l4::processor_no() + 1) % cpus;
+    Word there;
+    if (!next_cpu(t, "l4.thread.delete_on_other_cpu", "no thread of another CPU to delete", &there)) return;
     constexpr Word kRounds = 100;
     static constexpr const char* kKinds[] = {"just woken", "blocked in a receive", "computing"};
     for (unsigned kind = 0; kind < 3; ++kind) {
         for (Word i = 0; i < kRounds; ++i) {
             LocalThread victim;
             ThreadFunction function = kind == 0 ? cpu_echo_server : kind == 1 ? forever_asleep : spinner;
-            CHECK(t, victim.start(function, 0), "%s, round %u: start: %s", kKinds[kind], i, victim.error());
-            CHECK(t, l4::set_processor(victim.id(), there) != 0, "Schedule to CPU %u failed, ErrorCode %u", there,
-                  l4::error_code());
+            if (!start_on_cpu(t, victim, function, there)) {
+                t.note("(the victim %s, round %u)", kKinds[kind], i);
+                return;
+            }
             if (kind == 0) {
                 l4::load_words(0x5100, {i});
                 MsgTag tag = l4::call(victim.id(), l4::milliseconds(2000), l4::milliseconds(2000));
