@@ -52,6 +52,7 @@ void parse_word(const char* word, size_t len, BootOptions& out) {
     else if (word_equals(word, len, "fastpath=off")) out.ipc_fast_path = false;
     else if (word_equals(word, len, "kcheck=plant")) out.plant_inconsistency = true;
     else if (word_equals(word, len, "kcheck=plant-tcb")) out.plant_tcb_off_node = true;
+    else if (word_equals(word, len, "kcheck=plant-stack")) out.plant_deep_stack = true;
     else if (word_equals(word, len, "numa=off")) out.numa = acpi::NumaMode::Off;
     else if (word_starts_with(word, len, "numa=fake:", &prefix)) {
         unsigned n = 0;

@@ -26,6 +26,8 @@
 //                   so that it must report one (the grader's self-test)
 //   kcheck=plant-tcb  the same with a TCB page off its thread's node (the
 //                   running thread seen on a CPU of another node)
+//   kcheck=plant-stack  the same with a kernel stack that reached its TCB
+//                   (a word written at the running thread's stack limit)
 #pragma once
 
 #include <stddef.h>
@@ -44,6 +46,7 @@ struct BootOptions {
     bool ipc_fast_path = true;   ///< the IPC fast path (fastpath=off: the general path only)
     bool plant_inconsistency = false;  ///< kcheck=plant (syscall/kcheck.h)
     bool plant_tcb_off_node = false;   ///< kcheck=plant-tcb (syscall/kcheck.h)
+    bool plant_deep_stack = false;     ///< kcheck=plant-stack (syscall/kcheck.h)
     acpi::NumaMode numa = acpi::NumaMode::Auto;
     unsigned fake_nodes = 0;
     uint64_t kmem_pool_bytes = 0;  ///< kmem=SIZE; 0 = the kernel's default

@@ -47,8 +47,10 @@ void release_other_cpus() {
 /// kcheck=plant: the running thread also on its CPU's run queue, a real
 /// inconsistency for the checker to find (the grader's self-test boots it);
 /// kcheck=plant-tcb: the running thread seen on a CPU of a node whose memory
-/// does not hold its TCB page (where the machine has one). Both are taken out
-/// again before any CPU runs on.
+/// does not hold its TCB page (where the machine has one); kcheck=plant-stack:
+/// a word written at the running thread's stack limit, far below its stack
+/// pointer, as if its kernel stack had reached its Tcb object. All are taken
+/// out again before any CPU runs on.
 class Plant {
 public:
     Plant() {
@@ -70,10 +72,15 @@ public:
                     break;
                 }
         }
+        if (platform::boot_options().plant_deep_stack) {
+            m_stack_limit = reinterpret_cast<uint32_t*>(thread::stack_limit(m_thread));
+            *m_stack_limit = kPlantedWord;
+        }
     }
     ~Plant() {
         if (m_thread == nullptr) return;
         m_thread->m_cpu = m_cpu;
+        if (m_stack_limit != nullptr) *m_stack_limit = 0;
         if (m_queued) {
             thread::detail::CpuScheduler& c = thread::detail::g_cpus.current();
             IrqSpinLockGuard guard(c.queue.lock());
@@ -84,22 +91,26 @@ public:
     Plant& operator=(const Plant&) = delete;
 
 private:
+    static constexpr uint32_t kPlantedWord = 0x57AC4ED1;
     thread::Tcb* m_thread = nullptr;
+    uint32_t* m_stack_limit = nullptr;
     unsigned m_cpu = 0;
     bool m_queued = false;
 };
 
-/// One look at everything, with the other CPUs stopped.
-void check_all(InvariantReport& report) {
+/// One look at everything, with the other CPUs stopped; the deepest kernel stack.
+thread::StackDepth check_all(InvariantReport& report) {
+    thread::StackDepth deepest;
     stop_other_cpus();
     {
         Plant plant;
         g_spaces.clear();
-        thread::check_threads(report, g_spaces);
+        deepest = thread::check_threads(report, g_spaces);
         if (!mm::try_audit_mappings(g_spaces, report))
             report.violation("the mapping database's lock is held: mappings not checked");
     }
     release_other_cpus();
+    return deepest;
 }
 
 /// Lets the other CPUs run on for about a millisecond, answering their cross
@@ -118,14 +129,19 @@ uint32_t check_kernel() {
     // call), its objects half changed: what the first look finds must still be
     // there a moment later, after every CPU ran on, to be reported.
     InvariantReport first(nonce, false);
-    check_all(first);
+    thread::StackDepth deepest = check_all(first);
     InvariantReport report(nonce, true);
     if (first.violations() != 0) {
         let_others_run();
-        check_all(report);
+        deepest = check_all(report);
     }
-    kprintf("KCHECK %s done violations=%u threads=%u spaces=%u\n", nonce, report.violations(),
-            thread::threads_in_use(), g_spaces.count());
+    // One kprintf per line: the other CPUs run again and may print too.
+    if (deepest.thread != 0)
+        kprintf("KCHECK %s done violations=%u threads=%u spaces=%u stack_max=%u (thread %x)\n", nonce,
+                report.violations(), thread::threads_in_use(), g_spaces.count(), deepest.bytes, deepest.thread);
+    else
+        kprintf("KCHECK %s done violations=%u threads=%u spaces=%u stack_max=%u (an idle thread)\n", nonce,
+                report.violations(), thread::threads_in_use(), g_spaces.count(), deepest.bytes);
     return report.violations();
 }
 

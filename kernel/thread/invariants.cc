@@ -44,6 +44,27 @@ void check_run_queue(unsigned cpu, kcheck::InvariantReport& report) {
     });
 }
 
+/// How deep `tcb`'s kernel stack has ever reached: from the top of its page down
+/// to the lowest word above the Tcb object that is not zero.
+uint32_t stack_high_water(const Tcb* tcb) {
+    auto* word = reinterpret_cast<const uint32_t*>(stack_limit(tcb));
+    auto* end = reinterpret_cast<const uint32_t*>(uintptr_t(tcb) + kTcbSize);
+    while (word < end && *word == 0) ++word;
+    return uint32_t(uintptr_t(end) - uintptr_t(word));
+}
+
+/// Measures `tcb`'s stack into `deepest`; a violation when it left less than
+/// kStackMargin bytes above the Tcb object.
+void check_stack(const Tcb* tcb, uint32_t id, unsigned cpu, kcheck::InvariantReport& report, StackDepth& deepest) {
+    uint32_t used = stack_high_water(tcb);
+    uint32_t room = uint32_t(uintptr_t(tcb) + kTcbSize - stack_limit(tcb));
+    if (room - used < kStackMargin) {
+        if (id != 0) report.violation("thread %x's kernel stack reached %u of its %u bytes", id, used, room);
+        else report.violation("CPU %u's idle thread's kernel stack reached %u of its %u bytes", cpu, used, room);
+    }
+    if (used > deepest.bytes) deepest = {used, id};
+}
+
 bool runs_somewhere(const Tcb* tcb) {
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
         if (smp::cpu_online(cpu) && g_cpus.on(cpu).current == tcb) return true;
@@ -76,14 +97,21 @@ void check_thread(Tcb* tcb, unsigned number, kcheck::InvariantReport& report, mm
 
 }  // namespace
 
-void check_threads(kcheck::InvariantReport& report, mm::LiveSpaces& spaces) {
+StackDepth check_threads(kcheck::InvariantReport& report, mm::LiveSpaces& spaces) {
+    StackDepth deepest;
     for (unsigned number = 0; number < kMaxThreads; ++number) g_queued_on[number] = 0;
-    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu)
-        if (smp::cpu_online(cpu)) check_run_queue(cpu, report);
+    for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu) {
+        if (!smp::cpu_online(cpu)) continue;
+        check_run_queue(cpu, report);
+        if (const Tcb* idle = g_cpus.on(cpu).idle) check_stack(idle, 0, cpu, report, deepest);
+    }
     for (unsigned number = 0; number < kMaxThreads; ++number) {
         Tcb* tcb = tcb_slot(number);
-        if (tcb->exists() && !tcb->is_idle()) check_thread(tcb, number, report, spaces);
+        if (!tcb->exists() || tcb->is_idle()) continue;
+        check_thread(tcb, number, report, spaces);
+        check_stack(tcb, tcb->global_id().raw(), tcb->cpu(), report, deepest);
     }
+    return deepest;
 }
 
 }  // namespace thread

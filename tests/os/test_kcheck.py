@@ -9,7 +9,10 @@ run of the core tests and of the base OS ends with `violations=0`, and with
 before it looks, and takes it off after) the same passing tests fail the run
 with the checker's message; so does `kcheck=plant-tcb` (the running thread
 seen on a CPU of the node whose memory does not hold its TCB page: what a
-Lab 3 solution that leaves a page behind looks like).
+Lab 3 solution that leaves a page behind looks like), and `kcheck=plant-stack`
+(a word at the running thread's stack limit: a kernel stack that reached its
+Tcb object). A clean run's line also says how deep the deepest kernel stack
+went (`stack_max=`).
 
     PROXIMA_BUILD=build/release python3 -m unittest discover -s tests/os   (make os-tests)
 """
@@ -48,6 +51,7 @@ class InvariantChecker(unittest.TestCase):
                 run, log = grade(modules, tests)
                 self.assertTrue(run["passed"], run["reason"])
                 self.assertIn(f"KCHECK {run['nonce']} done violations=0", log)
+                self.assertRegex(log, rf"KCHECK {run['nonce']} done .* stack_max=[1-9][0-9]* \((thread [0-9a-f]+|an idle thread)\)")
 
     def test_a_planted_inconsistency_fails_a_passing_run(self):
         run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", "kcheck=plant")
@@ -65,6 +69,15 @@ class InvariantChecker(unittest.TestCase):
         messages = [problem["message"] for problem in run["problems"]]
         self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "its TCB page" in m
                             and "lies off the memory that serves node 1" in m for m in messages), messages)
+        self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
+
+    def test_a_kernel_stack_that_reached_its_tcb_fails_a_passing_run(self):
+        run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", "kcheck=plant-stack")
+        self.assertFalse(run["passed"])
+        self.assertEqual(run["test_results"]["l4.ipc.call_reply"]["state"], "pass")
+        messages = [problem["message"] for problem in run["problems"]]
+        self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "'s kernel stack reached" in m
+                            for m in messages), messages)
         self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
 
 
