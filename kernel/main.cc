@@ -6,7 +6,8 @@
 //  (4) physical memory                (7) the other CPUs (INIT-SIPI-SIPI),
 //                                         each node's copy of the code
 //                                     (8) self-tests (or exit QEMU)
-//                                     (9) sigma0 and the root task, scheduling
+//                                     (9) every CPU's idle thread, sigma0 and
+//                                         the root task, scheduling
 #include <stdint.h>
 
 #include "boot/initial_servers.h"
