@@ -51,35 +51,27 @@ class InvariantChecker(unittest.TestCase):
                 run, log = grade(modules, tests)
                 self.assertTrue(run["passed"], run["reason"])
                 self.assertIn(f"KCHECK {run['nonce']} done violations=0", log)
-                self.assertRegex(log, rf"KCHECK {run['nonce']} done .* stack_max=[1-9][0-9]* \((thread [0-9a-f]+|an idle thread)\)")
+                self.assertRegex(log, rf"KCHECK {run['nonce']} done .* stack_max=[1-9][0-9]* "
+                                      r"\((thread [0-9a-f]+|an idle thread)\)")
+
+    def assert_planted_violation(self, kargs, *parts):
+        """A passing test's run with `kargs` fails on one violation whose message has every part."""
+        run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", kargs)
+        self.assertFalse(run["passed"])
+        self.assertEqual(run["test_results"]["l4.ipc.call_reply"]["state"], "pass")
+        messages = [problem["message"] for problem in run["problems"]]
+        self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and all(p in m for p in parts)
+                            for m in messages), messages)
+        self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
 
     def test_a_planted_inconsistency_fails_a_passing_run(self):
-        run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", "kcheck=plant")
-        self.assertFalse(run["passed"])
-        self.assertEqual(run["test_results"]["l4.ipc.call_reply"]["state"], "pass")
-        messages = [problem["message"] for problem in run["problems"]]
-        self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "is on its run queue" in m
-                            for m in messages), messages)
-        self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
+        self.assert_planted_violation("kcheck=plant", "is on its run queue")
 
     def test_a_tcb_page_off_its_threads_node_fails_a_passing_run(self):
-        run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", "kcheck=plant-tcb")
-        self.assertFalse(run["passed"])
-        self.assertEqual(run["test_results"]["l4.ipc.call_reply"]["state"], "pass")
-        messages = [problem["message"] for problem in run["problems"]]
-        self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "its TCB page" in m
-                            and "lies off the memory that serves node 1" in m for m in messages), messages)
-        self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
+        self.assert_planted_violation("kcheck=plant-tcb", "its TCB page", "lies off the memory that serves node 1")
 
     def test_a_kernel_stack_that_reached_its_tcb_fails_a_passing_run(self):
-        run, log = grade(["sigma0", "l4test"], "l4.ipc.call_reply", "kcheck=plant-stack")
-        self.assertFalse(run["passed"])
-        self.assertEqual(run["test_results"]["l4.ipc.call_reply"]["state"], "pass")
-        messages = [problem["message"] for problem in run["problems"]]
-        self.assertTrue(any(m.startswith("kernel invariant violated: thread ") and "'s kernel stack reached" in m
-                            for m in messages), messages)
-        self.assertIn(f"KCHECK {run['nonce']} done violations=1", log)
-
+        self.assert_planted_violation("kcheck=plant-stack", "'s kernel stack reached")
 
 if __name__ == "__main__":
     unittest.main()
