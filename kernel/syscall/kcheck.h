@@ -7,12 +7,13 @@
 // (thread/invariants.h) and the mapping database (mm/mapping_audit.h), prints
 // a `KCHECK <nonce> violation ...` line for each inconsistency
 // (lib/invariant_report.h) and `KCHECK <nonce> done violations=N threads=T
-// spaces=S stack_max=B (thread X)` (B: the deepest any kernel stack ever
-// reached, in bytes, and whose it is), and lets the CPUs go. A CPU can stop inside an operation that
-// waits for a cross call, with its objects half changed: so the first look
-// only counts, and only what a second look finds, a millisecond later after
-// every CPU ran on, is reported. The grader fails a run with a violation
-// line, whatever its tests said (grader/README.md, "Kernel invariants").
+// spaces=S stack_max=B (thread X)` (B: the deepest any kernel stack of a
+// living thread ever reached, in bytes, and whose it is), and lets the CPUs
+// go. A CPU can stop inside an operation that waits for a cross call, with
+// its objects half changed: so the first look only counts, and only what a
+// second look finds, a millisecond later after every CPU ran on, is
+// reported. The grader fails a run with a violation line, whatever its tests
+// said (grader/README.md, "Kernel invariants").
 #pragma once
 
 #include <stdint.h>

@@ -87,11 +87,10 @@ bool safe_point_work_waits(const CpuScheduler& c) {
 /// Whether the CPU may wait for `prev`, blocked with nothing else to run, on
 /// prev's own kernel stack and in its space, instead of switching to the idle
 /// thread and back: only while prev stays here, whole, in an IPC wait (the
-/// idle thread never is one). A
-/// deletion (to free after the switch, or a zombie whose last answer frees it
-/// wherever it arrives: ipc/remote.cc), a move to another CPU, a TCB move put
-/// off (Lab 3), a halt: the CPU switches to the idle thread as before
-/// (finish_switch does the rest).
+/// idle thread never is in one). A deletion (to free after the switch, or a
+/// zombie whose last answer frees it wherever it arrives: ipc/remote.cc), a
+/// move to another CPU, a TCB move put off (Lab 3), a halt: the CPU switches
+/// to the idle thread as before (finish_switch does the rest).
 bool waits_in_place(const CpuScheduler& c, const Tcb* prev) {
     bool ipc_wait =
         prev->m_state == State::Sending || prev->m_state == State::Receiving || prev->m_state == State::WaitingRemote;
