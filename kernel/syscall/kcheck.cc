@@ -3,6 +3,7 @@
 
 #include "arch/arch.h"
 #include "lib/console.h"
+#include "lib/format.h"
 #include "lib/spin_lock.h"
 #include "mm/mapping_audit.h"
 #include "platform/boot_options.h"
@@ -135,13 +136,11 @@ uint32_t check_kernel() {
         let_others_run();
         deepest = check_all(report);
     }
-    // One kprintf per line: the other CPUs run again and may print too.
-    if (deepest.thread != 0)
-        kprintf("KCHECK %s done violations=%u threads=%u spaces=%u stack_max=%u (thread %x)\n", nonce,
-                report.violations(), thread::threads_in_use(), g_spaces.count(), deepest.bytes, deepest.thread);
-    else
-        kprintf("KCHECK %s done violations=%u threads=%u spaces=%u stack_max=%u (an idle thread)\n", nonce,
-                report.violations(), thread::threads_in_use(), g_spaces.count(), deepest.bytes);
+    char owner[24];
+    if (deepest.thread != 0) kstd::format_to(owner, sizeof owner, "thread %x", deepest.thread);
+    else kstd::format_to(owner, sizeof owner, "an idle thread");
+    kprintf("KCHECK %s done violations=%u threads=%u spaces=%u stack_max=%u (%s)\n", nonce, report.violations(),
+            thread::threads_in_use(), g_spaces.count(), deepest.bytes, owner);
     return report.violations();
 }
 
