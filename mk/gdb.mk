@@ -33,10 +33,12 @@ gdb-test: | $(TOOLS_OK)
 #   make record [TOPO=uma] [MODULES=...] [KARGS=...]  the run, recorded into $(RR_DIR)
 #                      with copies of its kernel and modules
 #   make replay        plays the recording back; fails if its output differs
-#   make replay-gdb    the same, stopped at the first instruction for GDB on GDBPORT;
+#   make replay-gdb    the same, stopped at the first instruction for GDB on GDBPORT,
+#                      through scripts/gdb/rr_reverse.py (reverse-stepi, reverse-continue)
 #   make gdb-replay    (another terminal) GDB with the recorded kernel's symbols
 #   make replay-test   records a test run, replays it, and stops GDB twice at the same
-#                      system call of the replay: the registers must be the same
+#                      system call of the replay: the registers must be the same; steps
+#                      backwards, and finds a planted write with reverse-continue
 RR_DIR := $(BUILD)/rr
 
 .PHONY: record replay replay-gdb gdb-replay replay-test

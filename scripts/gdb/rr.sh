@@ -15,10 +15,11 @@
 # they differ. replay-gdb writes DIR/gdbinit (the copied kernel's symbols, the
 # Proxima commands, the port): `gdb -q -x DIR/gdbinit` (make gdb-replay) attaches.
 #
-# QEMU 7.2 records only machines with one CPU (it refuses -smp N > 1), and its
-# reverse execution (reverse-stepi, reverse-continue) needs a VM snapshot taken in
-# the replay, whose loading stops the replay for good on this machine: so replays
-# go forward only. docs/debugging.md says what was tried.
+# replay-gdb puts rr_reverse.py between GDB and the replay, which makes GDB's
+# reverse-stepi and reverse-continue work by replaying again from the start (QEMU
+# 7.2's own reverse execution needs a VM snapshot, whose loading stops a replay for
+# good on this machine; docs/debugging.md). QEMU 7.2 records only machines with one
+# CPU (it refuses -smp N > 1).
 set -euo pipefail
 
 usage() { sed -n '9,11p' "$0" | sed 's/^# *//' >&2; exit 2; }
@@ -108,8 +109,11 @@ replay_gdb() {
   printf 'set architecture i386\nfile %s\nsource %s\ntarget remote 127.0.0.1:%s\n' \
     "$dir/kernel.elf" "$here/proxima.py" "$port" >"$dir/gdbinit"
   echo "rr: the replay waits for GDB on 127.0.0.1:$port: run 'make gdb-replay' in another terminal"
-  echo "rr: (replays go forward only: break, continue, step; a breakpoint is hit at the same instruction every time)"
-  "${argv[@]}" -serial stdio -icount "shift=auto,rr=replay,rrfile=$dir/run.rr" -S -gdb "tcp:127.0.0.1:$port" </dev/null
+  echo "rr: (a breakpoint is hit at the same instruction every time; reverse-stepi and reverse-continue"
+  echo "rr:  work too, each by replaying from the start to the point before: seconds, not instantly)"
+  local status=0
+  python3 "$here/rr_reverse.py" --dir "$dir" --port "$port" </dev/null || status=$?
+  verdict "$status"
 }
 
 case $mode in

@@ -16,6 +16,14 @@
 #       must show the same values, and a stop inside syscall::ipc: the replay
 #       reaches the same instruction with the same state every time, which a plain
 #       run does not promise (timer interrupts fall where the host's speed puts them).
+#   (5) in the second of them, reverse execution (scripts/gdb/rr_reverse.py): two
+#       stepi and a reverse-stepi must give the registers of the first stepi; a
+#       continue to the 26th syscall::ipc and a reverse-continue must give those of
+#       the 25th again;
+#   (6) the walk-through of docs/debugging.md on its planted bug: a run recorded with
+#       kcheck=plant-stack (a stray write at a thread's kernel-stack limit, which the
+#       invariant checker reports), replayed under GDB to the report, a watchpoint on
+#       the word, and reverse-continue must stop at the write, in kcheck.cc's Plant.
 # GDB_TEST_TIMEOUT (default 300) bounds each wait. Output stays in WORKDIR.
 set -euo pipefail
 
@@ -32,7 +40,7 @@ source "$(dirname "$0")/gdb_stub.sh"
 
 fail() {
   echo "replay-test: FAIL: $1"
-  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2; do
+  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2 record-plant gdb-plant qemu-plant; do
     [[ -f $work/$log.log ]] || continue
     echo "---- $work/$log.log (last lines)"
     tail -n 15 "$work/$log.log"
@@ -57,14 +65,22 @@ timeout "$limit" "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" replay >"$wor
 grep -q "the replay printed what the recorded run printed" "$work/replay.log" || fail "make replay did not compare"
 
 # (4)
+registers='info registers eip eax ebx ecx edx esi edi ebp esp eflags'
+# (5): after the 25th stop, each section's registers (compared below).
+reverse=(-ex stepi -ex 'echo ==== stepped once\n' -ex "$registers"
+  -ex stepi -ex reverse-stepi -ex 'echo ==== stepped twice and back once\n' -ex "$registers"
+  -ex continue -ex 'echo ==== at the next one\n' -ex "$registers"
+  -ex reverse-continue -ex 'echo ==== back\n' -ex "$registers" -ex 'echo ==== done\n')
+
 stop_in_replay() {
   local n=$1
+  shift
   start_stub "$work/qemu-$n.log" "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" replay-gdb
   local status=0
   timeout "$limit" gdb -q -nx -batch -x "$rr/gdbinit" \
     -ex 'break syscall::ipc' -ex 'ignore 1 24' -ex continue \
-    -ex 'echo ==== registers\n' -ex 'info registers eip eax ebx ecx edx esi edi ebp esp eflags' \
-    -ex 'echo ==== caller\n' -ex 'proxima-tcb' -ex 'echo ==== end\n' \
+    -ex 'echo ==== registers\n' -ex "$registers" \
+    -ex 'echo ==== caller\n' -ex 'proxima-tcb' -ex 'echo ==== end\n' "$@" \
     >"$work/gdb-$n.log" 2>&1 || status=$?
   ((status != 124)) || fail "GDB did not finish within $limit s (replay $n)"
   stop_stub
@@ -74,7 +90,40 @@ stop_in_replay() {
     fail "eip is not in syscall::ipc (replay $n)"
 }
 stop_in_replay 1
-stop_in_replay 2
+stop_in_replay 2 "${reverse[@]}"
 cmp -s "$work/state-1.txt" "$work/state-2.txt" ||
   fail "two replays stopped at the 25th syscall::ipc with different state: $(diff "$work/state-1.txt" "$work/state-2.txt" | head -5)"
-echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays)"
+
+# (5)
+section() {  # the registers GDB printed under "==== $1"
+  awk -v want="==== $1" '$0 == want { on = 1; next } /^==== / { on = 0 } on && /^[a-z]+ +0x/' "$work/gdb-2.log"
+}
+grep -q '^==== done' "$work/gdb-2.log" || fail "GDB did not get through the reverse steps (gdb-2.log)"
+[[ -n $(section "stepped once") ]] || fail "GDB printed no registers after a stepi"
+[[ $(section "stepped twice and back once") == "$(section "stepped once")" ]] ||
+  fail "reverse-stepi did not return to the state of one stepi before: $(diff <(section "stepped once") <(section "stepped twice and back once") | head -4)"
+[[ $(section "at the next one") != "$(section registers)" ]] || fail "continue did not leave the 25th syscall::ipc"
+[[ $(section back) == "$(section registers)" ]] ||
+  fail "reverse-continue did not return to the 25th syscall::ipc: $(diff <(section registers) <(section back) | head -4)"
+
+# (6)
+plant=$work/rr-plant
+timeout "$limit" "$make" --no-print-directory DEBUG=1 TOPO=uma MACHINE= MODULES="$modules" \
+  KARGS="test=l4.ipc.call_reply nonce=replay-plant kcheck=plant-stack exit" RR_DIR="$plant" record \
+  >"$work/record-plant.log" 2>&1 || fail "make record of the planted bug failed"
+grep -q "KCHECK replay-plant violation thread .*'s kernel stack reached" "$plant/record.log" ||
+  fail "the recorded run with kcheck=plant-stack did not report the planted stack"
+start_stub "$work/qemu-plant.log" "$make" --no-print-directory DEBUG=1 RR_DIR="$plant" replay-gdb
+status=0
+timeout "$limit" gdb -q -nx -batch -x "$plant/gdbinit" \
+  -ex 'break invariants.cc:62' -ex continue \
+  -ex 'watch -l *(unsigned *)(0xfe000000 + (id >> 14) * 4096 + ((sizeof(thread::Tcb) + 3) & ~3))' \
+  -ex reverse-continue -ex 'echo ==== end\n' >"$work/gdb-plant.log" 2>&1 || status=$?
+((status != 124)) || fail "GDB did not finish within $limit s (the planted bug)"
+stop_stub
+grep -qE "Breakpoint 1, .*check_stack" "$work/gdb-plant.log" || fail "GDB did not stop where the checker reports the stack"
+grep -qE '^Old value = 1470910161$' "$work/gdb-plant.log" ||
+  fail "reverse-continue did not stop at a change of the watched word to the planted 0x57ac4ed1"
+grep -qE '^kcheck::.*Plant::Plant .* at kernel/syscall/kcheck.cc:[0-9]+' "$work/gdb-plant.log" ||
+  fail "reverse-continue did not stop at the planted write in kcheck.cc's Plant"
+echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays; reverse-stepi and reverse-continue returned to earlier states; a watchpoint and reverse-continue found the planted write)"
