@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
                               "print each run's instructions and local and remote accesses "
                               "(docs/profiling.md); the reports go to --log-dir, else a "
                               "temporary directory")
+    machine.add_argument("--record", default=None, metavar="DIR",
+                         help="record every run on a one-CPU machine (QEMU record/replay) into "
+                              "DIR; keep the failed runs' recordings and print the command that "
+                              "replays one under GDB (docs/debugging.md)")
 
     checks = run.add_argument_group("what to check")
     checks.add_argument("--expect-block", action="append", default=[], metavar="FILE",
@@ -144,7 +148,8 @@ def command_run(args, presets: Presets) -> int:
         setup = QemuSetup(tuple(shlex.split(args.qemu)) if args.qemu else default_qemu(),
                           args.kernel or default_kernel(), modules=tuple(args.module),
                           profile=str(Path(args.profile).resolve()) if args.profile else "",
-                          profile_dir=str(Path(profile_dir).resolve()) if profile_dir else "")
+                          profile_dir=str(Path(profile_dir).resolve()) if profile_dir else "",
+                          record_dir=str(Path(args.record).resolve()) if args.record else "")
     except ModuleError as error:
         raise UsageError(str(error)) from None
     if not setup.qemu:

@@ -58,6 +58,7 @@ class Options:
     exclude: tuple[Path, ...] = ()    # never copied from the kit into a workspace
     profile: str = ""                 # numaprof.so to load into every boot (docs/profiling.md), or none
     profile_dir: str = ""             # where its reports go, one file per boot
+    record_dir: str = ""              # where one-CPU boots are recorded (recording.py), or none
 
 
 @dataclass
@@ -235,11 +236,12 @@ def _build_and_run(options, stages, tree, sol, make_tree, result, log, on_done, 
                                            extra=(f"HIDDEN_DIR={hidden_dir}",))
         if result.hidden_build.ok:
             hidden_setup = QemuSetup(options.qemu, str(result.hidden_build.kernel), make_tree,
-                                     programs=programs, profile=options.profile, profile_dir=options.profile_dir)
+                                     programs=programs, profile=options.profile, profile_dir=options.profile_dir,
+                                     record_dir=options.record_dir)
         else:
             hidden_failed = "the kernel with the hidden tests did not build"
     setup = QemuSetup(options.qemu, str(kernel), make_tree, programs=programs, profile=options.profile,
-                      profile_dir=options.profile_dir)
+                      profile_dir=options.profile_dir, record_dir=options.record_dir)
     result.stages = grade_stages(stages, setup, options.jobs, on_done, cancel, hidden_setup,
                                  split=split, hidden_failed=hidden_failed)
     return result

@@ -92,6 +92,10 @@ def _common(parser: argparse.ArgumentParser, cpus: int) -> None:
     parser.add_argument("--profile-dir", metavar="DIR",
                         help="where --profile's reports go, one file per boot (default: a new "
                              "temporary directory)")
+    parser.add_argument("--record", metavar="DIR",
+                        help="record every boot on a one-CPU machine (QEMU record/replay) into "
+                             "DIR; keep the failed boots' recordings, with the command that "
+                             "replays one under GDB (docs/debugging.md)")
 
 
 def _options(args) -> Options:
@@ -118,7 +122,8 @@ def _options(args) -> Options:
     return Options(tree=args.tree.resolve(), labs=args.lab, sol=args.sol, jobs=args.jobs,
                    qemu=qemu, presets_file=Path(args.presets) if args.presets else None,
                    hang_seconds=args.hang_seconds, timeout_seconds=args.timeout,
-                   keep=args.keep, profile=profile, profile_dir=profile_dir)
+                   keep=args.keep, profile=profile, profile_dir=profile_dir,
+                   record_dir=str(Path(args.record).resolve()) if args.record else "")
 
 
 def _log(text: str) -> None:

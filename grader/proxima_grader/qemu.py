@@ -40,6 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import recording
 from .numaprof import plugin_option
 from .presets import REPO_ROOT
 from .reproduce import MakeTree
@@ -102,6 +103,8 @@ class QemuSetup:
     `profile`: the numaprof plugin (docs/profiling.md) to load into every run, with
     the node layout of the run's machine; each run's report goes to
     profile_file(profile_dir, spec, nonce).
+    `record_dir`: record every run on a one-CPU machine into a directory of its
+    own there (recording.py); none when empty.
     """
     qemu: tuple[str, ...] = field(default_factory=default_qemu)  # a command, may have arguments
     kernel: str = field(default_factory=default_kernel)
@@ -110,6 +113,7 @@ class QemuSetup:
     programs: tuple[tuple[str, str], ...] = ()   # (program name, its ELF file)
     profile: str = ""       # numaprof.so, or none
     profile_dir: str = ""   # where the runs' numaprof reports go
+    record_dir: str = ""    # where recordings of one-CPU runs go, or none
 
     def __post_init__(self):
         for module in self.modules:
@@ -146,6 +150,12 @@ class QemuSetup:
             profile = ["-plugin", plugin_option(self.profile, list(spec.preset.options), out)]
         return [*self.qemu, "-kernel", self.kernel, "-append", spec.kernel_cmdline(nonce),
                 *initrd, *spec.preset.options, *profile, *DEVICE_OPTIONS]
+
+    def recording(self, spec: RunSpec, nonce: str) -> Path | None:
+        """Where this run is recorded (None: it is not)."""
+        if not self.record_dir or not recording.recordable(spec.preset):
+            return None
+        return recording.recording_dir(self.record_dir, spec, nonce)
 
 
 def profile_file(directory: str, spec: RunSpec, nonce: str) -> Path:

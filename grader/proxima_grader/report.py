@@ -204,7 +204,10 @@ def format_details(result: RunResult, same: Sequence[RunResult] = ()) -> str:
     else:
         out += ["rerun alone:", "  " + commands["make"], "  " + commands["qemu"],
                 "debug:", "  " + commands["debug"]]
-    if "record" in commands:
+    if "replay" in commands:
+        out += ["this run was recorded (--record): replay it exactly, under GDB, backwards too "
+                "(docs/debugging.md):", "  " + commands["replay"]]
+    elif "record" in commands:
         out += ["record it once, replay it exactly (one CPU; docs/debugging.md):", "  " + commands["record"]]
     return "\n".join(out)
 

@@ -61,11 +61,13 @@ def qemu_command(argv: list[str]) -> str:
 
 def commands(preset: Preset, cmdline: str, argv: list[str],
              tree: MakeTree | None = None,
-             modules: tuple[str, ...] | None = None) -> dict[str, str]:
+             modules: tuple[str, ...] | None = None,
+             recorded: str = "") -> dict[str, str]:
     """make: the same run through the Makefile; qemu: the exact command line;
     debug: QEMU waiting for gdb, then gdb in a second terminal; on a machine with
     one CPU (QEMU records no other) also record: the run recorded, to be replayed
-    exactly as often as needed, under GDB too (make record, docs/debugging.md)."""
+    exactly as often as needed, under GDB too (make record, docs/debugging.md);
+    and replay when this very run was recorded (grade.py --record), in `recorded`."""
     tree = tree or MakeTree()
     gdb = " ".join([_make(tree), "gdb", *map(shlex.quote, tree.variables)])
     found = {
@@ -79,4 +81,8 @@ def commands(preset: Preset, cmdline: str, argv: list[str],
                           for target in ("replay-gdb", "gdb-replay"))
         found["record"] = (make_command("record", preset, cmdline, tree, modules)
                            + f"   # then: {replay}, and in another terminal: {attach}")
+    if recorded:
+        replay, attach = (" ".join([_make(tree), target, f"RR_DIR={shlex.quote(recorded)}"])
+                          for target in ("replay-gdb", "gdb-replay"))
+        found["replay"] = f"{replay}   # then, in another terminal: {attach}"
     return found

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import reproduce
+from . import recording, reproduce
 from .judge import judge
 from .qemu import ProcessEnd, QemuSetup, run_process
 from .serial import Line
@@ -26,7 +26,7 @@ class RunResult:
     spec: RunSpec
     nonce: str
     cmdline: str          # the kernel command line (-append)
-    argv: list[str]       # the QEMU command line
+    argv: list[str]       # the QEMU command line (a recorded run's, without the recording)
     end: ProcessEnd
     lines: list[Line]     # serial output kept (see serial.SerialCapture)
     line_count: int       # lines printed in all, kept or not
@@ -34,6 +34,7 @@ class RunResult:
     outcome: Outcome
     tree: reproduce.MakeTree = field(default_factory=reproduce.MakeTree)  # for rerun commands
     modules: tuple[str, ...] = ()  # the boot modules, as make qemu's MODULES names them
+    recording: str = ""   # the failed run's recording (QemuSetup.record_dir), or none
 
     @property
     def passed(self) -> bool:
@@ -41,7 +42,8 @@ class RunResult:
 
     def commands(self) -> dict[str, str]:
         """Shell commands to rerun this run alone: make, qemu, debug."""
-        return reproduce.commands(self.spec.preset, self.cmdline, self.argv, self.tree, self.modules)
+        return reproduce.commands(self.spec.preset, self.cmdline, self.argv, self.tree, self.modules,
+                                  self.recording)
 
 
 def new_nonce() -> str:
@@ -52,10 +54,14 @@ def run_one(spec: RunSpec, setup: QemuSetup, nonce: str | None = None,
             cancel: threading.Event | None = None) -> RunResult:
     nonce = nonce or new_nonce()
     argv = setup.argv(spec, nonce)
-    end, capture = run_process(argv, spec.limits, cancel)
+    recording_at = setup.recording(spec, nonce)
+    run_argv = recording.prepare(recording_at, argv) if recording_at is not None else argv
+    end, capture = run_process(run_argv, spec.limits, cancel)
     outcome = judge(spec, nonce, end, capture)
+    kept = recording.finish(recording_at, outcome.passed) if recording_at is not None else ""
     return RunResult(spec, nonce, spec.kernel_cmdline(nonce), argv, end, capture.lines(),
-                     capture.line_count, capture.truncated, outcome, setup.tree, setup.rerun_modules(spec))
+                     capture.line_count, capture.truncated, outcome, setup.tree, setup.rerun_modules(spec),
+                     kept)
 
 
 def run_many(specs: Iterable[RunSpec], setup: QemuSetup, jobs: int | None = None,

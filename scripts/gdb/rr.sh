@@ -15,6 +15,11 @@
 # they differ. replay-gdb writes DIR/gdbinit (the copied kernel's symbols, the
 # Proxima commands, the port): `gdb -q -x DIR/gdbinit` (make gdb-replay) attaches.
 #
+# The recording's virtual clock counts 2^7 ns per guest instruction (-icount shift=7,
+# kept in DIR/icount for the replay): a fixed rate keeps the log small and the replay
+# fast (with shift=auto QEMU logs every adjustment of the rate, and a replay of a test
+# run takes ten times as long as the run).
+#
 # replay-gdb puts rr_reverse.py between GDB and the replay, which makes GDB's
 # reverse-stepi and reverse-continue work by replaying again from the start (QEMU
 # 7.2's own reverse execution needs a VM snapshot, whose loading stops a replay for
@@ -27,6 +32,7 @@ usage() { sed -n '9,11p' "$0" | sed 's/^# *//' >&2; exit 2; }
 mode=$1 dir=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
+clock=shift=7  # the recording's -icount options (see above)
 
 # The exit statuses the kernel gives QEMU (isa-debug-exit), as make qemu reads them.
 verdict() {
@@ -76,23 +82,25 @@ record() {
     esac
   done
   printf '%s\0' "${argv[@]}" >"$dir/argv"
+  echo "$clock" >"$dir/icount"
   echo "rr: recording into $dir/run.rr"
   local status=0
-  "${argv[@]}" -serial stdio -icount "shift=auto,rr=record,rrfile=$dir/run.rr" </dev/null | tee "$dir/record.log" ||
+  "${argv[@]}" -serial stdio -icount "$clock,rr=record,rrfile=$dir/run.rr" </dev/null | tee "$dir/record.log" ||
     status=${PIPESTATUS[0]}
   verdict "$status"
   echo "rr: replay it with: make replay (or make replay-gdb, then make gdb-replay in another terminal)"
 }
 
 load_argv() {
-  [[ -f $dir/argv && -f $dir/run.rr ]] || { echo "rr: no recording in $dir: make record first" >&2; exit 2; }
+  [[ -f $dir/argv && -f $dir/run.rr && -f $dir/icount ]] || { echo "rr: no recording in $dir: make record first" >&2; exit 2; }
   mapfile -d '' argv <"$dir/argv"
+  clock=$(cat "$dir/icount")
 }
 
 replay() {
   load_argv
   local status=0
-  "${argv[@]}" -serial stdio -icount "shift=auto,rr=replay,rrfile=$dir/run.rr" </dev/null | tee "$dir/replay.log" ||
+  "${argv[@]}" -serial stdio -icount "$clock,rr=replay,rrfile=$dir/run.rr" </dev/null | tee "$dir/replay.log" ||
     status=${PIPESTATUS[0]}
   verdict "$status"
   if cmp -s "$dir/record.log" "$dir/replay.log"; then

@@ -31,7 +31,7 @@ with its exit status.
 
     scripts/gdb/rr_reverse.py --dir DIR --port PORT
 
-DIR is a recording made by scripts/gdb/rr.sh (its `argv` and `run.rr`); GDB
+DIR is a recording made by scripts/gdb/rr.sh (its `argv`, `icount` and `run.rr`); GDB
 connects to 127.0.0.1:PORT. QEMU's GDB stub and QMP listen on Unix sockets in
 DIR.
 """
@@ -120,7 +120,7 @@ class Replay:
             path.unlink(missing_ok=True)
         command = [a.decode() for a in argv] + [
             "-serial", "stdio",
-            "-icount", f"shift=auto,rr=replay,rrfile={directory / 'run.rr'}",
+            "-icount", f"{(directory / 'icount').read_text().strip()},rr=replay,rrfile={directory / 'run.rr'}",
             "-S",
             "-chardev", f"socket,id=rrgdb,path={self.gdb_path},server=on,wait=off",
             "-gdb", "chardev:rrgdb",
@@ -374,7 +374,7 @@ def main() -> int:
     parser.add_argument("--port", required=True, type=int, help="the TCP port GDB connects to")
     args = parser.parse_args()
     directory = args.dir.resolve()
-    if not (directory / "argv").is_file() or not (directory / "run.rr").is_file():
+    if not all((directory / name).is_file() for name in ("argv", "icount", "run.rr")):
         log(f"no recording in {directory}: make record first")
         return 2
     listener = socket.socket()

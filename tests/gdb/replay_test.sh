@@ -20,10 +20,12 @@
 #       stepi and a reverse-stepi must give the registers of the first stepi; a
 #       continue to the 26th syscall::ipc and a reverse-continue must give those of
 #       the 25th again;
-#   (6) the walk-through of docs/debugging.md on its planted bug: a run recorded with
-#       kcheck=plant-stack (a stray write at a thread's kernel-stack limit, which the
-#       invariant checker reports), replayed under GDB to the report, a watchpoint on
-#       the word, and reverse-continue must stop at the write, in kcheck.cc's Plant.
+#   (6) the walk-through of docs/debugging.md on its planted bug, recorded by the
+#       grader: `grade.py run --record` of a run with kcheck=plant-stack (a stray write
+#       at a thread's kernel-stack limit, which the invariant checker reports) must
+#       fail, keep its recording, print the replay command, and replay to the same
+#       output; replayed under GDB to the report, a watchpoint on the word, and
+#       reverse-continue must stop at the write, in kcheck.cc's Plant.
 # GDB_TEST_TIMEOUT (default 300) bounds each wait. Output stays in WORKDIR.
 set -euo pipefail
 
@@ -40,7 +42,7 @@ source "$(dirname "$0")/gdb_stub.sh"
 
 fail() {
   echo "replay-test: FAIL: $1"
-  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2 record-plant gdb-plant qemu-plant; do
+  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2 grade-plant replay-plant gdb-plant qemu-plant; do
     [[ -f $work/$log.log ]] || continue
     echo "---- $work/$log.log (last lines)"
     tail -n 15 "$work/$log.log"
@@ -107,12 +109,19 @@ grep -q '^==== done' "$work/gdb-2.log" || fail "GDB did not get through the reve
   fail "reverse-continue did not return to the 25th syscall::ipc: $(diff <(section registers) <(section back) | head -4)"
 
 # (6)
-plant=$work/rr-plant
-timeout "$limit" "$make" --no-print-directory DEBUG=1 TOPO=uma MACHINE= MODULES="$modules" \
-  KARGS="test=l4.ipc.call_reply nonce=replay-plant kcheck=plant-stack exit" RR_DIR="$plant" record \
-  >"$work/record-plant.log" 2>&1 || fail "make record of the planted bug failed"
-grep -q "KCHECK replay-plant violation thread .*'s kernel stack reached" "$plant/record.log" ||
-  fail "the recorded run with kcheck=plant-stack did not report the planted stack"
+status=0
+timeout "$limit" python3 "$(dirname "$0")/../../grader/grade.py" run --kernel "$build/debug/kernel.elf" \
+  --module "$build/debug/userland/sigma0.elf" --module "$build/debug/userland/l4test.elf" --topo uma \
+  --tests l4.ipc.call_reply --kargs kcheck=plant-stack --hang-seconds "$limit" --record "$work/recorded" \
+  >"$work/grade-plant.log" 2>&1 || status=$?
+((status == 1)) || fail "the grader did not fail the run with kcheck=plant-stack (status $status)"
+grep -q "kernel invariant violated: thread .*'s kernel stack reached" "$work/grade-plant.log" ||
+  fail "the grader did not report the planted stack"
+plant=$(echo "$work"/recorded/uma-*)
+[[ -f $plant/run.rr ]] || fail "the grader kept no recording of the failed run in $work/recorded"
+grep -qF "replay-gdb RR_DIR=$plant" "$work/grade-plant.log" || fail "the grader did not print the replay command"
+timeout "$limit" "$make" --no-print-directory RR_DIR="$plant" replay >"$work/replay-plant.log" 2>&1 ||
+  fail "the grader's recording did not replay to the same output"
 start_stub "$work/qemu-plant.log" "$make" --no-print-directory DEBUG=1 RR_DIR="$plant" replay-gdb
 status=0
 timeout "$limit" gdb -q -nx -batch -x "$plant/gdbinit" \
@@ -126,4 +135,4 @@ grep -qE '^Old value = 1470910161$' "$work/gdb-plant.log" ||
   fail "reverse-continue did not stop at a change of the watched word to the planted 0x57ac4ed1"
 grep -qE '^kcheck::.*Plant::Plant .* at kernel/syscall/kcheck.cc:[0-9]+' "$work/gdb-plant.log" ||
   fail "reverse-continue did not stop at the planted write in kcheck.cc's Plant"
-echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays; reverse-stepi and reverse-continue returned to earlier states; a watchpoint and reverse-continue found the planted write)"
+echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays; reverse-stepi and reverse-continue returned to earlier states; the grader recorded a failing run, which replayed, and a watchpoint and reverse-continue found its planted write)"

@@ -67,9 +67,15 @@ REQUIRED = ["-no-reboot", "-serial", "-device", "-kernel", "-append"]
 ALL_TESTS = ["alloc", "sched", "ipc"]
 
 
+SERIAL_LOG = []  # a -chardev stdio,...,logfile=FILE's file: the serial output goes there too
+
+
 def say(text="", end="\n"):
     sys.stdout.buffer.write((text + end).encode())
     sys.stdout.buffer.flush()
+    for path in SERIAL_LOG:
+        with open(path, "ab") as log:
+            log.write((text + end).encode())
 
 
 def die(message):
@@ -93,6 +99,23 @@ def machine(argv):
     return cpus, nodes or [cpus]
 
 
+def record_like_qemu(argv):
+    """-icount rr=record,rrfile=F writes F (here one line, not QEMU's log), and a
+    serial chardev with logfile=L copies the output to L."""
+    icount = option(argv, "-icount") or ""
+    fields = dict(f.split("=", 1) for f in icount.split(",") if "=" in f)
+    if fields.get("rr") == "record":
+        with open(fields["rrfile"], "w") as log:
+            log.write("fake QEMU recording\n")
+    chardev = option(argv, "-chardev") or ""
+    fields = dict(f.split("=", 1) for f in chardev.split(",") if "=" in f)
+    if chardev.startswith("stdio,") and "logfile" in fields:
+        if option(argv, "-serial") != f"chardev:{fields.get('id')}":
+            die("fake: the serial port is not the chardev with the log file")
+        open(fields["logfile"], "wb").close()
+        SERIAL_LOG.append(fields["logfile"])
+
+
 def main(argv):
     for flag in REQUIRED:
         if flag not in argv:
@@ -105,6 +128,7 @@ def main(argv):
     for module in modules:
         if not os.path.isfile(module.split()[0]):
             die(f"could not load initrd '{module.split()[0]}'")
+    record_like_qemu(argv)
     words = option(argv, "-append").split()
     with open(option(argv, "-kernel"), "rb") as kernel:
         built_in = [w for w in kernel.read().decode("utf-8", "replace").split()
