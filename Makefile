@@ -147,7 +147,7 @@ help:
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make grade [LAB=n] [SOL=..]  grade the labs (make grade-one LAB=n TEST=name: one test)"
 	@echo "make lab-matrix LAB=n [N=50] [TOPO=all]  lab n's tests on every preset, N times (the lab contract's repeats)"
-	@echo "make stress [N=50] [LAB=n] [STAGE=..]  every graded stage N times under MTTCG; a table of what failed"
+	@echo "make stress [N=50] [LAB=n] [STAGE=..] [RECORD=1]  every graded stage N times under MTTCG; a table of what failed"
 	@echo "make fuzz [TOPO=all] [CALLS=100000] [SEED=S]  random system calls and sigma0 messages from an unprivileged space on every preset; no panic, no leak"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
@@ -371,12 +371,14 @@ lab-matrix: $(KERNEL)
 # many boots at once as the host has cores, and a table of every (test, preset)
 # that failed, with its first failing log and the command that reruns it
 # (scripts/stress.py; build/stress/flakes.txt). LAB= or STAGE= picks; N=50 on
-# everything takes many hours on the 2-core machine.
+# everything takes many hours on the 2-core machine. RECORD=1 records the runs on
+# one-CPU machines (grade.py --record) and keeps the failed ones' recordings.
 stress: $(KERNEL) $(USERLAND_ELFS) $(OS_ELFS) $(NUMAOS_ELFS) $(OSTEST_ELF) $(NUMAPROBE_ELF)
 	$(PYTHON) scripts/stress.py --kernel $(KERNEL) --userland $(KBUILD)/userland --repeat $(N) \
 	  $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
 	  $(if $(filter command line,$(origin TOPO)),--topo $(TOPO)) --core-presets $(CORE_TEST_PRESETS) \
-	  --os-presets $(OS_TEST_PRESETS) --numaos-presets $(NUMAOS_TEST_PRESETS) --log-dir $(BUILD)/stress
+	  --os-presets $(OS_TEST_PRESETS) --numaos-presets $(NUMAOS_TEST_PRESETS) --log-dir $(BUILD)/stress \
+	  $(if $(RECORD),--record)
 
 # make handout OUT=dir: the student tree (no solutions, hidden tests or
 # instructor files); see scripts/make-handout.sh.

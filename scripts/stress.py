@@ -12,6 +12,9 @@ fix, not a retry: the table lists every (test, preset) that failed at least
 once, with failures/N, the serial log of its first failing run and the
 command that reruns that run alone; a run that failed with no test failing
 (a panic after the last result, a hang, a timeout) is listed as `(run)`.
+With --record, the runs on one-CPU machines are recorded as they run
+(grade.py --record) and the table adds the command that replays the first
+failing one, instruction for instruction, under GDB.
 
     scripts/stress.py --kernel K --userland DIR [--repeat N] [--lab N]...
                       [--stage boot,core,os,numaos] [--topo a,b] --log-dir DIR
@@ -40,6 +43,7 @@ class Flake:
     failures: int = 0
     first_log: str = ""
     rerun: str = ""
+    replay: str = ""   # the first failing run's replay command, when it was recorded
 
 
 @dataclass
@@ -76,10 +80,12 @@ def suite_commands(args) -> dict[str, list[list[str]]]:
     }
 
 
-def run_stage(name: str, commands: list[list[str]], log_dir: Path) -> StageResult:
+def run_stage(name: str, commands: list[list[str]], log_dir: Path, record: bool = False) -> StageResult:
     result = StageResult(name)
     for index, command in enumerate(commands, start=1):
         logs = log_dir / (name if len(commands) == 1 else f"{name}-{index}")
+        if record:
+            command = command + ["--record", str(logs / "recordings")]
         print(f"stress: {name}: {' '.join(command[1:])} --json --log-dir {logs}", flush=True)
         done = run_with_logs(command, logs)
         if done.report is None:
@@ -96,11 +102,12 @@ def run_stage(name: str, commands: list[list[str]], log_dir: Path) -> StageResul
                 flake.failures += 1
                 if not flake.first_log:
                     flake.first_log, flake.rerun = str(log), run["commands"]["make"]
+                    flake.replay = run["commands"].get("replay", "")
     return result
 
 
 def format_table(results: list[StageResult], repeat: int) -> str:
-    rows = [(r.name, test, preset + (f" {kargs}" if kargs else ""), f.failures, f.first_log, f.rerun)
+    rows = [(r.name, test, preset + (f" {kargs}" if kargs else ""), f.failures, f.first_log, f.rerun, f.replay)
             for r in results for (test, preset, kargs), f in sorted(r.flakes.items())]
     out = [f"{'stage':<8} {'runs':>6} {'failed':>6}", *[f"{r.name:<8} {r.runs:>6} {r.failed_runs:>6}"
                                                           + (f"  {r.error}" if r.error else "") for r in results]]
@@ -108,9 +115,11 @@ def format_table(results: list[StageResult], repeat: int) -> str:
         return "\n".join(out + ["", f"no test failed in {repeat} repeats"])
     width = max(len(row[1]) for row in rows)
     out += ["", f"{'stage':<8} {'test':<{width}} {'preset':<22} failures  first failing log / rerun"]
-    for stage, test, preset, failures, log, rerun in rows:
+    for stage, test, preset, failures, log, rerun, replay in rows:
         out += [f"{stage:<8} {test:<{width}} {preset:<22} {failures:>3}/{repeat:<5} {log}",
                 f"{'':<8} {'':<{width}} {'':<22} {'':<9} {rerun}"]
+        if replay:
+            out.append(f"{'':<8} {'':<{width}} {'':<22} {'':<9} recorded: {replay}")
     return "\n".join(out)
 
 
@@ -127,6 +136,8 @@ def main() -> int:
     parser.add_argument("--numaos-presets", default="uma,2x2,4x1,n8,memless,asym3")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--log-dir", required=True)
+    parser.add_argument("--record", action="store_true",
+                        help="record the runs on one-CPU machines; keep the failed ones' recordings")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -141,7 +152,7 @@ def main() -> int:
                 parser.error(f"no stage {name!r} (boot, core, os, numaos)")
             stages[name] = suites[name]
     start = time.monotonic()
-    results = [run_stage(name, commands, Path(args.log_dir)) for name, commands in stages.items()]
+    results = [run_stage(name, commands, Path(args.log_dir), args.record) for name, commands in stages.items()]
     table = format_table(results, args.repeat)
     Path(args.log_dir, "flakes.txt").write_text(table + "\n")
     print("\n" + table)

@@ -20,17 +20,19 @@ stress = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(stress)
 
 
-def run(preset, passed, results, kargs=(), rerun="make qemu"):
-    return {"preset": preset, "passed": passed, "kargs": list(kargs), "commands": {"make": rerun},
+def run(preset, passed, results, kargs=(), rerun="make qemu", replay=None):
+    commands = {"make": rerun, **({"replay": replay} if replay else {})}
+    return {"preset": preset, "passed": passed, "kargs": list(kargs), "commands": commands,
             "test_results": {name: {"state": state} for name, state in results.items()}}
 
 
 class FlakeTable(unittest.TestCase):
-    def stage(self, runs):
+    def stage(self, runs, record=False):
         report = json.dumps({"passed": all(r["passed"] for r in runs), "runs": runs})
-        command = [sys.executable, "-c", f"print({report!r})"]
+        # The stand-in reports only when given --record exactly when asked to record.
+        check = f"import sys; assert ('--record' in sys.argv) == {record}, sys.argv; print({report!r})"
         with tempfile.TemporaryDirectory() as logs:
-            return stress.run_stage("core", [command], Path(logs)), logs
+            return stress.run_stage("core", [[sys.executable, "-c", check]], Path(logs), record), logs
 
     def test_failures_counted_per_test_and_preset_with_the_first_log(self):
         result, logs = self.stage([
@@ -51,6 +53,19 @@ class FlakeTable(unittest.TestCase):
         self.assertIn("2/4", table)
         self.assertIn("make qemu TOPO=n8 first", table)
         self.assertIn("(run)", table)
+
+    def test_a_recorded_failure_lists_its_replay(self):
+        result, _ = self.stage([
+            run("uma", False, {"a": "fail"}, rerun="make qemu TOPO=uma", replay="make replay-gdb RR_DIR=r/uma-1"),
+            run("uma", False, {"a": "fail"}, replay="make replay-gdb RR_DIR=r/uma-2"),
+            run("2x2", False, {"a": "fail"}),
+        ], record=True)
+        self.assertEqual(result.error, "")
+        self.assertEqual(result.flakes[("a", "uma", "")].replay, "make replay-gdb RR_DIR=r/uma-1")
+        table = stress.format_table([result], 2)
+        self.assertIn("recorded: make replay-gdb RR_DIR=r/uma-1", table)
+        self.assertNotIn("uma-2", table)
+        self.assertEqual(table.count("recorded:"), 1)   # 2x2 was not recorded
 
     def test_a_clean_stage_says_so_and_a_missing_report_is_an_error(self):
         result, _ = self.stage([run("uma", True, {"a": "pass"})])
