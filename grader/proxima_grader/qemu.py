@@ -53,6 +53,7 @@ DEVICE_OPTIONS = ("-no-reboot", "-display", "none", "-monitor", "none",
 KERNEL_CANDIDATES = ("build/kernel.elf", "build/release/kernel.elf")
 STDERR_CAP = 64 * 1024
 POLL_SECONDS = 0.05
+STOP_SECONDS = 10  # how long a recording QEMU may take to end after SIGTERM
 
 
 def default_qemu() -> tuple[str, ...]:
@@ -230,6 +231,8 @@ def run_process(argv: list[str], limits: Limits,
         raise
     duration = time.monotonic() - capture.started
 
+    if ending is not Ending.EXITED and recording.records(argv):
+        _stop_recording(process)
     _kill_group(process.pid)  # QEMU on hang, flood or timeout; stray children always
     exit_code = process.wait()
     for reader in readers:
@@ -257,6 +260,17 @@ def _has_exited(pid: int) -> bool:
     """True once the child has exited; it stays a zombie until waited for."""
     status = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
     return status is not None
+
+
+def _stop_recording(process: subprocess.Popen) -> None:
+    """Ends a recording QEMU as Ctrl-C would: QEMU writes the rest of its log on
+    the way out (killed, it would leave the log without its last part, and the
+    replay of a hang would stop short of it)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _kill_group(pid: int) -> None:

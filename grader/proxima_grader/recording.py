@@ -40,6 +40,11 @@ def record_options(directory: Path) -> list[str]:
             "-serial", f"chardev:{SERIAL_ID}"]
 
 
+def records(argv: list[str]) -> bool:
+    """Whether a QEMU command records its run (record_options)."""
+    return any(a.startswith(CLOCK + ",rr=record,") for a in argv)
+
+
 def prepare(directory: Path, argv: list[str]) -> list[str]:
     """Makes `directory` a recording of the run of `argv` (a QEMU command with
     `-serial stdio`) and returns the command that runs and records it.

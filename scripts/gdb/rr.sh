@@ -37,7 +37,8 @@ clock=shift=7  # the recording's -icount options (see above)
 # The exit statuses the kernel gives QEMU (isa-debug-exit), as make qemu reads them.
 verdict() {
   case $1 in
-    0|33) echo "rr: QEMU exited with status $1: the run ended normally" ;;
+    33) echo "rr: QEMU exited with status 33: the run ended normally" ;;
+    0) echo "rr: QEMU exited with status 0, not through the kernel: the run was stopped there (Ctrl-C, a kill, GDB)" ;;
     35) echo "rr: QEMU exited with status 35: a self-test, a test or a program failed" ;;
     37) echo "rr: QEMU exited with status 37: kernel panic" ;;
     *) echo "rr: QEMU exited with status $1" ;;

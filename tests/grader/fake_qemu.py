@@ -100,13 +100,21 @@ def machine(argv):
 
 
 def record_like_qemu(argv):
-    """-icount rr=record,rrfile=F writes F (here one line, not QEMU's log), and a
-    serial chardev with logfile=L copies the output to L."""
+    """-icount rr=record,rrfile=F writes F (here a line at the start and one at
+    SIGTERM, not QEMU's log), and a serial chardev with logfile=L copies the
+    output to L."""
     icount = option(argv, "-icount") or ""
     fields = dict(f.split("=", 1) for f in icount.split(",") if "=" in f)
     if fields.get("rr") == "record":
-        with open(fields["rrfile"], "w") as log:
+        rrfile = fields["rrfile"]
+        with open(rrfile, "w") as log:
             log.write("fake QEMU recording\n")
+
+        def finish_log(signum, frame):  # QEMU completes its log when told to stop
+            with open(rrfile, "a") as log:
+                log.write("ended by SIGTERM\n")
+            os._exit(0)
+        signal.signal(signal.SIGTERM, finish_log)
     chardev = option(argv, "-chardev") or ""
     fields = dict(f.split("=", 1) for f in chardev.split(",") if "=" in f)
     if chardev.startswith("stdio,") and "logfile" in fields:

@@ -18,13 +18,13 @@ from proxima_grader.recording import prepare
 GRADE = support.REPO / "grader" / "grade.py"
 
 
-def run_grader(record: Path, scenario: str, topos: str) -> subprocess.CompletedProcess:
+def run_grader(record: Path, scenario: str, topos: str, *extra: str) -> subprocess.CompletedProcess:
     module = Path(record.parent, "sigma0.elf")
     module.write_text("a module\n")
     fake = f"{sys.executable} {support.FAKE_QEMU}"
     return subprocess.run([sys.executable, str(GRADE), "run", "--qemu", fake, "--kernel", support.KERNEL,
                            "--module", f"{module} x=1", "--topo", topos, "--tests", "a",
-                           "--kargs", f"fake={scenario}", "--record", str(record)],
+                           "--kargs", f"fake={scenario}", "--record", str(record), *extra],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
 
 
@@ -71,6 +71,17 @@ class RunOption(unittest.TestCase):
             # The rerun commands stay those of a plain run.
             self.assertNotIn("rr=record", done.stdout)
             self.assertIn("-serial stdio", done.stdout)
+
+    def test_a_hung_run_is_told_to_stop_before_it_is_killed(self):
+        # Killed at once, QEMU would leave its log without the part it had not written yet.
+        with tempfile.TemporaryDirectory() as scratch:
+            record = Path(scratch, "rec")
+            done = run_grader(record, f"hang fakepidfile={Path(scratch, 'child.pid')}", "uma", "--hang-seconds", "1")
+            self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+            self.assertIn("hang", done.stdout)
+            kept = list(record.iterdir())
+            self.assertEqual(len(kept), 1, kept)
+            self.assertEqual((kept[0] / "run.rr").read_text(), "fake QEMU recording\nended by SIGTERM\n")
 
     def test_a_passed_run_keeps_nothing(self):
         with tempfile.TemporaryDirectory() as scratch:
