@@ -119,6 +119,7 @@ grep -q "kernel invariant violated: thread .*'s kernel stack reached" "$work/gra
   fail "the grader did not report the planted stack"
 plant=$(echo "$work"/recorded/uma-*)
 [[ -f $plant/run.rr ]] || fail "the grader kept no recording of the failed run in $work/recorded"
+plant=$(cd "$plant" && pwd)  # the grader names it by its absolute path (BUILD may be relative)
 grep -qF "replay-gdb RR_DIR=$plant" "$work/grade-plant.log" || fail "the grader did not print the replay command"
 timeout "$limit" "$make" --no-print-directory RR_DIR="$plant" replay >"$work/replay-plant.log" 2>&1 ||
   fail "the grader's recording did not replay to the same output"
