@@ -22,7 +22,9 @@ stub, passes every packet on, and answers the two reverse packets itself:
 
 Each step back costs a replay from the start to that point (seconds for a test
 run); going forward is QEMU's own, as fast as before. The machine has one CPU
-(QEMU records no other), so the instruction count orders everything.
+(QEMU records no other), so the instruction count orders everything. A Ctrl-C
+in GDB while a step back replays stops that replay where it is, as it stops a
+forward `continue`: GDB reports a SIGINT there, and its breakpoints stay in.
 
 The serial output of the replays goes to standard output once: a new replay
 prints only what goes beyond what an earlier one printed (they print the same
@@ -178,13 +180,24 @@ class Replay:
         else:
             send_packet(self.gdb, payload)
 
-    def request(self, payload: bytes, seconds: float = 60) -> bytes:
-        """Sends a packet and returns the next one QEMU sends (the queue must be on)."""
+    def request(self, payload: bytes, seconds: float = 60, interrupt: threading.Event | None = None) -> bytes:
+        """Sends a packet and returns the next one QEMU sends (the queue must be on).
+        Once `interrupt` is set, QEMU gets a Ctrl-C (it stops and answers a `c` or `s`
+        with a SIGINT stop)."""
         self.send(payload)
-        try:
-            reply = self.packets.get(timeout=seconds)
-        except queue.Empty:
-            raise ProtocolError(f"QEMU did not answer {payload[:20]!r} in {seconds:.0f} s") from None
+        deadline = time.monotonic() + seconds
+        interrupted = False
+        while True:
+            try:
+                reply = self.packets.get(timeout=0.1)
+                break
+            except queue.Empty:
+                pass
+            if interrupt is not None and interrupt.is_set() and not interrupted:
+                self.send(b"\x03")
+                interrupted = True
+            if time.monotonic() > deadline:
+                raise ProtocolError(f"QEMU did not answer {payload[:20]!r} in {seconds:.0f} s")
         if reply is None:
             raise ProtocolError(f"QEMU closed its GDB stub after {payload[:20]!r}")
         return reply
@@ -205,12 +218,16 @@ class Replay:
     def icount(self) -> int:
         return int(self.qmp("query-replay")["icount"])
 
-    def run_to(self, icount: int) -> bytes:
-        """From a stop, runs to the given instruction count and returns the stop packet."""
+    def run_to(self, icount: int, interrupt: threading.Event) -> bytes:
+        """From a stop, runs to the given instruction count and returns the stop packet
+        (or, interrupted, the stop where it is, the break cleared)."""
         if icount == self.icount():
             return b"T05"  # there already (the replay's first instruction)
         self.qmp("replay-break", icount=icount)
-        return self.request(b"c", STOP_SECONDS)
+        stop = self.request(b"c", STOP_SECONDS, interrupt)
+        if interrupt.is_set():
+            self.qmp("replay-delete-break")
+        return stop
 
     def end(self) -> None:
         if self.process.poll() is None:
@@ -253,6 +270,10 @@ class Proxy:
         self.output = Output()
         self.generation = 0
         self.points: dict[bytes, bytes] = {}  # "type,addr,kind" -> the Z packet, as inserted now
+        self.from_gdb: queue.Queue = queue.Queue()
+        self.going_back = False  # a bs or bc is being answered
+        self.interrupt = threading.Event()  # GDB sent a Ctrl-C meanwhile
+        self.back_lock = threading.Lock()
         self.replay = self.new_replay()
         self.replay.set_forward(self.to_gdb)
 
@@ -267,21 +288,43 @@ class Proxy:
             except OSError:
                 pass  # GDB has gone; finish() waits for the replay to end
 
-    def serve(self) -> int:
+    def read_gdb(self) -> None:
+        """GDB's packets into from_gdb, except a Ctrl-C during a step back: that one
+        sets `interrupt` (the step back's replay gets it; GDB sends nothing else
+        while it waits for the stop)."""
         reader = PacketReader(self.gdb)
         while True:
             payload = reader.read()
+            with self.back_lock:
+                if payload == b"\x03" and self.going_back:
+                    self.interrupt.set()
+                    continue
+            self.from_gdb.put(payload)
+            if payload is None:
+                return
+
+    def serve(self) -> int:
+        threading.Thread(target=self.read_gdb, daemon=True).start()
+        while True:
+            payload = self.from_gdb.get()
             if payload is None:
                 log("GDB disconnected: the replay runs on to its end")
                 self.replay.send(b"D")
                 return self.finish()
             if payload in (b"bs", b"bc"):
                 self.replay.set_forward(None)
+                with self.back_lock:
+                    self.going_back = True
+                    self.interrupt.clear()
                 try:
                     stop = self.step_back() if payload == b"bs" else self.continue_back()
                 except ProtocolError as error:
                     log(f"cannot go back: {error}")
                     stop = b"E14"
+                with self.back_lock:
+                    self.going_back = False
+                if self.interrupt.is_set():
+                    log(f"interrupted: stopped at instruction {self.replay.icount()}")
                 self.replay.set_forward(self.to_gdb)
                 self.to_gdb(stop)
                 continue
@@ -320,9 +363,9 @@ class Proxy:
             return b"T05replaylog:begin;"
         replay = self.restart()
         log(f"reverse-stepi: replaying from the start to instruction {now - 1}")
-        stop = replay.run_to(now - 1)
+        stop = replay.run_to(now - 1, self.interrupt)
         self.insert_points(replay, True)
-        return as_trap(stop)
+        return stop if self.interrupt.is_set() else as_trap(stop)
 
     def continue_back(self) -> bytes:
         now = self.replay.icount()
@@ -332,7 +375,10 @@ class Proxy:
         replay.qmp("replay-break", icount=now)
         self.insert_points(replay, True)
         while True:
-            stop = replay.request(b"c", STOP_SECONDS)
+            stop = replay.request(b"c", STOP_SECONDS, self.interrupt)
+            if self.interrupt.is_set():  # where it is, on the way back to now
+                replay.qmp("replay-delete-break")
+                return stop
             at = replay.icount()
             if at >= now or not stop.startswith(b"T05"):
                 break
@@ -355,9 +401,9 @@ class Proxy:
             at -= 1
         replay = self.restart()
         log(f"reverse-continue: the last stop before {now} was at instruction {at}; replaying to it")
-        replay.run_to(at)
+        interrupted = replay.run_to(at, self.interrupt)
         self.insert_points(replay, True)
-        return stop
+        return interrupted if self.interrupt.is_set() else stop
 
     def finish(self) -> int:
         """GDB detached, killed the replay or left: the replay runs on to its end,

@@ -25,7 +25,10 @@
 #       at a thread's kernel-stack limit, which the invariant checker reports) must
 #       fail, keep its recording, print the replay command, and replay to the same
 #       output; replayed under GDB to the report, a watchpoint on the word, and
-#       reverse-continue must stop at the write, in kcheck.cc's Plant.
+#       reverse-continue must stop at the write, in kcheck.cc's Plant;
+#   (7) a Ctrl-C (SIGINT to GDB) while a reverse-continue replays must stop that
+#       replay where it is, before the point it started from: GDB reports the
+#       SIGINT there, and a continue with the breakpoint still in stops at it.
 # GDB_TEST_TIMEOUT (default 300) bounds each wait. Output stays in WORKDIR.
 set -euo pipefail
 
@@ -42,7 +45,7 @@ source "$(dirname "$0")/gdb_stub.sh"
 
 fail() {
   echo "replay-test: FAIL: $1"
-  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2 grade-plant replay-plant gdb-plant qemu-plant; do
+  for log in record replay gdb-1 gdb-2 qemu-1 qemu-2 grade-plant replay-plant gdb-plant qemu-plant gdb-3 qemu-3; do
     [[ -f $work/$log.log ]] || continue
     echo "---- $work/$log.log (last lines)"
     tail -n 15 "$work/$log.log"
@@ -136,4 +139,35 @@ grep -qE '^Old value = 1470910161$' "$work/gdb-plant.log" ||
   fail "reverse-continue did not stop at a change of the watched word to the planted 0x57ac4ed1"
 grep -qE '^kcheck::.*Plant::Plant .* at kernel/syscall/kcheck.cc:[0-9]+' "$work/gdb-plant.log" ||
   fail "reverse-continue did not stop at the planted write in kcheck.cc's Plant"
-echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays; reverse-stepi and reverse-continue returned to earlier states; the grader recorded a failing run, which replayed, and a watchpoint and reverse-continue found its planted write)"
+
+# (7) GDB in the background; the SIGINT goes to it (through timeout, which passes it
+# on) once rr_reverse.py has started the reverse-continue's replay, which takes a
+# second or more to get back to the 25th syscall::ipc, stopping at each one before.
+start_stub "$work/qemu-3.log" "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" replay-gdb
+timeout "$limit" gdb -q -nx -batch -x "$rr/gdbinit" \
+  -ex 'break syscall::ipc' -ex 'ignore 1 24' -ex continue -ex reverse-continue \
+  -ex 'echo ==== interrupted\n' -ex 'info registers eip' -ex continue -ex 'echo ==== done\n' \
+  >"$work/gdb-3.log" 2>&1 &
+gdb_pid=$!
+start=$SECONDS
+until grep -q '^rr-reverse: reverse-continue: replaying' "$work/qemu-3.log"; do
+  kill -0 "$gdb_pid" 2>/dev/null || fail "GDB ended before its reverse-continue began (gdb-3.log)"
+  ((SECONDS - start <= limit)) || fail "no reverse-continue began within $limit s (qemu-3.log)"
+  sleep 0.1
+done
+sleep 0.3
+kill -INT "$gdb_pid"
+status=0
+wait "$gdb_pid" || status=$?
+((status != 124)) || fail "GDB did not finish within $limit s (the interrupted reverse-continue)"
+stop_stub
+grep -q '^==== done' "$work/gdb-3.log" || fail "GDB did not get through the interrupted reverse-continue (gdb-3.log)"
+awk '/^==== interrupted/ { exit } /^Program received signal SIGINT/ { found = 1 } END { exit !found }' "$work/gdb-3.log" ||
+  fail "a Ctrl-C did not stop the reverse-continue's replay (no SIGINT stop before ==== interrupted; gdb-3.log)"
+now=$(sed -n 's/^rr-reverse: reverse-continue: replaying from the start to instruction \([0-9]*\),.*/\1/p' "$work/qemu-3.log")
+at=$(sed -n 's/^rr-reverse: interrupted: stopped at instruction \([0-9]*\)$/\1/p' "$work/qemu-3.log")
+[[ -n $at && -n $now ]] && ((at < now)) ||
+  fail "rr_reverse.py did not report an interrupted replay before instruction ${now:-?} (qemu-3.log)"
+awk '/^==== interrupted/ { on = 1 } on && /^Breakpoint 1, syscall::ipc/ { found = 1 } END { exit !found }' "$work/gdb-3.log" ||
+  fail "after the Ctrl-C, continue did not stop at the breakpoint (gdb-3.log)"
+echo "replay-test: PASS (a recorded run replayed to the same output; GDB found the same state at the 25th syscall::ipc of two replays; reverse-stepi and reverse-continue returned to earlier states; the grader recorded a failing run, which replayed, and a watchpoint and reverse-continue found its planted write; a Ctrl-C stopped a reverse-continue's replay)"
