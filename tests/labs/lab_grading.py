@@ -185,6 +185,17 @@ def build_reference_programs(build, programs):
     return kernel, [arg for elf in elfs for arg in ("--module", elf)]
 
 
+def why_failed(result):
+    """A run of `grade.py run --json` that should have passed, told for an assertion
+    message: the grader's reason, the serial lines it kept around the failure and the
+    command that reruns it. A run that fails once in many (in CI, on another machine)
+    must say why in the test's own output: its log is gone with the CI machine."""
+    serial = [f"  {line['number']:5} {line['text']}" for line in result["serial"]["excerpt"]]
+    return "\n".join([f"{result['preset']} {' '.join(result['kargs'])}: {result['reason']}",
+                      "the serial lines the grader kept:", *serial,
+                      f"rerun it: {result['commands']['make']}"])
+
+
 def apply_edits(submission, name, file, edits):
     """Mutant `name`: each (old, new) of `edits` replaces text that must be in `file`
     of `submission` exactly once."""

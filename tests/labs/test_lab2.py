@@ -30,7 +30,7 @@ import tomllib
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from lab_grading import build_reference_kernel, make_grade_in, make_handout  # noqa: E402
+from lab_grading import build_reference_kernel, make_grade_in, make_handout, why_failed  # noqa: E402
 from nonce_thief import FIND_NONCE, assert_thief_earned_nothing_but_was_seen  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -306,7 +306,7 @@ class OffSwitch(unittest.TestCase):
             runs = json.loads(run.stdout)["runs"]
             serial = {}   # kernel options -> that run's serial output
             for result in runs:
-                self.assertTrue(result["passed"], f"4x1 {result['kargs']}: {result['reason']}")
+                self.assertTrue(result["passed"], why_failed(result))
                 log = next(p.read_text() for p in logs.iterdir() if f"nonce={result['nonce']}" in p.read_text())
                 serial[tuple(result["kargs"])] = log
             self.assertEqual(sorted(serial), [(), ("replicate=off",)])

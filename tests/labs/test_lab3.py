@@ -24,7 +24,7 @@ import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_kernel,  # noqa: E402
-                         handout_tests, mutant_tests)
+                         handout_tests, mutant_tests, why_failed)
 from nonce_thief import FIND_NONCE, assert_thief_earned_nothing_but_was_seen  # noqa: E402
 
 LAB = LabUnderTest(3)
@@ -138,7 +138,7 @@ class OffSwitch(unittest.TestCase):
                                  cwd=ROOT, capture_output=True, text=True, timeout=900)
             runs = {tuple(result["kargs"]): result for result in json.loads(run.stdout)["runs"]}
             self.assertEqual(sorted(runs), [(), ("tcb_migration=off",)])
-            self.assertTrue(runs[()]["passed"], runs[()]["reason"])
+            self.assertTrue(runs[()]["passed"], why_failed(runs[()]))
             off = runs[("tcb_migration=off",)]
             self.assertFalse(off["passed"], "with tcb_migration=off the TCB still followed the thread")
             self.assertIn("the TCB page lies on node 0, not on node 1", off["reason"])

@@ -25,7 +25,7 @@ import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs,  # noqa: E402
-                         handout_tests, mutant_tests)
+                         handout_tests, mutant_tests, why_failed)
 from nonce_thief import find_nonce  # noqa: E402
 
 LAB = LabUnderTest(4)
@@ -113,7 +113,7 @@ class OffSwitch(unittest.TestCase):
                                  cwd=ROOT, capture_output=True, text=True, timeout=900)
             runs = {tuple(result["kargs"]): result for result in json.loads(run.stdout)["runs"]}
             self.assertEqual(sorted(runs), [(), ("pools=one",)])
-            self.assertTrue(runs[()]["passed"], runs[()]["reason"])
+            self.assertTrue(runs[()]["passed"], why_failed(runs[()]))
             off = runs[("pools=one",)]
             self.assertFalse(off["passed"], "with pools=one the pagers still had node-local pools")
             self.assertIn("node 1 has memory but no pool", off["reason"])

@@ -26,7 +26,7 @@ import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs,  # noqa: E402
-                         handout_tests, mutant_tests)
+                         handout_tests, mutant_tests, why_failed)
 from nonce_thief import PAGER_SEARCH, find_nonce  # noqa: E402
 
 LAB = LabUnderTest(5)
@@ -123,7 +123,7 @@ class OffSwitch(unittest.TestCase):
                                  cwd=ROOT, capture_output=True, text=True, timeout=900)
             runs = {tuple(result["kargs"]): result for result in json.loads(run.stdout)["runs"]}
             self.assertEqual(sorted(runs), [("pool=8",), ("pool=8", "placement=master")])
-            self.assertTrue(runs[("pool=8",)]["passed"], runs[("pool=8",)]["reason"])
+            self.assertTrue(runs[("pool=8",)]["passed"], why_failed(runs[("pool=8",)]))
             off = runs[("pool=8", "placement=master")]
             self.assertFalse(off["passed"], "with placement=master the pages were still first-touch")
             states = {name: result["state"] for name, result in off["test_results"].items()}

@@ -25,7 +25,7 @@ import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lab_grading import (GRADE, ROOT, LabUnderTest, build_reference_programs,  # noqa: E402
-                         handout_tests, mutant_tests)
+                         handout_tests, mutant_tests, why_failed)
 from nonce_thief import PAGER_SEARCH, find_nonce  # noqa: E402
 
 LAB = LabUnderTest(7)
@@ -117,7 +117,7 @@ class OffSwitch(unittest.TestCase):
                                  cwd=ROOT, capture_output=True, text=True, timeout=900)
             runs = {tuple(result["kargs"]): result for result in json.loads(run.stdout)["runs"]}
             self.assertEqual(sorted(runs), [("pool=8",), ("pool=8", "migrate=cpu")])
-            self.assertTrue(runs[("pool=8",)]["passed"], runs[("pool=8",)]["reason"])
+            self.assertTrue(runs[("pool=8",)]["passed"], why_failed(runs[("pool=8",)]))
             off = runs[("pool=8", "migrate=cpu")]
             self.assertFalse(off["passed"], "with migrate=cpu the threads still changed spaces")
             results = off["test_results"]
