@@ -158,6 +158,7 @@ void on_send_done(RemoteRequest& request) {
     WakeReason why = WakeReason(request.status);
     if (why == WakeReason::Done) send_completed(sender);
     else send_failed(sender, why);
+    thread::move_after_send(sender);  // a Schedule that came while the send was out
 }
 
 void on_run_op(RemoteRequest& request) {

@@ -24,6 +24,15 @@
 // the next move in one pass over its inbox (l4.sched.migrate_tcb saw a server
 // moved 770 times in 4 s and run 10 times), or stopped it after a few
 // instructions in user mode.
+// A third kind waits for an answer from another CPU: a thread whose send is
+// out there (a Call to a thread of another CPU, before that CPU's SendDone
+// has come back) stays until the SendDone has ended its send phase (ipc/
+// remote.cc calls move_after_send). Moved at once, the SendDone would follow
+// it to the new CPU behind the Adopt, and an answer to its Call, sent as soon
+// as the receiver had the message, could get there first and find it still
+// sending: with a zero send timeout (a server's ReplyWait, a pager answering
+// a page fault) the answer fails and the caller waits for ever
+// (l4.ipc.reply_to_moved_caller).
 // Between (2) and (3) the new CPU owns the thread but has not taken it in
 // (Tcb::owned_by is false): it acts on the thread only through requests in
 // its inbox, which come after the Adopt (a request that waited there since
@@ -50,6 +59,9 @@ namespace thread {
 namespace detail {
 
 void hand_over(Tcb* prev) {
+    // Its send is out on another CPU, whose answer (SendDone) comes here: it
+    // stays until that answer has ended its send phase (move_after_send).
+    if (prev->m_state == State::Sending && prev->m_remote_send) return;
     // Off prev's stack now: its TCB follows it to the new node (while it is
     // still ours), then it goes to its new CPU (Adopt, ipc/remote.h).
     CpuScheduler& c = g_cpus.current();
@@ -113,6 +125,10 @@ void migrate(Tcb* tcb, unsigned cpu, bool by_itself) {
     }
     c.switched_from = tcb;  // not running: hand over now, the same way
     finish_switch();
+}
+
+void move_after_send(Tcb* tcb) {
+    if (tcb->m_migrate_to >= 0) migrate(tcb, unsigned(tcb->m_migrate_to), false);
 }
 
 void adopt(Tcb* tcb) {

@@ -84,6 +84,10 @@ void detach(Tcb* tcb);
 /// has not run here yet, go when they are switched out (migration.cc).
 void migrate(Tcb* tcb, unsigned cpu, bool by_itself);
 
+/// A move of `tcb` put off while its send was out on another CPU (migration.cc)
+/// goes now: that CPU's SendDone has ended the send phase (ipc/remote.cc).
+void move_after_send(Tcb* tcb);
+
 /// Called by a CPU that receives an Adopt request for `tcb`.
 void adopt(Tcb* tcb);
 

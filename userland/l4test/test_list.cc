@@ -12,6 +12,7 @@ void test_ipc_all_mrs(TestContext&);
 void test_ipc_bad_partner(TestContext&);
 void test_ipc_cross_cpu(TestContext&);
 void test_ipc_cross_cpu_timeouts(TestContext&);
+void test_ipc_reply_to_moved_caller(TestContext&);
 void test_thread_delete_on_other_cpu(TestContext&);
 void test_ipc_partner_deleted(TestContext&);
 void test_ipc_fast_path_taken(TestContext&);
@@ -57,6 +58,7 @@ const TestCase kAllTests[] = {
     {"l4.ipc.bad_partner", test_ipc_bad_partner},
     {"l4.ipc.cross_cpu", test_ipc_cross_cpu},
     {"l4.ipc.cross_cpu_timeouts", test_ipc_cross_cpu_timeouts},
+    {"l4.ipc.reply_to_moved_caller", test_ipc_reply_to_moved_caller},
     {"l4.thread.delete_on_other_cpu", test_thread_delete_on_other_cpu},
     {"l4.ipc.partner_deleted", test_ipc_partner_deleted},
     {"l4.ipc.fast_path_taken", test_ipc_fast_path_taken},
