@@ -55,6 +55,14 @@ class StageResult:
     error: str = ""
 
 
+def stage_names(labs: list[int] | None, stage: str | None, all_labs: list[int], suites) -> list[str]:
+    """What to run: LAB=n alone, those labs; STAGE=a,b alone, those suites; both,
+    both; neither, every lab and every suite."""
+    if labs or stage:
+        return [f"lab{lab}" for lab in labs or []] + [name for name in (stage or "").split(",") if name]
+    return [f"lab{lab}" for lab in all_labs] + list(suites)
+
+
 def suite_commands(args) -> dict[str, list[list[str]]]:
     """The kit's own suites, as make test runs them (their presets come from make)."""
     def elf(name: str) -> str:
@@ -128,8 +136,8 @@ def main() -> int:
     parser.add_argument("--kernel", required=True)
     parser.add_argument("--userland", required=True, help="where the user programs' ELFs are")
     parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--lab", type=int, action="append", help="only these labs (and no suite)")
-    parser.add_argument("--stage", help="only these of boot,core,os,numaos (and no lab)")
+    parser.add_argument("--lab", type=int, action="append", help="these labs (alone: no suite)")
+    parser.add_argument("--stage", help="these of boot,core,os,numaos (alone: no lab)")
     parser.add_argument("--topo", help="these presets instead of each stage's")
     parser.add_argument("--core-presets", default="uma,2x2,4x1")
     parser.add_argument("--os-presets", default="uma,2x2,4x1")
@@ -142,16 +150,14 @@ def main() -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     suites = suite_commands(args)
-    stages: dict[str, list[list[str]]] = {}
-    if args.stage is None:
-        for lab in args.lab or LABS:
-            stages[f"lab{lab}"] = lab_commands(ROOT, lab, args.kernel, args.repeat, args.topo or "all", args.jobs)
-    if args.lab is None:
-        for name in (args.stage.split(",") if args.stage else suites):
-            if name not in suites:
-                parser.error(f"no stage {name!r} (boot, core, os, numaos)")
-            stages[name] = suites[name]
+    unknown = [name for name in (args.stage or "").split(",") if name and name not in suites]
+    if unknown:
+        parser.error(f"no stage {unknown[0]!r} (boot, core, os, numaos)")
+    stages = {name: (suites[name] if name in suites else
+                     lab_commands(ROOT, int(name[3:]), args.kernel, args.repeat, args.topo or "all", args.jobs))
+              for name in stage_names(args.lab, args.stage, LABS, suites)}
     start = time.monotonic()
+    Path(args.log_dir).mkdir(parents=True, exist_ok=True)
     results = [run_stage(name, commands, Path(args.log_dir), args.record) for name, commands in stages.items()]
     table = format_table(results, args.repeat)
     Path(args.log_dir, "flakes.txt").write_text(table + "\n")

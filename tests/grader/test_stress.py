@@ -75,5 +75,17 @@ class FlakeTable(unittest.TestCase):
         self.assertIn("no report", broken.error)
 
 
+class Selection(unittest.TestCase):
+    SUITES = {"boot": [], "core": [], "os": [], "numaos": []}
+
+    def test_lab_and_stage_select_alone_or_together(self):
+        names = lambda labs, stage: stress.stage_names(labs, stage, [1, 2], self.SUITES)  # noqa: E731
+        self.assertEqual(names(None, None), ["lab1", "lab2", "boot", "core", "os", "numaos"])
+        self.assertEqual(names([2], None), ["lab2"])
+        self.assertEqual(names(None, "core,os"), ["core", "os"])
+        # Both: that lab and those suites (it once ran nothing and crashed on the table).
+        self.assertEqual(names([2], "numaos"), ["lab2", "numaos"])
+
+
 if __name__ == "__main__":
     unittest.main()
