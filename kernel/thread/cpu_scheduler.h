@@ -72,7 +72,9 @@ void expire_timeouts(CpuScheduler& c);
 // ---- migration.cc -------------------------------------------------------------
 
 /// `prev` was switched away from and asked to move (m_migrate_to >= 0): gives
-/// it to its new CPU (an Adopt request, ipc/remote.h). Called by finish_switch().
+/// it to its new CPU (an Adopt request, ipc/remote.h), unless its send is out on
+/// another CPU (then move_after_send does, once the SendDone has come). Called
+/// by finish_switch().
 void hand_over(Tcb* prev);
 
 }  // namespace thread::detail
