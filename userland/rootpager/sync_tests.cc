@@ -44,7 +44,18 @@ bool accept(const ProbeReport&) { return true; }
 
 bool sync_first_touch() { return run_probe(last_cpu(), "mode=first_touch pages=6", 1, inspect_first_touch); }
 
-bool sync_one_frame_shared() { return run_probe(0, "mode=shared rounds=24", 1, inspect_shared); }
+/// In each of 128 rounds every thread faults on the same 2 untouched pages at once. Each
+/// page must be one frame in every space; and once the probe has exited, every pool
+/// must hold what it held before: two pagers that both made a frame for one page (the
+/// race the master lock closes) can leave the spaces agreeing on one frame while the
+/// other is lost or given back twice. The race needs two faults inside a few
+/// instructions of each other, so the rounds are many and start together.
+bool sync_one_frame_shared() {
+    PoolUse before = pool_use();
+    if (!run_probe(0, "mode=shared rounds=128 pages=2", 1, inspect_shared)) return false;
+    if (live_tasks() != 0) return fail("the probe still runs: the pools cannot be counted");
+    return pools_back(before, "after the probe exited");
+}
 
 bool sync_make_local() { return run_probe(0, "mode=local pages=6", 1, inspect_local); }
 
@@ -60,7 +71,7 @@ bool sync_exit_frees_all() {
         Word phases;
     };
     constexpr Mode kModes[] = {
-        {"mode=first_touch pages=8", 1}, {"mode=shared rounds=16", 1}, {"mode=local pages=8", 1}, {"mode=promote", 2}};
+        {"mode=first_touch pages=8", 1}, {"mode=shared rounds=16 pages=1", 1}, {"mode=local pages=8", 1}, {"mode=promote", 2}};
     PoolUse before = pool_use();
     const Mode* incomplete = nullptr;
     const char* outcome = "";

@@ -15,9 +15,12 @@
 //
 //   first_touch pages=N  thread i writes its own N heap pages; report 1 covers all of
 //                        them, thread i's slice being pages [i * N, (i + 1) * N)
-//   shared rounds=R      in round r every thread writes its own word of heap page r at
-//                        once (all fault on one untouched page together), then checks
-//                        it reads every other thread's word; report 1 at the end
+//   shared rounds=R pages=K  in round r every thread writes its own word of heap
+//                        pages r * K to r * K + K - 1, in that order, all at once (all
+//                        fault on the same untouched pages together: the threads wait
+//                        for a round busily, not in system calls, so that they leave
+//                        the barrier together), then checks it reads every other
+//                        thread's words; report 1 at the end; R * K at most 256
 //   local pages=N        make_local on N untouched heap pages (and ranges it must
 //                        refuse: unaligned, empty, overlapping, touched, not heap or
 //                        stack: each accepted one is a failed check); each thread writes
@@ -67,8 +70,9 @@ constexpr uint32_t kCodePattern = 0x5A5A5A5A;
 constexpr uint32_t kPromoted = 0xC0DE0000 | 0x5A5;
 constexpr Word kLocalMark = 0x10CA0000;
 constexpr Word kSharedMark = 0x5A000000;
-constexpr Word kMaxPages = 64;    // per thread (first_touch) or in all (local)
-constexpr Word kMaxRounds = 256;  // pages of mode shared
+constexpr Word kMaxPages = 64;              // per thread (first_touch) or in all (local)
+constexpr Word kMaxSharedPages = 256;       // in all, in mode shared
+constexpr unsigned kTogetherLooks = 20000;  // mode shared: a barrier's busy looks
 
 void first_touch_thread(unsigned i) {
     for (Word p = i * g_setup.pages; p < (i + 1) * g_setup.pages; ++p) page_words(p)[1] = p + 1;
@@ -79,11 +83,13 @@ void first_touch_thread(unsigned i) {
 
 void shared_thread(unsigned i) {
     for (Word r = 0; r < g_setup.rounds; ++r) {
-        if (!g_threads.wait()) return;
-        page_words(r)[i] = kSharedMark | r << 8 | i;
-        if (!g_threads.wait()) return;
-        for (unsigned j = 0; j < g_setup.threads; ++j)
-            if (page_words(r)[j] != (kSharedMark | r << 8 | j)) count_failure();
+        Word first = r * g_setup.pages, end = first + g_setup.pages;
+        if (!g_threads.wait(kTogetherLooks)) return;
+        for (Word p = first; p < end; ++p) page_words(p)[i] = kSharedMark | p << 8 | i;
+        if (!g_threads.wait(kTogetherLooks)) return;
+        for (Word p = first; p < end; ++p)
+            for (unsigned j = 0; j < g_setup.threads; ++j)
+                if (page_words(p)[j] != (kSharedMark | p << 8 | j)) count_failure();
     }
     (void)checkpoint();
 }
@@ -137,7 +143,7 @@ void check_make_local_refusals(Word base, Word pages) {
 int run_sync_mode(const char* mode) {
     g_setup.pages = number_arg("pages", 4);
     g_setup.rounds = number_arg("rounds", 24);
-    if (g_setup.pages == 0 || g_setup.pages > kMaxPages || g_setup.rounds == 0 || g_setup.rounds > kMaxRounds)
+    if (g_setup.pages == 0 || g_setup.pages > kMaxPages || g_setup.rounds == 0 || g_setup.rounds > kMaxSharedPages)
         return give_up(ProbeExit::BadArguments, "pages= must be 1 to 64, rounds= 1 to 256");
 
     Word base = g_setup.base, pages = 0;
@@ -146,7 +152,9 @@ int run_sync_mode(const char* mode) {
         pages = g_setup.pages * g_setup.threads;
     } else if (strcmp(mode, "shared") == 0) {
         g_thread_body = shared_thread;
-        pages = g_setup.rounds;
+        pages = g_setup.rounds * g_setup.pages;
+        if (pages > kMaxSharedPages)
+            return give_up(ProbeExit::BadArguments, "mode shared: rounds= times pages= must be at most 256");
     } else if (strcmp(mode, "local") == 0) {
         g_thread_body = local_thread;
         pages = g_setup.pages;

@@ -16,7 +16,7 @@ Barrier g_everybody;
 Barrier g_threads;
 void (*g_thread_body)(unsigned);
 
-bool Barrier::wait() {
+bool Barrier::wait(unsigned busy_looks) {
     constexpr unsigned kSpinsBeforeSleep = 256;
     if (__atomic_load_n(&m_broken, __ATOMIC_ACQUIRE)) return false;
     Word generation = __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE);
@@ -24,6 +24,10 @@ bool Barrier::wait() {
         __atomic_store_n(&m_arrived, 0, __ATOMIC_RELAXED);
         __atomic_store_n(&m_generation, generation + 1, __ATOMIC_RELEASE);
         return true;
+    }
+    for (unsigned look = 0; look < busy_looks; ++look) {
+        if (__atomic_load_n(&m_generation, __ATOMIC_ACQUIRE) != generation) return true;
+        __builtin_ia32_pause();
     }
     uint64_t deadline = l4::system_clock() + kBarrierLimitUs;
     for (unsigned spins = 1; __atomic_load_n(&m_generation, __ATOMIC_ACQUIRE) == generation; ++spins) {

@@ -30,8 +30,10 @@ public:
     /// Waits until every party arrived; false if that took longer than kBarrierLimitUs.
     /// A waiter yields its CPU; after kSpinsBeforeSleep rounds it sleeps between looks,
     /// so that a CPU whose threads all wait halts (under QEMU a spinning virtual CPU
-    /// takes a host core from the ones doing the work).
-    [[nodiscard]] bool wait();
+    /// takes a host core from the ones doing the work). `busy_looks`: look that many
+    /// times first without a system call, so that the waiters leave within a few
+    /// instructions of the last one's arrival (mode shared: they fault together).
+    [[nodiscard]] bool wait(unsigned busy_looks = 0);
 
 private:
     unsigned m_parties = 0;
