@@ -44,15 +44,23 @@ bool accept(const ProbeReport&) { return true; }
 
 bool sync_first_touch() { return run_probe(last_cpu(), "mode=first_touch pages=6", 1, inspect_first_touch); }
 
-/// In each of 128 rounds every thread faults on the same 2 untouched pages at once. Each
-/// page must be one frame in every space; and once the probe has exited, every pool
-/// must hold what it held before: two pagers that both made a frame for one page (the
-/// race the master lock closes) can leave the spaces agreeing on one frame while the
-/// other is lost or given back twice. The race needs two faults inside a few
+/// Every thread of the probe (one per CPU) faults on the same 2 untouched pages at once,
+/// round after round: 1024 first touches in all, so 128 rounds with 4 threads and 64
+/// with 8 (a round waits for every thread, and costs more the more threads it has).
+/// Each page must be one frame in every space; and once the probe has exited, every
+/// pool must hold what it held before: two pagers that both made a frame for one page
+/// (the race the master lock closes) can leave the spaces agreeing on one frame while
+/// the other is lost or given back twice. The race needs two faults within a few
 /// instructions of each other, so the rounds are many and start together.
 bool sync_one_frame_shared() {
+    constexpr Word kPagesPerRound = 2, kFirstTouches = 1024, kMaxRounds = 128;
+    Word threads = tested_system().cpus < numa::kProbeMaxThreads ? tested_system().cpus : numa::kProbeMaxThreads;
+    Word rounds = kFirstTouches / kPagesPerRound / threads;
+    char args[48];
+    l4::snprintf(args, sizeof args, "mode=shared rounds=%u pages=%u", unsigned(rounds < kMaxRounds ? rounds : kMaxRounds),
+                 unsigned(kPagesPerRound));
     PoolUse before = pool_use();
-    if (!run_probe(0, "mode=shared rounds=128 pages=2", 1, inspect_shared)) return false;
+    if (!run_probe(0, args, 1, inspect_shared)) return false;
     if (live_tasks() != 0) return fail("the probe still runs: the pools cannot be counted");
     return pools_back(before, "after the probe exited");
 }
