@@ -219,10 +219,14 @@ const char* trouble(Word phases, bool ended, unsigned failed_before) {
 
 }  // namespace
 
+unsigned probe_threads() {
+    unsigned cpus = tested_system().cpus;
+    return cpus < numa::kProbeMaxThreads ? cpus : numa::kProbeMaxThreads;
+}
+
 bool run_probe(unsigned cpu, const char* args, Word phases, Inspector inspect, bool threads_move) {
     numa::System& system = tested_system();
-    g_run = ProbeRun{inspect, system.cpus < numa::kProbeMaxThreads ? system.cpus : numa::kProbeMaxThreads, 0,
-                     kNone, true, "it did not start", threads_move};
+    g_run = ProbeRun{inspect, probe_threads(), 0, kNone, true, "it did not start", threads_move};
     if (system.find_module("numaprobe") == nullptr) return fail("no numaprobe module to run");
     if (!g_server_ready) g_server_ready = g_server.on<numa::probe_proto::Inspect>(on_inspect);
     unsigned failed_before = failed_tasks();

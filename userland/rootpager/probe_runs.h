@@ -29,6 +29,8 @@ using Inspector = bool (*)(const ProbeReport& report);
 /// Unless `threads_move`, every report must find thread i in a space on CPU i's node.
 [[nodiscard]] bool run_probe(unsigned cpu, const char* args, Word phases, Inspector inspect,
                              bool threads_move = false);
+/// How many threads a probe run has: one per CPU, at most numa::kProbeMaxThreads.
+[[nodiscard]] unsigned probe_threads();
 /// How the last run_probe went wrong, in a few words; null if it passed.
 [[nodiscard]] const char* last_outcome();
 [[nodiscard]] unsigned last_cpu();

@@ -40,6 +40,12 @@ bool inspect_promotion(const ProbeReport& r) {
 
 bool accept(const ProbeReport&) { return true; }
 
+/// Once no probe runs any more, every pool holds what it held at `before`.
+bool pools_back_after_probes(const PoolUse& before) {
+    if (live_tasks() != 0) return fail("a probe still runs: the pools cannot be counted");
+    return pools_back(before, "after the probes ended");
+}
+
 }  // namespace
 
 bool sync_first_touch() { return run_probe(last_cpu(), "mode=first_touch pages=6", 1, inspect_first_touch); }
@@ -54,15 +60,12 @@ bool sync_first_touch() { return run_probe(last_cpu(), "mode=first_touch pages=6
 /// instructions of each other, so the rounds are many and start together.
 bool sync_one_frame_shared() {
     constexpr Word kPagesPerRound = 2, kFirstTouches = 1024, kMaxRounds = 128;
-    Word threads = tested_system().cpus < numa::kProbeMaxThreads ? tested_system().cpus : numa::kProbeMaxThreads;
-    Word rounds = kFirstTouches / kPagesPerRound / threads;
+    Word rounds = kFirstTouches / kPagesPerRound / probe_threads();
     char args[48];
     l4::snprintf(args, sizeof args, "mode=shared rounds=%u pages=%u", unsigned(rounds < kMaxRounds ? rounds : kMaxRounds),
                  unsigned(kPagesPerRound));
     PoolUse before = pool_use();
-    if (!run_probe(0, args, 1, inspect_shared)) return false;
-    if (live_tasks() != 0) return fail("the probe still runs: the pools cannot be counted");
-    return pools_back(before, "after the probe exited");
+    return run_probe(0, args, 1, inspect_shared) && pools_back_after_probes(before);
 }
 
 bool sync_make_local() { return run_probe(0, "mode=local pages=6", 1, inspect_local); }
@@ -90,8 +93,7 @@ bool sync_exit_frees_all() {
             outcome = last_outcome();
         }
     }
-    if (live_tasks() != 0) return fail("a probe still runs: the pools cannot be counted");
-    if (!pools_back(before, "after the probes ended")) return false;
+    if (!pools_back_after_probes(before)) return false;
     if (incomplete != nullptr)
         return fail("every pool is back, but 'numaprobe %s' did not pass: %s", incomplete->args, outcome);
     return true;
