@@ -143,8 +143,13 @@ grep -qE '^kcheck::.*Plant::Plant .* at kernel/syscall/kcheck.cc:[0-9]+' "$work/
 # (7) GDB in the background; the SIGINT goes to it (through timeout, which passes it
 # on) once rr_reverse.py has started the reverse-continue's replay, which takes a
 # second or more to get back to the 25th syscall::ipc, stopping at each one before.
+# --foreground: without it timeout passes the signal on twice (to GDB, then to its
+# whole process group), and a GDB that sees a second Ctrl-C while the first one's
+# stop is still on its way asks "The target is not responding to interrupt requests.
+# Stop debugging it?", which batch mode answers yes (a failure of this step on a
+# loaded machine). -k: GDB that ignores the limit's SIGTERM is killed 10 s later.
 start_stub "$work/qemu-3.log" "$make" --no-print-directory DEBUG=1 RR_DIR="$rr" replay-gdb
-timeout "$limit" gdb -q -nx -batch -x "$rr/gdbinit" \
+timeout --foreground -k 10 "$limit" gdb -q -nx -batch -x "$rr/gdbinit" \
   -ex 'break syscall::ipc' -ex 'ignore 1 24' -ex continue -ex reverse-continue \
   -ex 'echo ==== interrupted\n' -ex 'info registers eip' -ex continue -ex 'echo ==== done\n' \
   >"$work/gdb-3.log" 2>&1 &
