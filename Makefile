@@ -147,7 +147,7 @@ help:
 	@echo "make test             every test: host (Catch2), grader self-tests, boot tests in QEMU, gdb, bochs"
 	@echo "make grade [LAB=n] [SOL=..]  grade the labs (make grade-one LAB=n TEST=name: one test)"
 	@echo "make lab-matrix LAB=n [N=50] [TOPO=all]  lab n's tests on every preset, N times (the lab contract's repeats)"
-	@echo "make stress [N=50] [LAB=n] [STAGE=..] [RECORD=1]  every graded stage N times under MTTCG; a table of what failed"
+	@echo "make stress [N=50] [LAB=n,m] [STAGE=..] [RECORD=1]  every graded stage N times under MTTCG; a table of what failed"
 	@echo "make fuzz [TOPO=all] [CALLS=100000] [SEED=S]  random system calls and sigma0 messages from an unprivileged space on every preset; no panic, no leak"
 	@echo "make docs             Doxygen HTML in $(BUILD)/docs"
 	@echo "make DEBUG=1 ...      the debug build (-Og) instead of the release build (-O2)"
@@ -365,7 +365,7 @@ lab-matrix: $(KERNEL)
 	$(PYTHON) scripts/lab-matrix.py --lab $(LAB) --kernel $(KERNEL) --repeat $(N) \
 	  --topo $(if $(filter command line,$(origin TOPO)),$(TOPO),all) --log-dir $(BUILD)/lab-matrix
 
-# make stress [N=50] [LAB=n] [STAGE=boot,core,os,numaos] [TOPO=a,b]: every graded
+# make stress [N=50] [LAB=n,m] [STAGE=boot,core,os,numaos] [TOPO=a,b]: every graded
 # stage N times (every lab's tests on every preset, the kernel's self-tests on
 # every preset, the core, base-OS and NUMA-OS tests on their suites' presets), as
 # many boots at once as the host has cores, and a table of every (test, preset)
@@ -375,7 +375,7 @@ lab-matrix: $(KERNEL)
 # one-CPU machines (grade.py --record) and keeps the failed ones' recordings.
 stress: $(KERNEL) $(USERLAND_ELFS) $(OS_ELFS) $(NUMAOS_ELFS) $(OSTEST_ELF) $(NUMAPROBE_ELF)
 	$(PYTHON) scripts/stress.py --kernel $(KERNEL) --userland $(KBUILD)/userland --repeat $(N) \
-	  $(if $(LAB),--lab $(LAB)) $(if $(STAGE),--stage $(STAGE)) \
+	  $(foreach lab,$(subst $(comma), ,$(LAB)),--lab $(lab)) $(if $(STAGE),--stage $(STAGE)) \
 	  $(if $(filter command line,$(origin TOPO)),--topo $(TOPO)) --core-presets $(CORE_TEST_PRESETS) \
 	  --os-presets $(OS_TEST_PRESETS) --numaos-presets $(NUMAOS_TEST_PRESETS) --log-dir $(BUILD)/stress \
 	  $(if $(RECORD),--record)
