@@ -21,6 +21,10 @@ QEMU is stopped early in three cases: no serial output for the hang limit
 the whole run past the time limit, and more serial output than the capture's
 cap (a flood: killed the moment the cap is passed, not at the time limit).
 
+Before QEMU is killed for a hang or the time limit, the grader asks it, through a
+QMP monitor socket each run gets (not shown in the rerun commands), what each vCPU
+was doing: ProcessEnd.vcpus, one line each (vcpus.py).
+
 QEMU runs in its own session (so in its own process group) and is killed as
 a group: nothing it started outlives the run. We notice that it exited with
 waitid(WNOWAIT), which leaves it a zombie, and only reap it after signalling
@@ -35,12 +39,13 @@ import os
 import shlex
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import recording
+from . import recording, vcpus
 from .numaprof import plugin_option
 from .presets import REPO_ROOT
 from .reproduce import MakeTree
@@ -180,6 +185,7 @@ class ProcessEnd:
     stderr: str
     duration: float        # seconds from start to exit or kill
     error: str = ""        # why QEMU could not start
+    vcpus: tuple[str, ...] = ()  # on a hang or timeout: what each vCPU was doing (vcpus.py)
 
 
 def run_process(argv: list[str], limits: Limits,
@@ -191,10 +197,16 @@ def run_process(argv: list[str], limits: Limits,
     noticed the moment the reader thread passes the cap. Setting `cancel`
     kills QEMU early (the grader is being interrupted).
     """
+    with tempfile.TemporaryDirectory(prefix="proxima-qmp-") as monitor_dir:
+        return _run_watched(argv, limits, cancel, Path(monitor_dir, "qmp.sock"))
+
+
+def _run_watched(argv: list[str], limits: Limits, cancel: threading.Event | None,
+                 monitor: Path) -> tuple[ProcessEnd, SerialCapture]:
     capture = SerialCapture(limits.output_cap)
     try:
-        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+        process = subprocess.Popen([*argv, *vcpus.monitor_option(monitor)], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as error:
         reason = f"cannot run {argv[0]}: {error.strerror or error}"
         return ProcessEnd(Ending.NOT_STARTED, None, "", 0.0, reason), capture
@@ -231,6 +243,9 @@ def run_process(argv: list[str], limits: Limits,
         raise
     duration = time.monotonic() - capture.started
 
+    seen = ()
+    if ending in (Ending.HANG, Ending.TIMEOUT) and not _has_exited(process.pid):
+        seen = tuple(vcpus.snapshot(str(monitor), _option(argv, "-kernel")))
     if ending is not Ending.EXITED and recording.records(argv):
         _stop_recording(process)
     _kill_group(process.pid)  # QEMU on hang, flood or timeout; stray children always
@@ -240,7 +255,12 @@ def run_process(argv: list[str], limits: Limits,
     capture.finish()
     process.stdout.close()
     process.stderr.close()
-    return ProcessEnd(ending, exit_code, stderr.decode("utf-8", "replace"), duration), capture
+    return ProcessEnd(ending, exit_code, stderr.decode("utf-8", "replace"), duration, vcpus=seen), capture
+
+
+def _option(argv: list[str], flag: str) -> str:
+    """The value after `flag` in `argv` ("" when there is none)."""
+    return argv[argv.index(flag) + 1] if flag in argv[:-1] else ""
 
 
 def _pump(pipe, sink) -> None:

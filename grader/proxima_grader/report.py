@@ -171,6 +171,9 @@ def format_details(result: RunResult, same: Sequence[RunResult] = ()) -> str:
                f"why:      {outcome.reason}",
                f"expected: {outcome.expected}",
                f"got:      {how_it_ended(result)}"]
+    if result.end.vcpus:
+        out.append(f"vCPUs when QEMU was stopped{' (' + result.spec.preset.name + ')' if same else ''}:")
+        out += ["  " + line for line in result.end.vcpus]
     problems = _shown_problems(result)
     if problems:
         out.append("problems:")
@@ -242,6 +245,7 @@ def run_to_dict(result: RunResult) -> dict:
         "exit_code": end.exit_code,
         "duration": round(end.duration, 3),
         "stderr": end.stderr[-4096:],
+        "vcpus": list(end.vcpus),
         "problems": [{"message": p.message, "line": p.line, "detail": list(p.detail)}
                      for p in outcome.problems],
         "test_results": {name: {"state": t.state.value, "message": t.message, "line": t.line}
@@ -276,6 +280,7 @@ def write_logs(results: list[RunResult], directory: Path | str) -> list[Path]:
     for index, result in enumerate(results, start=1):
         path = directory / f"{index:03d}-{result.spec.preset.name}.log"
         header = [f"# {verdict_line(result)}", f"# {result.commands()['qemu']}"]
+        header += [f"# {line}" for line in result.end.vcpus]
         path.write_text("\n".join(header + format_lines(result.lines)) + "\n")
         paths.append(path)
     return paths

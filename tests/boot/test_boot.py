@@ -3,8 +3,9 @@
 The Makefile's boot-tests runs the passing configurations through grade.py;
 these check the other half of the grader's contract on the real kernel: a
 crash is reported as a kernel panic with a register dump and a symbolic
-backtrace, an unknown self-test name fails the run, and the line protocol
-carries the run's nonce. Needs PROXIMA_KERNEL (the Makefile sets it).
+backtrace, an unknown self-test name fails the run, the line protocol
+carries the run's nonce, and a kernel that goes quiet is reported with where
+each vCPU sat, by the kernel's symbols (proxima_grader/vcpus.py). Needs PROXIMA_KERNEL (the Makefile sets it).
 """
 
 import os
@@ -17,7 +18,8 @@ import unittest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "grader"))
 
-from proxima_grader import Preset, QemuSetup, RunSpec, Verdict, load_presets, run_one  # noqa: E402
+from proxima_grader import Limits, Preset, QemuSetup, RunSpec, Verdict, load_presets, run_one  # noqa: E402
+from proxima_grader.qemu import DEVICE_OPTIONS, Ending, run_process  # noqa: E402
 
 KERNEL = os.environ.get("PROXIMA_KERNEL", str(ROOT / "build" / "release" / "kernel.elf"))
 
@@ -106,6 +108,23 @@ class RealKernelFailures(unittest.TestCase):
         self.assertEqual([(int(end, 16) - int(start, 16), name) for start, end, name in modules],
                          [(6, f"{first} arg1 arg2"), (10000, str(second))])
 
+
+    def test_a_quiet_kernel_is_reported_with_where_each_vcpu_sat(self):
+        # Without the `exit` option the kernel, once booted with no user
+        # programs, idles for ever: a hang to the grader, the vCPUs halted in
+        # the idle thread with interrupts on (one may be in a timer interrupt
+        # at that moment: then it is in the kernel, named by its symbols too).
+        argv = ["qemu-system-i386", "-kernel", KERNEL, "-append", "", *self.presets.get("2x2").options,
+                *DEVICE_OPTIONS]
+        end, capture = run_process(argv, Limits(hang_seconds=5, timeout_seconds=120))
+        self.assertIs(end.ending, Ending.HANG)
+        self.assertIn("BOOT - complete cpus=4 nodes=2", "\n".join(line.text for line in capture.lines()))
+        self.assertEqual(len(end.vcpus), 4, end.vcpus)
+        for index, line in enumerate(end.vcpus):
+            self.assertRegex(line, rf"^vCPU {index}: (halted in the kernel|kernel), interrupts (on|off), "
+                                   r"at [a-z_].*\+0x[0-9a-f]+")
+        idle = r"^vCPU \d: halted in the kernel, interrupts on, at thread::\(anonymous namespace\)::idle_main\(\)"
+        self.assertTrue(any(re.match(idle, line) for line in end.vcpus), end.vcpus)
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,7 +2,8 @@
 
 These check what a fake cannot: that QEMU accepts the grader's command line,
 that isa-debug-exit turns status v into exit (v << 1) | 1, and that a triple
-fault under -no-reboot ends QEMU with 0. Skipped where QEMU is not installed.
+fault under -no-reboot ends QEMU with 0, and that a hung QEMU's monitor tells
+where its vCPU was (vcpus.py). Skipped where QEMU is not installed.
 """
 
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import support
 import tiny_kernel
-from proxima_grader import QemuSetup, RunSpec, Verdict, parse_presets, run_one
+from proxima_grader import Limits, QemuSetup, RunSpec, Verdict, parse_presets, report, run_one
 
 NONCE = "5eed5eed5eed5eed"  # the tiny kernels cannot read the command line
 QEMU = shutil.which("qemu-system-i386")
@@ -25,11 +26,11 @@ GOOD_OUTPUT = (f"booting\nKTEST {NONCE} tiny START\nKTEST {NONCE} tiny PASS\n"
 class RealQemu(unittest.TestCase):
     presets = parse_presets("tiny = -smp 1 -m 32M\nbroken = -smp 1 -numa bogus\n")
 
-    def boot(self, image: bytes, preset="tiny"):
+    def boot(self, image: bytes, preset="tiny", limits=support.RELAXED):
         with tempfile.TemporaryDirectory() as directory:
             kernel = Path(directory, "tiny.bin")
             kernel.write_bytes(image)
-            spec = RunSpec(self.presets.get(preset), ("tiny",), limits=support.RELAXED,
+            spec = RunSpec(self.presets.get(preset), ("tiny",), limits=limits,
                            expect_cpus=1, expect_nodes=1)
             return run_one(spec, QemuSetup((QEMU,), str(kernel)), NONCE)
 
@@ -58,6 +59,25 @@ class RealQemu(unittest.TestCase):
         result = self.boot(tiny_kernel.exiting_kernel("", 0x10), preset="broken")
         self.assertVerdict(result, Verdict.QEMU_ERROR, 1)
         self.assertIn("numa", result.end.stderr)
+
+    def test_a_hang_reports_where_the_vcpu_spins(self):
+        result = self.boot(tiny_kernel.hanging_kernel("spinning\n", halt=False),
+                           limits=Limits(hang_seconds=2, timeout_seconds=60))
+        self.assertIs(result.outcome.verdict, Verdict.HANG, result.outcome.reason)
+        address = tiny_kernel.hang_address(halt=False)
+        self.assertEqual(result.end.vcpus, (f"vCPU 0: kernel, interrupts off, at {address:#x}",))
+        line = f"vCPU 0: kernel, interrupts off, at {address:#x}"
+        self.assertIn(f"vCPUs when QEMU was stopped:\n  {line}\n", report.format_details(result))
+        with tempfile.TemporaryDirectory() as directory:
+            log = report.write_logs([result], directory)[0].read_text().splitlines()
+        self.assertEqual(log[2], f"# {line}")  # after the verdict and the rerun command
+
+    def test_a_hang_reports_a_halted_vcpu(self):
+        result = self.boot(tiny_kernel.hanging_kernel("halted\n", halt=True),
+                           limits=Limits(hang_seconds=2, timeout_seconds=60))
+        self.assertIs(result.outcome.verdict, Verdict.HANG, result.outcome.reason)
+        address = tiny_kernel.hang_address(halt=True)
+        self.assertEqual(result.end.vcpus, (f"vCPU 0: halted in the kernel, interrupts off, at {address:#x}",))
 
 
 if __name__ == "__main__":

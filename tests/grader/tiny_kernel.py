@@ -2,8 +2,8 @@
 
 Each image is a multiboot 1 header using the a.out kludge (flags bit 16: the
 header gives load and entry addresses, so no ELF is needed), followed by
-32-bit code that prints a message on COM1 and then either writes a status to
-the isa-debug-exit port or triple-faults.
+32-bit code that prints a message on COM1 and then writes a status to the
+isa-debug-exit port, triple-faults, or hangs (spinning or halted).
 
     0x100000  header: magic, flags, checksum, header/load/end/bss/entry addresses
     0x100020  code
@@ -53,3 +53,20 @@ def triple_fault_kernel(message: str) -> bytes:
             + b"\xCC"                                          # int3
             + b"\xF4")                                         # hlt
     return _image(code, message)
+
+
+def hanging_kernel(message: str, halt: bool) -> bytes:
+    """Prints `message`, turns interrupts off and hangs: `hlt` (halted) or a
+    `jmp` to itself (spinning), at hang_address(halt)."""
+    code = _print_message() + b"\xFA"   # cli
+    assert len(code) == HANG_AT - CODE
+    return _image(code + (b"\xF4\xEB\xFD" if halt else b"\xEB\xFE"), message)  # hlt; jmp hlt | jmp .
+
+
+HANG_AT = CODE + len(_print_message()) + 1  # where hanging_kernel's last instructions start
+
+
+def hang_address(halt: bool) -> int:
+    """The instruction a hanging_kernel's CPU sits at: after its `hlt` (EIP points past
+    a halting `hlt`) or at its `jmp`."""
+    return LOAD + HANG_AT + (1 if halt else 0)
