@@ -129,11 +129,15 @@ class Monitor:
     def __init__(self, socket_path: str, deadline: float):
         self.deadline = deadline
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self._left())
-        self.sock.connect(socket_path)
         self.buffer = b""
-        self._reply()  # the greeting
-        self._call({"execute": "qmp_capabilities"})
+        try:
+            self.sock.settimeout(self._left())
+            self.sock.connect(socket_path)
+            self._reply()  # the greeting
+            self._call({"execute": "qmp_capabilities"})
+        except BaseException:
+            self.sock.close()
+            raise
 
     def _left(self) -> float:
         left = self.deadline - time.monotonic()
