@@ -60,25 +60,25 @@ class RealQemu(unittest.TestCase):
         self.assertVerdict(result, Verdict.QEMU_ERROR, 1)
         self.assertIn("numa", result.end.stderr)
 
-    def test_a_hang_reports_where_the_vcpu_spins(self):
-        result = self.boot(tiny_kernel.hanging_kernel("spinning\n", halt=False),
+    def hang(self, halt):
+        """Boots a tiny kernel that hangs; returns the run and the one vCPU line expected of it."""
+        result = self.boot(tiny_kernel.hanging_kernel("hanging\n", halt=halt),
                            limits=Limits(hang_seconds=2, timeout_seconds=60))
         self.assertIs(result.outcome.verdict, Verdict.HANG, result.outcome.reason)
-        address = tiny_kernel.hang_address(halt=False)
-        self.assertEqual(result.end.vcpus, (f"vCPU 0: kernel, interrupts off, at {address:#x}",))
-        line = f"vCPU 0: kernel, interrupts off, at {address:#x}"
+        state = "halted in the kernel" if halt else "kernel"
+        return result, f"vCPU 0: {state}, interrupts off, at {tiny_kernel.hang_address(halt):#x}"
+
+    def test_a_hang_reports_where_the_vcpu_spins(self):
+        result, line = self.hang(halt=False)
+        self.assertEqual(result.end.vcpus, (line,))
         self.assertIn(f"vCPUs when QEMU was stopped:\n  {line}\n", report.format_details(result))
         with tempfile.TemporaryDirectory() as directory:
             log = report.write_logs([result], directory)[0].read_text().splitlines()
         self.assertEqual(log[2], f"# {line}")  # after the verdict and the rerun command
 
     def test_a_hang_reports_a_halted_vcpu(self):
-        result = self.boot(tiny_kernel.hanging_kernel("halted\n", halt=True),
-                           limits=Limits(hang_seconds=2, timeout_seconds=60))
-        self.assertIs(result.outcome.verdict, Verdict.HANG, result.outcome.reason)
-        address = tiny_kernel.hang_address(halt=True)
-        self.assertEqual(result.end.vcpus, (f"vCPU 0: halted in the kernel, interrupts off, at {address:#x}",))
-
+        result, line = self.hang(halt=True)
+        self.assertEqual(result.end.vcpus, (line,))
 
 if __name__ == "__main__":
     unittest.main()
