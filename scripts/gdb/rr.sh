@@ -115,7 +115,8 @@ replay() {
 replay_gdb() {
   local port=$1
   load_argv
-  printf 'set architecture i386\nfile %s\nsource %s\ntarget remote 127.0.0.1:%s\n' \
+  # remotetimeout: as in mk/gdb.mk (a replay on a loaded host answers slowly).
+  printf 'set architecture i386\nfile %s\nsource %s\nset remotetimeout 60\ntarget remote 127.0.0.1:%s\n' \
     "$dir/kernel.elf" "$here/proxima.py" "$port" >"$dir/gdbinit"
   echo "rr: the replay waits for GDB on 127.0.0.1:$port: run 'make gdb-replay' in another terminal"
   echo "rr: (a breakpoint is hit at the same instruction every time; reverse-stepi and reverse-continue"
