@@ -28,9 +28,9 @@ constexpr unsigned kMaxClients = 3;  // LocalThread has 6 slots (threads.cc); ot
 constexpr Word kTcbWords = 8;
 ThreadId g_tcb_server;
 Word g_client_good[kMaxClients];
-volatile Word g_client_bad[kMaxClients];  // calls wrong or lost so far (the mover reports the first at once)
-Word g_client_first_bad[kMaxClients];     // the first bad call: its number
-Word g_client_error[kMaxClients];         // ... and its ErrorCode (0: an answer, but a wrong one)
+Word g_client_bad[kMaxClients];         // calls wrong or lost so far (the mover reports the first at once)
+Word g_client_first_bad[kMaxClients];   // the first bad call: its number
+Word g_client_error[kMaxClients];       // ... and its ErrorCode (0: an answer, but a wrong one)
 volatile Word g_client_calls[kMaxClients];  // calls made so far (the mover waits for each to grow)
 
 Word transformed(Word word, unsigned k) { return (word ^ (0x9E3779B9u * (k + 1))) + k; }
@@ -70,7 +70,8 @@ void tcb_client(Word arg) {
                 g_client_first_bad[index] = i;
                 g_client_error[index] = l4::ipc_failed(tag) ? l4::error_code() : 0;
             }
-            g_client_bad[index] = ++bad;
+            // Release: the mover that sees the count also sees the first bad call's details.
+            __atomic_store_n(&g_client_bad[index], ++bad, __ATOMIC_RELEASE);
         }
         g_client_calls[index] = i + 1;
     }
@@ -78,6 +79,9 @@ void tcb_client(Word arg) {
     l4::load_words(0x5103, {index});
     (void)l4::send(main_thread());
 }
+
+/// Client `c`'s wrong or lost calls so far, read while it runs (pairs with its release store).
+Word bad_calls(unsigned c) { return __atomic_load_n(&g_client_bad[c], __ATOMIC_ACQUIRE); }
 
 /// Whether client `c` has had an answer since the mover last looked (`seen`: its
 /// call count then), or has made all its calls.
@@ -131,16 +135,17 @@ void test_sched_migrate_tcb(TestContext& t) {
         MsgTag tag = l4::receive(ThreadId::any(), nullptr, api::Time::zero());  // a client done?
         if (!l4::ipc_failed(tag) && tag.label() == 0x5103) ++done;
         if (l4::system_clock() - started >= kLimitUs) {
+            for (unsigned c = 0; c < clients; ++c)
+                t.note("l4.sched.migrate_tcb: client %u: %u of %u calls made, %u wrong or lost", c,
+                       unsigned(g_client_calls[c]), kCalls, unsigned(bad_calls(c)));
             (void)l4::kdebug::describe_thread(unsigned(server.id().number()));
-            t.fail("the clients did not finish %u calls each in %u s (calls made %u/%u/%u, wrong or lost "
-                   "%u/%u/%u; the server moved %u times); the kernel's view of the server is in the log",
-                   kCalls, unsigned(kLimitUs / 1'000'000), unsigned(g_client_calls[0]),
-                   unsigned(g_client_calls[1]), unsigned(g_client_calls[2]), unsigned(g_client_bad[0]),
-                   unsigned(g_client_bad[1]), unsigned(g_client_bad[2]), unsigned(moves));
+            t.fail("the clients did not finish %u calls each in %u s (the server moved %u times); each client's "
+                   "count and the kernel's view of the server are in the log",
+                   kCalls, unsigned(kLimitUs / 1'000'000), unsigned(moves));
             return;
         }
         for (unsigned c = 0; c < clients && !failure_shown; ++c) {
-            if (g_client_bad[c] == 0) continue;
+            if (bad_calls(c) == 0) continue;
             t.note("l4.sched.migrate_tcb: client %u: call %u wrong or lost (ErrorCode %x) after %u moves of the "
                    "server; the kernel's view of the server and of the client follows",
                    c, unsigned(g_client_first_bad[c]), unsigned(g_client_error[c]), unsigned(moves));
@@ -159,7 +164,7 @@ void test_sched_migrate_tcb(TestContext& t) {
                 t.fail("client %u made no call for %u s (after %u of %u calls, %u wrong or lost; the server moved "
                        "%u times); the kernel's view of it and of the server is in the log",
                        c, unsigned(kStallUs / 1'000'000), unsigned(g_client_calls[c]), kCalls,
-                       unsigned(g_client_bad[c]), unsigned(moves));
+                       unsigned(bad_calls(c)), unsigned(moves));
                 return;
             }
         }
