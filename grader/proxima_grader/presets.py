@@ -50,10 +50,15 @@ class Preset:
         return max(count, 1)
 
     def _option_value(self, flag: str) -> str | None:
-        for i, option in enumerate(self.options[:-1]):
-            if option == flag:
-                return self.options[i + 1]
-        return None
+        return option_value(self.options, flag)
+
+
+def option_value(argv: list[str] | tuple[str, ...], flag: str) -> str | None:
+    """The value after the first `flag` in a QEMU command line (None when there is none)."""
+    for i, option in enumerate(argv[:-1]):
+        if option == flag:
+            return argv[i + 1]
+    return None
 
 
 class Presets:

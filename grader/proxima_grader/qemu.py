@@ -47,7 +47,7 @@ from pathlib import Path
 
 from . import recording, vcpus
 from .numaprof import plugin_option
-from .presets import REPO_ROOT
+from .presets import REPO_ROOT, option_value
 from .reproduce import MakeTree
 from .serial import SerialCapture
 from .spec import Limits, RunSpec, module_problem
@@ -245,7 +245,7 @@ def _run_watched(argv: list[str], limits: Limits, cancel: threading.Event | None
 
     seen = ()
     if ending in (Ending.HANG, Ending.TIMEOUT) and not _has_exited(process.pid):
-        seen = tuple(vcpus.snapshot(str(monitor), _option(argv, "-kernel")))
+        seen = tuple(vcpus.snapshot(str(monitor), option_value(argv, "-kernel") or ""))
     if ending is not Ending.EXITED and recording.records(argv):
         _stop_recording(process)
     _kill_group(process.pid)  # QEMU on hang, flood or timeout; stray children always
@@ -256,11 +256,6 @@ def _run_watched(argv: list[str], limits: Limits, cancel: threading.Event | None
     process.stdout.close()
     process.stderr.close()
     return ProcessEnd(ending, exit_code, stderr.decode("utf-8", "replace"), duration, vcpus=seen), capture
-
-
-def _option(argv: list[str], flag: str) -> str:
-    """The value after `flag` in `argv` ("" when there is none)."""
-    return argv[argv.index(flag) + 1] if flag in argv[:-1] else ""
 
 
 def _pump(pipe, sink) -> None:
