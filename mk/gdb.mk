@@ -21,13 +21,9 @@ GDB_TEST_DIR := $(BUILD)/gdb-test
 GDB_SCRIPT   := scripts/gdb/proxima.py
 
 # Rewritten whenever its contents change (another GDBPORT or build), never stale.
-# GDB waits up to 60 s for each answer of QEMU's stub: with its default, 2 s, a
-# QEMU slowed by a loaded host answers one packet late, GDB takes that answer
-# for the next packet's ("Remote replied unexpectedly to 'vMustReplyEmpty'")
-# and the connection fails.
+# Its lines come from scripts/gdb/gdbinit.sh (shared with make gdb-replay).
 $(KBUILD)/gdbinit: FORCE
-	$(call write_stamp,printf 'set architecture i386\nfile %s\nsource %s\nset remotetimeout 60\ntarget remote 127.0.0.1:%s\n' \
-	  "$(abspath $(KERNEL))" "$(abspath $(GDB_SCRIPT))" "$(GDBPORT)")
+	$(call write_stamp,bash scripts/gdb/gdbinit.sh "$(abspath $(KERNEL))" "$(abspath $(GDB_SCRIPT))" "$(GDBPORT)")
 
 gdb-test: | $(TOOLS_OK)
 	@MAKE="$(MAKE)" bash tests/gdb/break_test.sh $(BUILD) $(GDB_TEST_DIR)

@@ -115,9 +115,7 @@ replay() {
 replay_gdb() {
   local port=$1
   load_argv
-  # remotetimeout: as in mk/gdb.mk (a replay on a loaded host answers slowly).
-  printf 'set architecture i386\nfile %s\nsource %s\nset remotetimeout 60\ntarget remote 127.0.0.1:%s\n' \
-    "$dir/kernel.elf" "$here/proxima.py" "$port" >"$dir/gdbinit"
+  bash "$here/gdbinit.sh" "$dir/kernel.elf" "$here/proxima.py" "$port" >"$dir/gdbinit"
   echo "rr: the replay waits for GDB on 127.0.0.1:$port: run 'make gdb-replay' in another terminal"
   echo "rr: (a breakpoint is hit at the same instruction every time; reverse-stepi and reverse-continue"
   echo "rr:  work too, each by replaying from the start to the point before: seconds, not instantly)"
