@@ -33,7 +33,7 @@ class Preset:
     @property
     def cpus(self) -> int | None:
         """Number of CPUs from `-smp N` or `-smp cpus=N,...`; None if unset."""
-        value = self._option_value("-smp")
+        value = option_value(self.options, "-smp")
         if value is None:
             return None
         for part in value.split(","):
@@ -48,9 +48,6 @@ class Preset:
         count = sum(1 for flag, value in zip(self.options, self.options[1:])
                     if flag == "-numa" and value.startswith("node"))
         return max(count, 1)
-
-    def _option_value(self, flag: str) -> str | None:
-        return option_value(self.options, flag)
 
 
 def option_value(argv: list[str] | tuple[str, ...], flag: str) -> str | None:

@@ -31,7 +31,7 @@ Word g_client_good[kMaxClients];
 Word g_client_bad[kMaxClients];         // calls wrong or lost so far (the mover reports the first at once)
 Word g_client_first_bad[kMaxClients];   // the first bad call: its number
 Word g_client_error[kMaxClients];       // ... and its ErrorCode (0: an answer, but a wrong one)
-volatile Word g_client_calls[kMaxClients];  // calls made so far (the mover waits for each to grow)
+Word g_client_calls[kMaxClients];       // calls made so far (the mover waits for each to grow)
 
 Word transformed(Word word, unsigned k) { return (word ^ (0x9E3779B9u * (k + 1))) + k; }
 
@@ -73,7 +73,7 @@ void tcb_client(Word arg) {
             // Release: the mover that sees the count also sees the first bad call's details.
             __atomic_store_n(&g_client_bad[index], ++bad, __ATOMIC_RELEASE);
         }
-        g_client_calls[index] = i + 1;
+        __atomic_store_n(&g_client_calls[index], i + 1, __ATOMIC_RELAXED);
     }
     g_client_good[index] = good;
     l4::load_words(0x5103, {index});
@@ -83,10 +83,14 @@ void tcb_client(Word arg) {
 /// Client `c`'s wrong or lost calls so far, read while it runs (pairs with its release store).
 Word bad_calls(unsigned c) { return __atomic_load_n(&g_client_bad[c], __ATOMIC_ACQUIRE); }
 
+/// Client `c`'s calls made so far, read while it runs.
+Word calls_made(unsigned c) { return __atomic_load_n(&g_client_calls[c], __ATOMIC_RELAXED); }
+
 /// Whether client `c` has had an answer since the mover last looked (`seen`: its
 /// call count then), or has made all its calls.
 bool answered_since(unsigned c, Word seen, Word calls) {
-    return g_client_calls[c] > seen || g_client_calls[c] == calls;
+    Word made = calls_made(c);
+    return made > seen || made == calls;
 }
 
 }  // namespace
@@ -137,7 +141,7 @@ void test_sched_migrate_tcb(TestContext& t) {
         if (l4::system_clock() - started >= kLimitUs) {
             for (unsigned c = 0; c < clients; ++c)
                 t.note("l4.sched.migrate_tcb: client %u: %u of %u calls made, %u wrong or lost", c,
-                       unsigned(g_client_calls[c]), kCalls, unsigned(bad_calls(c)));
+                       unsigned(calls_made(c)), kCalls, unsigned(bad_calls(c)));
             (void)l4::kdebug::describe_thread(unsigned(server.id().number()));
             t.fail("the clients did not finish %u calls each in %u s (the server moved %u times); each client's "
                    "count and the kernel's view of the server are in the log",
@@ -163,7 +167,7 @@ void test_sched_migrate_tcb(TestContext& t) {
                 (void)l4::kdebug::describe_thread(unsigned(client[c].id().number()));
                 t.fail("client %u made no call for %u s (after %u of %u calls, %u wrong or lost; the server moved "
                        "%u times); the kernel's view of it and of the server is in the log",
-                       c, unsigned(kStallUs / 1'000'000), unsigned(g_client_calls[c]), kCalls,
+                       c, unsigned(kStallUs / 1'000'000), unsigned(calls_made(c)), kCalls,
                        unsigned(bad_calls(c)), unsigned(moves));
                 return;
             }
@@ -173,7 +177,7 @@ void test_sched_migrate_tcb(TestContext& t) {
             continue;
         }
         progress_at = l4::system_clock();
-        for (unsigned c = 0; c < clients; ++c) seen[c] = g_client_calls[c];
+        for (unsigned c = 0; c < clients; ++c) seen[c] = calls_made(c);
         CHECK(t, l4::set_processor(server.id(), target) != 0, "Schedule to CPU %u failed, ErrorCode %u", target,
               l4::error_code());
         ++moves;
