@@ -162,15 +162,10 @@ tools: $(TOOLS_OK)
 
 # ---- the kernel ----------------------------------------------------------
 
-# The IPC fast path's two files keep EBP free for values, not a frame chain
-# (docs/benchmarks.md, "The IPC fast path"); GDB unwinds them by their CFI.
-FAST_PATH_OBJS := $(KBUILD)/kernel/ipc/fast_path.o $(KBUILD)/kernel/arch/ia32/syscall/ipc_fast_entry.o
-$(FAST_PATH_OBJS): KERNEL_FILE_FLAGS := -fomit-frame-pointer
-
 $(KBUILD)/%.o: %.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call step,CXX,$<)
-	$(Q)$(CXX) $(KERNEL_CXXFLAGS) $(KERNEL_FILE_FLAGS) $(KERNEL_LTO) -MMD -MP -MJ $@.json -c $< -o $@
+	$(Q)$(CXX) $(KERNEL_CXXFLAGS) $(KERNEL_LTO) -MMD -MP -MJ $@.json -c $< -o $@
 
 $(KBUILD)/hidden/%.o: $(HIDDEN_DIR)/kernel/%.cc | $(TOOLS_OK)
 	@mkdir -p $(@D)

@@ -152,6 +152,12 @@ public:
     /// CPU `cpu`'s directory (physical), or 0 if it has none yet: for tests
     /// and statistics.
     uint32_t cpu_directory(unsigned cpu) const { return __atomic_load_n(&m_directory_phys[cpu], __ATOMIC_ACQUIRE); }
+    /// Where m_directory_phys, m_io_bitmap and m_io_generation lie in a
+    /// Space: the IA32 IPC fast path reads them in assembly
+    /// (arch/ia32/syscall/ipc_fast_layout.h).
+    static constexpr size_t directories_offset();
+    static constexpr size_t io_bitmap_offset();
+    static constexpr size_t io_generation_offset();
     /// The master directory (physical): the user part every copy starts from.
     uint32_t master_directory() EXCLUDES(m_lock);
     /// Removes stale translations of [vaddr, vaddr + size) from every CPU
@@ -205,5 +211,15 @@ private:
     /// shootdown(), unless the space is being destroyed.
     void shootdown_unless_dying(uintptr_t vaddr, size_t size);
 };
+
+// A Space is not standard-layout (it derives from MappingSpace), so offsetof
+// is only conditionally supported; clang supports it for classes without
+// virtual bases, which is all the fast path needs.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winvalid-offsetof"
+constexpr size_t Space::directories_offset() { return offsetof(Space, m_directory_phys); }
+constexpr size_t Space::io_bitmap_offset() { return offsetof(Space, m_io_bitmap); }
+constexpr size_t Space::io_generation_offset() { return offsetof(Space, m_io_generation); }
+#pragma clang diagnostic pop
 
 }  // namespace mm

@@ -122,6 +122,10 @@ public:
     /// (RETURN_CAPABILITY tells -Wthread-safety that the result is m_lock.)
     SpinLock& lock() RETURN_CAPABILITY(m_lock) { return m_lock; }
 
+    /// Where the summary word m_words lies in a RunQueue: the IA32 IPC fast
+    /// path reads it in assembly (arch/ia32/syscall/ipc_fast_layout.h).
+    static constexpr size_t summary_offset();
+
     /// Links `entry` at the tail (its turn comes after every entry of its
     /// priority) or at the head (a preempted thread keeps its turn). False,
     /// and nothing changes, if it is already queued.
@@ -197,6 +201,8 @@ private:
     Schedulable* m_heads[kPriorities] GUARDED_BY(m_lock) = {};
     size_t m_count GUARDED_BY(m_lock) = 0;
 };
+
+constexpr size_t RunQueue::summary_offset() { return offsetof(RunQueue, m_words); }
 
 static_assert(sizeof(unsigned) * 8 == 32, "__builtin_clz counts in 32-bit words");
 

@@ -13,9 +13,9 @@ For each stretch it prints the instructions by function (kernel symbols; user
 mode is one line), and the sequence in which the functions ran. The defaults
 trace one fast-path IPC between two spaces: ipcbench with rounds=100 batches=1
 measures same_cpu_same_space (0, 2, 8, 63 words) and then same_cpu_cross_space,
-each measurement about 400 passes through arch_ipc_switch (the fast path's
+each measurement about 400 passes through ipc_fast_switched (the fast path's
 switch), so the 1800th falls in same_cpu_cross_space with 0 words. For the
-cross-CPU protocol: --first ipc::post --skip 300 --symbol ipc_trap --cpus 2
+cross-CPU protocol: --first ipc::post --skip 300 --symbol ipc_entry --cpus 2
 (only an IPC to another CPU posts a request; docs/benchmarks.md, "The IPC
 fast path", has both).
 
@@ -112,7 +112,7 @@ def free_port():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--symbol", default="arch_ipc_switch", help="where a stretch starts and ends")
+    parser.add_argument("--symbol", default="ipc_fast_switched", help="where a stretch starts and ends")
     parser.add_argument("--first", default="", help="count passes here instead (default: SYMBOL), then go to SYMBOL")
     parser.add_argument("--skip", type=int, default=1800, help="passes through FIRST (or SYMBOL) to let go")
     parser.add_argument("--cpus", type=int, default=1, help="stretches to trace, each on another CPU")

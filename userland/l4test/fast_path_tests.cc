@@ -1,4 +1,4 @@
-// fast_path_tests.cc: the kernel's IPC fast path (kernel/ipc/fast_path.cc, issue 19)
+// fast_path_tests.cc: the kernel's IPC fast path (kernel/arch/ia32/syscall/ipc_fast.S, issue 19)
 // is taken in the common case and only there.
 //
 // The fast path does a Call or ReplyWait of untyped words, with a receive phase that

@@ -111,8 +111,14 @@ struct Gdt::Running {
     static void disable_io_bitmap() { store16<kIomapBase>(kIoBitmapOff); }
     static void enable_io_bitmap() { store16<kIomapBase>(kIoBitmapOn); }
 
-private:
+    /// Where FS finds the TSS's iomap_base, and the values the two calls
+    /// above write: the IPC fast path writes them in assembly
+    /// (syscall/ipc_fast_layout.h).
     static constexpr unsigned kIomapBase = offsetof(Gdt, m_tss) + offsetof(Tss, iomap_base);
+    static constexpr uint16_t kIomapOn = kIoBitmapOn;
+    static constexpr uint16_t kIomapOff = kIoBitmapOff;
+
+private:
     template <unsigned Offset>
     [[gnu::always_inline]] static uint32_t load() {
         uint32_t v;

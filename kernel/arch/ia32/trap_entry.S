@@ -9,12 +9,12 @@
  * Each stub is 16 bytes long, so the stub for vector v is trap_stubs + 16 * v.
  *
  * The Ipc and Lipc system calls enter at ipc_entry and lipc_entry instead
- * (idt.cc points their vectors there unless the kernel was booted with
- * fastpath=off), which save the same TrapFrame and call ipc_trap(TrapFrame*)
- * (syscall/ipc_fast_entry.cc): the IPC fast path first, handle_trap when it
- * does not apply.
+ * (syscall/ipc_fast.S; idt.cc points their vectors there unless the kernel
+ * was booted with fastpath=off), which save the same TrapFrame, try the IPC
+ * fast path, and call handle_trap when it does not apply.
  */
 #include "arch/ia32/layout.h"
+#include "arch/ia32/save_frame.h"
 
     .text
     .balign 16
@@ -34,40 +34,6 @@ trap_stubs:
     .set vector, vector + 1
     .endr
 
-/* The rest of the TrapFrame (trap.h), and the kernel's segments. */
-.macro save_frame
-    pushal
-    pushl %ds
-    pushl %es
-    pushl %fs
-    pushl %gs
-    movl $SEL_KERNEL_DATA, %eax
-    movl %eax, %ds
-    movl %eax, %es
-    movl $SEL_CPU_LOCAL, %eax
-    movl %eax, %fs
-    cld
-.endm
-
-/* The Ipc (VECTOR_SYSCALL_FIRST + 4) and Lipc (+ 5) entries of the fast path:
-   a stub and trap_common in one, without the jump between them. */
-.macro ipc_entry_for vector
-    pushl $0
-    pushl $\vector
-    save_frame
-    pushl %esp
-    call ipc_trap
-    jmp trap_return
-.endm
-
-    .global ipc_entry
-ipc_entry:
-    ipc_entry_for (VECTOR_SYSCALL_FIRST + 4)
-
-    .global lipc_entry
-lipc_entry:
-    ipc_entry_for (VECTOR_SYSCALL_FIRST + 5)
-
 trap_common:
     save_frame
     pushl %esp
@@ -77,7 +43,7 @@ trap_common:
     .global trap_return
 trap_return:
     addl $4, %esp
-    /* With ESP at the TrapFrame: the IPC fast path's switch enters here (switch.S). */
+    /* With ESP at the TrapFrame: the IPC fast path leaves through here (syscall/ipc_fast.S). */
     .global trap_restore
 trap_restore:
     popl %gs

@@ -1,76 +1,134 @@
-// ipc_fast_entry.cc: the IA32 side of the IPC fast path (ipc/fast_path.h).
+// ipc_fast_entry.cc: what the IA32 IPC fast path (ipc_fast.S) needs from C++.
 //
-// Every Ipc and Lipc system call tries the fast path first (unless the kernel
-// was booted with fastpath=off): their vectors enter at ipc_trap() below
-// (trap_entry.S's ipc_entry and lipc_entry), which falls back to handle_trap.
-// When it takes the IPC, the receiver is already the running thread, and
-// this file returns to its user mode directly:
-//
-//   1. the receiver's Ipc results go into its saved user registers, the
-//      TrapFrame at the top of its kernel stack, as syscall_abi.cc would put
-//      them (EAX from, ESI MR0, EBX MR1, EBP MR2);
-//   2. arch_ipc_switch (switch.S) moves to the receiver's kernel stack, just
-//      below that frame, and leaves through trap_return; on the sender's stack
-//      it leaves a switch frame (switch.S's layout) whose return address is
-//      ipc_fast_resume, and saves its address as the sender's kernel context.
-//
-// The receiver's own kernel context, saved when it blocked (in the general
-// path's block(), or at ipc_fast_resume), is simply dropped: all it had left
-// to do was to return its Ipc result to user mode, which step 1 did.
-//
-// Whoever later switches to the sender (arch::switch_stacks, or step 2 from
-// another fast IPC, which drops that context too) lands in ipc_fast_resume,
-// which calls ipc_fast_resumed() below and leaves through trap_return: the
-// Ipc result into the frame, then the safe point, as every system call.
+// The fast path itself is assembly, one straight line from the Ipc's trap to
+// the receiver's iret (ipc_fast.S says why and walks through it). It reads
+// the kernel's objects at offsets written down in ipc_fast_layout.h; this file
+// checks each of them against the types, so that the build stops when a
+// field moves. It also holds the few steps the assembly leaves to C++ because
+// they are rare or long: finding a receiver by its local id, the run queue's
+// priority test when some thread is ready, the IO bitmap when a space has
+// one, a stack overflow, and the sender's return when it runs again.
+#include "arch/ia32/gdt.h"
+#include "arch/ia32/syscall/ipc_fast_layout.h"
 #include "arch/ia32/trap.h"
 #include "arch/user.h"
 #include "ipc/fast_path.h"
+#include "lib/panic.h"
+#include "mm/space.h"
+#include "thread/cpu_scheduler.h"
+#include "thread/safe_point.h"
 #include "thread/scheduler.h"
-
-extern "C" [[noreturn, gnu::regparm(3)]] void arch_ipc_switch(uint32_t* save_esp, ia32::TrapFrame* prev,
-                                                               ia32::TrapFrame* next);
-
-namespace ia32 {
+#include "thread/tcb_array.h"
 
 namespace {
 
-TrapFrame& frame_of(thread::Tcb* tcb) { return *reinterpret_cast<TrapFrame*>(tcb->user_frame()); }
+using ia32::TrapFrame;
+using thread::Tcb;
+using thread::detail::CpuScheduler;
 
-/// An Ipc's results in the X.2 IA32 registers (syscall_abi.cc's table).
-void put_result(TrapFrame& f, ipc::IpcResult result, const api::Utcb* utcb) {
-    f.eax = result.from.raw();
-    f.esi = result.tag.raw();
-    f.ebx = utcb->mr[1];
-    f.ebp = utcb->mr[2];
-}
+// ---- ipc_fast_layout.h, checked -------------------------------------------------
 
-/// The IPC fast path for the Ipc in `f`: returns only when it does not apply.
-void try_fast_ipc(TrapFrame& f) {
-    ipc::FastIpc done = ipc::try_fast_ipc(api::ThreadId::from_raw(f.eax), api::ThreadId::from_raw(f.edx),
-                                          api::Timeouts::from_raw(f.ecx), api::MsgTag::from_raw(f.esi));
-    thread::Tcb* dest = done.receiver;
-    if (dest == nullptr) return;
-    TrapFrame& to = frame_of(dest);
-    put_result(to, done.result, dest->m_utcb);
-    // `f` is the sender's frame_of() (a system call comes from user mode),
-    // found from the sender again rather than kept in a register throughout.
-    arch_ipc_switch(&done.sender->m_kernel_esp, &frame_of(done.sender), &to);
-}
+static_assert(offsetof(TrapFrame, esi) == FRAME_ESI && offsetof(TrapFrame, ebp) == FRAME_EBP &&
+              offsetof(TrapFrame, ebx) == FRAME_EBX && offsetof(TrapFrame, edx) == FRAME_EDX &&
+              offsetof(TrapFrame, eax) == FRAME_EAX && sizeof(TrapFrame) == FRAME_SIZE);
+
+static_assert(offsetof(Tcb, m_global_id) == TCB_GLOBAL_ID && offsetof(Tcb, m_cpu) == TCB_CPU);
+// The state and the three flags a waiting receiver must have clear, in one word:
+// m_state is its low byte (IA32 is little-endian).
+static_assert(offsetof(Tcb, m_state) == TCB_STATE && TCB_STATE % 4 == 0 &&
+              offsetof(Tcb, m_adopt_pending) == TCB_STATE + 1 && offsetof(Tcb, m_in_timeouts) == TCB_STATE + 2 &&
+              offsetof(Tcb, m_receive_to_kernel) == TCB_STATE + 3);
+static_assert(offsetof(Tcb, m_tcb_pending) == TCB_PENDING && TCB_PENDING % 2 == 0 &&
+              offsetof(Tcb, m_cancel_pending) == TCB_PENDING + 1);
+static_assert(offsetof(Tcb, m_space) == TCB_SPACE && offsetof(Tcb, m_utcb) == TCB_UTCB &&
+              offsetof(Tcb, m_utcb_location) == TCB_UTCB_LOCATION &&
+              offsetof(Tcb, m_utcb_segment) == TCB_UTCB_SEGMENT);
+static_assert(offsetof(Tcb, m_migrate_to) == TCB_MIGRATE_TO && offsetof(Tcb, m_ran_here) == TCB_RAN_HERE &&
+              offsetof(Tcb, m_ipc_seq) == TCB_IPC_SEQ && offsetof(Tcb, m_has_receive) == TCB_HAS_RECEIVE &&
+              offsetof(Tcb, m_receive_from) == TCB_RECEIVE_FROM &&
+              offsetof(Tcb, m_receive_timeout) == TCB_RECEIVE_TIMEOUT && offsetof(Tcb, m_wake) == TCB_WAKE &&
+              offsetof(Tcb, m_fast_ipcs) == TCB_FAST_IPCS && offsetof(Tcb, m_senders_head) == TCB_SENDERS_HEAD &&
+              offsetof(Tcb, m_kernel_esp) == TCB_KERNEL_ESP && offsetof(Tcb, m_stack_canary) == TCB_STACK_CANARY);
+static_assert(sizeof(Tcb::m_migrate_to) == 4 && sizeof(Tcb::m_ipc_seq) == 4 && sizeof(Tcb::m_fast_ipcs) == 4 &&
+              sizeof(Tcb::m_receive_timeout) == 2 && sizeof(Tcb::m_utcb_segment) == 8);
+static_assert(thread::kTcbSize == TCB_STACK_TOP && thread::kStackCanary == STACK_CANARY);
+static_assert(uint8_t(thread::State::Ready) == STATE_READY && uint8_t(thread::State::Receiving) == STATE_RECEIVING &&
+              uint8_t(thread::WakeReason::None) == WAKE_NONE && uint8_t(thread::WakeReason::Done) == WAKE_DONE);
+
+static_assert(offsetof(CpuScheduler, current) == SCHED_CURRENT &&
+              offsetof(CpuScheduler, queue) + thread::RunQueue::summary_offset() == SCHED_QUEUE_WORDS &&
+              offsetof(CpuScheduler, charged_until) == SCHED_CHARGED_UNTIL);
+static_assert(sizeof(thread::detail::g_cpus) == platform::kMaxCpus * SCHED_SLOT_SIZE);
+static_assert(sizeof(thread::SafePointWork) == 4 &&
+              sizeof(thread::g_safe_point_work) == platform::kMaxCpus << SAFE_POINT_SLOT_SHIFT);
+
+static_assert(mm::Space::directories_offset() == SPACE_DIRECTORIES &&
+              mm::Space::io_bitmap_offset() == SPACE_IO_BITMAP &&
+              mm::Space::io_generation_offset() == SPACE_IO_GENERATION);
+
+static_assert(offsetof(ia32::CpuLocal, index) == LOCAL_CPU_INDEX &&
+              offsetof(ia32::CpuLocal, io_loaded_key) == LOCAL_IO_LOADED_KEY &&
+              offsetof(ia32::CpuLocal, io_enabled) == LOCAL_IO_ENABLED);
+static_assert(ia32::Gdt::Running::kIomapBase == LOCAL_IOMAP_BASE && ia32::Gdt::Running::kIomapOn == IOMAP_ON &&
+              ia32::Gdt::Running::kIomapOff == IOMAP_OFF);
+
+static_assert(offsetof(api::Utcb, mr) == UTCB_MR0 && UTCB_MR1 == UTCB_MR0 + 4 && UTCB_MR2 == UTCB_MR0 + 8 &&
+              api::kUtcbPointerOffset == UTCB_POINTER_OFFSET);
+static_assert(api::ThreadId::any().raw() == THREAD_ANY && api::ThreadId::any_local().raw() == THREAD_ANY_LOCAL &&
+              TCB_ARRAY_SLOTS_MASK == (thread::kMaxThreads - 1) * thread::kTcbSize &&
+              TCB_ARRAY_SIZE == thread::kMaxThreads * thread::kTcbSize &&
+              (api::ThreadId::global(thread::kMaxThreads - 1, 1).raw() >> 2) == TCB_ARRAY_SLOTS_MASK &&
+              api::ThreadId::from_raw(LOCAL_ID_ZERO_BITS).is_global() &&
+              !api::ThreadId::from_raw(~api::Word(LOCAL_ID_ZERO_BITS)).is_global());
+static_assert(api::MsgTag::make(0, TAG_UNTYPED, 0).raw() == TAG_UNTYPED &&
+              (api::MsgTag::make(0xFFFF, TAG_UNTYPED, 0).raw() | TAG_TYPED_AND_FLAGS) == 0xFFFFFFFF &&
+              api::MsgTag::make(0xFFFF, TAG_UNTYPED, 0).raw() == TAG_RECEIVED);
 
 }  // namespace
 
-}  // namespace ia32
+// ---- called from ipc_fast.S (arguments in EAX, EDX: regparm) -------------------
 
-// Where the Ipc and Lipc vectors enter (trap_entry.S's ipc_entry, lipc_entry).
-extern "C" void ipc_trap(ia32::TrapFrame* frame) {
-    ia32::try_fast_ipc(*frame);  // returns only when the fast path does not apply
-    handle_trap(frame);
+/// Step 4 by a local id (Lipc, or Ipc within a space): the thread whose UTCB
+/// is at that location in the sender's space, read without the space's lock
+/// and then checked; null when there is none, and the general path decides.
+extern "C" [[gnu::regparm(2)]] Tcb* ipc_fast_local_receiver(Tcb* self, api::Word to) {
+    api::ThreadId id = api::ThreadId::from_raw(to);
+    auto* dest = static_cast<Tcb*>(self->m_space->utcb_owner_unlocked(api::utcb_location(id.raw())));
+    if (dest == nullptr || dest->m_space != self->m_space || dest->local_id() != id) return nullptr;
+    return dest;
 }
 
-// A thread that blocked in the fast path runs again (from switch.S's ipc_fast_resume).
+/// Step 6 when some thread is ready on this CPU: whether one has a higher
+/// priority than the receiver (then the general path runs it first).
+extern "C" [[gnu::regparm(2)]] bool ipc_fast_ready_above(Tcb* dest, CpuScheduler* c) {
+    return c->queue.ready_above(dest->m_sched.priority());
+}
+
+/// Step 10 when the receiver's space has IO ports that are not the ones
+/// behind this CPU's TSS: the whole user context as the general path loads
+/// it (which copies the bitmap).
+extern "C" [[gnu::regparm(1)]] void ipc_fast_user_context(Tcb* dest) {
+    mm::Space* space = dest->m_space;
+    arch::set_user_context(thread::detail::stack_top(dest), dest->m_utcb_segment, space->io_bitmap(),
+                           space->io_generation());
+}
+
+/// Step 10 found the sender's stack canary overwritten.
+extern "C" [[noreturn, gnu::regparm(1)]] void ipc_fast_stack_overflow(Tcb* self) {
+    panic("kernel stack overflow in thread %x", self->global_id().raw());
+}
+
+/// A thread that blocked in the fast path runs again (ipc_fast.S's
+/// ipc_fast_resume, switched to by either path, on any CPU): its Ipc result
+/// into its saved user registers, as syscall_abi.cc would put them (EAX from,
+/// ESI MR0, EBX MR1, EBP MR2), then the safe point, as every system call.
 extern "C" void ipc_fast_resumed() {
     ipc::IpcResult result = ipc::fast_ipc_resumed();
-    thread::Tcb* self = thread::current();
-    ia32::put_result(ia32::frame_of(self), result, self->m_utcb);
+    Tcb* self = thread::current();
+    auto& f = *reinterpret_cast<TrapFrame*>(self->user_frame());
+    f.eax = result.from.raw();
+    f.esi = result.tag.raw();
+    f.ebx = self->m_utcb->mr[1];
+    f.ebp = self->m_utcb->mr[2];
     thread::kernel_exit();
 }

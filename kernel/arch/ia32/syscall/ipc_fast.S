@@ -1,0 +1,367 @@
+/* ipc_fast.S: the IPC fast path, the common case of L4 IPC in one straight
+ * line of assembly, from the Ipc's trap to the receiver's iret (thesis 2.2;
+ * chapter 5 measures IPC).
+ *
+ * The general path (ipc/ipc.cc) handles every IPC: timeouts, map items,
+ * senders queued at a busy receiver, receivers on other CPUs. Almost every
+ * IPC a client and a server exchange is the same simple case, though: a Call
+ * to a server that already waits in its ReplyWait, or the ReplyWait that
+ * answers a client waiting in its Call. Both threads are on this CPU, the
+ * message is a few untyped words, both sides wait for ever, and the sender
+ * goes on to wait at once. Then the IPC is:
+ *
+ *     copy the words, the sender now waits, the receiver runs
+ *
+ * and the general path's work around it (the run queue and its lock, the
+ * receive phase looking the partner up again, the scheduler's pick, the
+ * receiver unwinding its kernel stack back to the system-call return) is not
+ * needed: the sender becomes Receiving, the receiver becomes the running
+ * thread, and the CPU returns straight to the receiver's user mode.
+ *
+ * Steps 1 to 6 each test one condition; when one fails, nothing has been
+ * changed yet, and ipc_slow hands the trap to handle_trap, the general path.
+ * After the last test the fast path commits: from there on it cannot fail.
+ * It leaves both threads as the general path would, as far as anybody reads
+ * them afterwards (step 8 says what it does not write), and the kernel-core
+ * tests run both ways (`fastpath=off` on the kernel command line points the
+ * Ipc vectors at their plain stubs, idt.cc), with one difference on purpose:
+ * the receiver runs at once even when another thread of its priority is
+ * ready (L4's direct switch; the general path would queue the receiver
+ * behind it). A ready thread of a higher priority than the receiver sends the
+ * IPC down the general path, which runs that thread first.
+ *
+ * Why assembly: the same steps in C++ took about 135 instructions, of which
+ * some 40 were the compiler's spills and reloads of the eight values the
+ * steps share (IA32 has six free registers) and its prologue. Here the user's
+ * registers stay in the TrapFrame the entry saved and are read from it again
+ * when needed, which costs one instruction each. The offsets into the kernel's
+ * objects come from ipc_fast_layout.h, which ipc_fast_entry.cc checks against
+ * the C++ types; the rare or long steps are C++ functions there.
+ *
+ * Registers from step 2 on: EBX the sender (this CPU's running thread), ECX
+ * the receiver (from step 4), EDI this CPU's scheduler state (CpuScheduler),
+ * EBP this CPU's number, ESI the message tag; EAX and EDX are scratch.
+ */
+#include "arch/ia32/layout.h"
+#include "arch/ia32/save_frame.h"
+#include "arch/ia32/syscall/ipc_fast_layout.h"
+
+/* The per-CPU arrays of thread/cpu_scheduler.h and thread/safe_point.h, by
+   their C++ names. */
+#define G_CPUS _ZN6thread6detail6g_cpusE
+#define G_SAFE_POINT_WORK _ZN6thread17g_safe_point_workE
+
+    .text
+
+/* The Lipc (VECTOR_SYSCALL_FIRST + 5) and Ipc (+ 4) vectors' entries: a stub
+   and trap_entry.S's trap_common in one. */
+    .global lipc_entry
+lipc_entry:
+    pushl $0
+    pushl $(VECTOR_SYSCALL_FIRST + 5)
+    save_frame
+    jmp ipc_fast
+
+    .global ipc_entry
+ipc_entry:
+    pushl $0
+    pushl $(VECTOR_SYSCALL_FIRST + 4)
+    save_frame
+    /* ESP points at the caller's TrapFrame: EAX to, ECX timeouts, EDX
+       FromSpecifier, ESI MR0 (the tag) in it and, but for EAX, still in the
+       registers. */
+ipc_fast:
+    /* 1. The kind of IPC: untyped words only (no map or grant items, no
+          flags), and a receive phase (FromSpecifier not nil) that waits for
+          ever (receive timeout 0: with one, the sender would have to be put
+          on this CPU's list of timeouts). */
+    testl $TAG_TYPED_AND_FLAGS, %esi
+    jnz ipc_slow
+    testw %cx, %cx
+    jnz ipc_slow
+    testl %edx, %edx
+    jz ipc_slow
+
+    /* The sender: this CPU's running thread. */
+    movl %fs:LOCAL_CPU_INDEX, %ebp
+    imull $SCHED_SLOT_SIZE, %ebp, %edi
+    addl $G_CPUS, %edi
+    movl SCHED_CURRENT(%edi), %ebx
+
+    /* 2. The sender's receive phase can start waiting at once: no sender is
+          queued at it that it would have to take first, and it waits for the
+          receiver itself (a Call) or for anybody (a ReplyWait); another
+          specific thread would have to be looked up. */
+    cmpl $0, TCB_SENDERS_HEAD(%ebx)
+    jne ipc_slow
+    movl FRAME_EAX(%esp), %eax
+    cmpl %eax, %edx
+    je 2f
+    cmpl $THREAD_ANY, %edx
+    je 2f
+    cmpl $THREAD_ANY_LOCAL, %edx
+    jne ipc_slow
+2:
+    /* 3. The sender may be switched away from with no more to do: no move to
+          another CPU waits for its switch (m_migrate_to is -1), its TCB page
+          is not waiting to follow it to another node, and no cancelled
+          request of it is still out (the last two: one half-word). A sender
+          being deleted has raised a switch, which step 6 sees. */
+    cmpl $0, TCB_MIGRATE_TO(%ebx)
+    jge ipc_slow
+    cmpw $0, TCB_PENDING(%ebx)
+    jne ipc_slow
+
+    /* 4. The receiver, into ECX. By a global id: the TCB array's slot for its
+          number, holding a thread of that id (the slot of a thread number
+          nobody uses reads as zeros). The slot is taken modulo the array's
+          size: a number beyond it (`any`'s, for one) names a slot whose
+          thread, if any, has another number, so the id does not match. By a
+          local id (Lipc, or Ipc within a space): in C++. */
+    testl $LOCAL_ID_ZERO_BITS, %eax
+    jz 40f
+    movl %eax, %ecx
+    shrl $2, %ecx                   /* number * 4 KiB: (id >> 14) << 12 ... */
+    andl $TCB_ARRAY_SLOTS_MASK, %ecx /* ... of the number's low 12 bits */
+    cmpl %eax, TCB_ARRAY_BASE + TCB_GLOBAL_ID(%ecx)
+    jne ipc_slow
+    addl $TCB_ARRAY_BASE, %ecx
+5:
+    /* 5. The receiver waits for this message, here, with nothing to undo: it
+          is in a receive phase (so it exists and is not being deleted, whose
+          first step ends its IPC; it is neither the sender, which runs, nor
+          an idle thread, which never receives) with none of the three flags
+          beside its state set (a hand-over to this CPU still in the inbox, a
+          deadline, a message to the kernel: a page-fault reply or a new
+          thread's start message), and it lives on this CPU. */
+    cmpl $STATE_RECEIVING, TCB_STATE(%ecx)
+    jne ipc_slow
+    cmpl %ebp, TCB_CPU(%ecx)
+    jne ipc_slow
+    /*    It accepts the sender (ipc.cc's accepts()): it waits for anybody,
+          for the sender's global id, or, within one space, for any local
+          thread or the sender's local id. */
+    movl TCB_RECEIVE_FROM(%ecx), %eax
+    cmpl $THREAD_ANY, %eax
+    je 6f
+    cmpl TCB_GLOBAL_ID(%ebx), %eax
+    je 6f
+    testl $LOCAL_ID_ZERO_BITS, %eax
+    jnz ipc_slow
+    movl TCB_SPACE(%ebx), %edx
+    cmpl TCB_SPACE(%ecx), %edx
+    jne ipc_slow
+    cmpl $THREAD_ANY_LOCAL, %eax
+    je 6f
+    movl TCB_UTCB_LOCATION(%ebx), %edx
+    addl $UTCB_POINTER_OFFSET, %edx
+    cmpl %edx, %eax
+    jne ipc_slow
+6:
+    /* 6. Running the receiver now is what the scheduler would do: no ready
+          thread has a higher priority (nothing is ready at all, the common
+          case, or the test in C++), and the safe point has nothing to do on
+          this CPU: a switch due, a timer tick's timeouts, requests from
+          other CPUs, a deleted partner to look for (one word,
+          thread/safe_point.h). Any of them sends the IPC down the general
+          path, which returns through the safe point. (Deleted threads
+          waiting to be freed can wait: every safe point tries again.) */
+    cmpl $0, SCHED_QUEUE_WORDS(%edi)
+    jne 60f
+61:
+    movl %ebp, %eax
+    shll $SAFE_POINT_SLOT_SHIFT, %eax
+    cmpl $0, G_SAFE_POINT_WORK(%eax)
+    jne ipc_slow
+
+    /*    The last test, and the first step of the switch: the receiver's
+          space has its directory for this CPU already (if not, the general
+          path makes it: Lab 2). Loaded only when the space differs. */
+    movl TCB_SPACE(%ecx), %eax
+    cmpl TCB_SPACE(%ebx), %eax
+    je 7f
+    movl SPACE_DIRECTORIES(%eax,%ebp,4), %eax
+    testl %eax, %eax
+    jz ipc_slow
+
+    /* ---- commit: from here on the fast path cannot fail ------------------ */
+    movl %eax, %cr3
+7:
+    /* 7. The message: MR1..MRu from the sender's UTCB to the receiver's
+          (`rep movsl` wants ESI, EDI and ECX: the receiver waits in EDX, and
+          the scheduler's state and the tag are found again), the tag the
+          receiver sees into its MR0 and its saved ESI, the sender's name
+          into its saved EAX (the local id when the receiver asked by a local
+          id and both share a space), its MR1 and MR2 into its saved EBX and
+          EBP: the Ipc's results, as syscall_abi.cc returns them. */
+    testl $TAG_UNTYPED, %esi
+    jz 71f
+    movl %ecx, %edx
+    movl TCB_UTCB(%ecx), %edi
+    addl $UTCB_MR1, %edi
+    movl %esi, %ecx
+    andl $TAG_UNTYPED, %ecx
+    movl TCB_UTCB(%ebx), %esi
+    addl $UTCB_MR1, %esi
+    rep movsl
+    movl %edx, %ecx
+    imull $SCHED_SLOT_SIZE, %ebp, %edi
+    addl $G_CPUS, %edi
+    movl FRAME_ESI(%esp), %esi
+71:
+    andl $TAG_RECEIVED, %esi
+    movl TCB_UTCB(%ecx), %edx
+    movl %esi, UTCB_MR0(%edx)
+    movl %esi, TCB_USER_FRAME + FRAME_ESI(%ecx)
+    movl UTCB_MR1(%edx), %eax
+    movl %eax, TCB_USER_FRAME + FRAME_EBX(%ecx)
+    movl UTCB_MR2(%edx), %eax
+    movl %eax, TCB_USER_FRAME + FRAME_EBP(%ecx)
+    movl TCB_GLOBAL_ID(%ebx), %eax
+    testl $LOCAL_ID_ZERO_BITS, TCB_RECEIVE_FROM(%ecx)
+    jnz 72f
+    movl TCB_SPACE(%ebx), %edx
+    cmpl TCB_SPACE(%ecx), %edx
+    jne 72f
+    movl TCB_UTCB_LOCATION(%ebx), %eax
+    addl $UTCB_POINTER_OFFSET, %eax
+72:
+    movl %eax, TCB_USER_FRAME + FRAME_EAX(%ecx)
+
+    /* 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
+          and its receive phase waiting with no deadline. Only what a waiting
+          receiver's partners, its CPU's safe point and its own return read is
+          written: the send phase's fields (m_send_to, m_send_tag, ...) are
+          read only while a thread is Sending, m_error_in_receive is set by
+          whoever ends the wait with an error, the kernel-message flags are
+          false whenever a thread is in user mode, and m_deadline is 0
+          already: only a blocked thread has one, and whatever ends its wait
+          clears it (thread::wake, the timeout's expiry). */
+    incl TCB_IPC_SEQ(%ebx)
+    movl FRAME_EDX(%esp), %eax
+    movl %eax, TCB_RECEIVE_FROM(%ebx)
+    movw $0, TCB_RECEIVE_TIMEOUT(%ebx)
+    movb $1, TCB_HAS_RECEIVE(%ebx)
+    movb $WAKE_NONE, TCB_WAKE(%ebx)
+    movb $STATE_RECEIVING, TCB_STATE(%ebx)
+    incl TCB_FAST_IPCS(%ebx)
+
+    /* 9. The receiver's receive phase is over; it is this CPU's running
+          thread from now on (not queued: the running thread never is), and
+          pays for the CPU's time from now on. */
+    movb $WAKE_DONE, TCB_WAKE(%ecx)
+    movb $STATE_READY, TCB_STATE(%ecx)
+    movl %ecx, SCHED_CURRENT(%edi)
+    rdtsc
+    movl %eax, SCHED_CHARGED_UNTIL(%edi)
+    movl %edx, SCHED_CHARGED_UNTIL + 4(%edi)
+
+    /* 10. What the CPU needs to run the receiver in user mode besides its
+           directory: its kernel stack for the next trap, its UTCB segment
+           and its space's IO bitmap, as arch::set_user_context does it
+           (user_context.cc): nothing to do when neither the receiver's space
+           nor the sender's has ports; out of line otherwise, and in C++ when
+           the bitmap behind the TSS is another space's. The sender's stack,
+           which the CPU leaves, must not have overflowed. */
+    cmpl $STACK_CANARY, TCB_STACK_CANARY(%ebx)
+    jne 100f
+    leal TCB_STACK_TOP(%ecx), %eax
+    movl %eax, %fs:LOCAL_TSS_ESP0
+    movl TCB_UTCB_SEGMENT(%ecx), %eax
+    movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR
+    movl TCB_UTCB_SEGMENT + 4(%ecx), %eax
+    movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR + 4
+    movl TCB_SPACE(%ecx), %eax
+    cmpl $0, SPACE_IO_BITMAP(%eax)
+    jne 101f
+    cmpl $0, %fs:LOCAL_IO_ENABLED
+    jne 103f
+102:
+    movb $1, TCB_RAN_HERE(%ecx)
+
+    /* 11. The switch: below the sender's TrapFrame goes a kernel context as
+           switch.S lays it out (edi, esi, ebx, ebp, then the return address,
+           ipc_fast_resume, above it the argument slot trap_return drops; the
+           four registers' values do not matter), and its address becomes the
+           sender's saved kernel context. Whoever later switches to the sender
+           (arch::switch_stacks, or this step in another fast IPC) resumes it
+           there. The receiver's own kernel context, saved when it blocked, is
+           dropped: all it had left to do was to return its Ipc result to
+           user mode, which step 7 did. Then the receiver's kernel stack, at
+           its TrapFrame, and out through trap_entry.S's trap_restore. */
+    movl $ipc_fast_resume, -8(%esp)
+    leal -24(%esp), %eax
+    movl %eax, TCB_KERNEL_ESP(%ebx)
+    leal TCB_USER_FRAME(%ecx), %esp
+    .global ipc_fast_switched
+ipc_fast_switched:
+    jmp trap_restore
+
+/* The general path: handle_trap(TrapFrame*), then the common trap exit. */
+ipc_slow:
+    pushl %esp
+    call handle_trap
+    jmp trap_return
+
+/* Step 4 by a local id (not nil, not anylocal): in C++. */
+40:
+    testl %eax, %eax
+    jz ipc_slow
+    cmpl $THREAD_ANY_LOCAL, %eax
+    je ipc_slow
+    movl %eax, %edx
+    movl %ebx, %eax
+    call ipc_fast_local_receiver
+    testl %eax, %eax
+    jz ipc_slow
+    movl %eax, %ecx
+    jmp 5b
+
+/* Step 6 when some thread is ready: whether one is above the receiver. */
+60:
+    pushl %ecx
+    movl %ecx, %eax
+    movl %edi, %edx
+    call ipc_fast_ready_above
+    popl %ecx
+    testb %al, %al
+    jnz ipc_slow
+    jmp 61b
+
+/* Step 10: the sender's kernel stack overflowed. */
+100:
+    movl %ebx, %eax
+    call ipc_fast_stack_overflow
+
+/* Step 10, the receiver's space has ports: if its bitmap is the one behind
+   the TSS, that applies (again); else the user context in C++. */
+101:
+    movl SPACE_IO_GENERATION(%eax), %eax
+    cmpl %fs:LOCAL_IO_LOADED_KEY, %eax
+    jne 104f
+    cmpl $0, %fs:LOCAL_IO_ENABLED
+    jne 102b
+    movw $IOMAP_ON, %fs:LOCAL_IOMAP_BASE
+    movl $1, %fs:LOCAL_IO_ENABLED
+    jmp 102b
+104:
+    pushl %ecx
+    movl %ecx, %eax
+    call ipc_fast_user_context
+    popl %ecx
+    jmp 102b
+
+/* Step 10, the receiver's space has no ports but the sender's had: none now
+   (the bitmap stays behind the TSS for the next space that has it). */
+103:
+    movw $IOMAP_OFF, %fs:LOCAL_IOMAP_BASE
+    movl $0, %fs:LOCAL_IO_ENABLED
+    jmp 102b
+
+/* Where a sender that blocked in the fast path resumes, with ESP at its
+   argument slot: no frame to chain to (EBP 0), its Ipc result into its frame
+   and the safe point in C++ (ipc_fast_entry.cc), then the common trap exit. */
+ipc_fast_resume:
+    xorl %ebp, %ebp
+    call ipc_fast_resumed
+    jmp trap_return

@@ -1,0 +1,87 @@
+/* ipc_fast_layout.h: where the IPC fast path (ipc_fast.S) finds what it reads
+ * and writes: offsets into the kernel's objects, and the values it compares
+ * with. The assembler cannot ask the compiler, so they are written down here
+ * and ipc_fast_entry.cc checks every one of them against the C++ types with
+ * static_assert: a change to a TCB, a space or the scheduler's per-CPU state
+ * that moves one of these fields stops the build there, naming it.
+ * (Usable from C++ and assembly.)
+ */
+#pragma once
+
+/* The TrapFrame (trap.h), from the address ESP holds once the entry saved it. */
+#define FRAME_ESI 0x14
+#define FRAME_EBP 0x18
+#define FRAME_EBX 0x20
+#define FRAME_EDX 0x24
+#define FRAME_EAX 0x2c
+#define FRAME_SIZE 0x4c
+
+/* thread::Tcb (thread/tcb.h). The kernel stack ends where the 4 KiB TCB page
+ * does; the thread's user TrapFrame is at its top. */
+#define TCB_GLOBAL_ID 0x00
+#define TCB_CPU 0x04
+#define TCB_STATE 0x08 /* the state byte, then the three flags of one word */
+#define TCB_PENDING 0x0c /* m_tcb_pending and m_cancel_pending, one half-word */
+#define TCB_SPACE 0x14
+#define TCB_UTCB 0x18
+#define TCB_UTCB_LOCATION 0x1c
+#define TCB_UTCB_SEGMENT 0x20
+#define TCB_MIGRATE_TO 0x44
+#define TCB_RAN_HERE 0x48
+#define TCB_IPC_SEQ 0x4c
+#define TCB_HAS_RECEIVE 0x50
+#define TCB_RECEIVE_FROM 0x6c
+#define TCB_RECEIVE_TIMEOUT 0x70
+#define TCB_WAKE 0xa8
+#define TCB_FAST_IPCS 0xbc
+#define TCB_SENDERS_HEAD 0xc0
+#define TCB_KERNEL_ESP 0x2c0
+#define TCB_STACK_CANARY 0x2c4
+#define TCB_STACK_TOP 0x1000
+#define TCB_USER_FRAME (TCB_STACK_TOP - FRAME_SIZE)
+
+#define STATE_READY 2
+#define STATE_RECEIVING 4
+#define WAKE_NONE 0
+#define WAKE_DONE 1
+#define STACK_CANARY 0x57AC4ED0
+
+/* thread::detail::CpuScheduler, one per CPU in thread::detail::g_cpus
+ * (thread/cpu_scheduler.h), and thread::SafePointWork in g_safe_point_work
+ * (thread/safe_point.h): a per-CPU array's slots are this far apart. */
+#define SCHED_CURRENT 0x00
+#define SCHED_QUEUE_WORDS 0x30 /* the run queue's summary word: 0 when nothing is ready */
+#define SCHED_CHARGED_UNTIL 0x44c
+#define SCHED_SLOT_SIZE 0x480
+#define SAFE_POINT_SLOT_SHIFT 6 /* 64-byte slots of one word */
+
+/* mm::Space (mm/space.h): its per-CPU directories (physical; 0: none yet),
+ * its IO bitmap (0: none) and the bitmap's generation (its key). */
+#define SPACE_DIRECTORIES 0x110
+#define SPACE_IO_BITMAP 0xc1c
+#define SPACE_IO_GENERATION 0xc20
+
+/* The running CPU's Gdt through FS (gdt.h, Gdt::Running). */
+#define LOCAL_CPU_INDEX 0x00
+#define LOCAL_IO_LOADED_KEY 0x08
+#define LOCAL_IO_ENABLED 0x0c
+#define LOCAL_UTCB_DESCRIPTOR 0x48
+#define LOCAL_TSS_ESP0 0x54
+#define LOCAL_IOMAP_BASE 0xb6 /* the TSS's iomap_base: where the IO bitmap is */
+#define IOMAP_ON 0x68         /* right behind the TSS */
+#define IOMAP_OFF 0x2069      /* beyond the TSS's limit: no bitmap, no port */
+
+/* The UTCB (api/utcb.h) at its kernel address: MR0, MR1, MR2. */
+#define UTCB_MR0 0x100
+#define UTCB_MR1 0x104
+#define UTCB_MR2 0x108
+#define UTCB_POINTER_OFFSET 0x100 /* a local thread id is its UTCB location + this */
+
+/* X.2 IA32 values (api/thread_id.h, api/msg_tag.h). */
+#define THREAD_ANY 0xffffffff
+#define THREAD_ANY_LOCAL 0xffffffc0
+#define LOCAL_ID_ZERO_BITS 0x3f /* a local id has these bits clear; a global id not */
+#define TCB_ARRAY_SLOTS_MASK 0x00fff000 /* (thread number % 4096) * 4 KiB: the TCB array's 4096 slots */
+#define TAG_TYPED_AND_FLAGS 0xffc0
+#define TAG_UNTYPED 0x3f
+#define TAG_RECEIVED 0xffff003f /* label and untyped words: what the receiver's MR0 gets */
