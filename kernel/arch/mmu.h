@@ -36,9 +36,6 @@ void copy_kernel_mappings(uint32_t* directory);
 
 /// Makes `directory_phys` this CPU's page directory (no-op if it already is).
 void load_directory(uint32_t directory_phys);
-/// Makes `directory_phys` this CPU's page directory, known to differ from
-/// the one loaded now (the IPC fast path, switching between two spaces).
-void write_directory(uint32_t directory_phys);
 
 /// The page directory the boot CPU built, with the image's own code: the
 /// kernel part every node's kernel directory starts from (mm/code_replica.h

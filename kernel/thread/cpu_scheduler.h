@@ -6,7 +6,7 @@
 //   timeouts.cc    each CPU's list of threads with a deadline, the clock
 //   migration.cc   moving a thread to another CPU (Schedule, hand-over, Adopt)
 //
-// and by the IPC fast path (ipc/fast_path.cc), which makes the receiver of an
+// and by the IPC fast path (arch/ia32/syscall/ipc_fast.S), which makes the receiver of an
 // IPC the running thread itself, as switch_to() would.
 //
 // Everything here belongs to the calling CPU and is touched with interrupts

@@ -160,7 +160,7 @@ public:
     size_t count_locked() const REQUIRES(m_lock) { return m_count; }
 
     /// Whether an entry of a priority above `priority` is queued, read without
-    /// the lock by the owning CPU (the IPC fast path, ipc/fast_path.cc): only
+    /// the lock by the owning CPU (the IPC fast path, arch/ia32/syscall/ipc_fast.S): only
     /// the owning CPU dequeues, so a true answer stays true; an enqueue by
     /// another CPU racing with it is followed by a reschedule request anyway.
     bool ready_above(uint8_t priority) const NO_THREAD_SAFETY_ANALYSIS;

@@ -8,7 +8,7 @@
 // ipc/partner_gone.cc). Each kind is one byte of the CPU's word: whoever
 // makes the work raises its byte (another CPU with a plain byte store), the
 // safe point clears it when it does the work, and the IPC fast path
-// (ipc/fast_path.cc), which returns to user mode without a safe point, reads
+// (arch/ia32/syscall/ipc_fast.S), which returns to user mode without a safe point, reads
 // the four bytes in one load: any work at all sends it down the general path.
 //
 //   byte:   3            2       1      0

@@ -100,12 +100,12 @@ public:
     unsigned m_cpu = 0;
     // The state and three flags that keep a receiver from the IPC fast path,
     // in this order, one aligned word: it tests them with one compare
-    // (ipc/fast_path.cc, step 3).
+    // (arch/ia32/syscall/ipc_fast.S, step 5).
     alignas(4) State m_state = State::Free;
     bool m_adopt_pending = false;         // handed to m_cpu, whose inbox still holds its Adopt
     bool m_in_timeouts = false;           // in this CPU's timeout list (links below)
     bool m_receive_to_kernel = false;     // deliver into m_kmsg (fault replies)
-    // Two flags that keep a sender from the fast path, one aligned half-word (step 5).
+    // Two flags that keep a sender from the fast path, one aligned half-word (ipc_fast.S, step 3).
     alignas(2) bool m_tcb_pending = false;  // its TCB page waits to follow it to this node (tcb_migrate.h)
     bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
     bool m_is_idle = false;

@@ -8,7 +8,7 @@ namespace ia32 {
 void build_idt();
 
 /// Points the Ipc and Lipc vectors at the IPC fast path's entries
-/// (trap_entry.S's ipc_entry, lipc_entry) or, when `on` is false, at their
+/// (syscall/ipc_fast.S's ipc_entry, lipc_entry) or, when `on` is false, at their
 /// stubs like every other vector (the general path only). Once, on the boot
 /// CPU, before any user thread runs.
 void route_ipc_vectors(bool on);

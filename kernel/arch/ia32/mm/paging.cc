@@ -187,8 +187,6 @@ void load_directory(uint32_t directory_phys) {
     if (ia32::read_cr3() != directory_phys) ia32::write_cr3(directory_phys);
 }
 
-void write_directory(uint32_t directory_phys) { ia32::write_cr3(directory_phys); }
-
 void set_kernel_page(uintptr_t virt, uint64_t phys, bool writable) {
     SpinLockGuard guard(g_window_lock);
     uint32_t* pte = pte_for(virt);
