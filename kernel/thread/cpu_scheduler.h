@@ -52,6 +52,13 @@ inline Tcb* tcb_of(const Schedulable* entry) {
 
 // ---- scheduler.cc ------------------------------------------------------------
 
+/// What the CPU needs to run `next` in user mode besides its directory: its
+/// kernel stack, its UTCB segment and its space's IO bitmap (reloaded only
+/// when that bitmap changed, so this is cheap on every return to user mode).
+/// On the way back to user mode (kernel_exit), and in the IPC fast path when
+/// the receiver's space has another space's IO bitmap (ipc_fast_entry.cc).
+void load_user_context(Tcb* next);
+
 /// After a switch, on the new thread's stack: checks the old thread's stack
 /// canary, frees a deleted thread, hands a migrating one to its new CPU.
 void finish_switch();

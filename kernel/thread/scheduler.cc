@@ -36,14 +36,6 @@ using namespace detail;
 
 namespace {
 
-/// What the CPU needs to run `next` in user mode besides its directory: its
-/// kernel stack, its UTCB segment and its space's IO bitmap (reloaded only
-/// when that bitmap changed, so this is cheap on every return to user mode).
-void load_user_context(Tcb* next) {
-    mm::Space* space = next->m_space;
-    arch::set_user_context(stack_top(next), next->m_utcb_segment, space->io_bitmap(), space->io_generation());
-}
-
 /// The directory `next` runs in. Its user context (load_user_context) is loaded
 /// once, on its way back to user mode (kernel_exit), not here as well.
 void load_thread_directory(Tcb* next) {
@@ -174,6 +166,11 @@ void schedule() {
 }  // namespace
 
 namespace detail {
+
+void load_user_context(Tcb* next) {
+    mm::Space* space = next->m_space;
+    arch::set_user_context(stack_top(next), next->m_utcb_segment, space->io_bitmap(), space->io_generation());
+}
 
 void reap_dead(CpuScheduler& c) {
     Tcb** link = &c.dead;

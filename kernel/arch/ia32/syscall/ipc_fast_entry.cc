@@ -11,7 +11,6 @@
 #include "arch/ia32/gdt.h"
 #include "arch/ia32/syscall/ipc_fast_layout.h"
 #include "arch/ia32/trap.h"
-#include "arch/user.h"
 #include "ipc/fast_path.h"
 #include "lib/panic.h"
 #include "mm/space.h"
@@ -107,11 +106,7 @@ extern "C" [[gnu::regparm(2)]] bool ipc_fast_ready_above(Tcb* dest, CpuScheduler
 /// Step 10 when the receiver's space has IO ports that are not the ones
 /// behind this CPU's TSS: the whole user context as the general path loads
 /// it (which copies the bitmap).
-extern "C" [[gnu::regparm(1)]] void ipc_fast_user_context(Tcb* dest) {
-    mm::Space* space = dest->m_space;
-    arch::set_user_context(thread::detail::stack_top(dest), dest->m_utcb_segment, space->io_bitmap(),
-                           space->io_generation());
-}
+extern "C" [[gnu::regparm(1)]] void ipc_fast_user_context(Tcb* dest) { thread::detail::load_user_context(dest); }
 
 /// Step 10 found the sender's stack canary overwritten.
 extern "C" [[noreturn, gnu::regparm(1)]] void ipc_fast_stack_overflow(Tcb* self) {
