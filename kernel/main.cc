@@ -157,7 +157,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t magic, uint32_t info_phys) {
     if (!platform::parse_multiboot(info_phys, boot_phys_to_virt, g_boot_info, &error)) panic("multiboot: %s", error);
     platform::init_boot_options(g_boot_info.cmdline);
     const platform::BootOptions& options = platform::boot_options();
-    arch::use_ipc_fast_path(options.ipc_fast_path);
+    arch::choose_ipc_entries(options.ipc_fast_path, options.sysenter);
     kprintf("command line: %s\n", g_boot_info.cmdline);
     if (options.unknown[0] != '\0')
         kprintf("boot options the kernel does not know (left to the root task): %s\n", options.unknown);

@@ -26,7 +26,7 @@
 #       terminal. An empty ARRAYWALK_OVERLAPS, UNMAP_PAGES or MIGRATE_ROUNDS leaves that
 #       program out. OS=numa: the same on the NUMA OS (docs/numaos.md), into
 #       $(BUILD)/bench/numa/.
-#   make trace-ipc [TRACE_ARGS='--first ipc::post --skip 300 --symbol ipc_entry --cpus 2'] [TOPO=..]
+#   make trace-ipc [TRACE_ARGS='--first ipc::post --skip 300 --symbol sysenter_entry --cpus 2'] [TOPO=..]
 #       where one IPC's guest instructions go: boots ipcbench (rounds=100 batches=1)
 #       under -icount and GDB, steps one CPU from one pass through a kernel symbol to
 #       the next (default: one fast-path IPC between two spaces, ipc_fast_switched), and

@@ -153,15 +153,18 @@ qemu qemu-gdb record: $(if $(strip $(MODULES)),$(USERLAND_ELFS))
 # fuzzer prints a progress line every 500 system calls, so a run that goes quiet for
 # the hang limit has really stopped.
 #
-# Every preset boots twice: with the kernel's default options (the IPC fast path on)
-# and with fastpath=off, where every IPC takes the general path (kernel/ipc/fast_path.h).
-# The same tests must pass both ways, so the two paths give the same results; and
-# l4.ipc.fast_path_taken and _refused read the switch back (kdebug statistic 9) and
-# prove it works: on, the common case goes through the fast path (a count per thread);
-# off, nothing does. One grader call boots all six in parallel ('' is no extra option).
+# Every preset boots three times: with the kernel's default options (the IPC fast path
+# on, the Ipc stub entering by sysenter), with fastpath=off, where every IPC takes the
+# general path (kernel/ipc/fast_path.h), and with sysenter=off, where the Ipc stub is
+# `int` (kernel/arch/ia32/sysenter.h). The same tests must pass every way, so the paths
+# and entries give the same results; l4.ipc.fast_path_taken and _refused read the
+# fast-path switch back (kdebug statistic 9) and prove it works: on, the common case
+# goes through the fast path (a count per thread); off, nothing does; l4.ipc.sysenter
+# reads the other (statistic 10) and checks the stub. One grader call boots all nine in
+# parallel ('' is no extra option).
 CORE_TESTS := $(shell paste -sd, tests/core/l4tests.list)
 CORE_TEST_PRESETS := uma,2x2,4x1
-CORE_TEST_KARGS := --kargs '' --kargs fastpath=off
+CORE_TEST_KARGS := --kargs '' --kargs fastpath=off --kargs sysenter=off
 
 core-tests: $(KERNEL) $(USERLAND_ELFS)
 	$(GRADE) run --kernel $(KERNEL) --module $(SIGMA0_ELF) --module $(L4TEST_ELF) \

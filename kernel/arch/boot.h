@@ -14,9 +14,19 @@ namespace arch {
 ///     the topology says otherwise).
 void early_init();
 
-/// With the boot options: whether the Ipc and Lipc system calls enter the IPC
-/// fast path (ipc/fast_path.h) first, or go straight to the general path.
-void use_ipc_fast_path(bool on);
+/// With the boot options, before the KIP is built: whether the Ipc and Lipc
+/// system calls enter the IPC fast path (ipc/fast_path.h) first, or go straight
+/// to the general path, and whether the Ipc stub may use the CPU's fast
+/// system-call instruction (IA32: sysenter).
+void choose_ipc_entries(bool fast_path, bool fast_instruction);
+
+/// The KIP's stub for system call `index` (the KIP's order, SpaceControl
+/// first) at `at`, at most 16 bytes: it enters the kernel the way
+/// choose_ipc_entries chose and returns to the stub's caller.
+void write_syscall_stub(unsigned index, uint8_t* at);
+
+/// True when choose_ipc_entries chose the fast instruction for the Ipc stub.
+bool fast_syscall_instruction_in_use();
 
 /// (2) After the frame allocator exists: the kernel image's code, read-only data
 ///     and symbol table write-protected, and the device mapping window (arch/mmu.h).

@@ -2,6 +2,7 @@
 #include "boot/kip_page.h"
 
 #include "arch/arch.h"
+#include "arch/boot.h"
 #include "arch/ia32/layout.h"
 #include "lib/panic.h"
 #include "lib/string.h"
@@ -54,14 +55,11 @@ void write_strings(char* out, const char* const* strings) {
 }
 
 void write_stubs() {
-    // Each stub: CD vv (int $vv), C3 (ret). The order is the KIP's order of
-    // system-call words, from SpaceControl to Schedule.
+    // The order is the KIP's order of system-call words, from SpaceControl to
+    // Schedule; what a stub holds is the architecture's (arch/boot.h).
     Word* words = &g_kip->space_control;
     for (unsigned i = 0; i < kNumStubs; ++i) {
-        uint8_t* stub = reinterpret_cast<uint8_t*>(at(kStubsOffset + i * kStubSpacing));
-        stub[0] = 0xCD;
-        stub[1] = uint8_t(VECTOR_SYSCALL_FIRST + i);
-        stub[2] = 0xC3;
+        arch::write_syscall_stub(i, reinterpret_cast<uint8_t*>(at(kStubsOffset + i * kStubSpacing)));
         words[i] = kStubsOffset + i * kStubSpacing;
     }
 }

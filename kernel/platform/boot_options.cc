@@ -50,6 +50,7 @@ void parse_word(const char* word, size_t len, BootOptions& out) {
     else if (word_equals(word, len, "replicate=off")) out.replicate_code = false;
     else if (word_equals(word, len, "tcb_migration=off")) out.migrate_tcbs = false;
     else if (word_equals(word, len, "fastpath=off")) out.ipc_fast_path = false;
+    else if (word_equals(word, len, "sysenter=off")) out.sysenter = false;
     else if (word_equals(word, len, "kcheck=plant")) out.plant_inconsistency = true;
     else if (word_equals(word, len, "kcheck=plant-tcb")) out.plant_tcb_off_node = true;
     else if (word_equals(word, len, "kcheck=plant-stack")) out.plant_deep_stack = true;

@@ -44,6 +44,7 @@ struct BootOptions {
     bool replicate_code = true;  ///< per-node copies of the kernel's code (replicate=off: one copy)
     bool migrate_tcbs = true;    ///< TCBs follow their threads' nodes (tcb_migration=off: they stay)
     bool ipc_fast_path = true;   ///< the IPC fast path (fastpath=off: the general path only)
+    bool sysenter = true;        ///< the Ipc stub enters by sysenter where the CPU has it (sysenter=off: int)
     bool plant_inconsistency = false;  ///< kcheck=plant (syscall/kcheck.h)
     bool plant_tcb_off_node = false;   ///< kcheck=plant-tcb (syscall/kcheck.h)
     bool plant_deep_stack = false;     ///< kcheck=plant-stack (syscall/kcheck.h)

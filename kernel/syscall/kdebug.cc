@@ -5,6 +5,7 @@
 #include "ipc/faults.h"
 #include "lib/console.h"
 #include "lib/format.h"
+#include "arch/boot.h"
 #include "arch/mmu.h"
 #include "arch/user.h"
 #include "mm/code_replica.h"
@@ -175,6 +176,7 @@ uint32_t statistic(uint32_t selector) {
     case 7: return uint32_t(thread::tcb_moves_deferred());
     case 8: return mm::spaces_in_use();
     case 9: return ipc::fast_path_enabled() ? 1 : 0;
+    case 10: return arch::fast_syscall_instruction_in_use() ? 1 : 0;
     default: break;
     }
     if ((selector & ~0xFFFu) == 0x1000) return tcb_node(selector & 0xFFF);

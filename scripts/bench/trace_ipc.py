@@ -15,7 +15,7 @@ trace one fast-path IPC between two spaces: ipcbench with rounds=100 batches=1
 measures same_cpu_same_space (0, 2, 8, 63 words) and then same_cpu_cross_space,
 each measurement about 400 passes through ipc_fast_switched (the fast path's
 switch), so the 1800th falls in same_cpu_cross_space with 0 words. For the
-cross-CPU protocol: --first ipc::post --skip 300 --symbol ipc_entry --cpus 2
+cross-CPU protocol: --first ipc::post --skip 300 --symbol sysenter_entry --cpus 2
 (only an IPC to another CPU posts a request; docs/benchmarks.md, "The IPC
 fast path", has both).
 

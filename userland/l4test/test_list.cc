@@ -16,6 +16,7 @@ void test_ipc_reply_to_moved_caller(TestContext&);
 void test_thread_delete_on_other_cpu(TestContext&);
 void test_ipc_partner_deleted(TestContext&);
 void test_ipc_fast_path_taken(TestContext&);
+void test_ipc_sysenter(TestContext&);
 void test_ipc_fast_path_refused(TestContext&);
 void test_map_chain_unmap(TestContext&);
 void test_map_grant(TestContext&);
@@ -62,6 +63,7 @@ const TestCase kAllTests[] = {
     {"l4.thread.delete_on_other_cpu", test_thread_delete_on_other_cpu},
     {"l4.ipc.partner_deleted", test_ipc_partner_deleted},
     {"l4.ipc.fast_path_taken", test_ipc_fast_path_taken},
+    {"l4.ipc.sysenter", test_ipc_sysenter},
     {"l4.ipc.fast_path_refused", test_ipc_fast_path_refused},
     {"l4.map.chain_unmap", test_map_chain_unmap},
     {"l4.map.grant", test_map_grant},

@@ -45,6 +45,10 @@ inline CpuidResult cpuid(uint32_t leaf) {
     return r;
 }
 
+inline void wrmsr(uint32_t msr, uint64_t value) {
+    asm volatile("wrmsr" ::"c"(msr), "a"(uint32_t(value)), "d"(uint32_t(value >> 32)));
+}
+
 inline constexpr uint32_t kEflagsInterrupt = 1u << 9;
 
 }  // namespace ia32

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "arch/ia32/sysenter.h"
 #include "lib/string.h"
 
 namespace ia32 {
@@ -48,6 +49,8 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
     m_entries[SEL_USER_CODE >> 3] = descriptor(0, 0xFFFFF, kUserCode, kFlat);
     m_entries[SEL_USER_DATA >> 3] = descriptor(0, 0xFFFFF, kUserData, kFlat);
     static_assert(offsetof(Gdt, m_io_bitmap) == offsetof(Gdt, m_tss) + sizeof(Tss));
+    static_assert(offsetof(Gdt, m_tss) == offsetof(Gdt, m_sysenter_stack) + kSysenterStackBytes &&
+                  offsetof(Tss, esp0) == 4);
     m_entries[SEL_TSS >> 3] =
         descriptor(uint32_t(uintptr_t(&m_tss)), sizeof(Tss) + kIoBitmapBytes, kTssAvailable, 0);
     static_assert(offsetof(Gdt, m_local) == 0 && sizeof(Gdt) <= 0x100000);  // byte-granular limit
@@ -68,6 +71,7 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
         :
         : "m"(gdtr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_CPU_LOCAL), "r"(SEL_TSS)
         : "memory");
+    load_sysenter(sysenter_stack_top());
 }
 
 uint64_t Gdt::utcb_descriptor(uintptr_t base) {

@@ -61,6 +61,9 @@ public:
     /// Running::set_utcb_segment().
     static uint64_t utcb_descriptor(uintptr_t base);
 
+    /// Where `sysenter` puts ESP on this CPU (IA32_SYSENTER_ESP): the TSS's
+    /// address, with ESP0 the word after it.
+    uintptr_t sysenter_stack_top() const { return uintptr_t(&m_tss); }
     /// Lets ring 3 use exactly the ports whose bits are clear in `bitmap`
     /// (kIoBitmapBytes long), or no port at all when `bitmap` is null.
     void load_io_bitmap(const uint8_t* bitmap);
@@ -76,12 +79,17 @@ private:
     void enable_io_bitmap();
 
     static constexpr unsigned kEntries = 8;  // selectors up to 0x38 (layout.h)
+    static constexpr unsigned kSysenterStackBytes = 512;
     // iomap_base: where the bitmap is (right behind the TSS), or an offset
     // past the TSS limit, where the CPU finds none and refuses every port.
     static constexpr uint16_t kIoBitmapOn = sizeof(Tss);
     static constexpr uint16_t kIoBitmapOff = sizeof(Tss) + kIoBitmapBytes + 1;
     CpuLocal m_local;  // first: FS's base is the table itself
     uint64_t m_entries[kEntries];
+    // The stack `sysenter` starts on (sysenter.h): it ends where the TSS
+    // begins, so the entry's first instruction finds ESP0 at 4(%esp). Only a
+    // debug trap or an NMI that hits before that instruction uses it.
+    [[maybe_unused]] uint8_t m_sysenter_stack[kSysenterStackBytes];
     // The TSS and its IO bitmap must stay together and in this order: the
     // bitmap is found at TSS base + iomap_base, and the TSS limit covers it.
     Tss m_tss;
@@ -94,14 +102,13 @@ private:
 /// thread's user context writes on every IPC and thread switch.
 struct Gdt::Running {
     /// ESP0: the stack the next interrupt or trap from user mode starts on.
-    static void set_kernel_stack(uintptr_t top) { store<offsetof(Gdt, m_tss) + offsetof(Tss, esp0)>(top); }
+    static void set_kernel_stack(uintptr_t top) { store<kTssEsp0>(top); }
     /// Points the UTCB segment (SEL_UTCB) at a UTCB: `descriptor` is
     /// utcb_descriptor(its base). Takes effect when GS is next loaded, which
     /// the return to user mode does.
     static void set_utcb_segment(uint64_t descriptor) {
-        constexpr unsigned entry = offsetof(Gdt, m_entries) + (SEL_UTCB >> 3) * 8;
-        store<entry>(uint32_t(descriptor));
-        store<entry + 4>(uint32_t(descriptor >> 32));
+        store<kUtcbDescriptor>(uint32_t(descriptor));
+        store<kUtcbDescriptor + 4>(uint32_t(descriptor >> 32));
     }
     static uint32_t io_loaded_key() { return load<offsetof(Gdt, m_local) + offsetof(CpuLocal, io_loaded_key)>(); }
     static void set_io_loaded_key(uint32_t key) { store<offsetof(Gdt, m_local) + offsetof(CpuLocal, io_loaded_key)>(key); }
@@ -111,9 +118,11 @@ struct Gdt::Running {
     static void disable_io_bitmap() { store16<kIomapBase>(kIoBitmapOff); }
     static void enable_io_bitmap() { store16<kIomapBase>(kIoBitmapOn); }
 
-    /// Where FS finds the TSS's iomap_base, and the values the two calls
-    /// above write: the IPC fast path writes them in assembly
-    /// (syscall/ipc_fast_layout.h).
+    /// Where FS finds ESP0, the UTCB segment's descriptor, the TSS's
+    /// iomap_base, and the values the two calls above write: the IPC fast
+    /// path writes them in assembly (syscall/ipc_fast_layout.h).
+    static constexpr unsigned kTssEsp0 = offsetof(Gdt, m_tss) + offsetof(Tss, esp0);
+    static constexpr unsigned kUtcbDescriptor = offsetof(Gdt, m_entries) + (SEL_UTCB >> 3) * 8;
     static constexpr unsigned kIomapBase = offsetof(Gdt, m_tss) + offsetof(Tss, iomap_base);
     static constexpr uint16_t kIomapOn = kIoBitmapOn;
     static constexpr uint16_t kIomapOff = kIoBitmapOff;

@@ -39,6 +39,11 @@
 #define SEL_CPU_LOCAL 0x30
 #define SEL_UTCB 0x3B /* user GS: base = the running thread's UTCB location (gdt.h) */
 
-/* System-call vectors: the KIP stubs enter the kernel with int $vector. */
+/* The EFLAGS a thread that entered by sysenter returns to user mode with:
+   IF and the always-one bit 1 (syscall/ipc_fast.S, sysenter.h). */
+#define USER_EFLAGS_AFTER_SYSENTER 0x202
+
+/* System-call vectors: the KIP stubs enter the kernel with int $vector (the
+   Ipc stub with sysenter where it can: sysenter.h). */
 #define VECTOR_SYSCALL_FIRST 0x30
 #define VECTOR_SYSCALL_COUNT 11

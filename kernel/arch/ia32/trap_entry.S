@@ -25,14 +25,36 @@ trap_stubs:
     .balign 16
     /* Vectors with a CPU-pushed error code: #DF 8, #TS 10, #NP 11, #SS 12,
        #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30. */
+    .if vector == 1
+    jmp debug_entry
+    .else
     .if (vector == 8) || ((vector >= 10) && (vector <= 14)) || (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
     .else
     pushl $0
     .endif
     pushl $vector
     jmp trap_common
+    .endif
     .set vector, vector + 1
     .endr
+
+/* #DB. A user thread that sets TF (popf) right before its Ipc stub's
+   `sysenter` gets a single-step trap after that instruction, in ring 0, at the
+   entry's first instruction and still on the TSS as its stack (sysenter.h):
+   no frame to hand to handle_trap, and no harm done. The trap returns to the
+   entry with TF clear; the thread returns to user mode without it (the frame
+   sysenter_entry builds has fixed EFLAGS). */
+debug_entry:
+    cmpl $sysenter_entry, (%esp)
+    je 1f
+    cmpl $sysenter_general_entry, (%esp)
+    je 1f
+    pushl $0
+    pushl $1
+    jmp trap_common
+1:
+    andl $~0x100, 8(%esp)          /* the trapped EFLAGS: TF off */
+    iret
 
 trap_common:
     save_frame

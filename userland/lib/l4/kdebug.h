@@ -35,6 +35,7 @@ enum class Statistic : unsigned {
     TcbMovesDeferred = 7,  ///< moves put off until the thread was quiet (Lab 3)
     Spaces = 8,            ///< address spaces that exist (Lab 7: the last thread to leave one ends it)
     FastPathOn = 9,        ///< 1 when the IPC fast path is on, 0 when booted with fastpath=off
+    SysenterOn = 10,       ///< 1 when the KIP's Ipc stub enters by sysenter, 0 by int (sysenter=off)
 };
 unsigned kernel_statistic(Statistic which);
 /// Free bytes of node `node`'s kernel memory pool (~0 for no such node).

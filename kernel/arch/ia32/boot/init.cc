@@ -7,6 +7,7 @@
 #include "arch/ia32/lapic.h"
 #include "arch/ia32/mm/paging.h"
 #include "arch/ia32/pit.h"
+#include "arch/ia32/sysenter.h"
 #include "arch/ia32/trap.h"
 #include "lib/console.h"
 #include "lib/per_cpu.h"
@@ -45,7 +46,10 @@ void early_init() {
     ia32::g_gdts.on(0).install(0, 0, uintptr_t(boot_stack_top));
 }
 
-void use_ipc_fast_path(bool on) { ia32::route_ipc_vectors(on); }
+void choose_ipc_entries(bool fast_path, bool fast_instruction) {
+    ia32::route_ipc_vectors(fast_path);
+    ia32::choose_sysenter(fast_instruction, fast_path);
+}
 
 void init_interrupts(const platform::Topology& topology) {
     ia32::disable_legacy_pic(ia32::kVectorPicBase);

@@ -54,7 +54,7 @@
     .text
 
 /* The Lipc (VECTOR_SYSCALL_FIRST + 5) and Ipc (+ 4) vectors' entries: a stub
-   and trap_entry.S's trap_common in one. */
+   and trap_entry.S's trap_common in one; and the Ipc's by sysenter. */
     .global lipc_entry
 lipc_entry:
     pushl $0
@@ -62,11 +62,39 @@ lipc_entry:
     save_frame
     jmp ipc_fast
 
+/* The Ipc by sysenter (sysenter.h): the KIP's stub put the caller's return
+   address into EBX and its ESP past it into EBP; the CPU is in ring 0 with
+   interrupts off, on this CPU's TSS as its stack. The entry builds the
+   TrapFrame `int` would leave, as if the stub had returned (SS, ESP, EFLAGS,
+   CS, EIP as the CPU would push them), and goes on as ipc_entry does, or with
+   fastpath=off (sysenter_general_entry) as the Ipc vector's stub does. */
+.macro sysenter_frame
+    movl 4(%esp), %esp              /* the TSS's ESP0: the thread's kernel stack */
+    pushl $SEL_USER_DATA
+    pushl %ebp
+    pushl $USER_EFLAGS_AFTER_SYSENTER
+    pushl $SEL_USER_CODE
+    pushl %ebx
+    pushl $0
+    pushl $(VECTOR_SYSCALL_FIRST + 4)
+    save_frame
+.endm
+
     .global ipc_entry
 ipc_entry:
     pushl $0
     pushl $(VECTOR_SYSCALL_FIRST + 4)
     save_frame
+    jmp ipc_fast
+
+    .global sysenter_general_entry
+sysenter_general_entry:
+    sysenter_frame
+    jmp ipc_slow
+
+    .global sysenter_entry
+sysenter_entry:
+    sysenter_frame
     /* ESP points at the caller's TrapFrame: EAX to, ECX timeouts, EDX
        FromSpecifier, ESI MR0 (the tag) in it and, but for EAX, still in the
        registers. */

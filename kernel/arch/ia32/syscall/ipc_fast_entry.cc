@@ -68,7 +68,9 @@ static_assert(mm::Space::directories_offset() == SPACE_DIRECTORIES &&
 static_assert(offsetof(ia32::CpuLocal, index) == LOCAL_CPU_INDEX &&
               offsetof(ia32::CpuLocal, io_loaded_key) == LOCAL_IO_LOADED_KEY &&
               offsetof(ia32::CpuLocal, io_enabled) == LOCAL_IO_ENABLED);
-static_assert(ia32::Gdt::Running::kIomapBase == LOCAL_IOMAP_BASE && ia32::Gdt::Running::kIomapOn == IOMAP_ON &&
+static_assert(ia32::Gdt::Running::kTssEsp0 == LOCAL_TSS_ESP0 &&
+              ia32::Gdt::Running::kUtcbDescriptor == LOCAL_UTCB_DESCRIPTOR &&
+              ia32::Gdt::Running::kIomapBase == LOCAL_IOMAP_BASE && ia32::Gdt::Running::kIomapOn == IOMAP_ON &&
               ia32::Gdt::Running::kIomapOff == IOMAP_OFF);
 
 static_assert(offsetof(api::Utcb, mr) == UTCB_MR0 && UTCB_MR1 == UTCB_MR0 + 4 && UTCB_MR2 == UTCB_MR0 + 8 &&

@@ -66,8 +66,8 @@
 #define LOCAL_IO_LOADED_KEY 0x08
 #define LOCAL_IO_ENABLED 0x0c
 #define LOCAL_UTCB_DESCRIPTOR 0x48
-#define LOCAL_TSS_ESP0 0x54
-#define LOCAL_IOMAP_BASE 0xb6 /* the TSS's iomap_base: where the IO bitmap is */
+#define LOCAL_TSS_ESP0 0x254
+#define LOCAL_IOMAP_BASE 0x2b6 /* the TSS's iomap_base: where the IO bitmap is */
 #define IOMAP_ON 0x68         /* right behind the TSS */
 #define IOMAP_OFF 0x2069      /* beyond the TSS's limit: no bitmap, no port */
 
