@@ -49,6 +49,8 @@ void early_init() {
 void choose_ipc_entries(bool fast_path, bool fast_instruction) {
     ia32::route_ipc_vectors(fast_path);
     ia32::choose_sysenter(fast_instruction, fast_path);
+    kprintf("ipc: fast path %s; the Ipc stub enters by %s\n", fast_path ? "on" : "off (fastpath=off)",
+            ia32::sysenter_in_use() ? "sysenter" : fast_instruction ? "int (no sysenter on this CPU)" : "int (sysenter=off)");
 }
 
 void init_interrupts(const platform::Topology& topology) {
