@@ -9,12 +9,15 @@
 //
 //   l4.ipc.sysenter  the KIP's Ipc stub is the sysenter stub when the kernel says
 //                    sysenter is on (kdebug statistic SysenterOn), `int $0x34;
-//                    ret` when off (sysenter=off). On: ten times, the thread sets
-//                    TF (single-step) with popf right before its own `sysenter`,
-//                    whose single-step trap then comes in ring 0 at the kernel's
-//                    entry, on the TSS as its stack: the kernel survives, the
-//                    thread comes back where its EBX said, on the stack its EBP
-//                    said, with TF clear; and an IPC after it still works.
+//                    ret` when off (sysenter=off). On, ten times each: the thread
+//                    sets TF (single-step) with popf right before its own
+//                    `sysenter`, whose single-step trap then comes in ring 0 at
+//                    the kernel's entry, on the TSS as its stack; and it sets NT
+//                    (nested task), which `sysenter` keeps, unlike `int`, and
+//                    with which the kernel's `iret` would try a task switch. The
+//                    kernel survives, the thread comes back where its EBX said,
+//                    on the stack its EBP said, with TF and NT clear; and Calls
+//                    after it still work.
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/kdebug.h"
@@ -33,6 +36,8 @@ using api::MsgTag;
 constexpr uint8_t kSysenterStub[] = {0x8B, 0x1C, 0x24, 0x8D, 0x6C, 0x24, 0x04, 0x0F, 0x34};
 constexpr uint8_t kIntStub[] = {0xCD, 0x34, 0xC3};
 constexpr Word kTrapFlag = 1u << 8;
+constexpr Word kNestedTaskFlag = 1u << 14;
+constexpr Word kUserFlags = 0x202;  // IF and the always-one bit 1
 
 bool stub_is(const uint8_t* stub, const uint8_t* want, unsigned length) {
     for (unsigned i = 0; i < length; ++i)
@@ -41,24 +46,24 @@ bool stub_is(const uint8_t* stub, const uint8_t* want, unsigned length) {
 }
 
 /// An Ipc with neither phase (to and FromSpecifier nil) by the thread's own
-/// `sysenter`, with TF set by the instruction before it. Returns EFLAGS as the
-/// thread finds them where the kernel returned to.
-Word single_stepped_sysenter() {
-    Word flags;
+/// `sysenter`, with EFLAGS `entry_flags` set by the instruction before it.
+/// Returns EFLAGS as the thread finds them where the kernel returned to.
+Word sysenter_with_flags(Word entry_flags) {
+    Word flags = entry_flags;
     Word to = 0, from = 0, tag = 0;
     Word* utcb = l4::utcb_pointer();
     asm volatile(
         "pushl %%ebp\n\t"
         "movl $1f, %%ebx\n\t"  // where to come back
         "movl %%esp, %%ebp\n\t"  // with this stack
-        "pushl $0x302\n\t"     // IF, bit 1, TF
+        "pushl %%ecx\n\t"
         "popfl\n\t"
         "sysenter\n"
         "1:\n\t"
         "pushfl\n\t"
         "popl %%ecx\n\t"
         "popl %%ebp"
-        : "=c"(flags), "+a"(to), "+d"(from), "+S"(tag), "+D"(utcb)
+        : "+c"(flags), "+a"(to), "+d"(from), "+S"(tag), "+D"(utcb)
         :
         : "ebx", "memory", "cc");
     return flags;
@@ -88,9 +93,12 @@ void test_ipc_sysenter(TestContext& t) {
           "sysenter is on but the KIP's Ipc stub is not the sysenter stub (first bytes %x %x %x)", stub[0], stub[1],
           stub[2]);
     for (unsigned i = 0; i < 10; ++i) {
-        Word flags = single_stepped_sysenter();
+        Word flags = sysenter_with_flags(kUserFlags | kTrapFlag);
         CHECK(t, (flags & kTrapFlag) == 0, "round %u: back from a single-stepped sysenter with TF still set (%x)",
               i, flags);
+        flags = sysenter_with_flags(kUserFlags | kNestedTaskFlag);
+        CHECK(t, (flags & kNestedTaskFlag) == 0, "round %u: back from a sysenter with NT set, NT still set (%x)", i,
+              flags);
     }
     LocalThread server;
     CHECK(t, server.start(echo, 0), "start: %s", server.error());

@@ -67,9 +67,15 @@ lipc_entry:
    interrupts off, on this CPU's TSS as its stack. The entry builds the
    TrapFrame `int` would leave, as if the stub had returned (SS, ESP, EFLAGS,
    CS, EIP as the CPU would push them), and goes on as ipc_entry does, or with
-   fastpath=off (sysenter_general_entry) as the Ipc vector's stub does. */
+   fastpath=off (sysenter_general_entry) as the Ipc vector's stub does.
+   Unlike an interrupt gate, sysenter leaves the user's NT (nested task) flag
+   set, with which the kernel's `iret` would attempt a task switch (#TS): the
+   kernel's EFLAGS are set whole, to bit 1 alone. (The user's TF, which
+   sysenter keeps too, has trapped already: trap_entry.S's debug_entry.) */
 .macro sysenter_frame
     movl 4(%esp), %esp              /* the TSS's ESP0: the thread's kernel stack */
+    pushl $2
+    popfl
     pushl $SEL_USER_DATA
     pushl %ebp
     pushl $USER_EFLAGS_AFTER_SYSENTER
