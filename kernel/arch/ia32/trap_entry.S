@@ -7,6 +7,8 @@
  * calls handle_trap(TrapFrame*).
  *
  * Each stub is 16 bytes long, so the stub for vector v is trap_stubs + 16 * v.
+ * The #DB stub (vector 1) goes through debug_entry first, which handles the
+ * single-step trap that can come right after a `sysenter` (below).
  *
  * The Ipc and Lipc system calls enter at ipc_entry and lipc_entry instead
  * (syscall/ipc_fast.S; idt.cc points their vectors there unless the kernel
