@@ -3,7 +3,8 @@
 #   make userland     $(KBUILD)/userland/sigma0.elf and $(KBUILD)/userland/l4test.elf
 #   make core-tests   the kernel core's user-level tests (userland/l4test) under the
 #                     uma, 2x2 and 4x1 presets, each with the IPC fast path on and
-#                     off (fastpath=off), through the grader
+#                     off (fastpath=off) and with the Ipc stub's int (sysenter=off),
+#                     through the grader
 #   make programs PROGRAMS='sigma0 l4test'
 #                     $(KBUILD)/userland/<name>.elf for each name (what the grader's lab
 #                     mode builds for the modules a stage boots); print-programs prints

@@ -81,7 +81,7 @@ def suite_commands(args) -> dict[str, list[list[str]]]:
     return {
         "boot": [run("all", read_list("tests/boot/selftests.list"), [])],
         "core": [run(args.core_presets, read_list("tests/core/l4tests.list"), ["sigma0", "l4test"],
-                     ["", "fastpath=off"])],
+                     ["", "fastpath=off", "sysenter=off"])],
         "os": [run(args.os_presets, read_list("tests/os/ostests.list"), ["sigma0", "baseos", "ostest"])],
         "numaos": [run(args.numaos_presets, read_list("tests/os/numatests.list"),
                        ["sigma0", "rootpager", "apppager", "ostest", "numaprobe"])],
