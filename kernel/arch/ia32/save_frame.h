@@ -6,6 +6,9 @@
  * from ring 3), an error code and the vector number; afterwards ESP points at
  * the whole TrapFrame. Every general register but EAX still holds the value
  * it had in the interrupted code.
+ *
+ * sysenter_frame does the same for the Ipc by sysenter (ipc_fast.S's
+ * sysenter_entry), where the CPU pushed nothing.
  */
 #pragma once
 
@@ -23,4 +26,28 @@
     movl $SEL_CPU_LOCAL, %eax
     movl %eax, %fs
     cld
+.endm
+
+/* The Ipc by sysenter (sysenter.h): the KIP's stub put the caller's return
+   address into EBX and its ESP past it into EBP; the CPU is in ring 0 with
+   interrupts off, on this CPU's TSS as its stack. The entry builds the
+   TrapFrame `int` would leave, as if the stub had returned (SS, ESP, EFLAGS,
+   CS, EIP as the CPU would push them), and goes on as ipc_entry does, or with
+   fastpath=off (sysenter_general_entry) as the Ipc vector's stub does.
+   Unlike an interrupt gate, sysenter leaves the user's NT (nested task) flag
+   set, with which the kernel's `iret` would attempt a task switch (#TS): the
+   kernel's EFLAGS are set whole, to bit 1 alone. (The user's TF, which
+   sysenter keeps too, has trapped already: trap_entry.S's debug_entry.) */
+.macro sysenter_frame
+    movl 4(%esp), %esp              /* the TSS's ESP0: the thread's kernel stack */
+    pushl $2
+    popfl
+    pushl $SEL_USER_DATA
+    pushl %ebp
+    pushl $USER_EFLAGS_AFTER_SYSENTER
+    pushl $SEL_USER_CODE
+    pushl %ebx
+    pushl $0
+    pushl $(VECTOR_SYSCALL_FIRST + 4)
+    save_frame
 .endm
