@@ -17,6 +17,7 @@ void test_thread_delete_on_other_cpu(TestContext&);
 void test_ipc_partner_deleted(TestContext&);
 void test_ipc_fast_path_taken(TestContext&);
 void test_ipc_sysenter(TestContext&);
+void test_abi_data_segments(TestContext&);
 void test_ipc_fast_path_refused(TestContext&);
 void test_map_chain_unmap(TestContext&);
 void test_map_grant(TestContext&);
@@ -64,6 +65,7 @@ const TestCase kAllTests[] = {
     {"l4.ipc.partner_deleted", test_ipc_partner_deleted},
     {"l4.ipc.fast_path_taken", test_ipc_fast_path_taken},
     {"l4.ipc.sysenter", test_ipc_sysenter},
+    {"l4.abi.data_segments", test_abi_data_segments},
     {"l4.ipc.fast_path_refused", test_ipc_fast_path_refused},
     {"l4.map.chain_unmap", test_map_chain_unmap},
     {"l4.map.grant", test_map_grant},

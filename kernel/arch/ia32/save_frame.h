@@ -1,11 +1,20 @@
-/* save_frame.h: the assembler macro that completes a TrapFrame (trap.h) on
+/* save_frame.h: the assembler macros that complete a TrapFrame (trap.h) on
  * the kernel stack and loads the kernel's segments, for trap_entry.S and the
- * IPC fast path's entries (syscall/ipc_fast.S). Assembly only.
+ * IPC fast path's entries (syscall/ipc_fast.S), and the one that pops it
+ * again. Assembly only.
  *
  * On entry the stack holds what the CPU pushed (EFLAGS, CS, EIP, and SS, ESP
  * from ring 3), an error code and the vector number; afterwards ESP points at
  * the whole TrapFrame. Every general register but EAX still holds the value
  * it had in the interrupted code.
+ *
+ * DS and ES are not in the frame. The kernel uses the flat user data segment
+ * in both (ring 0 may use a DPL-3 data segment; it is the same flat 4 GiB),
+ * so the way back to user mode has nothing to load. The entry still loads it
+ * into both, since the user may have loaded another selector, and that is
+ * the ABI: after any entry to the kernel a thread runs with the flat user
+ * data segment in DS and ES (docs/kernel-core.md). FS, the kernel's per-CPU
+ * segment, and GS, the user's UTCB segment, are saved and restored.
  *
  * sysenter_frame does the same for the Ipc by sysenter (ipc_fast.S's
  * sysenter_entry), where the CPU pushed nothing.
@@ -14,18 +23,29 @@
 
 #include "arch/ia32/layout.h"
 
-.macro save_frame
+.macro save_frame clear_direction=1
     pushal
-    pushl %ds
-    pushl %es
     pushl %fs
     pushl %gs
-    movl $SEL_KERNEL_DATA, %eax
+    movl $SEL_USER_DATA, %eax
     movl %eax, %ds
     movl %eax, %es
     movl $SEL_CPU_LOCAL, %eax
     movl %eax, %fs
+    .if \clear_direction
     cld
+    .endif
+.endm
+
+/* The way back: pops the TrapFrame ESP points at and returns to the code it
+   saved (trap_entry.S's trap_restore, and the IPC fast path's end). DS and ES
+   keep the flat data segment the entry loaded. */
+.macro restore_frame
+    popl %gs
+    popl %fs
+    popal
+    addl $8, %esp                   /* vector and error code */
+    iret
 .endm
 
 /* The Ipc by sysenter (sysenter.h): the KIP's stub put the caller's return
@@ -49,5 +69,5 @@
     pushl %ebx
     pushl $0
     pushl $(VECTOR_SYSCALL_FIRST + 4)
-    save_frame
+    save_frame clear_direction=0    /* EFLAGS 2: DF is clear already */
 .endm

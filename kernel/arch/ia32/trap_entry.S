@@ -67,13 +67,4 @@ trap_common:
     .global trap_return
 trap_return:
     addl $4, %esp
-    /* With ESP at the TrapFrame: the IPC fast path leaves through here (syscall/ipc_fast.S). */
-    .global trap_restore
-trap_restore:
-    popl %gs
-    popl %fs
-    popl %es
-    popl %ds
-    popal
-    addl $8, %esp           /* vector and error code */
-    iret
+    restore_frame

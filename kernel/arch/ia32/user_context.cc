@@ -48,8 +48,6 @@ uint32_t prepare_user_thread_stack(uintptr_t stack_top, uintptr_t ip, uintptr_t 
     memset(frame, 0, sizeof(UserFrame));
     frame->gs = SEL_UTCB;
     frame->fs = SEL_USER_DATA;
-    frame->es = SEL_USER_DATA;
-    frame->ds = SEL_USER_DATA;
     frame->eip = uint32_t(ip);
     frame->cs = SEL_USER_CODE;
     frame->eflags = kFlagsReserved1 | kFlagsInterrupt;

@@ -9,12 +9,12 @@
 #pragma once
 
 /* The TrapFrame (trap.h), from the address ESP holds once the entry saved it. */
-#define FRAME_ESI 0x14
-#define FRAME_EBP 0x18
-#define FRAME_EBX 0x20
-#define FRAME_EDX 0x24
-#define FRAME_EAX 0x2c
-#define FRAME_SIZE 0x4c
+#define FRAME_ESI 0x0c
+#define FRAME_EBP 0x10
+#define FRAME_EBX 0x18
+#define FRAME_EDX 0x1c
+#define FRAME_EAX 0x24
+#define FRAME_SIZE 0x44
 
 /* thread::Tcb (thread/tcb.h). The kernel stack ends where the 4 KiB TCB page
  * does; the thread's user TrapFrame is at its top. */
