@@ -39,8 +39,10 @@
  * the C++ types; the rare or long steps are C++ functions there.
  *
  * Registers from step 2 on: EBX the sender (this CPU's running thread), ECX
- * the receiver (from step 4), EDI this CPU's scheduler state (CpuScheduler),
- * EBP this CPU's number, ESI the message tag; EAX and EDX are scratch.
+ * the receiver (from step 4), EDI where this CPU's scheduler state
+ * (CpuScheduler) is in the per-CPU array (its offset: the array's address is
+ * in each instruction's displacement, G_CPUS + SCHED_...), EBP this CPU's
+ * number, ESI the message tag; EAX and EDX are scratch.
  */
 #include "arch/ia32/layout.h"
 #include "arch/ia32/save_frame.h"
@@ -96,8 +98,7 @@ ipc_fast:
     /* The sender: this CPU's running thread. */
     movl %fs:LOCAL_CPU_INDEX, %ebp
     imull $SCHED_SLOT_SIZE, %ebp, %edi
-    addl $G_CPUS, %edi
-    movl SCHED_CURRENT(%edi), %ebx
+    movl G_CPUS + SCHED_CURRENT(%edi), %ebx
 
     /* 2. The sender's receive phase can start waiting at once: no sender is
           queued at it that it would have to take first, and it waits for the
@@ -177,7 +178,7 @@ ipc_fast:
           thread/safe_point.h). Any of them sends the IPC down the general
           path, which returns through the safe point. (Deleted threads
           waiting to be freed can wait: every safe point tries again.) */
-    cmpl $0, SCHED_QUEUE_WORDS(%edi)
+    cmpl $0, G_CPUS + SCHED_QUEUE_WORDS(%edi)
     jne 60f
 61:
     movl %ebp, %eax
@@ -191,12 +192,21 @@ ipc_fast:
     movl TCB_SPACE(%ecx), %eax
     cmpl TCB_SPACE(%ebx), %eax
     je 7f
-    movl SPACE_DIRECTORIES(%eax,%ebp,4), %eax
-    testl %eax, %eax
+    movl SPACE_DIRECTORIES(%eax,%ebp,4), %edx
+    testl %edx, %edx
     jz ipc_slow
 
     /* ---- commit: from here on the fast path cannot fail ------------------ */
-    movl %eax, %cr3
+    movl %edx, %cr3
+    /*    With the space, the IO ports the CPU lets user mode use: its IO
+          bitmap, as arch::set_user_context does it (user_context.cc).
+          Nothing to do when neither space has ports (and nothing at all
+          within one space); out of line otherwise, and in C++ when the
+          bitmap behind the TSS is another space's. */
+    cmpl $0, SPACE_IO_BITMAP(%eax)
+    jne 101f
+    cmpl $0, %fs:LOCAL_IO_ENABLED
+    jne 103f
 7:
     /* 7. The message: MR1..MRu from the sender's UTCB to the receiver's
           (`rep movsl` wants ESI, EDI and ECX: the receiver waits in EDX, and
@@ -217,7 +227,6 @@ ipc_fast:
     rep movsl
     movl %edx, %ecx
     imull $SCHED_SLOT_SIZE, %ebp, %edi
-    addl $G_CPUS, %edi
     movl FRAME_ESI(%esp), %esi
 71:
     andl $TAG_RECEIVED, %esi
@@ -262,18 +271,16 @@ ipc_fast:
           pays for the CPU's time from now on. */
     movb $WAKE_DONE, TCB_WAKE(%ecx)
     movb $STATE_READY, TCB_STATE(%ecx)
-    movl %ecx, SCHED_CURRENT(%edi)
+    movl %ecx, G_CPUS + SCHED_CURRENT(%edi)
     rdtsc
-    movl %eax, SCHED_CHARGED_UNTIL(%edi)
-    movl %edx, SCHED_CHARGED_UNTIL + 4(%edi)
+    movl %eax, G_CPUS + SCHED_CHARGED_UNTIL(%edi)
+    movl %edx, G_CPUS + SCHED_CHARGED_UNTIL + 4(%edi)
 
     /* 10. What the CPU needs to run the receiver in user mode besides its
-           directory: its kernel stack for the next trap, its UTCB segment
-           and its space's IO bitmap, as arch::set_user_context does it
-           (user_context.cc): nothing to do when neither the receiver's space
-           nor the sender's has ports; out of line otherwise, and in C++ when
-           the bitmap behind the TSS is another space's. The sender's stack,
-           which the CPU leaves, must not have overflowed. */
+           directory and IO bitmap (step 6): its kernel stack for the next
+           trap and its UTCB segment, as arch::set_user_context does it
+           (user_context.cc). The sender's stack, which the CPU leaves, must
+           not have overflowed. */
     cmpl $STACK_CANARY, TCB_STACK_CANARY(%ebx)
     jne 100f
     leal TCB_STACK_TOP(%ecx), %eax
@@ -282,12 +289,6 @@ ipc_fast:
     movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR
     movl TCB_UTCB_SEGMENT + 4(%ecx), %eax
     movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR + 4
-    movl TCB_SPACE(%ecx), %eax
-    cmpl $0, SPACE_IO_BITMAP(%eax)
-    jne 101f
-    cmpl $0, %fs:LOCAL_IO_ENABLED
-    jne 103f
-102:
     movb $1, TCB_RAN_HERE(%ecx)
 
     /* 11. The switch: below the sender's TrapFrame goes a kernel context as
@@ -332,7 +333,7 @@ ipc_slow:
 60:
     pushl %ecx
     movl %ecx, %eax
-    movl %edi, %edx
+    leal G_CPUS(%edi), %edx
     call ipc_fast_ready_above
     popl %ecx
     testb %al, %al
@@ -344,30 +345,31 @@ ipc_slow:
     movl %ebx, %eax
     call ipc_fast_stack_overflow
 
-/* Step 10, the receiver's space has ports: if its bitmap is the one behind
-   the TSS, that applies (again); else the user context in C++. */
+/* Step 6, the receiver's space has ports: if its bitmap is the one behind
+   the TSS, that applies (again); else the user context in C++ (which writes
+   what step 10 writes too). */
 101:
     movl SPACE_IO_GENERATION(%eax), %eax
     cmpl %fs:LOCAL_IO_LOADED_KEY, %eax
     jne 104f
     cmpl $0, %fs:LOCAL_IO_ENABLED
-    jne 102b
+    jne 7b
     movw $IOMAP_ON, %fs:LOCAL_IOMAP_BASE
     movl $1, %fs:LOCAL_IO_ENABLED
-    jmp 102b
+    jmp 7b
 104:
     pushl %ecx
     movl %ecx, %eax
     call ipc_fast_user_context
     popl %ecx
-    jmp 102b
+    jmp 7b
 
-/* Step 10, the receiver's space has no ports but the sender's had: none now
+/* Step 6, the receiver's space has no ports but the sender's had: none now
    (the bitmap stays behind the TSS for the next space that has it). */
 103:
     movw $IOMAP_OFF, %fs:LOCAL_IOMAP_BASE
     movl $0, %fs:LOCAL_IO_ENABLED
-    jmp 102b
+    jmp 7b
 
 /* Where a sender that blocked in the fast path resumes, with ESP at its
    argument slot: no frame to chain to (EBP 0), its Ipc result into its frame
