@@ -364,6 +364,9 @@ void on_timer_tick() {
     if (cur->m_is_idle || cur->m_state != State::Ready) return;  // idle, here or on a blocked thread's stack
     // Charge the time the thread really ran since it was switched in or last
     // charged: a thread switched in just before a tick pays for that bit only.
+    // The IPC fast path's switches do not count (ipc_fast.S, step 9): after
+    // them the running thread pays for the time since the last general
+    // switch or tick, at most the tick.
     uint64_t now = arch::cycles();
     uint64_t hz = arch::cycles_per_second();
     uint64_t ran = now > c.charged_until && hz != 0 ? (now - c.charged_until) * 1'000'000 / hz : 0;

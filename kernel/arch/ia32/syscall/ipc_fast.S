@@ -203,10 +203,9 @@ ipc_fast:
           Nothing to do when neither space has ports (and nothing at all
           within one space); out of line otherwise, and in C++ when the
           bitmap behind the TSS is another space's. */
-    cmpl $0, SPACE_IO_BITMAP(%eax)
-    jne 101f
-    cmpl $0, %fs:LOCAL_IO_ENABLED
-    jne 103f
+    movl SPACE_IO_BITMAP(%eax), %edx
+    orl %fs:LOCAL_IO_ENABLED, %edx
+    jnz 105f
 7:
     /* 7. The message: MR1..MRu from the sender's UTCB to the receiver's
           (`rep movsl` wants ESI, EDI and ECX: the receiver waits in EDX, and
@@ -256,25 +255,26 @@ ipc_fast:
           whoever ends the wait with an error, the kernel-message flags are
           false whenever a thread is in user mode, and m_deadline is 0
           already: only a blocked thread has one, and whatever ends its wait
-          clears it (thread::wake, the timeout's expiry). */
+          clears it (thread::wake, the timeout's expiry). The receive
+          timeout (never), m_has_receive and m_start_pending (false in a
+          thread that makes an Ipc: it has started) are one word. */
     incl TCB_IPC_SEQ(%ebx)
     movl FRAME_EDX(%esp), %eax
     movl %eax, TCB_RECEIVE_FROM(%ebx)
-    movw $0, TCB_RECEIVE_TIMEOUT(%ebx)
-    movb $1, TCB_HAS_RECEIVE(%ebx)
+    movl $RECEIVE_WORD_WAITING, TCB_RECEIVE_WORD(%ebx)
     movb $WAKE_NONE, TCB_WAKE(%ebx)
     movb $STATE_RECEIVING, TCB_STATE(%ebx)
     incl TCB_FAST_IPCS(%ebx)
 
     /* 9. The receiver's receive phase is over; it is this CPU's running
-          thread from now on (not queued: the running thread never is), and
-          pays for the CPU's time from now on. */
+          thread from now on (not queued: the running thread never is). The
+          CPU's time is not charged here: the thread running at the next
+          timer tick pays for the time since the last tick or general-path
+          switch, at most one tick (scheduler.cc's on_timer_tick), as on
+          Pistachio, where the thread the tick finds pays for the tick. */
     movb $WAKE_DONE, TCB_WAKE(%ecx)
     movb $STATE_READY, TCB_STATE(%ecx)
     movl %ecx, G_CPUS + SCHED_CURRENT(%edi)
-    rdtsc
-    movl %eax, G_CPUS + SCHED_CHARGED_UNTIL(%edi)
-    movl %edx, G_CPUS + SCHED_CHARGED_UNTIL + 4(%edi)
 
     /* 10. What the CPU needs to run the receiver in user mode besides its
            directory and IO bitmap (step 6): its kernel stack for the next
@@ -345,10 +345,14 @@ ipc_slow:
     movl %ebx, %eax
     call ipc_fast_stack_overflow
 
-/* Step 6, the receiver's space has ports: if its bitmap is the one behind
-   the TSS, that applies (again); else the user context in C++ (which writes
-   what step 10 writes too). */
-101:
+/* Step 6, the receiver's space has ports, or the sender's had (the bitmap is
+   on): which. */
+105:
+    cmpl $0, SPACE_IO_BITMAP(%eax)
+    je 103f
+/* The receiver's space has ports: if its bitmap is the one behind the TSS,
+   that applies (again); else the user context in C++ (which writes what step
+   10 writes too). */
     movl SPACE_IO_GENERATION(%eax), %eax
     cmpl %fs:LOCAL_IO_LOADED_KEY, %eax
     jne 104f

@@ -43,11 +43,14 @@ static_assert(offsetof(Tcb, m_space) == TCB_SPACE && offsetof(Tcb, m_utcb) == TC
               offsetof(Tcb, m_utcb_location) == TCB_UTCB_LOCATION &&
               offsetof(Tcb, m_utcb_segment) == TCB_UTCB_SEGMENT);
 static_assert(offsetof(Tcb, m_migrate_to) == TCB_MIGRATE_TO && offsetof(Tcb, m_ran_here) == TCB_RAN_HERE &&
-              offsetof(Tcb, m_ipc_seq) == TCB_IPC_SEQ && offsetof(Tcb, m_has_receive) == TCB_HAS_RECEIVE &&
+              offsetof(Tcb, m_ipc_seq) == TCB_IPC_SEQ &&
               offsetof(Tcb, m_receive_from) == TCB_RECEIVE_FROM &&
-              offsetof(Tcb, m_receive_timeout) == TCB_RECEIVE_TIMEOUT && offsetof(Tcb, m_wake) == TCB_WAKE &&
+              offsetof(Tcb, m_wake) == TCB_WAKE &&
               offsetof(Tcb, m_fast_ipcs) == TCB_FAST_IPCS && offsetof(Tcb, m_senders_head) == TCB_SENDERS_HEAD &&
               offsetof(Tcb, m_kernel_esp) == TCB_KERNEL_ESP && offsetof(Tcb, m_stack_canary) == TCB_STACK_CANARY);
+static_assert(offsetof(Tcb, m_receive_timeout) == TCB_RECEIVE_WORD && TCB_RECEIVE_WORD % 4 == 0 &&
+              offsetof(Tcb, m_has_receive) == TCB_RECEIVE_WORD + 2 && offsetof(Tcb, m_start_pending) == TCB_RECEIVE_WORD + 3 &&
+              api::Time::never().raw() == 0 && RECEIVE_WORD_WAITING == 1u << 16);
 static_assert(sizeof(Tcb::m_migrate_to) == 4 && sizeof(Tcb::m_ipc_seq) == 4 && sizeof(Tcb::m_fast_ipcs) == 4 &&
               sizeof(Tcb::m_receive_timeout) == 2 && sizeof(Tcb::m_utcb_segment) == 8);
 static_assert(thread::kTcbSize == TCB_STACK_TOP && thread::kStackCanary == STACK_CANARY);
@@ -55,8 +58,7 @@ static_assert(uint8_t(thread::State::Ready) == STATE_READY && uint8_t(thread::St
               uint8_t(thread::WakeReason::None) == WAKE_NONE && uint8_t(thread::WakeReason::Done) == WAKE_DONE);
 
 static_assert(offsetof(CpuScheduler, current) == SCHED_CURRENT &&
-              offsetof(CpuScheduler, queue) + thread::RunQueue::summary_offset() == SCHED_QUEUE_WORDS &&
-              offsetof(CpuScheduler, charged_until) == SCHED_CHARGED_UNTIL);
+              offsetof(CpuScheduler, queue) + thread::RunQueue::summary_offset() == SCHED_QUEUE_WORDS);
 static_assert(sizeof(thread::detail::g_cpus) == platform::kMaxCpus * SCHED_SLOT_SIZE);
 static_assert(sizeof(thread::SafePointWork) == 4 &&
               sizeof(thread::g_safe_point_work) == platform::kMaxCpus << SAFE_POINT_SLOT_SHIFT);

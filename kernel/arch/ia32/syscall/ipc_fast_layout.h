@@ -29,9 +29,9 @@
 #define TCB_MIGRATE_TO 0x44
 #define TCB_RAN_HERE 0x48
 #define TCB_IPC_SEQ 0x4c
-#define TCB_HAS_RECEIVE 0x50
 #define TCB_RECEIVE_FROM 0x6c
-#define TCB_RECEIVE_TIMEOUT 0x70
+#define TCB_RECEIVE_WORD 0x70 /* m_receive_timeout, m_has_receive, m_start_pending (and a pad byte) */
+#define RECEIVE_WORD_WAITING 0x00010000 /* timeout never (0), a receive phase, no start message */
 #define TCB_WAKE 0xa8
 #define TCB_FAST_IPCS 0xbc
 #define TCB_SENDERS_HEAD 0xc0
@@ -51,7 +51,6 @@
  * (thread/safe_point.h): a per-CPU array's slots are this far apart. */
 #define SCHED_CURRENT 0x00
 #define SCHED_QUEUE_WORDS 0x30 /* the run queue's summary word: 0 when nothing is ready */
-#define SCHED_CHARGED_UNTIL 0x44c
 #define SCHED_SLOT_SIZE 0x480
 #define SAFE_POINT_SLOT_SHIFT 6 /* 64-byte slots of one word */
 
