@@ -5,7 +5,7 @@
  *
  * On entry the stack holds what the CPU pushed (EFLAGS, CS, EIP, and SS, ESP
  * from ring 3), an error code and the vector number; afterwards ESP points at
- * the whole TrapFrame. Every general register but EAX still holds the value
+ * the whole TrapFrame. Every general register but EBX still holds the value
  * it had in the interrupted code.
  *
  * DS and ES are not in the frame. The kernel uses the flat user data segment
@@ -27,11 +27,13 @@
     pushal
     pushl %fs
     pushl %gs
-    movl $SEL_USER_DATA, %eax
-    movl %eax, %ds
-    movl %eax, %es
-    movl $SEL_CPU_LOCAL, %eax
-    movl %eax, %fs
+    /* One instruction per segment register: lds, les and lfs load one from a
+       far pointer (trap_entry.S), read through SS, the kernel's own segment
+       since the entry, as DS may not be yet. EBX takes the pointer's offset
+       part (0); its user value is in the frame. */
+    ldsl %ss:far_user_data, %ebx
+    lesl %ss:far_user_data, %ebx
+    lfsl %ss:far_cpu_local, %ebx
     .if \clear_direction
     cld
     .endif

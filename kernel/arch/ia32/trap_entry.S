@@ -58,6 +58,20 @@ debug_entry:
     andl $~0x100, 8(%esp)          /* the trapped EFLAGS: TF off */
     iret
 
+/* The far pointers save_frame (save_frame.h) loads DS, ES and FS from:
+   offset 0 and a selector. */
+    .section .rodata
+    .balign 8
+    .global far_user_data, far_cpu_local
+far_user_data:
+    .long 0
+    .word SEL_USER_DATA
+    .balign 8
+far_cpu_local:
+    .long 0
+    .word SEL_CPU_LOCAL
+
+    .text
 trap_common:
     save_frame
     pushl %esp

@@ -42,7 +42,8 @@
  * the receiver (from step 4), EDI where this CPU's scheduler state
  * (CpuScheduler) is in the per-CPU array (its offset: the array's address is
  * in each instruction's displacement, G_CPUS + SCHED_...), EBP this CPU's
- * number, ESI the message tag; EAX and EDX are scratch.
+ * number, ESI the message tag; EAX (the destination until step 4) and EDX
+ * are scratch.
  */
 #include "arch/ia32/layout.h"
 #include "arch/ia32/save_frame.h"
@@ -81,8 +82,7 @@ sysenter_general_entry:
 sysenter_entry:
     sysenter_frame
     /* ESP points at the caller's TrapFrame: EAX to, ECX timeouts, EDX
-       FromSpecifier, ESI MR0 (the tag) in it and, but for EAX, still in the
-       registers. */
+       FromSpecifier, ESI MR0 (the tag) in it and still in the registers. */
 ipc_fast:
     /* 1. The kind of IPC: untyped words only (no map or grant items, no
           flags), and a receive phase (FromSpecifier not nil) that waits for
@@ -106,7 +106,6 @@ ipc_fast:
           specific thread would have to be looked up. */
     cmpl $0, TCB_SENDERS_HEAD(%ebx)
     jne ipc_slow
-    movl FRAME_EAX(%esp), %eax
     cmpl %eax, %edx
     je 2f
     cmpl $THREAD_ANY, %edx
@@ -128,15 +127,16 @@ ipc_fast:
           number, holding a thread of that id (the slot of a thread number
           nobody uses reads as zeros). The slot is taken modulo the array's
           size: a number beyond it (`any`'s, for one) names a slot whose
-          thread, if any, has another number, so the id does not match. By a
-          local id (Lipc, or Ipc within a space): in C++. */
-    testl $LOCAL_ID_ZERO_BITS, %eax
-    jz 40f
+          thread, if any, has another number, so the id does not match. Nil
+          names slot 0, which reads as zeros when empty and holds a thread
+          with a version (not 0) when not: it matches only an empty slot,
+          which step 5 refuses (not receiving). An id that matches no slot
+          may be a local one (Lipc, or Ipc within a space): in C++. */
     movl %eax, %ecx
     shrl $2, %ecx                   /* number * 4 KiB: (id >> 14) << 12 ... */
     andl $TCB_ARRAY_SLOTS_MASK, %ecx /* ... of the number's low 12 bits */
     cmpl %eax, TCB_ARRAY_BASE + TCB_GLOBAL_ID(%ecx)
-    jne ipc_slow
+    jne 40f
     addl $TCB_ARRAY_BASE, %ecx
 5:
     /* 5. The receiver waits for this message, here, with nothing to undo: it
@@ -315,8 +315,11 @@ ipc_slow:
     call handle_trap
     jmp trap_return
 
-/* Step 4 by a local id (not nil, not anylocal): in C++. */
+/* Step 4 when no TCB slot holds the id: by a local id (not nil, not
+   anylocal), in C++. */
 40:
+    testl $LOCAL_ID_ZERO_BITS, %eax
+    jnz ipc_slow
     testl %eax, %eax
     jz ipc_slow
     cmpl $THREAD_ANY_LOCAL, %eax
