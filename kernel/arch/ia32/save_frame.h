@@ -40,7 +40,7 @@
 .endm
 
 /* The way back: pops the TrapFrame ESP points at and returns to the code it
-   saved (trap_entry.S's trap_restore, and the IPC fast path's end). DS and ES
+   saved (trap_entry.S's trap_return, and the IPC fast path's end). DS and ES
    keep the flat data segment the entry loaded. */
 .macro restore_frame
     popl %gs
