@@ -19,7 +19,6 @@
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
-#include "l4/message.h"
 #include "l4/thread.h"
 #include "test_case.h"
 #include "threads.h"
@@ -92,16 +91,6 @@ Segments wait_for_interrupt_with_segments(Word selector, Word spins) {
     return {ds & 0xFFFF, es & 0xFFFF};
 }
 
-/// Answers each message with its label plus one, for ever.
-void echo(Word) {
-    ThreadId from = ThreadId::nil();
-    MsgTag tag = l4::receive(ThreadId::any(), &from);
-    for (;;) {
-        l4::load_empty(uint16_t(tag.label() + 1));
-        tag = l4::reply_wait(from, &from);
-    }
-}
-
 }  // namespace
 
 void test_abi_data_segments(TestContext& t) {
@@ -112,7 +101,7 @@ void test_abi_data_segments(TestContext& t) {
     CHECK(t, flat != utcb_segment, "SS and GS hold the same selector %x", flat);
 
     LocalThread server;
-    CHECK(t, server.start(echo, 0), "start: %s", server.error());
+    CHECK(t, server.start(label_echo, 0), "start: %s", server.error());
     const Word selectors[] = {0, utcb_segment};
     for (Word selector : selectors) {
         MsgTag answer = MsgTag::nil();

@@ -73,16 +73,6 @@ Word sysenter_with_flags(Word entry_flags) {
     return flags;
 }
 
-/// Answers each message with its label plus one, for ever.
-void echo(Word) {
-    ThreadId from = ThreadId::nil();
-    MsgTag tag = l4::receive(ThreadId::any(), &from);
-    for (;;) {
-        l4::load_empty(uint16_t(tag.label() + 1));
-        tag = l4::reply_wait(from, &from);
-    }
-}
-
 }  // namespace
 
 void test_ipc_sysenter(TestContext& t) {
@@ -112,7 +102,7 @@ void test_ipc_sysenter(TestContext& t) {
         CHECK(t, flags == kUserFlags, "sysenter with EFLAGS %x: back with %x, not %x", entry, flags, kUserFlags);
     }
     LocalThread server;
-    CHECK(t, server.start(echo, 0), "start: %s", server.error());
+    CHECK(t, server.start(label_echo, 0), "start: %s", server.error());
     for (uint16_t label = 1; label <= 3; ++label) {
         l4::load_empty(label);
         MsgTag answer = l4::call(server.id(), l4::milliseconds(1000), l4::milliseconds(1000));

@@ -3,6 +3,7 @@
 
 #include "l4/ipc.h"
 #include "l4/kip.h"
+#include "l4/message.h"
 #include "l4/print.h"
 #include "l4/thread.h"
 #include "l4/utcb.h"
@@ -55,6 +56,15 @@ Word prepare_stack(char* stack_top, ThreadFunction function, Word arg, Word* ip)
     sp[2] = arg;
     *ip = reinterpret_cast<Word>(&thread_entry);
     return reinterpret_cast<Word>(sp);
+}
+
+void label_echo(Word) {
+    ThreadId from = ThreadId::nil();
+    api::MsgTag tag = l4::receive(ThreadId::any(), &from);
+    for (;;) {
+        l4::load_empty(uint16_t(tag.label() + 1));
+        tag = l4::reply_wait(from, &from);
+    }
 }
 
 bool LocalThread::start(ThreadFunction function, Word arg) {

@@ -29,6 +29,9 @@ void remember_main_thread();
 /// Lays out a new thread's first stack frame below `stack_top` so that it starts in
 /// `function(arg)`; returns the SP and sets `*ip` to the IP to start at.
 [[nodiscard]] Word prepare_stack(char* stack_top, ThreadFunction function, Word arg, Word* ip);
+/// A server for LocalThread::start: answers each message with an empty one whose
+/// label is the message's plus one, for ever.
+void label_echo(Word);
 
 class LocalThread {
 public:
