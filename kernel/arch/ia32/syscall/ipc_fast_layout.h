@@ -30,7 +30,7 @@
 #define TCB_RAN_HERE 0x48
 #define TCB_IPC_SEQ 0x4c
 #define TCB_RECEIVE_FROM 0x6c
-#define TCB_RECEIVE_WORD 0x70 /* m_receive_timeout, m_has_receive, m_start_pending (and a pad byte) */
+#define TCB_RECEIVE_WORD 0x70 /* m_receive_timeout (2 bytes), m_has_receive, m_start_pending */
 #define RECEIVE_WORD_WAITING 0x00010000 /* timeout never (0), a receive phase, no start message */
 #define TCB_WAKE 0xa8
 #define TCB_FAST_IPCS 0xbc
