@@ -10,7 +10,7 @@ namespace detail {
 Word g_ipc_stub;
 Word g_lipc_stub;
 
-// Every thread that races to fill them stores the same values.
+// Once per program, by its first thread, before anything else runs.
 void find_ipc_stubs() {
     g_lipc_stub = stub(kip().lipc);
     g_ipc_stub = stub(kip().ipc);

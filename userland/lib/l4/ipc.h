@@ -27,7 +27,9 @@ using api::Timeouts;
 
 namespace detail {
 
-/// The KIP's Ipc and Lipc stub addresses, filled on the first IPC (ipc.cc).
+/// The KIP's Ipc and Lipc stub addresses (ipc.cc), filled before main and
+/// before any constructor: crt0's program start calls find_ipc_stubs() first
+/// (runtime.cc, os/os.cc), so an IPC does not test them.
 extern Word g_ipc_stub;
 extern Word g_lipc_stub;
 /// Looks both stubs up in the KIP and stores them above.
@@ -42,7 +44,6 @@ void find_ipc_stubs();
 template <Word& Stub>
 [[gnu::always_inline]] inline MsgTag ipc_through(ThreadId to, ThreadId from_specifier, Timeouts timeouts,
                                                  ThreadId* from) {
-    if (Stub == 0) find_ipc_stubs();
     Word* mrs = utcb_pointer();
     Word mr0 = mrs[0];
     Word eax = to.raw();

@@ -5,8 +5,10 @@
 // registers and thread control registers (TCRs) at negative ones. kernel/api/utcb.h
 // draws the layout; these functions only find it and name the words.
 //
-// Nothing here is cached: each thread of a space has its own UTCB, and %gs:0 is the one
-// place that knows which.
+// Nothing here is cached in memory: each thread of a space has its own UTCB, and %gs:0
+// is the one place that knows which. Within one function the compiler may keep the
+// pointer in a register (utcb_pointer() is not volatile): code runs on one thread, and
+// a thread's UTCB never moves while it runs.
 #pragma once
 
 #include "api/error.h"
@@ -21,7 +23,7 @@ using api::Word;
 /// The UTCB pointer: MR0's address and the thread's local id.
 [[nodiscard]] inline Word* utcb_pointer() {
     Word* pointer;
-    asm volatile("movl %%gs:0, %0" : "=r"(pointer));
+    asm("movl %%gs:0, %0" : "=r"(pointer));
     return pointer;
 }
 

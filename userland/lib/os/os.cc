@@ -100,8 +100,10 @@ using Constructor = void (*)();
 extern Constructor __init_array_start[];
 extern Constructor __init_array_end[];
 
-/// Called by os/crt0.S on the main thread's stack: arguments, constructors, main, exit.
+/// Called by os/crt0.S on the main thread's stack: the KIP's IPC stubs (ipc.h),
+/// arguments, constructors, main, exit.
 [[noreturn]] void os_program_start() {
+    l4::detail::find_ipc_stubs();
     auto reply = l4::rpc::call<os::proto::GetArgs>(l4::pager());
     if (reply.ok()) os::g_args = reply.value();
     os::g_args.text[os::kMaxArgs] = '\0';
