@@ -36,6 +36,13 @@ using namespace detail;
 
 namespace {
 
+/// Stops the kernel if `tcb`'s kernel stack ran into its Tcb object: when the
+/// CPU switches away from it, and at each timer tick for the thread the tick
+/// interrupts (the IPC fast path switches without this test).
+void check_stack(const Tcb* tcb) {
+    if (tcb->m_stack_canary != kStackCanary) panic("kernel stack overflow in thread %x", tcb->global_id().raw());
+}
+
 /// The directory `next` runs in. Its user context (load_user_context) is loaded
 /// once, on its way back to user mode (kernel_exit), not here as well.
 void load_thread_directory(Tcb* next) {
@@ -190,7 +197,7 @@ void finish_switch() {
     Tcb* prev = c.switched_from;
     c.switched_from = nullptr;
     if (prev == nullptr) return;
-    if (prev->m_stack_canary != kStackCanary) panic("kernel stack overflow in thread %x", prev->global_id().raw());
+    check_stack(prev);
     if (c.to_free == prev) {
         c.to_free = nullptr;
         thread::finish_delete(prev);
@@ -361,6 +368,7 @@ void on_timer_tick() {
     if (!c.running) return;
     if (c.timeouts != nullptr) g_safe_point_work.current().raise(SafePointWork::Tick);
     Tcb* cur = c.current;
+    check_stack(cur);  // the IPC fast path's switches do not check (ipc_fast.S, step 10)
     if (cur->m_is_idle || cur->m_state != State::Ready) return;  // idle, here or on a blocked thread's stack
     // Charge the time the thread really ran since it was switched in or last
     // charged: a thread switched in just before a tick pays for that bit only.

@@ -279,10 +279,10 @@ ipc_fast:
     /* 10. What the CPU needs to run the receiver in user mode besides its
            directory and IO bitmap (step 6): its kernel stack for the next
            trap and its UTCB segment, as arch::set_user_context does it
-           (user_context.cc). The sender's stack, which the CPU leaves, must
-           not have overflowed. */
-    cmpl $STACK_CANARY, TCB_STACK_CANARY(%ebx)
-    jne 100f
+           (user_context.cc). (The sender's stack canary is not checked here:
+           the fast path hardly uses the stack, and the general path's switch
+           and every timer tick check the canary of the thread they leave or
+           interrupt, scheduler.cc.) */
     leal TCB_STACK_TOP(%ecx), %eax
     movl %eax, %fs:LOCAL_TSS_ESP0
     movl TCB_UTCB_SEGMENT(%ecx), %eax
@@ -342,11 +342,6 @@ ipc_slow:
     testb %al, %al
     jnz ipc_slow
     jmp 61b
-
-/* Step 10: the sender's kernel stack overflowed. */
-100:
-    movl %ebx, %eax
-    call ipc_fast_stack_overflow
 
 /* Step 6, the receiver's space has ports, or the sender's had (the bitmap is
    on): which. */

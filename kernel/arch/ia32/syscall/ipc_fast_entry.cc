@@ -47,13 +47,13 @@ static_assert(offsetof(Tcb, m_migrate_to) == TCB_MIGRATE_TO && offsetof(Tcb, m_r
               offsetof(Tcb, m_receive_from) == TCB_RECEIVE_FROM &&
               offsetof(Tcb, m_wake) == TCB_WAKE &&
               offsetof(Tcb, m_fast_ipcs) == TCB_FAST_IPCS && offsetof(Tcb, m_senders_head) == TCB_SENDERS_HEAD &&
-              offsetof(Tcb, m_kernel_esp) == TCB_KERNEL_ESP && offsetof(Tcb, m_stack_canary) == TCB_STACK_CANARY);
+              offsetof(Tcb, m_kernel_esp) == TCB_KERNEL_ESP);
 static_assert(offsetof(Tcb, m_receive_timeout) == TCB_RECEIVE_WORD && TCB_RECEIVE_WORD % 4 == 0 &&
               offsetof(Tcb, m_has_receive) == TCB_RECEIVE_WORD + 2 && offsetof(Tcb, m_start_pending) == TCB_RECEIVE_WORD + 3 &&
               api::Time::never().raw() == 0 && RECEIVE_WORD_WAITING == 1u << 16);
 static_assert(sizeof(Tcb::m_migrate_to) == 4 && sizeof(Tcb::m_ipc_seq) == 4 && sizeof(Tcb::m_fast_ipcs) == 4 &&
               sizeof(Tcb::m_receive_timeout) == 2 && sizeof(Tcb::m_utcb_segment) == 8);
-static_assert(thread::kTcbSize == TCB_STACK_TOP && thread::kStackCanary == STACK_CANARY);
+static_assert(thread::kTcbSize == TCB_STACK_TOP);
 static_assert(uint8_t(thread::State::Ready) == STATE_READY && uint8_t(thread::State::Receiving) == STATE_RECEIVING &&
               uint8_t(thread::WakeReason::None) == WAKE_NONE && uint8_t(thread::WakeReason::Done) == WAKE_DONE);
 
@@ -111,11 +111,6 @@ extern "C" [[gnu::regparm(2)]] bool ipc_fast_ready_above(Tcb* dest, CpuScheduler
 /// behind this CPU's TSS: the whole user context as the general path loads
 /// it (which copies the bitmap).
 extern "C" [[gnu::regparm(1)]] void ipc_fast_user_context(Tcb* dest) { thread::detail::load_user_context(dest); }
-
-/// Step 10 found the sender's stack canary overwritten.
-extern "C" [[noreturn, gnu::regparm(1)]] void ipc_fast_stack_overflow(Tcb* self) {
-    panic("kernel stack overflow in thread %x", self->global_id().raw());
-}
 
 /// A thread that blocked in the fast path runs again (ipc_fast.S's
 /// ipc_fast_resume, switched to by either path, on any CPU): its Ipc result

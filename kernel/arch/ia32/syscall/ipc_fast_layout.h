@@ -36,7 +36,6 @@
 #define TCB_FAST_IPCS 0xbc
 #define TCB_SENDERS_HEAD 0xc0
 #define TCB_KERNEL_ESP 0x2c0
-#define TCB_STACK_CANARY 0x2c4
 #define TCB_STACK_TOP 0x1000
 #define TCB_USER_FRAME (TCB_STACK_TOP - FRAME_SIZE)
 
@@ -44,7 +43,6 @@
 #define STATE_RECEIVING 4
 #define WAKE_NONE 0
 #define WAKE_DONE 1
-#define STACK_CANARY 0x57AC4ED0
 
 /* thread::detail::CpuScheduler, one per CPU in thread::detail::g_cpus
  * (thread/cpu_scheduler.h), and thread::SafePointWork in g_safe_point_work
