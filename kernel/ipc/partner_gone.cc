@@ -15,6 +15,7 @@
 #include "mm/space.h"
 #include "smp/cross_call.h"
 #include "smp/online.h"
+#include "thread/cpu_scheduler.h"
 #include "thread/safe_point.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
@@ -40,7 +41,7 @@ void announce_partner_gone() {
     unsigned me = arch::cpu_index();
     for (unsigned cpu = 0; cpu < platform::kMaxCpus; ++cpu) {
         if (!smp::cpu_online(cpu)) continue;
-        thread::g_safe_point_work.on(cpu).raise(SafePointWork::PartnerGone);
+        thread::safe_point_work(cpu).raise(SafePointWork::PartnerGone);
         if (cpu != me) smp::call_on(cpu, nothing, nullptr, smp::Wait::No);  // to a safe point
     }
     thread::request_reschedule();  // this CPU's own safe point comes at its kernel exit
@@ -49,7 +50,7 @@ void announce_partner_gone() {
 
 void handle_partner_gone() {
     // A plain load first: this runs on every return to user mode.
-    SafePointWork& work = thread::g_safe_point_work.current();
+    SafePointWork& work = thread::safe_point_work();
     if (!work.has(SafePointWork::PartnerGone) || !work.take(SafePointWork::PartnerGone)) return;
     unsigned me = arch::cpu_index();
     for (api::Word number = 0; number < thread::kMaxThreads; ++number) {

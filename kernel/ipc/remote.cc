@@ -7,6 +7,7 @@
 #include "ipc/ipc.h"
 #include "lib/per_cpu.h"
 #include "lib/spin_lock.h"
+#include "thread/cpu_scheduler.h"
 #include "thread/safe_point.h"
 #include "thread/scheduler.h"
 #include "thread/tcb_array.h"
@@ -56,7 +57,7 @@ uint16_t* in_flight_of(const RemoteRequest& request) {
 /// not emptied it yet (it clears the Inbox byte under the lock when it takes
 /// the last one), so it will find this one too without being rung again.
 bool link(unsigned cpu, Inbox& inbox, RemoteRequest& request) REQUIRES(inbox.lock) {
-    SafePointWork& work = thread::g_safe_point_work.on(cpu);
+    SafePointWork& work = thread::safe_point_work(cpu);
     bool was_pending = work.has(SafePointWork::Inbox);
     if (uint16_t* count = in_flight_of(request)) __atomic_fetch_add(count, 1, __ATOMIC_RELAXED);
     request.next = nullptr;
@@ -232,7 +233,7 @@ unsigned requests_in_flight(api::Word number) {
     return number < thread::kMaxThreads ? __atomic_load_n(&g_in_flight[number], __ATOMIC_ACQUIRE) : 0;
 }
 
-bool inbox_pending() { return thread::g_safe_point_work.current().has(SafePointWork::Inbox); }
+bool inbox_pending() { return thread::safe_point_work().has(SafePointWork::Inbox); }
 
 bool handle_inbox(const Tcb* current) {
     handle_partner_gone();
@@ -243,14 +244,14 @@ bool handle_inbox(const Tcb* current) {
             SpinLockGuard guard(inbox.lock);
             request = inbox.head;
             if (request == nullptr) {
-                thread::g_safe_point_work.current().clear(SafePointWork::Inbox);
+                thread::safe_point_work().clear(SafePointWork::Inbox);
                 return true;
             }
             if (current != nullptr && request->kind == RequestKind::RunOp && request->subject == current) return false;
             inbox.head = request->next;
             if (inbox.head == nullptr) {
                 inbox.tail = nullptr;
-                thread::g_safe_point_work.current().clear(SafePointWork::Inbox);
+                thread::safe_point_work().clear(SafePointWork::Inbox);
             }
         }
         uint16_t* in_flight = in_flight_of(*request);

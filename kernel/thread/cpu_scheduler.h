@@ -10,14 +10,16 @@
 // IPC the running thread itself, as switch_to() would.
 //
 // Everything here belongs to the calling CPU and is touched with interrupts
-// off (see scheduler.h); the run queue has its own lock because other CPUs'
-// diagnostics read it.
+// off (see scheduler.h), but for two parts: the run queue has its own lock
+// because other CPUs' diagnostics read it, and other CPUs raise work for the
+// CPU's safe point (thread/safe_point.h, on a cache line of its own).
 #pragma once
 
 #include <stdint.h>
 
 #include "lib/per_cpu.h"
 #include "thread/run_queue.h"
+#include "thread/safe_point.h"
 #include "thread/tcb.h"
 
 namespace thread::detail {
@@ -35,11 +37,25 @@ struct CpuScheduler {
     Tcb* to_free = nullptr;        // a deleted thread to free once switched away from
     Tcb* dead = nullptr;           // deleted threads whose requests are still in flight (m_dead_next)
     uint64_t charged_until = 0;    // cycle count up to which the running thread paid for its time
+    alignas(64) SafePointWork safe_point;  // raised by other CPUs too (safe_point.h)
 };
 
 /// Every CPU's scheduler (scheduler.cc). The GDB helpers read it by name
 /// (scripts/gdb/proxima_sched.py: proxima-runqueues).
 extern PerCpu<CpuScheduler> g_cpus;
+
+}  // namespace thread::detail
+
+namespace thread {
+
+/// CPU `cpu`'s safe-point work, and the running CPU's (safe_point.h): the
+/// IPC layer raises and takes work here too (ipc/remote.cc, ipc/partner_gone.cc).
+inline SafePointWork& safe_point_work(unsigned cpu) { return detail::g_cpus.on(cpu).safe_point; }
+inline SafePointWork& safe_point_work() { return detail::g_cpus.current().safe_point; }
+
+}  // namespace thread
+
+namespace thread::detail {
 
 /// The top of a thread's kernel stack: the end of its TCB page (tcb.h).
 inline uintptr_t stack_top(Tcb* tcb) { return uintptr_t(tcb) + kTcbSize; }

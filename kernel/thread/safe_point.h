@@ -11,13 +11,15 @@
 // (arch/ia32/syscall/ipc_fast.S), which returns to user mode without a safe point, reads
 // the four bytes in one load: any work at all sends it down the general path.
 //
+// The word lies in its CPU's scheduler state (thread/cpu_scheduler.h), on a
+// cache line of its own, so that the fast path finds it at a fixed offset
+// from the rest of that state: one instruction.
+//
 //   byte:   3            2       1      0
 //         [ PartnerGone | Inbox | Tick | Resched ]    word != 0: work waits
 #pragma once
 
 #include <stdint.h>
-
-#include "lib/per_cpu.h"
 
 namespace thread {
 
@@ -42,7 +44,7 @@ private:
     uint32_t m_word = 0;
 };
 
-/// Every CPU's safe-point work (scheduler.cc).
-extern PerCpu<SafePointWork> g_safe_point_work;
+// safe_point_work(cpu) and safe_point_work(), CPU `cpu`'s word and the running
+// CPU's, are in thread/cpu_scheduler.h, beside the state that holds them.
 
 }  // namespace thread

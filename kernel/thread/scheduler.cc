@@ -30,8 +30,6 @@ PerCpu<CpuScheduler> g_cpus;
 
 }  // namespace detail
 
-PerCpu<SafePointWork> g_safe_point_work;
-
 using namespace detail;
 
 namespace {
@@ -68,7 +66,7 @@ void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
 bool do_safe_point_work(CpuScheduler& c, const Tcb* current) {
     bool inbox_done = ipc::handle_inbox(current);
     if (c.dead != nullptr) reap_dead(c);
-    SafePointWork& work = g_safe_point_work.current();
+    SafePointWork& work = c.safe_point;
     if (work.has(SafePointWork::Tick)) {
         work.clear(SafePointWork::Tick);
         expire_timeouts(c);
@@ -80,7 +78,7 @@ bool do_safe_point_work(CpuScheduler& c, const Tcb* current) {
 /// (a request, a tick with timeouts, a switch due, receivers of a deleted
 /// thread to look for) and the list of the dead.
 bool safe_point_work_waits(const CpuScheduler& c) {
-    return g_safe_point_work.current().any() || c.dead != nullptr;
+    return c.safe_point.any() || c.dead != nullptr;
 }
 
 /// Whether the CPU may wait for `prev`, blocked with nothing else to run, on
@@ -143,7 +141,7 @@ void schedule() {
             }
             c.slice_expired = false;
         }
-        g_safe_point_work.current().clear(SafePointWork::Resched);
+        c.safe_point.clear(SafePointWork::Resched);
         if (next == c.idle && waits_in_place(c, prev)) {
             if (!safe_point_work_waits(c)) {
                 arch::wait_for_interrupt();  // interrupts were off since the test: no wake-up is lost
@@ -248,14 +246,14 @@ void start_scheduling() {
     if (c.idle == nullptr) panic("cpu %u starts scheduling without an idle thread", arch::cpu_index());
     c.current = c.idle;
     c.running = true;
-    g_safe_point_work.current().raise(SafePointWork::Resched);  // threads queued before scheduling started (the initial servers)
+    c.safe_point.raise(SafePointWork::Resched);  // threads queued before scheduling started (the initial servers)
     uint32_t boot_esp;
     arch::disable_interrupts();
     arch::switch_stacks(&boot_esp, c.idle->m_kernel_esp);
     panic("the boot stack was resumed");
 }
 
-void request_reschedule() { g_safe_point_work.current().raise(SafePointWork::Resched); }
+void request_reschedule() { safe_point_work().raise(SafePointWork::Resched); }
 
 void make_ready(Tcb* tcb) {
     CpuScheduler& c = g_cpus.current();
@@ -353,7 +351,7 @@ void kernel_exit() {
             leave_for_idle(c, running);
             continue;
         }
-        if (!g_safe_point_work.current().has(SafePointWork::Resched)) break;
+        if (!c.safe_point.has(SafePointWork::Resched)) break;
         schedule();
     }
     // The IO bitmap of the space may have changed while the thread ran.
@@ -366,7 +364,7 @@ void kernel_exit() {
 void on_timer_tick() {
     CpuScheduler& c = g_cpus.current();
     if (!c.running) return;
-    if (c.timeouts != nullptr) g_safe_point_work.current().raise(SafePointWork::Tick);
+    if (c.timeouts != nullptr) c.safe_point.raise(SafePointWork::Tick);
     Tcb* cur = c.current;
     check_stack(cur);  // the IPC fast path's switches do not check (ipc_fast.S, step 10)
     if (cur->m_is_idle || cur->m_state != State::Ready) return;  // idle, here or on a blocked thread's stack

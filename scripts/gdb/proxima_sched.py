@@ -27,8 +27,8 @@ def cpu_schedulers():
 
 
 def safe_point_work(cpu):
-    """The kinds of work raised in CPU `cpu`'s safe-point word (thread/safe_point.h)."""
-    word = int(static_variable("thread::g_safe_point_work")["m_slots"][cpu]["value"]["m_word"])
+    """The kinds of work raised in CPU `cpu`'s safe-point word (thread/safe_point.h), in its CpuScheduler."""
+    word = int(static_variable(SCHEDULER_SYMBOL)["m_slots"][cpu]["value"]["safe_point"]["m_word"])
     kinds = ("need_resched", "tick_pending", "inbox_pending", "partner_gone")
     return [name for byte, name in enumerate(kinds) if (word >> (8 * byte)) & 0xFF]
 

@@ -49,10 +49,8 @@
 #include "arch/ia32/save_frame.h"
 #include "arch/ia32/syscall/ipc_fast_layout.h"
 
-/* The per-CPU arrays of thread/cpu_scheduler.h and thread/safe_point.h, by
-   their C++ names. */
+/* The per-CPU array of thread/cpu_scheduler.h, by its C++ name. */
 #define G_CPUS _ZN6thread6detail6g_cpusE
-#define G_SAFE_POINT_WORK _ZN6thread17g_safe_point_workE
 
     .text
 
@@ -181,9 +179,7 @@ ipc_fast:
     cmpl $0, G_CPUS + SCHED_QUEUE_WORDS(%edi)
     jne 60f
 61:
-    movl %ebp, %eax
-    shll $SAFE_POINT_SLOT_SHIFT, %eax
-    cmpl $0, G_SAFE_POINT_WORK(%eax)
+    cmpl $0, G_CPUS + SCHED_SAFE_POINT(%edi)
     jne ipc_slow
 
     /*    The last test, and the first step of the switch: the receiver's

@@ -58,10 +58,9 @@ static_assert(uint8_t(thread::State::Ready) == STATE_READY && uint8_t(thread::St
               uint8_t(thread::WakeReason::None) == WAKE_NONE && uint8_t(thread::WakeReason::Done) == WAKE_DONE);
 
 static_assert(offsetof(CpuScheduler, current) == SCHED_CURRENT &&
-              offsetof(CpuScheduler, queue) + thread::RunQueue::summary_offset() == SCHED_QUEUE_WORDS);
+              offsetof(CpuScheduler, queue) + thread::RunQueue::summary_offset() == SCHED_QUEUE_WORDS &&
+              offsetof(CpuScheduler, safe_point) == SCHED_SAFE_POINT && sizeof(thread::SafePointWork) == 4);
 static_assert(sizeof(thread::detail::g_cpus) == platform::kMaxCpus * SCHED_SLOT_SIZE);
-static_assert(sizeof(thread::SafePointWork) == 4 &&
-              sizeof(thread::g_safe_point_work) == platform::kMaxCpus << SAFE_POINT_SLOT_SHIFT);
 
 static_assert(mm::Space::directories_offset() == SPACE_DIRECTORIES &&
               mm::Space::io_bitmap_offset() == SPACE_IO_BITMAP &&

@@ -45,12 +45,12 @@
 #define WAKE_DONE 1
 
 /* thread::detail::CpuScheduler, one per CPU in thread::detail::g_cpus
- * (thread/cpu_scheduler.h), and thread::SafePointWork in g_safe_point_work
- * (thread/safe_point.h): a per-CPU array's slots are this far apart. */
+ * (thread/cpu_scheduler.h), whose slots are SCHED_SLOT_SIZE apart, with its
+ * thread::SafePointWork (thread/safe_point.h). */
 #define SCHED_CURRENT 0x00
 #define SCHED_QUEUE_WORDS 0x30 /* the run queue's summary word: 0 when nothing is ready */
-#define SCHED_SLOT_SIZE 0x480
-#define SAFE_POINT_SLOT_SHIFT 6 /* 64-byte slots of one word */
+#define SCHED_SAFE_POINT 0x480 /* the safe point's word: 0 when it has nothing to do */
+#define SCHED_SLOT_SIZE 0x4c0
 
 /* mm::Space (mm/space.h): its per-CPU directories (physical; 0: none yet),
  * its IO bitmap (0: none) and the bitmap's generation (its key). */
