@@ -147,8 +147,9 @@ entry into the kernel; while it runs in user mode they are stale."""
             reg["eip"], reg["user_esp"], reg["eflags"], reg["cs"], reg["user_ss"], reg["vector"],
             reg["error_code"]))
         print("    eax %08x  ebx %08x  ecx %08x  edx %08x" % (reg["eax"], reg["ebx"], reg["ecx"], reg["edx"]))
-        print("    esi %08x  edi %08x  ebp %08x  fs %04x  gs %04x" % (
-            reg["esi"], reg["edi"], reg["ebp"], reg["fs"], reg["gs"]))
+        # No segment registers: the way back to user mode loads fixed ones
+        # (arch/ia32/save_frame.h).
+        print("    esi %08x  edi %08x  ebp %08x" % (reg["esi"], reg["edi"], reg["ebp"]))
 
 
 ProximaThreads()

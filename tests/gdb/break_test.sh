@@ -115,7 +115,7 @@ expect runqueues '^cpu [0-9]+: current 0x2[02]\.1 Ready' "proxima-runqueues does
 
 # proxima-tcb without argument: the thread in the system call, with its user registers.
 expect tcb '^TCB 0xfe02[02]000 \(slot 0x2[02]\): thread 0x2[02]\.1 ' "proxima-tcb does not show the calling thread"
-expect tcb 'user registers \(TrapFrame at 0xfe02[02]fbc, user mode\)' "proxima-tcb does not find the user TrapFrame"
+expect tcb 'user registers \(TrapFrame at 0xfe02[02]fc4, user mode\)' "proxima-tcb does not find the user TrapFrame"
 expect tcb '^    eip [0-9a-f]{8}  esp [0-9a-f]{8}' "proxima-tcb does not print the user registers"
 expect 'tcb sigma0' '^TCB 0xfe020000 \(slot 0x20\): thread 0x20\.1 \(raw 0x00080001\)' "proxima-tcb 0x20 is not sigma0"
 expect 'tcb sigma0' '^  send queue: ' "proxima-tcb 0x20 does not print the send queue"

@@ -1,6 +1,6 @@
 /* save_frame.h: the assembler macros that complete a TrapFrame (trap.h) on
  * the kernel stack and loads the kernel's segments, for trap_entry.S and the
- * IPC fast path's entries (syscall/ipc_fast.S), and the one that pops it
+ * IPC fast path's entries (syscall/ipc_fast.S), and the ones that pop it
  * again. Assembly only.
  *
  * On entry the stack holds what the CPU pushed (EFLAGS, CS, EIP, and SS, ESP
@@ -8,13 +8,17 @@
  * the whole TrapFrame. Every general register but EBX still holds the value
  * it had in the interrupted code.
  *
- * DS and ES are not in the frame. The kernel uses the flat user data segment
- * in both (ring 0 may use a DPL-3 data segment; it is the same flat 4 GiB),
- * so the way back to user mode has nothing to load. The entry still loads it
- * into both, since the user may have loaded another selector, and that is
- * the ABI: after any entry to the kernel a thread runs with the flat user
- * data segment in DS and ES (docs/kernel-core.md). FS, the kernel's per-CPU
- * segment, and GS, the user's UTCB segment, are saved and restored.
+ * No segment register is in the frame; that is the ABI (docs/kernel-core.md,
+ * "Segment registers"): after any entry to the kernel a thread runs with
+ * fixed selectors, whatever it had loaded. The kernel uses the flat user data
+ * segment in DS and ES (ring 0 may use a DPL-3 data segment; it is the same
+ * flat 4 GiB), so the way back has nothing to load there; the entry loads it
+ * all the same, since the user may have loaded another selector. FS is the
+ * kernel's per-CPU segment: the entry loads it, and the way back to user mode
+ * loads the flat segment. GS is the kernel's to set too: the way back to user
+ * mode loads the UTCB segment (which also reloads its base, the running
+ * thread's UTCB). A return to ring 0 (an interrupt in the idle loop's `hlt`)
+ * leaves FS and GS as they are.
  *
  * sysenter_frame does the same for the Ipc by sysenter (ipc_fast.S's
  * sysenter_entry), where the CPU pushed nothing.
@@ -25,8 +29,6 @@
 
 .macro save_frame clear_direction=1
     pushal
-    pushl %fs
-    pushl %gs
     /* One instruction per segment register: lds, les and lfs load one from a
        far pointer (trap_entry.S), read through SS, the kernel's own segment
        since the entry, as DS may not be yet. EBX takes the pointer's offset
@@ -39,14 +41,22 @@
     .endif
 .endm
 
-/* The way back: pops the TrapFrame ESP points at and returns to the code it
-   saved (trap_entry.S's trap_return, and the IPC fast path's end). DS and ES
-   keep the flat data segment the entry loaded. */
-.macro restore_frame
-    popl %gs
-    popl %fs
+/* The way back to user mode: the user's FS and GS (from memory, read through
+   SS, as the general registers are the user's already), then the TrapFrame
+   ESP points at (trap_entry.S's trap_return, and the IPC fast path's end). DS
+   and ES keep the flat data segment the entry loaded. */
+.macro restore_user_frame
+    movw %ss:far_user_data + 4, %fs
+    movw %ss:selector_utcb, %gs
     popal
     addl $8, %esp                   /* vector and error code */
+    iret
+.endm
+
+/* The way back to ring 0 (trap_return only): FS stays the kernel's. */
+.macro restore_kernel_frame
+    popal
+    addl $8, %esp
     iret
 .endm
 

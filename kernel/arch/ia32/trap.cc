@@ -90,7 +90,6 @@ void dump_trap_frame(const TrapFrame& f) {
     kprintf("esi=%08x edi=%08x ebp=%08x esp=%08x\n", f.esi, f.edi, f.ebp,
             f.from_user() ? f.user_esp : uint32_t(uintptr_t(&f.user_esp)));
     kprintf("eip=%08x cs=%04x eflags=%08x error=%08x\n", f.eip, f.cs, f.eflags, f.error_code);
-    kprintf("fs=%04x gs=%04x\n", f.fs, f.gs);
     kprintf("cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", read_cr0(), read_cr2(), read_cr3(), read_cr4());
     kprintf("faulting instruction:\n");
     ksyms::print_address(f.eip);

@@ -7,7 +7,8 @@ namespace ia32 {
 
 /// What trap_entry.S leaves on the stack, lowest address first.
 struct TrapFrame {
-    uint32_t gs, fs;  // DS and ES: the flat user data segment, not saved (save_frame.h)
+    // No segment registers: the kernel loads its own and gives user mode
+    // fixed ones back (save_frame.h).
     uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;  // pushal order
     uint32_t vector, error_code;
     uint32_t eip, cs, eflags;
@@ -15,7 +16,7 @@ struct TrapFrame {
 
     bool from_user() const { return (cs & 3) == 3; }
 };
-static_assert(sizeof(TrapFrame) == 17 * 4, "trap_entry.S pushes 2 segments, 8 registers, 2 words; the CPU 3 or 5");
+static_assert(sizeof(TrapFrame) == 15 * 4, "trap_entry.S pushes 8 registers and 2 words; the CPU 3 or 5");
 
 /// Interrupt vectors the kernel uses. 0..31 are CPU exceptions; the legacy
 /// 8259 PICs are moved to 0x20..0x2F and masked (only their spurious

@@ -17,6 +17,7 @@
  */
 #include "arch/ia32/layout.h"
 #include "arch/ia32/save_frame.h"
+#include "arch/ia32/syscall/ipc_fast_layout.h" /* FRAME_CS */
 
     .text
     .balign 16
@@ -59,10 +60,11 @@ debug_entry:
     iret
 
 /* The far pointers save_frame (save_frame.h) loads DS, ES and FS from:
-   offset 0 and a selector. */
+   offset 0 and a selector; and the selector restore_user_frame loads into GS
+   (into FS: far_user_data's). */
     .section .rodata
     .balign 8
-    .global far_user_data, far_cpu_local
+    .global far_user_data, far_cpu_local, selector_utcb
 far_user_data:
     .long 0
     .word SEL_USER_DATA
@@ -70,6 +72,9 @@ far_user_data:
 far_cpu_local:
     .long 0
     .word SEL_CPU_LOCAL
+    .balign 2
+selector_utcb:
+    .word SEL_UTCB
 
     .text
 trap_common:
@@ -81,4 +86,8 @@ trap_common:
     .global trap_return
 trap_return:
     addl $4, %esp
-    restore_frame
+    testb $3, FRAME_CS(%esp)
+    jz 1f
+    restore_user_frame
+1:
+    restore_kernel_frame

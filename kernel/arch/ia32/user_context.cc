@@ -46,8 +46,6 @@ void set_user_flags(UserFrame* frame, uint32_t flags) {
 uint32_t prepare_user_thread_stack(uintptr_t stack_top, uintptr_t ip, uintptr_t sp) {
     UserFrame* frame = user_frame_at(stack_top);
     memset(frame, 0, sizeof(UserFrame));
-    frame->gs = SEL_UTCB;
-    frame->fs = SEL_USER_DATA;
     frame->eip = uint32_t(ip);
     frame->cs = SEL_USER_CODE;
     frame->eflags = kFlagsReserved1 | kFlagsInterrupt;

@@ -296,14 +296,14 @@ ipc_fast:
            there. The receiver's own kernel context, saved when it blocked, is
            dropped: all it had left to do was to return its Ipc result to
            user mode, which step 7 did. Then the receiver's kernel stack, at
-           its TrapFrame, and out (save_frame.h's restore_frame). */
+           its TrapFrame, and out (save_frame.h's restore_user_frame). */
     movl $ipc_fast_resume, -8(%esp)
     leal -24(%esp), %eax
     movl %eax, TCB_KERNEL_ESP(%ebx)
     leal TCB_USER_FRAME(%ecx), %esp
     .global ipc_fast_switched
 ipc_fast_switched:
-    restore_frame
+    restore_user_frame
 
 /* The general path: handle_trap(TrapFrame*), then the common trap exit. */
 ipc_slow:

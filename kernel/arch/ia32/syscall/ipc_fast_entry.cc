@@ -29,7 +29,8 @@ using thread::detail::CpuScheduler;
 
 static_assert(offsetof(TrapFrame, esi) == FRAME_ESI && offsetof(TrapFrame, ebp) == FRAME_EBP &&
               offsetof(TrapFrame, ebx) == FRAME_EBX && offsetof(TrapFrame, edx) == FRAME_EDX &&
-              offsetof(TrapFrame, eax) == FRAME_EAX && sizeof(TrapFrame) == FRAME_SIZE);
+              offsetof(TrapFrame, eax) == FRAME_EAX && offsetof(TrapFrame, cs) == FRAME_CS &&
+              sizeof(TrapFrame) == FRAME_SIZE);
 
 static_assert(offsetof(Tcb, m_global_id) == TCB_GLOBAL_ID && offsetof(Tcb, m_cpu) == TCB_CPU);
 // The state and the three flags a waiting receiver must have clear, in one word:
