@@ -98,18 +98,28 @@ public:
     // identity and placement
     api::ThreadId m_global_id;
     unsigned m_cpu = 0;
-    // The state and three flags that keep a receiver from the IPC fast path,
-    // in this order, one aligned word: it tests them with one compare
-    // (arch/ia32/syscall/ipc_fast.S, step 5).
+    // The first 20 bytes are laid out for the IPC fast path
+    // (arch/ia32/syscall/ipc_fast.S), which reads and writes several fields
+    // at once: the compares and stores named below.
+    //
+    // Two flags and a move that keep a sender from the fast path, one aligned
+    // word (step 3: all clear, and no move, is 0xFFFF0000).
+    alignas(4) bool m_tcb_pending = false;  // its TCB page waits to follow it to this node (tcb_migrate.h)
+    bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
+    int16_t m_migrate_to = -1;            // Schedule: move to this CPU when switched out
+    bool m_is_idle = false;
+    bool m_started = false;   // has left for user mode at least once
+    // m_ran_here, m_wake, m_state and m_adopt_pending: one word that steps 8
+    // and 9 write with one store each, for the sender (which is running here:
+    // m_ran_here is true and m_adopt_pending false already) and the receiver.
+    bool m_ran_here = true;               // back in user mode since it was adopted here (migration.cc)
+    WakeReason m_wake = WakeReason::None;  // what ended its last blocking (set by whoever wakes it)
+    // The state and three flags that keep a receiver from the fast path, in
+    // this order, one aligned word: it tests them with one compare (step 5).
     alignas(4) State m_state = State::Free;
     bool m_adopt_pending = false;         // handed to m_cpu, whose inbox still holds its Adopt
     bool m_in_timeouts = false;           // in this CPU's timeout list (links below)
     bool m_receive_to_kernel = false;     // deliver into m_kmsg (fault replies)
-    // Two flags that keep a sender from the fast path, one aligned half-word (ipc_fast.S, step 3).
-    alignas(2) bool m_tcb_pending = false;  // its TCB page waits to follow it to this node (tcb_migrate.h)
-    bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
-    bool m_is_idle = false;
-    bool m_started = false;   // has left for user mode at least once
     bool m_tcb_off_node = false;  // its page lies off its node's memory, which had none (tcb_placement.h)
     mm::Space* m_space = nullptr;
     api::Utcb* m_utcb = nullptr;          // kernel address of the UTCB
@@ -120,9 +130,7 @@ public:
     api::ThreadId m_scheduler;
 
     // scheduling (the run queue of m_cpu)
-    Schedulable m_sched;
-    int m_migrate_to = -1;                // Schedule: move to this CPU when switched out
-    bool m_ran_here = true;               // back in user mode since it was adopted here (migration.cc)
+    Schedulable m_sched;               // (m_migrate_to and m_ran_here: above)
 
     // IPC, both phases (ipc/ipc.h)
     api::Word m_ipc_seq = 0;              // counts this thread's Ipcs (stale requests)
@@ -148,8 +156,7 @@ public:
     bool m_has_receive = false;           // the Ipc has a receive phase
     bool m_start_pending = false;         // a new thread waiting for its start message
     api::Word m_kmsg[kKernelMessageWords] = {};
-    // outcome of a blocking operation
-    WakeReason m_wake = WakeReason::None;
+    // outcome of a blocking operation (m_wake: above)
     api::ThreadId m_received_from;
     api::MsgTag m_received_tag;
     uint64_t m_deadline = 0;              // clock_us; 0 = none

@@ -111,14 +111,12 @@ ipc_fast:
     cmpl $THREAD_ANY_LOCAL, %edx
     jne ipc_slow
 2:
-    /* 3. The sender may be switched away from with no more to do: no move to
-          another CPU waits for its switch (m_migrate_to is -1), its TCB page
-          is not waiting to follow it to another node, and no cancelled
-          request of it is still out (the last two: one half-word). A sender
-          being deleted has raised a switch, which step 6 sees. */
-    cmpl $0, TCB_MIGRATE_TO(%ebx)
-    jge ipc_slow
-    cmpw $0, TCB_PENDING(%ebx)
+    /* 3. The sender may be switched away from with no more to do: its TCB
+          page is not waiting to follow it to another node, no cancelled
+          request of it is still out, and no move to another CPU waits for
+          its switch (m_migrate_to is -1): one word (tcb.h). A sender being
+          deleted has raised a switch, which step 6 sees. */
+    cmpl $SENDER_WORD_FREE, TCB_SENDER_WORD(%ebx)
     jne ipc_slow
 
     /* 4. The receiver, into ECX. By a global id: the TCB array's slot for its
@@ -253,13 +251,15 @@ ipc_fast:
           already: only a blocked thread has one, and whatever ends its wait
           clears it (thread::wake, the timeout's expiry). The receive
           timeout (never), m_has_receive and m_start_pending (false in a
-          thread that makes an Ipc: it has started) are one word. */
+          thread that makes an Ipc: it has started) are one word; m_wake
+          (None) and m_state (Receiving) are two bytes of another, whose
+          other two, m_ran_here (true) and m_adopt_pending (false), hold
+          those values already in a thread running here (tcb.h). */
     incl TCB_IPC_SEQ(%ebx)
     movl FRAME_EDX(%esp), %eax
     movl %eax, TCB_RECEIVE_FROM(%ebx)
     movl $RECEIVE_WORD_WAITING, TCB_RECEIVE_WORD(%ebx)
-    movb $WAKE_NONE, TCB_WAKE(%ebx)
-    movb $STATE_RECEIVING, TCB_STATE(%ebx)
+    movl $RUN_WORD_RECEIVING, TCB_RUN_WORD(%ebx)
     incl TCB_FAST_IPCS(%ebx)
 
     /* 9. The receiver's receive phase is over; it is this CPU's running
@@ -267,9 +267,11 @@ ipc_fast:
           CPU's time is not charged here: the thread running at the next
           timer tick pays for the time since the last tick or general-path
           switch, at most one tick (scheduler.cc's on_timer_tick), as on
-          Pistachio, where the thread the tick finds pays for the tick. */
-    movb $WAKE_DONE, TCB_WAKE(%ecx)
-    movb $STATE_READY, TCB_STATE(%ecx)
+          Pistachio, where the thread the tick finds pays for the tick.
+          One store: the receiver is woken with the message (m_wake Done),
+          Ready, and back in user mode here (m_ran_here true, for Schedule's
+          moves: migration.cc); m_adopt_pending was false (step 5). */
+    movl $RUN_WORD_WOKEN, TCB_RUN_WORD(%ecx)
     movl %ecx, G_CPUS + SCHED_CURRENT(%edi)
 
     /* 10. What the CPU needs to run the receiver in user mode besides its
@@ -285,7 +287,6 @@ ipc_fast:
     movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR
     movl TCB_UTCB_SEGMENT + 4(%ecx), %eax
     movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR + 4
-    movb $1, TCB_RAN_HERE(%ecx)
 
     /* 11. The switch: below the sender's TrapFrame goes a kernel context as
            switch.S lays it out (edi, esi, ebx, ebp, then the return address,

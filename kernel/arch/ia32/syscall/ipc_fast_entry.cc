@@ -33,30 +33,38 @@ static_assert(offsetof(TrapFrame, esi) == FRAME_ESI && offsetof(TrapFrame, ebp) 
               sizeof(TrapFrame) == FRAME_SIZE);
 
 static_assert(offsetof(Tcb, m_global_id) == TCB_GLOBAL_ID && offsetof(Tcb, m_cpu) == TCB_CPU);
-// The state and the three flags a waiting receiver must have clear, in one word:
-// m_state is its low byte (IA32 is little-endian).
+// The words the fast path reads or writes whole; IA32 is little-endian, so a
+// word's first field is its low byte.
+// The sender's: both flags clear and m_migrate_to -1 (0xFFFF in two bytes).
+static_assert(offsetof(Tcb, m_tcb_pending) == TCB_SENDER_WORD && TCB_SENDER_WORD % 4 == 0 &&
+              offsetof(Tcb, m_cancel_pending) == TCB_SENDER_WORD + 1 &&
+              offsetof(Tcb, m_migrate_to) == TCB_SENDER_WORD + 2 && sizeof(Tcb::m_migrate_to) == 2 &&
+              SENDER_WORD_FREE == 0xFFFFu << 16);
+// The one the fast path stores for the sender and the receiver.
+static_assert(offsetof(Tcb, m_ran_here) == TCB_RUN_WORD && offsetof(Tcb, m_wake) == TCB_RUN_WORD + 1 &&
+              offsetof(Tcb, m_state) == TCB_RUN_WORD + 2 && offsetof(Tcb, m_adopt_pending) == TCB_RUN_WORD + 3 &&
+              sizeof(bool) == 1 && sizeof(thread::WakeReason) == 1 && sizeof(thread::State) == 1);
+static_assert(RUN_WORD_RECEIVING == (1u | unsigned(thread::WakeReason::None) << 8 |
+                                     unsigned(thread::State::Receiving) << 16) &&
+              RUN_WORD_WOKEN == (1u | unsigned(thread::WakeReason::Done) << 8 | unsigned(thread::State::Ready) << 16));
+// The state and the three flags a waiting receiver must have clear.
 static_assert(offsetof(Tcb, m_state) == TCB_STATE && TCB_STATE % 4 == 0 &&
               offsetof(Tcb, m_adopt_pending) == TCB_STATE + 1 && offsetof(Tcb, m_in_timeouts) == TCB_STATE + 2 &&
               offsetof(Tcb, m_receive_to_kernel) == TCB_STATE + 3);
-static_assert(offsetof(Tcb, m_tcb_pending) == TCB_PENDING && TCB_PENDING % 2 == 0 &&
-              offsetof(Tcb, m_cancel_pending) == TCB_PENDING + 1);
 static_assert(offsetof(Tcb, m_space) == TCB_SPACE && offsetof(Tcb, m_utcb) == TCB_UTCB &&
               offsetof(Tcb, m_utcb_location) == TCB_UTCB_LOCATION &&
               offsetof(Tcb, m_utcb_segment) == TCB_UTCB_SEGMENT);
-static_assert(offsetof(Tcb, m_migrate_to) == TCB_MIGRATE_TO && offsetof(Tcb, m_ran_here) == TCB_RAN_HERE &&
-              offsetof(Tcb, m_ipc_seq) == TCB_IPC_SEQ &&
+static_assert(offsetof(Tcb, m_ipc_seq) == TCB_IPC_SEQ &&
               offsetof(Tcb, m_receive_from) == TCB_RECEIVE_FROM &&
-              offsetof(Tcb, m_wake) == TCB_WAKE &&
               offsetof(Tcb, m_fast_ipcs) == TCB_FAST_IPCS && offsetof(Tcb, m_senders_head) == TCB_SENDERS_HEAD &&
               offsetof(Tcb, m_kernel_esp) == TCB_KERNEL_ESP);
 static_assert(offsetof(Tcb, m_receive_timeout) == TCB_RECEIVE_WORD && TCB_RECEIVE_WORD % 4 == 0 &&
               offsetof(Tcb, m_has_receive) == TCB_RECEIVE_WORD + 2 && offsetof(Tcb, m_start_pending) == TCB_RECEIVE_WORD + 3 &&
               api::Time::never().raw() == 0 && RECEIVE_WORD_WAITING == 1u << 16);
-static_assert(sizeof(Tcb::m_migrate_to) == 4 && sizeof(Tcb::m_ipc_seq) == 4 && sizeof(Tcb::m_fast_ipcs) == 4 &&
+static_assert(sizeof(Tcb::m_ipc_seq) == 4 && sizeof(Tcb::m_fast_ipcs) == 4 &&
               sizeof(Tcb::m_receive_timeout) == 2 && sizeof(Tcb::m_utcb_segment) == 8);
 static_assert(thread::kTcbSize == TCB_STACK_TOP);
-static_assert(uint8_t(thread::State::Ready) == STATE_READY && uint8_t(thread::State::Receiving) == STATE_RECEIVING &&
-              uint8_t(thread::WakeReason::None) == WAKE_NONE && uint8_t(thread::WakeReason::Done) == WAKE_DONE);
+static_assert(uint8_t(thread::State::Ready) == STATE_READY && uint8_t(thread::State::Receiving) == STATE_RECEIVING);
 
 static_assert(offsetof(CpuScheduler, current) == SCHED_CURRENT &&
               offsetof(CpuScheduler, queue) + thread::RunQueue::summary_offset() == SCHED_QUEUE_WORDS &&

@@ -22,29 +22,28 @@
  * does; the thread's user TrapFrame is at its top. */
 #define TCB_GLOBAL_ID 0x00
 #define TCB_CPU 0x04
-#define TCB_STATE 0x08 /* the state byte, then the three flags of one word */
-#define TCB_PENDING 0x0c /* m_tcb_pending and m_cancel_pending, one half-word */
-#define TCB_SPACE 0x14
-#define TCB_UTCB 0x18
-#define TCB_UTCB_LOCATION 0x1c
-#define TCB_UTCB_SEGMENT 0x20
-#define TCB_MIGRATE_TO 0x44
-#define TCB_RAN_HERE 0x48
-#define TCB_IPC_SEQ 0x4c
-#define TCB_RECEIVE_FROM 0x6c
-#define TCB_RECEIVE_WORD 0x70 /* m_receive_timeout (2 bytes), m_has_receive, m_start_pending */
+#define TCB_SENDER_WORD 0x08 /* m_tcb_pending, m_cancel_pending, m_migrate_to (2 bytes) */
+#define SENDER_WORD_FREE 0xffff0000 /* both flags clear, no move (m_migrate_to -1) */
+#define TCB_RUN_WORD 0x0e /* m_ran_here, m_wake, m_state, m_adopt_pending */
+#define RUN_WORD_RECEIVING 0x00040001 /* ran here, woken by nobody yet, Receiving, not in an Adopt */
+#define RUN_WORD_WOKEN 0x00020101 /* ran here, woken with the message (Done), Ready, not in an Adopt */
+#define TCB_STATE 0x10 /* the state byte, then the three flags of one word */
+#define TCB_SPACE 0x18
+#define TCB_UTCB 0x1c
+#define TCB_UTCB_LOCATION 0x20
+#define TCB_UTCB_SEGMENT 0x24
+#define TCB_IPC_SEQ 0x48
+#define TCB_RECEIVE_FROM 0x68
+#define TCB_RECEIVE_WORD 0x6c /* m_receive_timeout (2 bytes), m_has_receive, m_start_pending */
 #define RECEIVE_WORD_WAITING 0x00010000 /* timeout never (0), a receive phase, no start message */
-#define TCB_WAKE 0xa8
-#define TCB_FAST_IPCS 0xbc
-#define TCB_SENDERS_HEAD 0xc0
-#define TCB_KERNEL_ESP 0x2c0
+#define TCB_FAST_IPCS 0xb4
+#define TCB_SENDERS_HEAD 0xb8
+#define TCB_KERNEL_ESP 0x2b8
 #define TCB_STACK_TOP 0x1000
 #define TCB_USER_FRAME (TCB_STACK_TOP - FRAME_SIZE)
 
 #define STATE_READY 2
 #define STATE_RECEIVING 4
-#define WAKE_NONE 0
-#define WAKE_DONE 1
 
 /* thread::detail::CpuScheduler, one per CPU in thread::detail::g_cpus
  * (thread/cpu_scheduler.h), whose slots are SCHED_SLOT_SIZE apart, with its
