@@ -152,6 +152,7 @@ void queue_sender(Tcb* receiver, Tcb* sender) {
     Tcb* last = receiver->m_senders_head;
     if (last == nullptr) {
         receiver->m_senders_head = sender;
+        receiver->m_has_senders = true;
         sender->m_queue_prev = nullptr;
         return;
     }
@@ -162,8 +163,12 @@ void queue_sender(Tcb* receiver, Tcb* sender) {
 
 void unqueue_sender(Tcb* receiver, Tcb* sender) {
     if (sender->m_queued_at != receiver) return;
-    if (sender->m_queue_prev != nullptr) sender->m_queue_prev->m_queue_next = sender->m_queue_next;
-    else receiver->m_senders_head = sender->m_queue_next;
+    if (sender->m_queue_prev != nullptr) {
+        sender->m_queue_prev->m_queue_next = sender->m_queue_next;
+    } else {
+        receiver->m_senders_head = sender->m_queue_next;
+        receiver->m_has_senders = receiver->m_senders_head != nullptr;
+    }
     if (sender->m_queue_next != nullptr) sender->m_queue_next->m_queue_prev = sender->m_queue_prev;
     sender->m_queue_next = sender->m_queue_prev = nullptr;
     sender->m_queued_at = nullptr;

@@ -82,6 +82,9 @@ void check_thread(Tcb* tcb, unsigned number, kcheck::InvariantReport& report, mm
         report.violation("thread %x is Ready on CPU %u but neither runs nor is queued", id, tcb->cpu());
     if (tcb->m_state != State::Ready && queued)
         report.violation("thread %x waits (%s) and is on a run queue", id, state_name(tcb->m_state));
+    if (tcb->m_has_senders != (tcb->m_senders_head != nullptr))
+        report.violation("thread %x: m_has_senders says %s, its send queue %s (ipc.cc keeps both)", id,
+                         tcb->m_has_senders ? "senders" : "none", tcb->m_senders_head != nullptr ? "has some" : "is empty");
     if (platform::boot_options().migrate_tcbs && !tcb->m_tcb_pending && !tcb->m_tcb_off_node && !in_transit) {
         unsigned node = platform::machine_topology().cpus[tcb->cpu()].node;
         if (!tcb_on_memory_of(tcb, node))

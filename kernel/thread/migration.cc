@@ -110,7 +110,7 @@ void migrate(Tcb* tcb, unsigned cpu, bool by_itself) {
         tcb->m_migrate_to = -1;  // stays; a move put off (below) is called off
         return;
     }
-    tcb->m_migrate_to = int16_t(cpu);
+    tcb->m_migrate_to = int8_t(cpu);
     if (tcb == c.current) {
         // Itself: finish_switch() hands it over once we are off its stack.
         // Asked by another thread: when it is switched out (file comment).

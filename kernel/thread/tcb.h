@@ -102,11 +102,12 @@ public:
     // (arch/ia32/syscall/ipc_fast.S), which reads and writes several fields
     // at once: the compares and stores named below.
     //
-    // Two flags and a move that keep a sender from the fast path, one aligned
-    // word (step 3: all clear, and no move, is 0xFFFF0000).
+    // What keeps a sender from the fast path, one aligned word (step 3: all
+    // clear, and no move, is 0x00FF0000).
     alignas(4) bool m_tcb_pending = false;  // its TCB page waits to follow it to this node (tcb_migrate.h)
     bool m_cancel_pending = false;        // m_request is out as a CancelSend until CancelDone
-    int16_t m_migrate_to = -1;            // Schedule: move to this CPU when switched out
+    int8_t m_migrate_to = -1;             // Schedule: move to this CPU when switched out
+    bool m_has_senders = false;           // m_senders_head != nullptr (ipc.cc's queue keeps both)
     bool m_is_idle = false;
     bool m_started = false;   // has left for user mode at least once
     // m_ran_here, m_wake, m_state and m_adopt_pending: one word that steps 8
@@ -162,7 +163,8 @@ public:
     uint64_t m_deadline = 0;              // clock_us; 0 = none
     uint32_t m_fast_ipcs = 0;             // Ipcs this thread sent through the fast path (kdebug 0x5000 + n)
 
-    // queues: senders waiting for this thread (owned by this thread's CPU)
+    // queues: senders waiting for this thread (owned by this thread's CPU;
+    // m_has_senders above says whether there are any)
     Tcb* m_senders_head = nullptr;
     // links of this thread in a receiver's queue (owned by the receiver's CPU)
     Tcb* m_queue_next = nullptr;

@@ -21,7 +21,10 @@
 //                             server with a receive timeout armed, a server on another
 //                             CPU, a ready thread above the server's priority (which
 //                             must run before the answer comes), a receiver that waits
-//                             for somebody else (it must not get the message)
+//                             for somebody else (it must not get the message), a
+//                             sender queued at the caller (an Ipc that sends to the
+//                             waiting server and then receives from anybody must
+//                             take the queued message at once)
 //
 // Before the cases that share an echo server, a control call that the fast path must
 // take (when it is on) shows the server really was waiting: the case's own refusal
@@ -51,6 +54,7 @@ using l4::Time;
 using l4::Timeouts;
 
 constexpr uint16_t kEchoLabel = 0xE000;  // + the typed words the server received
+constexpr uint16_t kQueuedLabel = 0x7BEE;  // what queued_sender sends
 constexpr Word kSecond = 1000;
 
 Word pattern(Word seed, unsigned k) { return seed * 0x9E3779B9u + k * 0x01010101u; }
@@ -119,16 +123,24 @@ void picky_thread(Word from_raw) {
     l4::sleep_forever();
 }
 
-/// Sleeps (so that `id` runs) until `id` waits in a receive phase; false after 2 s.
-bool waits(ThreadId id) {
+/// Sends one word to thread `to_raw`, waiting for ever until it takes it; then sleeps.
+void queued_sender(Word to_raw) {
+    l4::load_words(kQueuedLabel, {0x5E4D});
+    (void)l4::send(ThreadId::from_raw(to_raw));
+    l4::sleep_forever();
+}
+
+/// Sleeps (so that `id` runs) until Schedule reports `id` in `state`; false after 2 s.
+bool reaches(ThreadId id, Word state) {
     for (int i = 0; i < 2000; ++i) {
-        if (l4::schedule(id, l4::kNoChange, l4::kNoChange, l4::kNoChange, l4::kNoChange) ==
-            l4::schedule_result::kWaiting)
-            return true;
+        if (l4::schedule(id, l4::kNoChange, l4::kNoChange, l4::kNoChange, l4::kNoChange) == state) return true;
         (void)l4::sleep(l4::milliseconds(1));
     }
     return false;
 }
+
+/// Until `id` waits in a receive phase.
+bool waits(ThreadId id) { return reaches(id, l4::schedule_result::kWaiting); }
 
 /// A Call of `words` untyped words made from `seed` to the echo server `to` (by
 /// Lipc when `to` is a local id), sending for ever and receiving for
@@ -334,6 +346,32 @@ void refused_by_priority(TestContext& t) {
     (void)fast_count(t, "call with a higher thread ready", main_thread(), before, 0);
 }
 
+/// The main thread, with a sender queued at it, sends to the waiting echo server and
+/// then receives from anybody: X.2 gives it the queued message at once. The fast path,
+/// which would make it wait (and so take the server's answer), must leave it alone.
+void refused_by_a_queued_sender(TestContext& t) {
+    LocalThread server, sender;
+    CHECK(t, server.start(echo_server, 0), "start: %s", server.error());
+    CHECK(t, waits(server.id()), "the echo server never waited");
+    if (!control_call(t, server.id())) return;
+    CHECK(t, sender.start(queued_sender, main_thread().raw()), "start: %s", sender.error());
+    CHECK(t, reaches(sender.id(), l4::schedule_result::kPendingSend), "a thread sending to the main thread never queued");
+    Word before = fast_ipcs(main_thread());
+    l4::load_words(0x7004, {7});
+    ThreadId from = ThreadId::nil();
+    MsgTag tag = l4::ipc(server.id(), ThreadId::any(), Timeouts::make(Time::never(), Time::never()), &from);
+    CHECK(t, !l4::ipc_failed(tag), "an Ipc to the server and from anybody, with a sender queued: ErrorCode %x",
+          l4::error_code());
+    CHECK(t, from == sender.id() && tag.label() == kQueuedLabel && tag.untyped() == 1 && mr(1) == 0x5E4D,
+          "an Ipc to the server and from anybody received tag %x word %x from %x, not the queued sender %x's "
+          "message",
+          tag.raw(), mr(1), from.raw(), sender.id().raw());
+    (void)fast_count(t, "an Ipc with a sender queued at the caller", main_thread(), before, 0);
+    // The server's answer finds the main thread not waiting for it (it fails, zero
+    // send timeout); the server waits again.
+    CHECK(t, waits(server.id()), "the echo server never waited again");
+}
+
 }  // namespace
 
 void test_ipc_fast_path_taken(TestContext& t) {
@@ -358,6 +396,7 @@ void test_ipc_fast_path_refused(TestContext& t) {
     refused_by_the_message(t);
     if (!t.failed()) refused_by_the_receiver(t);
     if (!t.failed()) refused_by_priority(t);
+    if (!t.failed()) refused_by_a_queued_sender(t);
     if (t.failed()) return;
     (void)counts_back(t, before, kernel_counts());
 }

@@ -98,12 +98,9 @@ ipc_fast:
     imull $SCHED_SLOT_SIZE, %ebp, %edi
     movl G_CPUS + SCHED_CURRENT(%edi), %ebx
 
-    /* 2. The sender's receive phase can start waiting at once: no sender is
-          queued at it that it would have to take first, and it waits for the
-          receiver itself (a Call) or for anybody (a ReplyWait); another
-          specific thread would have to be looked up. */
-    cmpl $0, TCB_SENDERS_HEAD(%ebx)
-    jne ipc_slow
+    /* 2. The sender's receive phase waits for the receiver itself (a Call) or
+          for anybody (a ReplyWait); another specific thread would have to be
+          looked up. */
     cmpl %eax, %edx
     je 2f
     cmpl $THREAD_ANY, %edx
@@ -114,8 +111,10 @@ ipc_fast:
     /* 3. The sender may be switched away from with no more to do: its TCB
           page is not waiting to follow it to another node, no cancelled
           request of it is still out, and no move to another CPU waits for
-          its switch (m_migrate_to is -1): one word (tcb.h). A sender being
-          deleted has raised a switch, which step 6 sees. */
+          its switch (m_migrate_to is -1); and its receive phase can start
+          waiting at once: no sender is queued at it that it would have to
+          take first. One word (tcb.h). A sender being deleted has raised a
+          switch, which step 6 sees. */
     cmpl $SENDER_WORD_FREE, TCB_SENDER_WORD(%ebx)
     jne ipc_slow
 

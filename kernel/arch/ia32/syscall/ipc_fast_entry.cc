@@ -35,11 +35,12 @@ static_assert(offsetof(TrapFrame, esi) == FRAME_ESI && offsetof(TrapFrame, ebp) 
 static_assert(offsetof(Tcb, m_global_id) == TCB_GLOBAL_ID && offsetof(Tcb, m_cpu) == TCB_CPU);
 // The words the fast path reads or writes whole; IA32 is little-endian, so a
 // word's first field is its low byte.
-// The sender's: both flags clear and m_migrate_to -1 (0xFFFF in two bytes).
+// The sender's: the flags clear and m_migrate_to -1 (0xFF); CPU numbers fit.
 static_assert(offsetof(Tcb, m_tcb_pending) == TCB_SENDER_WORD && TCB_SENDER_WORD % 4 == 0 &&
               offsetof(Tcb, m_cancel_pending) == TCB_SENDER_WORD + 1 &&
-              offsetof(Tcb, m_migrate_to) == TCB_SENDER_WORD + 2 && sizeof(Tcb::m_migrate_to) == 2 &&
-              SENDER_WORD_FREE == 0xFFFFu << 16);
+              offsetof(Tcb, m_migrate_to) == TCB_SENDER_WORD + 2 && sizeof(Tcb::m_migrate_to) == 1 &&
+              offsetof(Tcb, m_has_senders) == TCB_SENDER_WORD + 3 && SENDER_WORD_FREE == 0xFFu << 16 &&
+              platform::kMaxCpus <= 127);
 // The one the fast path stores for the sender and the receiver.
 static_assert(offsetof(Tcb, m_ran_here) == TCB_RUN_WORD && offsetof(Tcb, m_wake) == TCB_RUN_WORD + 1 &&
               offsetof(Tcb, m_state) == TCB_RUN_WORD + 2 && offsetof(Tcb, m_adopt_pending) == TCB_RUN_WORD + 3 &&
@@ -56,7 +57,7 @@ static_assert(offsetof(Tcb, m_space) == TCB_SPACE && offsetof(Tcb, m_utcb) == TC
               offsetof(Tcb, m_utcb_segment) == TCB_UTCB_SEGMENT);
 static_assert(offsetof(Tcb, m_ipc_seq) == TCB_IPC_SEQ &&
               offsetof(Tcb, m_receive_from) == TCB_RECEIVE_FROM &&
-              offsetof(Tcb, m_fast_ipcs) == TCB_FAST_IPCS && offsetof(Tcb, m_senders_head) == TCB_SENDERS_HEAD &&
+              offsetof(Tcb, m_fast_ipcs) == TCB_FAST_IPCS &&
               offsetof(Tcb, m_kernel_esp) == TCB_KERNEL_ESP);
 static_assert(offsetof(Tcb, m_receive_timeout) == TCB_RECEIVE_WORD && TCB_RECEIVE_WORD % 4 == 0 &&
               offsetof(Tcb, m_has_receive) == TCB_RECEIVE_WORD + 2 && offsetof(Tcb, m_start_pending) == TCB_RECEIVE_WORD + 3 &&

@@ -22,8 +22,8 @@
  * does; the thread's user TrapFrame is at its top. */
 #define TCB_GLOBAL_ID 0x00
 #define TCB_CPU 0x04
-#define TCB_SENDER_WORD 0x08 /* m_tcb_pending, m_cancel_pending, m_migrate_to (2 bytes) */
-#define SENDER_WORD_FREE 0xffff0000 /* both flags clear, no move (m_migrate_to -1) */
+#define TCB_SENDER_WORD 0x08 /* m_tcb_pending, m_cancel_pending, m_migrate_to, m_has_senders */
+#define SENDER_WORD_FREE 0x00ff0000 /* flags clear, no move (m_migrate_to -1), nobody queued */
 #define TCB_RUN_WORD 0x0e /* m_ran_here, m_wake, m_state, m_adopt_pending */
 #define RUN_WORD_RECEIVING 0x00040001 /* ran here, woken by nobody yet, Receiving, not in an Adopt */
 #define RUN_WORD_WOKEN 0x00020101 /* ran here, woken with the message (Done), Ready, not in an Adopt */
@@ -37,7 +37,6 @@
 #define TCB_RECEIVE_WORD 0x6c /* m_receive_timeout (2 bytes), m_has_receive, m_start_pending */
 #define RECEIVE_WORD_WAITING 0x00010000 /* timeout never (0), a receive phase, no start message */
 #define TCB_FAST_IPCS 0xb4
-#define TCB_SENDERS_HEAD 0xb8
 #define TCB_KERNEL_ESP 0x2b8
 #define TCB_STACK_TOP 0x1000
 #define TCB_USER_FRAME (TCB_STACK_TOP - FRAME_SIZE)
