@@ -45,8 +45,10 @@ uint32_t prepare_user_thread_stack(uintptr_t stack_top, uintptr_t ip, uintptr_t 
 uint32_t prepare_kernel_thread_stack(uintptr_t stack_top, void (*entry)());
 
 /// Saves the current kernel context into *save_esp and resumes the one
-/// saved at next_esp (both from prepare_* or an earlier switch).
-void switch_stacks(uint32_t* save_esp, uint32_t next_esp);
+/// saved in *next_esp (both from prepare_* or an earlier switch). On IA32 a
+/// 0 there is a thread that blocked in the IPC fast path, which keeps no
+/// context (arch/ia32/switch.S).
+void switch_stacks(uint32_t* save_esp, const uint32_t* next_esp);
 
 /// The UTCB segment (%gs) of a thread whose UTCB is at user address
 /// `utcb_location`, as set_user_context() takes it: computed once, when the

@@ -53,7 +53,7 @@ void switch_to(CpuScheduler& c, Tcb* prev, Tcb* next) {
     c.charged_until = arch::cycles();  // next pays from now on, not for prev's part of the tick
     c.switched_from = prev;
     load_thread_directory(next);
-    arch::switch_stacks(&prev->m_kernel_esp, next->m_kernel_esp);
+    arch::switch_stacks(&prev->m_kernel_esp, &next->m_kernel_esp);
     finish_switch();
 }
 
@@ -249,7 +249,7 @@ void start_scheduling() {
     c.safe_point.raise(SafePointWork::Resched);  // threads queued before scheduling started (the initial servers)
     uint32_t boot_esp;
     arch::disable_interrupts();
-    arch::switch_stacks(&boot_esp, c.idle->m_kernel_esp);
+    arch::switch_stacks(&boot_esp, &c.idle->m_kernel_esp);
     panic("the boot stack was resumed");
 }
 

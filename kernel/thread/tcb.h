@@ -189,7 +189,7 @@ public:
 
     // context switch
     void* m_page = nullptr;               // this TCB's page in its kmem pool
-    uint32_t m_kernel_esp = 0;
+    uint32_t m_kernel_esp = 0;            // saved by a switch; 0: blocked in the IPC fast path (switch.S)
     uint32_t m_stack_canary = 0;
 };
 

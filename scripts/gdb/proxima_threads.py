@@ -132,8 +132,11 @@ entry into the kernel; while it runs in user mode they are stale."""
     def print_kernel_stack(tcb):
         canary = int(tcb["m_stack_canary"])
         canary_ok = canary == int(gdb.parse_and_eval("thread::kStackCanary"))
-        print("  saved kernel esp %#x, stack canary %s" % (
-            int(tcb["m_kernel_esp"]), "intact" if canary_ok else "OVERWRITTEN (%#x)" % canary))
+        esp = int(tcb["m_kernel_esp"])
+        # 0: blocked in the IPC fast path, which keeps no kernel context (switch.S).
+        saved = "%#x" % esp if esp != 0 else "0 (blocked in the IPC fast path: its TrapFrame only)"
+        print("  saved kernel esp %s, stack canary %s" % (
+            saved, "intact" if canary_ok else "OVERWRITTEN (%#x)" % canary))
 
     @staticmethod
     def print_user_registers(address):

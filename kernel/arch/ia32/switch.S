@@ -10,10 +10,18 @@
  * A new thread's stack is built to look the same (arch/ia32/user_context.cc),
  * with thread_first_run as the return address and a TrapFrame for its first
  * return to user mode above it.
+ *
+ * A thread that blocked in the IPC fast path (syscall/ipc_fast.S) has no such
+ * context: only its TrapFrame, at the top of its stack, and a saved ESP of 0.
+ * It resumes at ipc_fast_resume, with ESP at the argument slot below the
+ * frame, as if a context there had returned to it.
  */
+#include "arch/ia32/syscall/ipc_fast_layout.h"
+
     .text
 
-/* void arch_switch_stacks(uint32_t* save_esp, uint32_t new_esp) */
+/* void arch_switch_stacks(uint32_t* save_esp, const uint32_t* next_esp):
+   next_esp is the next thread's m_kernel_esp, in its TCB. */
     .global arch_switch_stacks
 arch_switch_stacks:
     movl 4(%esp), %eax
@@ -23,12 +31,18 @@ arch_switch_stacks:
     pushl %esi
     pushl %edi
     movl %esp, (%eax)
-    movl %edx, %esp
+    movl (%edx), %ecx
+    testl %ecx, %ecx
+    jz 1f
+    movl %ecx, %esp
     popl %edi
     popl %esi
     popl %ebx
     popl %ebp
     ret
+1:
+    leal TCB_USER_FRAME - 4 - TCB_KERNEL_ESP(%edx), %esp
+    jmp ipc_fast_resume
 
 /* Where a new thread starts: finish the switch in C, then leave the kernel
    through the common trap exit, which pops the TrapFrame and irets. */

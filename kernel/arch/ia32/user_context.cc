@@ -8,7 +8,7 @@
 #include "lib/per_cpu.h"
 #include "lib/string.h"
 
-extern "C" void arch_switch_stacks(uint32_t* save_esp, uint32_t next_esp);
+extern "C" void arch_switch_stacks(uint32_t* save_esp, const uint32_t* next_esp);
 extern "C" char thread_first_run[];
 
 namespace arch {
@@ -68,7 +68,7 @@ uint32_t prepare_kernel_thread_stack(uintptr_t stack_top, void (*entry)()) {
     return uint32_t(uintptr_t(words));
 }
 
-void switch_stacks(uint32_t* save_esp, uint32_t next_esp) { arch_switch_stacks(save_esp, next_esp); }
+void switch_stacks(uint32_t* save_esp, const uint32_t* next_esp) { arch_switch_stacks(save_esp, next_esp); }
 
 uint64_t utcb_segment(uintptr_t utcb_location) { return ia32::Gdt::utcb_descriptor(utcb_location); }
 

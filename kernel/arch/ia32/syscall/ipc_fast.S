@@ -287,19 +287,16 @@ ipc_fast:
     movl TCB_UTCB_SEGMENT + 4(%ecx), %eax
     movl %eax, %fs:LOCAL_UTCB_DESCRIPTOR + 4
 
-    /* 11. The switch: below the sender's TrapFrame goes a kernel context as
-           switch.S lays it out (edi, esi, ebx, ebp, then the return address,
-           ipc_fast_resume, above it the argument slot trap_return drops; the
-           four registers' values do not matter), and its address becomes the
-           sender's saved kernel context. Whoever later switches to the sender
-           (arch::switch_stacks, or this step in another fast IPC) resumes it
-           there. The receiver's own kernel context, saved when it blocked, is
+    /* 11. The switch. The sender keeps no kernel context: all it has on its
+           stack is its TrapFrame, and its saved kernel stack pointer 0 says
+           so. Whoever later switches to it resumes it at ipc_fast_resume
+           below, on that frame: another fast IPC (steps 7 to 11 for it as the
+           receiver), or the general path's arch::switch_stacks (switch.S).
+           The receiver's own kernel context, saved when it blocked, is
            dropped: all it had left to do was to return its Ipc result to
            user mode, which step 7 did. Then the receiver's kernel stack, at
            its TrapFrame, and out (save_frame.h's restore_user_frame). */
-    movl $ipc_fast_resume, -8(%esp)
-    leal -24(%esp), %eax
-    movl %eax, TCB_KERNEL_ESP(%ebx)
+    movl $0, TCB_KERNEL_ESP(%ebx)
     leal TCB_USER_FRAME(%ecx), %esp
     .global ipc_fast_switched
 ipc_fast_switched:
@@ -369,9 +366,11 @@ ipc_slow:
     movl $0, %fs:LOCAL_IO_ENABLED
     jmp 7b
 
-/* Where a sender that blocked in the fast path resumes, with ESP at its
+/* Where a sender that blocked in the fast path resumes when the general path
+   switches to it (switch.S), with ESP at its
    argument slot: no frame to chain to (EBP 0), its Ipc result into its frame
    and the safe point in C++ (ipc_fast_entry.cc), then the common trap exit. */
+    .global ipc_fast_resume
 ipc_fast_resume:
     xorl %ebp, %ebp
     call ipc_fast_resumed
