@@ -17,7 +17,7 @@
 //   l4.ipc.fast_path_refused  the client's count stays where it was for each case the
 //                             fast path must leave alone, and the IPC's results are
 //                             what X.2 says: a finite receive timeout, a map item, a
-//                             receiver not waiting (send timeout zero: it fails), a
+//                             send alone (no receive phase), a receiver not waiting (send timeout zero: it fails), a
 //                             server with a receive timeout armed, a server on another
 //                             CPU, a ready thread above the server's priority (which
 //                             must run before the answer comes), a receiver that waits
@@ -265,6 +265,16 @@ void refused_by_the_message(TestContext& t) {
     for (unsigned k = 1; k <= kUntyped + 2; ++k)
         CHECK(t, mr(k) == echoed(sent[k - 1], k), "call with a map item: word %u came back as %x", k, mr(k));
     if (!fast_count(t, "call with a map item", main_thread(), before, 0)) return;
+
+    // A send alone (no receive phase): the sender goes on at once. (The server's
+    // answer then finds it not waiting and fails; the server waits again.)
+    if (!control_call(t, server.id())) return;
+    before = fast_ipcs(main_thread());
+    l4::load_words(0x7005, {8});
+    tag = l4::send(server.id());
+    CHECK(t, !l4::ipc_failed(tag), "a send alone to the waiting server failed, ErrorCode %x", l4::error_code());
+    if (!fast_count(t, "a send alone", main_thread(), before, 0)) return;
+    CHECK(t, waits(server.id()), "the echo server never waited again after a send alone");
 
     // A receiver that is not waiting (it sleeps: waits for itself), and one that
     // waits for somebody else: neither may get the message.

@@ -83,15 +83,16 @@ sysenter_entry:
        FromSpecifier, ESI MR0 (the tag) in it and still in the registers. */
 ipc_fast:
     /* 1. The kind of IPC: untyped words only (no map or grant items, no
-          flags), and a receive phase (FromSpecifier not nil) that waits for
-          ever (receive timeout 0: with one, the sender would have to be put
-          on this CPU's list of timeouts). */
+          flags), and a receive phase that waits for ever (receive timeout 0:
+          with one, the sender would have to be put on this CPU's list of
+          timeouts). That there is a receive phase at all (FromSpecifier not
+          nil) needs no test of its own: step 2 refuses a nil FromSpecifier
+          unless the destination is nil too, and nil finds no receiver in
+          step 5. */
     testl $TAG_TYPED_AND_FLAGS, %esi
     jnz ipc_slow
     testw %cx, %cx
     jnz ipc_slow
-    testl %edx, %edx
-    jz ipc_slow
 
     /* The sender: this CPU's running thread. */
     movl %fs:LOCAL_CPU_INDEX, %ebp
@@ -100,7 +101,8 @@ ipc_fast:
 
     /* 2. The sender's receive phase waits for the receiver itself (a Call) or
           for anybody (a ReplyWait); another specific thread would have to be
-          looked up. */
+          looked up, and a nil FromSpecifier (a send alone) is none of these
+          unless the destination is nil too. */
     cmpl %eax, %edx
     je 2f
     cmpl $THREAD_ANY, %edx
