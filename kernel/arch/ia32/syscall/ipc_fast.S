@@ -42,8 +42,9 @@
  * the receiver (from step 4), EDI where this CPU's scheduler state
  * (CpuScheduler) is in the per-CPU array (its offset: the array's address is
  * in each instruction's displacement, G_CPUS + SCHED_...), EBP this CPU's
- * number, ESI the message tag; EAX (the destination until step 4) and EDX
- * are scratch.
+ * number (until step 6 takes it for the directory), ESI the message tag, EDX
+ * the sender's FromSpecifier as it came (until the commit; the C++ calls out
+ * of line keep it); EAX (the destination until step 4) is scratch.
  */
 #include "arch/ia32/layout.h"
 #include "arch/ia32/save_frame.h"
@@ -157,14 +158,14 @@ ipc_fast:
     je 6f
     testl $LOCAL_ID_ZERO_BITS, %eax
     jnz ipc_slow
-    movl TCB_SPACE(%ebx), %edx
-    cmpl TCB_SPACE(%ecx), %edx
-    jne ipc_slow
     cmpl $THREAD_ANY_LOCAL, %eax
-    je 6f
-    movl TCB_UTCB_LOCATION(%ebx), %edx
-    addl $UTCB_POINTER_OFFSET, %edx
-    cmpl %edx, %eax
+    je 51f
+    subl $UTCB_POINTER_OFFSET, %eax  /* a local id is a UTCB location + this */
+    cmpl TCB_UTCB_LOCATION(%ebx), %eax
+    jne ipc_slow
+51:
+    movl TCB_SPACE(%ebx), %eax
+    cmpl TCB_SPACE(%ecx), %eax
     jne ipc_slow
 6:
     /* 6. Running the receiver now is what the scheduler would do: no ready
@@ -187,24 +188,30 @@ ipc_fast:
     movl TCB_SPACE(%ecx), %eax
     cmpl TCB_SPACE(%ebx), %eax
     je 7f
-    movl SPACE_DIRECTORIES(%eax,%ebp,4), %edx
-    testl %edx, %edx
+    movl SPACE_DIRECTORIES(%eax,%ebp,4), %ebp  /* (the CPU number is not needed again) */
+    testl %ebp, %ebp
     jz ipc_slow
 
     /* ---- commit: from here on the fast path cannot fail ------------------ */
-    movl %edx, %cr3
+    movl %ebp, %cr3
     /*    With the space, the IO ports the CPU lets user mode use: its IO
           bitmap, as arch::set_user_context does it (user_context.cc).
           Nothing to do when neither space has ports (and nothing at all
           within one space); out of line otherwise, and in C++ when the
           bitmap behind the TSS is another space's. */
-    movl SPACE_IO_BITMAP(%eax), %edx
-    orl %fs:LOCAL_IO_ENABLED, %edx
+    movl SPACE_IO_BITMAP(%eax), %ebp
+    orl %fs:LOCAL_IO_ENABLED, %ebp
     jnz 105f
 7:
+    /*    Two values still in registers, which the next steps need them for:
+          the sender's FromSpecifier (step 8) and the CPU's new running
+          thread (step 9). */
+    movl %edx, TCB_RECEIVE_FROM(%ebx)
+    movl %ecx, G_CPUS + SCHED_CURRENT(%edi)
+
     /* 7. The message: MR1..MRu from the sender's UTCB to the receiver's
           (`rep movsl` wants ESI, EDI and ECX: the receiver waits in EDX, and
-          the scheduler's state and the tag are found again), the tag the
+          the tag is found again), the tag the
           receiver sees into its MR0 and its saved ESI, the sender's name
           into its saved EAX (the local id when the receiver asked by a local
           id and both share a space), its MR1 and MR2 into its saved EBX and
@@ -220,7 +227,6 @@ ipc_fast:
     addl $UTCB_MR1, %esi
     rep movsl
     movl %edx, %ecx
-    imull $SCHED_SLOT_SIZE, %ebp, %edi
     movl FRAME_ESI(%esp), %esi
 71:
     andl $TAG_RECEIVED, %esi
@@ -243,7 +249,8 @@ ipc_fast:
     movl %eax, TCB_USER_FRAME + FRAME_EAX(%ecx)
 
     /* 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
-          and its receive phase waiting with no deadline. Only what a waiting
+          and its receive phase waiting with no deadline (its FromSpecifier:
+          at 7 above). Only what a waiting
           receiver's partners, its CPU's safe point and its own return read is
           written: the send phase's fields (m_send_to, m_send_tag, ...) are
           read only while a thread is Sending, m_error_in_receive is set by
@@ -257,14 +264,13 @@ ipc_fast:
           other two, m_ran_here (true) and m_adopt_pending (false), hold
           those values already in a thread running here (tcb.h). */
     incl TCB_IPC_SEQ(%ebx)
-    movl FRAME_EDX(%esp), %eax
-    movl %eax, TCB_RECEIVE_FROM(%ebx)
     movl $RECEIVE_WORD_WAITING, TCB_RECEIVE_WORD(%ebx)
     movl $RUN_WORD_RECEIVING, TCB_RUN_WORD(%ebx)
     incl TCB_FAST_IPCS(%ebx)
 
     /* 9. The receiver's receive phase is over; it is this CPU's running
-          thread from now on (not queued: the running thread never is). The
+          thread from now on (at 7 above; not queued: the running thread
+          never is). The
           CPU's time is not charged here: the thread running at the next
           timer tick pays for the time since the last tick or general-path
           switch, at most one tick (scheduler.cc's on_timer_tick), as on
@@ -273,7 +279,6 @@ ipc_fast:
           Ready, and back in user mode here (m_ran_here true, for Schedule's
           moves: migration.cc); m_adopt_pending was false (step 5). */
     movl $RUN_WORD_WOKEN, TCB_RUN_WORD(%ecx)
-    movl %ecx, G_CPUS + SCHED_CURRENT(%edi)
 
     /* 10. What the CPU needs to run the receiver in user mode besides its
            directory and IO bitmap (step 6): its kernel stack for the next
@@ -325,14 +330,17 @@ ipc_slow:
     testl %eax, %eax
     jz ipc_slow
     movl %eax, %ecx
+    movl FRAME_EDX(%esp), %edx      /* the FromSpecifier again */
     jmp 5b
 
 /* Step 6 when some thread is ready: whether one is above the receiver. */
 60:
     pushl %ecx
+    pushl %edx
     movl %ecx, %eax
     leal G_CPUS(%edi), %edx
     call ipc_fast_ready_above
+    popl %edx
     popl %ecx
     testb %al, %al
     jnz ipc_slow
@@ -356,8 +364,10 @@ ipc_slow:
     jmp 7b
 104:
     pushl %ecx
+    pushl %edx
     movl %ecx, %eax
     call ipc_fast_user_context
+    popl %edx
     popl %ecx
     jmp 7b
 
