@@ -203,36 +203,34 @@ ipc_fast:
     orl %fs:LOCAL_IO_ENABLED, %ebp
     jnz 105f
 7:
-    /*    Two values still in registers, which the next steps need them for:
-          the sender's FromSpecifier (step 8) and the CPU's new running
-          thread (step 9). */
+    /*    First two stores of steps 8 and 9, while their values are still in
+          registers: the sender's FromSpecifier, and the CPU's new running
+          thread. */
     movl %edx, TCB_RECEIVE_FROM(%ebx)
     movl %ecx, G_CPUS + SCHED_CURRENT(%edi)
 
-    /* 7. The message: MR1..MRu from the sender's UTCB to the receiver's
-          (`rep movsl` wants ESI, EDI and ECX: the receiver waits in EDX, and
-          the tag is found again), the tag the
-          receiver sees into its MR0 and its saved ESI, the sender's name
-          into its saved EAX (the local id when the receiver asked by a local
-          id and both share a space), its MR1 and MR2 into its saved EBX and
-          EBP: the Ipc's results, as syscall_abi.cc returns them. */
+    /* 7. The message, and the Ipc's results as syscall_abi.cc returns them:
+          the tag into the receiver's MR0 and its saved ESI (the sender's tag
+          as it is: step 1 let through no typed words and no flags, which the
+          receiver would not see); MR1..MRu from the sender's UTCB to the
+          receiver's (`rep movsl` wants ESI, EDI and ECX: the receiver waits
+          in EAX meanwhile, EDX keeps its UTCB); its MR1 and MR2 into its
+          saved EBX and EBP; the sender's name into its saved EAX (the local
+          id when the receiver asked by a local id and both share a space). */
+    movl TCB_UTCB(%ecx), %edx
+    movl %esi, UTCB_MR0(%edx)
+    movl %esi, TCB_USER_FRAME + FRAME_ESI(%ecx)
     testl $TAG_UNTYPED, %esi
     jz 71f
-    movl %ecx, %edx
-    movl TCB_UTCB(%ecx), %edi
-    addl $UTCB_MR1, %edi
+    movl %ecx, %eax
+    leal UTCB_MR1(%edx), %edi
     movl %esi, %ecx
     andl $TAG_UNTYPED, %ecx
     movl TCB_UTCB(%ebx), %esi
     addl $UTCB_MR1, %esi
     rep movsl
-    movl %edx, %ecx
-    movl FRAME_ESI(%esp), %esi
+    movl %eax, %ecx
 71:
-    andl $TAG_RECEIVED, %esi
-    movl TCB_UTCB(%ecx), %edx
-    movl %esi, UTCB_MR0(%edx)
-    movl %esi, TCB_USER_FRAME + FRAME_ESI(%ecx)
     movl UTCB_MR1(%edx), %eax
     movl %eax, TCB_USER_FRAME + FRAME_EBX(%ecx)
     movl UTCB_MR2(%edx), %eax

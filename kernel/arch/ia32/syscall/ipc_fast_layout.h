@@ -81,4 +81,3 @@
 #define TCB_ARRAY_SLOTS_MASK 0x00fff000 /* (thread number % 4096) * 4 KiB: the TCB array's 4096 slots */
 #define TAG_TYPED_AND_FLAGS 0xffc0
 #define TAG_UNTYPED 0x3f
-#define TAG_RECEIVED 0xffff003f /* label and untyped words: what the receiver's MR0 gets */
