@@ -18,8 +18,10 @@
  * needed: the sender becomes Receiving, the receiver becomes the running
  * thread, and the CPU returns straight to the receiver's user mode.
  *
- * Steps 1 to 6 each test one condition; when one fails, nothing has been
- * changed yet, and ipc_slow hands the trap to handle_trap, the general path.
+ * Steps 1 to 6 each test one condition; when one fails, nothing anybody
+ * reads has been changed yet, and ipc_slow hands the trap to handle_trap,
+ * the general path. (Step 5 writes one word: the receiver's saved EAX,
+ * which whatever ends its wait writes again, step 5 says why.)
  * After the last test the fast path commits: from there on it cannot fail.
  * It leaves both threads as the general path would, as far as anybody reads
  * them afterwards (step 8 says what it does not write), and the kernel-core
@@ -150,12 +152,19 @@ ipc_fast:
     jne ipc_slow
     /*    It accepts the sender (ipc.cc's accepts()): it waits for anybody,
           for the sender's global id, or, within one space, for any local
-          thread or the sender's local id. */
+          thread or the sender's local id. Each way knows what the receiver
+          will see as the sender's name, its Ipc's result in EAX: the global
+          id, or the local id when it asked by a local id (and both share a
+          space). It goes into the receiver's saved EAX here, before the
+          commit, as the only store before it: should a test below fail, the
+          receiver waits on, and whatever ends its wait writes its EAX again
+          (syscall_abi.cc; ipc_fast_resumed below), as only a thread in a
+          user's Ipc gets this far (step 5's flags). */
     movl TCB_RECEIVE_FROM(%ecx), %eax
     cmpl $THREAD_ANY, %eax
-    je 6f
+    je 52f
     cmpl TCB_GLOBAL_ID(%ebx), %eax
-    je 6f
+    je 53f                          /* EAX: the sender's global id */
     testl $LOCAL_ID_ZERO_BITS, %eax
     jnz ipc_slow
     cmpl $THREAD_ANY_LOCAL, %eax
@@ -167,6 +176,13 @@ ipc_fast:
     movl TCB_SPACE(%ebx), %eax
     cmpl TCB_SPACE(%ecx), %eax
     jne ipc_slow
+    movl TCB_UTCB_LOCATION(%ebx), %eax
+    addl $UTCB_POINTER_OFFSET, %eax  /* the sender's local id */
+    jmp 53f
+52:
+    movl TCB_GLOBAL_ID(%ebx), %eax
+53:
+    movl %eax, TCB_USER_FRAME + FRAME_EAX(%ecx)
 6:
     /* 6. Running the receiver now is what the scheduler would do: no ready
           thread has a higher priority (nothing is ready at all, the common
@@ -215,8 +231,8 @@ ipc_fast:
           receiver would not see); MR1..MRu from the sender's UTCB to the
           receiver's (`rep movsl` wants ESI, EDI and ECX: the receiver waits
           in EAX meanwhile, EDX keeps its UTCB); its MR1 and MR2 into its
-          saved EBX and EBP; the sender's name into its saved EAX (the local
-          id when the receiver asked by a local id and both share a space). */
+          saved EBX and EBP. (The sender's name went into its saved EAX in
+          step 5.) */
     movl TCB_UTCB(%ecx), %edx
     movl %esi, UTCB_MR0(%edx)
     movl %esi, TCB_USER_FRAME + FRAME_ESI(%ecx)
@@ -235,16 +251,6 @@ ipc_fast:
     movl %eax, TCB_USER_FRAME + FRAME_EBX(%ecx)
     movl UTCB_MR2(%edx), %eax
     movl %eax, TCB_USER_FRAME + FRAME_EBP(%ecx)
-    movl TCB_GLOBAL_ID(%ebx), %eax
-    testl $LOCAL_ID_ZERO_BITS, TCB_RECEIVE_FROM(%ecx)
-    jnz 72f
-    movl TCB_SPACE(%ebx), %edx
-    cmpl TCB_SPACE(%ecx), %edx
-    jne 72f
-    movl TCB_UTCB_LOCATION(%ebx), %eax
-    addl $UTCB_POINTER_OFFSET, %eax
-72:
-    movl %eax, TCB_USER_FRAME + FRAME_EAX(%ecx)
 
     /* 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
           and its receive phase waiting with no deadline (its FromSpecifier:
