@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "api/utcb.h"
 #include "arch/ia32/sysenter.h"
 #include "lib/string.h"
 
@@ -75,8 +76,10 @@ void Gdt::install(unsigned cpu, uint32_t apic_id, uintptr_t kernel_stack_top) {
 }
 
 uint64_t Gdt::utcb_descriptor(uintptr_t base) {
-    // Four bytes are enough for `mov %gs:0`; a user data segment, byte granular.
-    return descriptor(uint32_t(base), 3, kUserData, 0x4);
+    // The UTCB (a user data segment, byte granular): user mode needs only
+    // `mov %gs:0`, the IPC fast path's way out reads MR1 and MR2 through it
+    // too (syscall/ipc_fast.S, step 11).
+    return descriptor(uint32_t(base), api::kUtcbSize - 1, kUserData, 0x4);
 }
 
 void Gdt::load_io_bitmap(const uint8_t* bitmap) {

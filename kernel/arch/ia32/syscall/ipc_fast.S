@@ -230,9 +230,9 @@ ipc_fast:
           as it is: step 1 let through no typed words and no flags, which the
           receiver would not see); MR1..MRu from the sender's UTCB to the
           receiver's (`rep movsl` wants ESI, EDI and ECX: the receiver waits
-          in EAX meanwhile, EDX keeps its UTCB); its MR1 and MR2 into its
-          saved EBX and EBP. (The sender's name went into its saved EAX in
-          step 5.) */
+          in EAX meanwhile, EDX keeps its UTCB). Its MR1 and MR2 go into
+          EBX and EBP on the way out, step 11; the sender's name went into
+          its saved EAX in step 5. */
     movl TCB_UTCB(%ecx), %edx
     movl %esi, UTCB_MR0(%edx)
     movl %esi, TCB_USER_FRAME + FRAME_ESI(%ecx)
@@ -247,10 +247,6 @@ ipc_fast:
     rep movsl
     movl %eax, %ecx
 71:
-    movl UTCB_MR1(%edx), %eax
-    movl %eax, TCB_USER_FRAME + FRAME_EBX(%ecx)
-    movl UTCB_MR2(%edx), %eax
-    movl %eax, TCB_USER_FRAME + FRAME_EBP(%ecx)
 
     /* 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
           and its receive phase waiting with no deadline (its FromSpecifier:
@@ -305,13 +301,24 @@ ipc_fast:
            receiver), or the general path's arch::switch_stacks (switch.S).
            The receiver's own kernel context, saved when it blocked, is
            dropped: all it had left to do was to return its Ipc result to
-           user mode, which step 7 did. Then the receiver's kernel stack, at
-           its TrapFrame, and out (save_frame.h's restore_user_frame). */
+           user mode, which steps 5 and 7 did. Then the receiver's kernel
+           stack, at its TrapFrame, and out as save_frame.h's
+           restore_user_frame leaves, but for EBX and EBP, the Ipc's MR1 and
+           MR2: read from the receiver's UTCB through GS, its UTCB segment
+           (gdt.cc; step 10 pointed it at this UTCB, and the CPU reads it now,
+           in the receiver's space, where the kernel mapped the UTCB when the
+           thread got it: Space::try_utcb). */
     movl $0, TCB_KERNEL_ESP(%ebx)
     leal TCB_USER_FRAME(%ecx), %esp
     .global ipc_fast_switched
 ipc_fast_switched:
-    restore_user_frame
+    movw %ss:far_user_data + 4, %fs
+    movw %ss:selector_utcb, %gs
+    popal
+    movl %gs:UTCB_MR1, %ebx
+    movl %gs:UTCB_MR2, %ebp
+    addl $8, %esp                   /* vector and error code */
+    iret
 
 /* The general path: handle_trap(TrapFrame*), then the common trap exit. */
 ipc_slow:
