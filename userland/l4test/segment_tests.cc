@@ -3,8 +3,8 @@
 //
 // The kernel saves none of them: every entry to the kernel loads its own, and
 // the way back to user mode gives the thread fixed ones, whatever it had
-// loaded: the flat user data segment in DS, ES and FS, the UTCB segment in GS
-// (with the running thread's UTCB as its base). A thread that loaded another
+// loaded: the flat user data segment in DS and ES, the null selector in FS,
+// the UTCB segment in GS (with the running thread's UTCB as its base). A thread that loaded another
 // selector (the null selector, or its UTCB segment, valid but with another
 // base) must not be able to make the kernel use it.
 //
@@ -15,8 +15,9 @@
 //                         calls until an interrupt (the timer's) enters the
 //                         kernel. The kernel survives each, and the thread
 //                         comes back with SS's selector, the flat user data
-//                         segment, in DS, ES and FS, and GS's first selector
-//                         in GS, through which %gs:0 reads its UTCB pointer.
+//                         segment, in DS and ES, the null selector in FS,
+//                         and GS's first selector in GS, through which %gs:0
+//                         reads its UTCB pointer.
 #include "api/msg_tag.h"
 #include "l4/ipc.h"
 #include "l4/kip.h"
@@ -119,9 +120,9 @@ Segments wait_for_interrupt_with_segments(Word selector, Word spins) {
 /// Whether `after` is what the kernel gives back; `how` says which entry.
 void check_segments(TestContext& t, const char* how, Word selector, const Segments& after, Word flat,
                     Word utcb_segment, Word utcb_pointer) {
-    CHECK(t, after.ds == flat && after.es == flat && after.fs == flat,
-          "%s entered with DS = ES = FS = GS = %x: back with DS %x ES %x FS %x, not %x", how, selector, after.ds,
-          after.es, after.fs, flat);
+    CHECK(t, after.ds == flat && after.es == flat && after.fs == 0,
+          "%s entered with DS = ES = FS = GS = %x: back with DS %x ES %x FS %x, not %x %x 0", how, selector,
+          after.ds, after.es, after.fs, flat, flat);
     CHECK(t, after.gs == utcb_segment, "%s entered with GS = %x: back with GS %x, not the UTCB segment %x", how,
           selector, after.gs, utcb_segment);
     CHECK(t, after.gs != utcb_segment || after.gs_word0 == utcb_pointer,

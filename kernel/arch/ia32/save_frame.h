@@ -14,11 +14,13 @@
  * segment in DS and ES (ring 0 may use a DPL-3 data segment; it is the same
  * flat 4 GiB), so the way back has nothing to load there; the entry loads it
  * all the same, since the user may have loaded another selector. FS is the
- * kernel's per-CPU segment: the entry loads it, and the way back to user mode
- * loads the flat segment. GS is the kernel's to set too: the way back to user
- * mode loads the UTCB segment (which also reloads its base, the running
- * thread's UTCB). A return to ring 0 (an interrupt in the idle loop's `hlt`)
- * leaves FS and GS as they are.
+ * kernel's per-CPU segment: the entry loads it, and the `iret` back to user
+ * mode clears it, as it clears every data segment register whose segment
+ * user mode may not use (the per-CPU segment's DPL is 0; Intel SDM vol. 2,
+ * IRET), so the thread finds the null selector there. GS is the kernel's to
+ * set too: the way back to user mode loads the UTCB segment (which also
+ * reloads its base, the running thread's UTCB). A return to ring 0 (an
+ * interrupt in the idle loop's `hlt`) leaves FS and GS as they are.
  *
  * sysenter_frame does the same for the Ipc by sysenter (ipc_fast.S's
  * sysenter_entry), where the CPU pushed nothing.
@@ -41,12 +43,12 @@
     .endif
 .endm
 
-/* The way back to user mode: the user's FS and GS (from memory, read through
-   SS, as the general registers are the user's already), then the TrapFrame
-   ESP points at (trap_entry.S's trap_return, and the IPC fast path's end). DS
-   and ES keep the flat data segment the entry loaded. */
+/* The way back to user mode: the user's GS (from memory, read through SS, as
+   the general registers are the user's already), then the TrapFrame ESP
+   points at (trap_entry.S's trap_return; the IPC fast path's end is the same
+   but for EBX and EBP). DS and ES keep the flat data segment the entry
+   loaded; the `iret` clears FS. */
 .macro restore_user_frame
-    movw %ss:far_user_data + 4, %fs
     movw %ss:selector_utcb, %gs
     popal
     addl $8, %esp                   /* vector and error code */

@@ -60,8 +60,8 @@ debug_entry:
     iret
 
 /* The far pointers save_frame (save_frame.h) loads DS, ES and FS from:
-   offset 0 and a selector; and the selector restore_user_frame loads into GS
-   (into FS: far_user_data's). */
+   offset 0 and a selector; and the selector restore_user_frame loads into
+   GS. */
     .section .rodata
     .balign 8
     .global far_user_data, far_cpu_local, selector_utcb

@@ -312,7 +312,6 @@ ipc_fast:
     leal TCB_USER_FRAME(%ecx), %esp
     .global ipc_fast_switched
 ipc_fast_switched:
-    movw %ss:far_user_data + 4, %fs
     movw %ss:selector_utcb, %gs
     popal
     movl %gs:UTCB_MR1, %ebx
