@@ -25,7 +25,7 @@ namespace ia32 {
 /// The 32-bit TSS (Intel SDM vol. 3, 8.2.1). We use only ESP0/SS0 and the IO
 /// map base; hardware task switching is not used.
 struct [[gnu::packed]] Tss {
-    uint32_t link;
+    uint32_t link;  // 0 for ever: the sysenter entry pops it as its EFLAGS (save_frame.h)
     uint32_t esp0;
     uint32_t ss0;
     uint32_t unused[22];
@@ -87,8 +87,9 @@ private:
     CpuLocal m_local;  // first: FS's base is the table itself
     uint64_t m_entries[kEntries];
     // The stack `sysenter` starts on (sysenter.h): it ends where the TSS
-    // begins, so the entry's first instruction finds ESP0 at 4(%esp). Only a
-    // debug trap or an NMI that hits before that instruction uses it.
+    // begins, so the entry pops the TSS's link word (its EFLAGS) and then
+    // finds ESP0 at (%esp). Only a debug trap or an NMI that hits before the
+    // first instruction uses it.
     [[maybe_unused]] uint8_t m_sysenter_stack[kSysenterStackBytes];
     // The TSS and its IO bitmap must stay together and in this order: the
     // bitmap is found at TSS base + iomap_base, and the TSS limit covers it.

@@ -70,12 +70,13 @@
    fastpath=off (sysenter_general_entry) as the Ipc vector's stub does.
    Unlike an interrupt gate, sysenter leaves the user's NT (nested task) flag
    set, with which the kernel's `iret` would attempt a task switch (#TS): the
-   kernel's EFLAGS are set whole, to bit 1 alone. (The user's TF, which
-   sysenter keeps too, has trapped already: trap_entry.S's debug_entry.) */
+   kernel's EFLAGS are set whole, to bit 1 alone, by popping them from where
+   ESP points, the TSS's first word (its link to a previous task, which the
+   kernel never uses: 0; gdt.h). (The user's TF, which sysenter keeps too, has
+   trapped already: trap_entry.S's debug_entry.) */
 .macro sysenter_frame
-    movl 4(%esp), %esp              /* the TSS's ESP0: the thread's kernel stack */
-    pushl $2
-    popfl
+    popfl                           /* the TSS's link word, 0: EFLAGS 2 */
+    movl (%esp), %esp               /* the TSS's ESP0: the thread's kernel stack */
     pushl $SEL_USER_DATA
     pushl %ebp
     pushl $USER_EFLAGS_AFTER_SYSENTER

@@ -20,12 +20,13 @@
 // `int`: sysenter has one entry point, and they are rare.
 //
 // The MSRs are per CPU: IA32_SYSENTER_ESP points at the CPU's own TSS, whose
-// ESP0 the entry loads first (gdt.h). Off when the CPU lacks SEP (CPUID) or
+// first word (0) the entry pops as its EFLAGS and whose ESP0 it loads next
+// (gdt.h). Off when the CPU lacks SEP (CPUID) or
 // the kernel was booted with sysenter=off; then the Ipc stub is `int` too.
 //
 // What an interrupt gate does and sysenter does not, the kernel does itself:
 // it clears the user's NT flag (with it set, the kernel's `iret` would try a
-// task switch) by setting its EFLAGS whole, and a user TF, which traps right
+// task switch) by setting its EFLAGS whole (from the TSS's link word), and a user TF, which traps right
 // after `sysenter` while ESP is still the TSS, is cleared by trap_entry.S's
 // debug_entry. l4.ipc.sysenter tries both.
 #pragma once
