@@ -43,6 +43,11 @@
    IF and the always-one bit 1 (syscall/ipc_fast.S, sysenter.h). */
 #define USER_EFLAGS_AFTER_SYSENTER 0x202
 
+/* Where a TrapFrame (trap.h) holds the CS it returns to, from its start:
+   trap_entry.S's trap_return tells a return to user mode by it (trap.cc
+   checks the offset). */
+#define FRAME_CS 0x2c
+
 /* System-call vectors: the KIP stubs enter the kernel with int $vector (the
    Ipc stub with sysenter where it can: sysenter.h). */
 #define VECTOR_SYSCALL_FIRST 0x30

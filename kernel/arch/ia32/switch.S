@@ -13,10 +13,9 @@
  *
  * A thread that blocked in the IPC fast path (syscall/ipc_fast.S) has no such
  * context: only its TrapFrame, at the top of its stack, and a saved ESP of 0.
- * It resumes at ipc_fast_resume, with ESP at the argument slot below the
- * frame, as if a context there had returned to it.
+ * The fast path resumes it (ipc_fast_resume_switched, which finds the frame
+ * from the address of the saved ESP, in its TCB).
  */
-#include "arch/ia32/syscall/ipc_fast_layout.h"
 
     .text
 
@@ -41,8 +40,7 @@ arch_switch_stacks:
     popl %ebp
     ret
 1:
-    leal TCB_USER_FRAME - 4 - TCB_KERNEL_ESP(%edx), %esp
-    jmp ipc_fast_resume
+    jmp ipc_fast_resume_switched    /* EDX: where its saved ESP is */
 
 /* Where a new thread starts: finish the switch in C, then leave the kernel
    through the common trap exit, which pops the TrapFrame and irets. */

@@ -26,6 +26,8 @@ extern "C" char _kernel_start[], _rodata_start[], _rodata_end[], _ksyms_start[],
 extern "C" char _init_array_start[], _init_array_end[], _ktests_start[], _ktests_end[];
 extern "C" char _trampoline_image_start[], _trampoline_image_end[];
 
+static_assert(offsetof(ia32::TrapFrame, cs) == FRAME_CS);  // layout.h, for trap_entry.S
+
 namespace ia32 {
 namespace {
 

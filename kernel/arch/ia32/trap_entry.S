@@ -17,7 +17,6 @@
  */
 #include "arch/ia32/layout.h"
 #include "arch/ia32/save_frame.h"
-#include "arch/ia32/syscall/ipc_fast_layout.h" /* FRAME_CS */
 
     .text
     .balign 16

@@ -389,10 +389,14 @@ ipc_slow:
     jmp 7b
 
 /* Where a sender that blocked in the fast path resumes when the general path
-   switches to it (switch.S), with ESP at its
-   argument slot: no frame to chain to (EBP 0), its Ipc result into its frame
-   and the safe point in C++ (ipc_fast_entry.cc), then the common trap exit. */
-    .global ipc_fast_resume
+   switches to it (switch.S, with EDX at its saved ESP, m_kernel_esp): first
+   onto its stack, at the argument slot below its TrapFrame. */
+    .global ipc_fast_resume_switched
+ipc_fast_resume_switched:
+    leal TCB_USER_FRAME - 4 - TCB_KERNEL_ESP(%edx), %esp
+/* Then, with ESP at its argument slot: no frame to chain to (EBP 0), its Ipc
+   result into its frame and the safe point in C++ (ipc_fast_entry.cc), then
+   the common trap exit. */
 ipc_fast_resume:
     xorl %ebp, %ebp
     call ipc_fast_resumed

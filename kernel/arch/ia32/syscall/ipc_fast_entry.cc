@@ -29,8 +29,7 @@ using thread::detail::CpuScheduler;
 
 static_assert(offsetof(TrapFrame, esi) == FRAME_ESI && offsetof(TrapFrame, ebp) == FRAME_EBP &&
               offsetof(TrapFrame, ebx) == FRAME_EBX && offsetof(TrapFrame, edx) == FRAME_EDX &&
-              offsetof(TrapFrame, eax) == FRAME_EAX && offsetof(TrapFrame, cs) == FRAME_CS &&
-              sizeof(TrapFrame) == FRAME_SIZE);
+              offsetof(TrapFrame, eax) == FRAME_EAX && sizeof(TrapFrame) == FRAME_SIZE);
 
 static_assert(offsetof(Tcb, m_global_id) == TCB_GLOBAL_ID && offsetof(Tcb, m_cpu) == TCB_CPU);
 // The words the fast path reads or writes whole; IA32 is little-endian, so a
@@ -120,8 +119,8 @@ extern "C" [[gnu::regparm(2)]] bool ipc_fast_ready_above(Tcb* dest, CpuScheduler
 /// it (which copies the bitmap).
 extern "C" [[gnu::regparm(1)]] void ipc_fast_user_context(Tcb* dest) { thread::detail::load_user_context(dest); }
 
-/// A thread that blocked in the fast path runs again (ipc_fast.S's
-/// ipc_fast_resume, switched to by either path, on any CPU): its Ipc result
+/// A thread that blocked in the fast path runs again by a general-path switch
+/// (ipc_fast.S's ipc_fast_resume, on any CPU): its Ipc result
 /// into its saved user registers, as syscall_abi.cc would put them (EAX from,
 /// ESI MR0, EBX MR1, EBP MR2), then the safe point, as every system call.
 extern "C" void ipc_fast_resumed() {

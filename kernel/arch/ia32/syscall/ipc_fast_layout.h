@@ -9,13 +9,12 @@
 #pragma once
 
 /* The TrapFrame (trap.h), from the address ESP holds once the entry saved it
- * (FRAME_CS: trap_entry.S's trap_return, which returns to ring 0 too). */
+ * (its CS: FRAME_CS, layout.h). */
 #define FRAME_ESI 0x04
 #define FRAME_EBP 0x08
 #define FRAME_EBX 0x10
 #define FRAME_EDX 0x14
 #define FRAME_EAX 0x1c
-#define FRAME_CS 0x2c
 #define FRAME_SIZE 0x3c
 
 /* thread::Tcb (thread/tcb.h). The kernel stack ends where the 4 KiB TCB page
