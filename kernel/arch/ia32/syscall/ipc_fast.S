@@ -249,35 +249,35 @@ ipc_fast:
 71:
 
     /* 8. The sender's Ipc as ipc::ipc() records it, with its send phase done
-          and its receive phase waiting with no deadline (its FromSpecifier:
-          at 7 above). Only what a waiting
-          receiver's partners, its CPU's safe point and its own return read is
-          written: the send phase's fields (m_send_to, m_send_tag, ...) are
-          read only while a thread is Sending, m_error_in_receive is set by
-          whoever ends the wait with an error, the kernel-message flags are
-          false whenever a thread is in user mode, and m_deadline is 0
-          already: only a blocked thread has one, and whatever ends its wait
-          clears it (thread::wake, the timeout's expiry). The receive
-          timeout (never), m_has_receive and m_start_pending (false in a
-          thread that makes an Ipc: it has started) are one word; m_wake
-          (None) and m_state (Receiving) are two bytes of another, whose
-          other two, m_ran_here (true) and m_adopt_pending (false), hold
-          those values already in a thread running here (tcb.h). */
+          and its receive phase waiting with no deadline (its FromSpecifier
+          went in at 7 above). Only what a waiting receiver's partners, its
+          CPU's safe point and its own return read is written: the send
+          phase's fields (m_send_to, m_send_tag, ...) are read only while a
+          thread is Sending, m_error_in_receive is set by whoever ends the
+          wait with an error, the kernel-message flags are false whenever a
+          thread is in user mode, and m_deadline is 0 already: only a blocked
+          thread has one, and whatever ends its wait clears it (thread::wake,
+          the timeout's expiry). The receive timeout (never), m_has_receive
+          and m_start_pending (false in a thread that makes an Ipc: it has
+          started) are one word; m_wake (None) and m_state (Receiving) are
+          two bytes of another, whose other two, m_ran_here (true) and
+          m_adopt_pending (false), hold those values already in a thread
+          running here (tcb.h). */
     incl TCB_IPC_SEQ(%ebx)
     movl $RECEIVE_WORD_WAITING, TCB_RECEIVE_WORD(%ebx)
     movl $RUN_WORD_RECEIVING, TCB_RUN_WORD(%ebx)
     incl TCB_FAST_IPCS(%ebx)
 
     /* 9. The receiver's receive phase is over; it is this CPU's running
-          thread from now on (at 7 above; not queued: the running thread
-          never is). The
-          CPU's time is not charged here: the thread running at the next
-          timer tick pays for the time since the last tick or general-path
-          switch, at most one tick (scheduler.cc's on_timer_tick), as on
-          Pistachio, where the thread the tick finds pays for the tick.
-          One store: the receiver is woken with the message (m_wake Done),
-          Ready, and back in user mode here (m_ran_here true, for Schedule's
-          moves: migration.cc); m_adopt_pending was false (step 5). */
+          thread from now on (stored at 7 above; not queued: the running
+          thread never is). The CPU's time is not charged here: the thread
+          running at the next timer tick pays for the time since the last
+          tick or general-path switch, at most one tick (scheduler.cc's
+          on_timer_tick), as on Pistachio, where the thread the tick finds
+          pays for the tick. One store: the receiver is woken with the
+          message (m_wake Done), Ready, and back in user mode here
+          (m_ran_here true, for Schedule's moves: migration.cc);
+          m_adopt_pending was false (step 5). */
     movl $RUN_WORD_WOKEN, TCB_RUN_WORD(%ecx)
 
     /* 10. What the CPU needs to run the receiver in user mode besides its
@@ -296,9 +296,10 @@ ipc_fast:
 
     /* 11. The switch. The sender keeps no kernel context: all it has on its
            stack is its TrapFrame, and its saved kernel stack pointer 0 says
-           so. Whoever later switches to it resumes it at ipc_fast_resume
-           below, on that frame: another fast IPC (steps 7 to 11 for it as the
-           receiver), or the general path's arch::switch_stacks (switch.S).
+           so. Whatever resumes it does so on that frame: another fast IPC,
+           in which it is the receiver (steps 7 to 11), or the general path's
+           arch::switch_stacks (switch.S), which sends it to
+           ipc_fast_resume_switched below.
            The receiver's own kernel context, saved when it blocked, is
            dropped: all it had left to do was to return its Ipc result to
            user mode, which steps 5 and 7 did. Then the receiver's kernel
