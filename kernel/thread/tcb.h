@@ -98,9 +98,9 @@ public:
     // identity and placement
     api::ThreadId m_global_id;
     unsigned m_cpu = 0;
-    // The first 20 bytes are laid out for the IPC fast path
-    // (arch/ia32/syscall/ipc_fast.S), which reads and writes several fields
-    // at once: the compares and stores named below.
+    // From here to m_receive_to_kernel the fields are laid out for the IPC
+    // fast path (arch/ia32/syscall/ipc_fast.S), which reads and writes
+    // several of them at once: the compares and stores named below.
     //
     // What keeps a sender from the fast path, one aligned word (step 3: all
     // clear, and no move, is 0x00FF0000).
